@@ -1,0 +1,148 @@
+"""The `mlebench-fast` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .registry import SPLITS, UnknownCompetition, all_competitions, default_data_dir, split_ids
+
+app = typer.Typer(
+    name="mlebench-fast",
+    help="A fast, faithful and secure implementation of MLE-bench.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DataDir = Annotated[
+    Optional[Path],
+    typer.Option("--data-dir", help="Data dir holding <id>/prepared/{public,private} [default: user cache dir mle-bench/data]."),
+]
+
+
+class CliError(Exception):
+    """An error to print as one line before exiting with status 1."""
+
+
+def _data_dir(data_dir: Optional[Path]) -> Path:
+    return data_dir if data_dir is not None else default_data_dir()
+
+
+@app.command("grade-sample")
+def grade_sample(
+    submission: Annotated[Path, typer.Argument(help="Submission CSV.")],
+    competition_id: Annotated[str, typer.Argument(help="Competition id, e.g. spaceship-titanic.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Grade one submission CSV and print its report as JSON."""
+    from .grading import grade_csv
+
+    try:
+        report = grade_csv(submission, competition_id, data_dir=_data_dir(data_dir))
+    except (UnknownCompetition, FileNotFoundError) as e:
+        raise CliError(str(e)) from None
+    typer.echo(json.dumps(report.to_dict(), indent=2))
+
+
+@app.command("grade")
+def grade(
+    submission: Annotated[Path, typer.Option("--submission", help="JSONL with `competition_id` and `submission_path` per line.")],
+    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where to write <timestamp>_grading_report.json.")],
+    data_dir: DataDir = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker threads [default: all cores].")] = None,
+) -> None:
+    """Grade every submission listed in a JSONL file and write the grading report."""
+    from .grading import JsonlError, grade_jsonl
+
+    try:
+        path, reports = grade_jsonl(submission, output_dir, data_dir=_data_dir(data_dir), jobs=jobs, progress=True)
+    except JsonlError as e:
+        raise CliError(str(e)) from None
+    _print_summary(reports)
+    typer.echo(f"Report: {path}")
+
+
+@app.command("list")
+def list_competitions(
+    split: Annotated[Optional[str], typer.Option("--split", help=f"Only this split: {', '.join(SPLITS)} (or lite, all).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List every competition with its metric, splits and whether it is supported."""
+    comps = all_competitions()
+    if split is not None:
+        try:
+            wanted = set(split_ids(split))
+        except ValueError as e:
+            raise CliError(str(e)) from None
+        comps = [c for c in comps if c.id in wanted]
+    if as_json:
+        rows = [
+            {"id": c.id, "metric": c.metric, "splits": list(c.splits), "supported": c.supported, "medals": c.medals is not None}
+            for c in comps
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(c.id) for c in comps) if comps else 10
+    typer.echo(f"{'competition':<{width}}  {'metric':<34} {'splits':<20} supported")
+    for c in comps:
+        note = "" if c.medals is not None else " (no medal figures)"
+        typer.echo(f"{c.id:<{width}}  {c.metric:<34} {','.join(c.splits):<20} {'yes' if c.supported else 'no'}{note}")
+    n = sum(c.supported for c in comps)
+    typer.echo(f"{n} of {len(comps)} competitions supported")
+
+
+@app.command("demo")
+def demo() -> None:
+    """Grade a few hundred synthetic submissions on a synthetic data dir (no network)."""
+    from . import demo as demo_data
+    from .grading import grade_jsonl
+
+    root = Path(tempfile.mkdtemp(prefix="mlebench-fast-demo-"))
+    data_dir, jsonl = demo_data.build(root)
+    typer.echo(f"Synthetic data dir: {data_dir}")
+    start = time.perf_counter()
+    path, reports = grade_jsonl(jsonl, root / "reports", data_dir=data_dir, progress=True)
+    elapsed = time.perf_counter() - start
+    _print_summary(reports)
+    typer.echo(f"Graded {len(reports)} submissions in {elapsed:.2f} s")
+    typer.echo(f"Report: {path}")
+
+
+def _print_summary(reports) -> None:
+    by_comp: dict[str, list] = {}
+    for r in reports:
+        by_comp.setdefault(r.competition_id, []).append(r)
+    width = max([len(c) for c in by_comp] + [11])
+    typer.echo(f"{'competition':<{width}}  {'runs':>5} {'valid':>6} {'medals':>7} {'median+':>8} {'best score':>11}")
+    for cid, rs in by_comp.items():
+        scores = [r.score for r in rs if r.score is not None and r.score == r.score]
+        best = "-"
+        if scores:
+            lower = rs[0].is_lower_better
+            best = f"{(min(scores) if lower else max(scores)):.5f}"
+        typer.echo(
+            f"{cid:<{width}}  {len(rs):>5} {sum(r.valid_submission for r in rs):>6} "
+            f"{sum(r.any_medal for r in rs):>7} {sum(r.above_median for r in rs):>8} {best:>11}"
+        )
+    invalid = [r for r in reports if not r.valid_submission]
+    if invalid:
+        typer.echo(f"{len(invalid)} invalid; first reason: {invalid[0].error}")
+
+
+def main() -> None:
+    try:
+        app()
+    except CliError as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""Grading: submissions in, reports out, with the reference's report schema.
+
+All the work (CSV parsing, validation, metric, rounding, medal ranking) happens in the
+Rust core, in parallel and without the GIL; this module resolves competitions and paths,
+reads the submission JSONL and assembles the reports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import _core
+from .registry import Competition, UnknownCompetition, core_specs_json, default_data_dir, get_competition
+
+
+@dataclass(frozen=True)
+class CompetitionReport:
+    """One graded submission; `to_dict` gives the reference's JSON fields plus `error`."""
+
+    competition_id: str
+    score: float | None
+    gold_threshold: float | None
+    silver_threshold: float | None
+    bronze_threshold: float | None
+    median_threshold: float | None
+    any_medal: bool
+    gold_medal: bool
+    silver_medal: bool
+    bronze_medal: bool
+    above_median: bool
+    submission_exists: bool
+    valid_submission: bool
+    is_lower_better: bool | None
+    created_at: datetime
+    submission_path: str
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "competition_id": self.competition_id,
+            "score": self.score,
+            "gold_threshold": self.gold_threshold,
+            "silver_threshold": self.silver_threshold,
+            "bronze_threshold": self.bronze_threshold,
+            "median_threshold": self.median_threshold,
+            "any_medal": self.any_medal,
+            "gold_medal": self.gold_medal,
+            "silver_medal": self.silver_medal,
+            "bronze_medal": self.bronze_medal,
+            "above_median": self.above_median,
+            "submission_exists": self.submission_exists,
+            "valid_submission": self.valid_submission,
+            "is_lower_better": self.is_lower_better,
+            "created_at": self.created_at.isoformat(),
+            "submission_path": self.submission_path,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a submission JSONL."""
+
+    competition_id: str
+    submission_path: str | None
+
+
+class JsonlError(ValueError):
+    pass
+
+
+def read_submission_jsonl(path: Path) -> list[Entry]:
+    """Entries of a submission JSONL; blank lines and lines starting with `#` or `//` are
+    skipped. A malformed line is an error naming its line number."""
+    entries = []
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise JsonlError(f"cannot read {path}: {e}") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#") or line.startswith("//"):
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise JsonlError(f"{path}:{number}: not valid JSON ({e.msg})") from None
+        if not isinstance(obj, dict) or "competition_id" not in obj:
+            raise JsonlError(f"{path}:{number}: each line needs `competition_id` and `submission_path`")
+        sub = obj.get("submission_path")
+        entries.append(Entry(str(obj["competition_id"]), None if sub is None else str(sub)))
+    return entries
+
+
+def _report_path_text(submission_path: str | None) -> str:
+    # the reference stores str(Path(...)), which normalises the text ("None" for null)
+    return str(Path(str(submission_path)))
+
+
+def grade_many(
+    entries: Iterable[Entry | tuple[str, str | None] | dict[str, Any]],
+    data_dir: Path | str | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
+) -> list[CompetitionReport]:
+    """Grade many submissions in parallel; reports come back in input order.
+
+    Bad input never raises here: a missing file, a malformed CSV or an unknown competition
+    gives an invalid report with the reason in `error`.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    normalised: list[Entry] = []
+    for e in entries:
+        if isinstance(e, Entry):
+            normalised.append(e)
+        elif isinstance(e, dict):
+            sub = e.get("submission_path")
+            normalised.append(Entry(str(e["competition_id"]), None if sub is None else str(sub)))
+        else:
+            normalised.append(Entry(str(e[0]), None if e[1] is None else str(e[1])))
+
+    competitions: dict[str, Competition] = {}
+    for e in normalised:
+        if e.competition_id not in competitions:
+            try:
+                competitions[e.competition_id] = get_competition(e.competition_id)
+            except UnknownCompetition:
+                pass
+    specs = core_specs_json(list(competitions.values()), data_dir)
+    core_jobs = [
+        (e.competition_id, None if e.submission_path is None else os.fspath(Path(e.submission_path)))
+        for e in normalised
+    ]
+    outcomes = _core.grade_many(core_jobs, specs, threads=jobs, progress=progress)
+    now = datetime.now()
+    reports = []
+    for e, o in zip(normalised, outcomes):
+        comp = competitions.get(e.competition_id)
+        medals = comp.medals if comp else None
+        reports.append(
+            CompetitionReport(
+                competition_id=e.competition_id,
+                score=o["score"],
+                gold_threshold=medals.gold if medals else None,
+                silver_threshold=medals.silver if medals else None,
+                bronze_threshold=medals.bronze if medals else None,
+                median_threshold=medals.median if medals else None,
+                any_medal=o["any_medal"],
+                gold_medal=o["gold_medal"],
+                silver_medal=o["silver_medal"],
+                bronze_medal=o["bronze_medal"],
+                above_median=o["above_median"],
+                submission_exists=o["submission_exists"],
+                valid_submission=o["valid_submission"],
+                is_lower_better=medals.lower_is_better if medals else None,
+                created_at=now,
+                submission_path=_report_path_text(e.submission_path),
+                error=o["error"],
+            )
+        )
+    return reports
+
+
+def grade_csv(path: Path | str, competition_id: str, data_dir: Path | str | None = None) -> CompetitionReport:
+    """Grade one submission CSV. Raises `UnknownCompetition` for an unknown id and
+    `FileNotFoundError` when the competition's answers are not prepared; any problem with
+    the submission itself gives an invalid report instead."""
+    comp = get_competition(competition_id)
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    answers = comp.answers_path(data_dir)
+    if comp.supported and not answers.is_file():
+        raise FileNotFoundError(
+            f"the answers of `{competition_id}` are not prepared: {answers} is missing "
+            f"(run `mlebench-fast prepare -c {competition_id}` or pass --data-dir)"
+        )
+    return grade_many([Entry(competition_id, str(path))], data_dir=data_dir, jobs=1)[0]
+
+
+def aggregate_reports(reports: list[CompetitionReport]) -> dict[str, Any]:
+    """The reference's summary: totals, then every competition report in input order."""
+    gold = sum(r.gold_medal for r in reports)
+    silver = sum(r.silver_medal for r in reports)
+    bronze = sum(r.bronze_medal for r in reports)
+    return {
+        "total_runs": len(reports),
+        "total_runs_with_submissions": sum(r.submission_exists for r in reports),
+        "total_valid_submissions": sum(r.valid_submission for r in reports),
+        "total_medals": gold + silver + bronze,
+        "total_gold_medals": gold,
+        "total_silver_medals": silver,
+        "total_bronze_medals": bronze,
+        "total_above_median": sum(r.above_median for r in reports),
+        "competition_reports": [r.to_dict() for r in reports],
+    }
+
+
+def timestamp() -> str:
+    """The reference's report timestamp, e.g. `2024-09-19T20-07-15-GMT`."""
+    return time.strftime("%Y-%m-%dT%H-%M-%S-%Z", time.gmtime())
+
+
+def write_report(reports: list[CompetitionReport], output_dir: Path) -> Path:
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / f"{timestamp()}_grading_report.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(aggregate_reports(reports), indent=2, allow_nan=True))
+    tmp.replace(path)
+    return path
+
+
+def grade_jsonl(
+    submission_jsonl: Path,
+    output_dir: Path,
+    data_dir: Path | str | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
+) -> tuple[Path, list[CompetitionReport]]:
+    """Grade every line of a submission JSONL and write `<timestamp>_grading_report.json`."""
+    entries = read_submission_jsonl(submission_jsonl)
+    reports = grade_many(entries, data_dir=data_dir, jobs=jobs, progress=progress)
+    return write_report(reports, output_dir), reports

@@ -1,0 +1,196 @@
+//! Graders of classification competitions.
+
+use super::checks::{
+    answers_column, ids_match, probabilities_by_min_max, probabilities_elementwise, same_length,
+    submission_column,
+};
+use super::{ColumnRule, RawScore};
+use crate::frame::{Column, Frame, Value};
+use crate::frame::value::same_value_set;
+use crate::metrics;
+use crate::sklearn::{check_targets, to_float_array, unique_labels};
+
+/// Both files sorted by id, then `(sub_ids != answer_ids).any()` refused.
+fn align_by_sorted_id<'a>(
+    sub: &'a Frame,
+    answers: &'a Frame,
+    id: &str,
+    target: &str,
+) -> Result<(Column, Column), String> {
+    let sub_ids = submission_column(sub, id)?;
+    let ans_ids = answers_column(answers, id)?;
+    let sub_order = sub_ids.argsort();
+    let ans_order = ans_ids.argsort();
+    ids_match(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), id)?;
+    let y_pred = submission_column(sub, target)?.take(&sub_order);
+    let y_true = answers_column(answers, target)?.take(&ans_order);
+    Ok((y_true, y_pred))
+}
+
+/// Label accuracy (`prepare_for_accuracy_metric` + `accuracy_score`).
+pub fn accuracy(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+    answers_column(answers, target)?;
+    answers_column(answers, id)?;
+    same_length(sub, answers)?;
+    submission_column(sub, target)?;
+    submission_column(sub, id)?;
+    let (y_true, y_pred) = align_by_sorted_id(sub, answers, id, target)?;
+    check_targets(&y_true, &y_pred)?;
+    let matches: Vec<bool> = (0..y_true.len()).map(|i| y_true.get(i).py_eq(y_pred.get(i))).collect();
+    Ok(RawScore::python(metrics::accuracy_from_matches(&matches)))
+}
+
+/// Binary ROC AUC (`prepare_for_auroc_metric` + `roc_auc_score`).
+pub fn roc_auc(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+    answers_column(answers, id)?;
+    answers_column(answers, target)?;
+    submission_column(sub, id)?;
+    let scores = submission_column(sub, target)?;
+    same_length(sub, answers)?;
+    probabilities_by_min_max(scores, target)?;
+    let (y_true, y_pred) = align_by_sorted_id(sub, answers, id, target)?;
+    let y_true = to_float_array(&y_true, "y_true", true)?;
+    let y_score = to_float_array(&y_pred, "y_score", true)?;
+    metrics::roc_auc(&y_true, &y_score).map(RawScore::numpy)
+}
+
+/// Binary log loss of the positive class probability.
+pub fn binary_log_loss(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+    let ans_ids = answers_column(answers, id)?;
+    answers_column(answers, target)?;
+    let sub_ids = submission_column(sub, id)?;
+    let probs = submission_column(sub, target)?;
+    if !same_value_set(sub_ids, ans_ids) {
+        return Err(format!("Submission and answers have different `{id}` values"));
+    }
+    same_length(sub, answers)?;
+    probabilities_elementwise(probs, target)?;
+    let order_s = sub_ids.argsort();
+    let order_a = ans_ids.argsort();
+    let y_pred = to_float_array(&probs.take(&order_s), "y_pred", true)?;
+    let y_true = to_float_array(&answers_column(answers, target)?.take(&order_a), "y_true", true)?;
+    metrics::log_loss_binary(&y_true, &y_pred).map(RawScore::python)
+}
+
+/// Multi-class log loss over one probability column per class.
+pub fn multiclass_log_loss(
+    sub: &Frame,
+    answers: &Frame,
+    id: &str,
+    rule: ColumnRule,
+    row_sum_atol: f64,
+) -> Result<RawScore, String> {
+    answers_column(answers, id)?;
+    let classes: Vec<&str> = answers.names.iter().map(String::as_str).filter(|n| *n != id).collect();
+    // the columns whose rows must sum to one
+    let prob_columns: Vec<&Column> = match rule {
+        ColumnRule::ExactShape => {
+            if sub.nrows != answers.nrows || sub.ncols() != classes.len() + 1 {
+                return Err(format!(
+                    "Submission shape ({}, {}) does not match the expected ({}, {})",
+                    sub.nrows,
+                    sub.ncols(),
+                    answers.nrows,
+                    classes.len() + 1
+                ));
+            }
+            sub.columns[1..].iter().collect()
+        }
+        ColumnRule::ExactColumnSet => {
+            let mut expected: Vec<&str> = classes.clone();
+            expected.push(id);
+            let mut got: Vec<&str> = sub.names.iter().map(String::as_str).collect();
+            expected.sort_unstable();
+            got.sort_unstable();
+            got.dedup();
+            if got != expected || sub.ncols() != classes.len() + 1 {
+                return Err(format!(
+                    "Submission must have exactly an `{id}` column and one column per class ({} classes)",
+                    classes.len()
+                ));
+            }
+            same_length(sub, answers)?;
+            classes.iter().map(|c| sub.column(c).unwrap()).collect()
+        }
+    };
+    check_row_sums(&prob_columns, sub.nrows, row_sum_atol)?;
+    for (c, col) in prob_columns.iter().enumerate() {
+        probabilities_elementwise(col, sub.names.get(c + 1).map_or("probability", String::as_str))
+            .map_err(|_| "All probabilities in the submission must be between 0 and 1.".to_string())?;
+    }
+    // one-hot alignment: every answers column present, rows sorted by id, ids equal
+    for name in &answers.names {
+        if !sub.has_column(name) {
+            return Err(format!("Submission is missing the `{name}` column"));
+        }
+    }
+    let sub_ids = submission_column(sub, id)?;
+    let ans_ids = answers_column(answers, id)?;
+    let order_s = sub_ids.argsort();
+    let order_a = ans_ids.argsort();
+    ids_match(&sub_ids.take(&order_s), &ans_ids.take(&order_a), id)?;
+    let k = classes.len();
+    let n = answers.nrows;
+    let mut y_true = vec![0.0; n * k];
+    let mut y_pred = vec![0.0; n * k];
+    for (j, class) in classes.iter().enumerate() {
+        let t = to_float_array(&answers.column(class).unwrap().take(&order_a), "y_true", true)?;
+        let p = to_float_array(&sub.column(class).unwrap().take(&order_s), "y_pred", true)?;
+        for r in 0..n {
+            y_true[r * k + j] = t[r];
+            y_pred[r * k + j] = p[r];
+        }
+    }
+    if y_true.iter().any(|&v| v != 0.0 && v != 1.0) {
+        return Err("the answers are not one-hot encoded".into());
+    }
+    metrics::log_loss_onehot(&y_true, &y_pred, k).map(RawScore::python)
+}
+
+/// `np.isclose(row_sum, 1, atol)` for every row, with pandas' row sum (NaN skipped, text
+/// refused).
+fn check_row_sums(columns: &[&Column], nrows: usize, atol: f64) -> Result<(), String> {
+    let mut sums = vec![0.0; nrows];
+    for col in columns {
+        let values = col
+            .numeric_f64()
+            .ok_or_else(|| "Submission probability columns must be numeric (found text)".to_string())?;
+        for (s, v) in sums.iter_mut().zip(values) {
+            if !v.is_nan() {
+                *s += v;
+            }
+        }
+    }
+    if let Some(r) = sums.iter().position(|s| !((s - 1.0).abs() <= atol + 1e-5)) {
+        return Err(format!(
+            "Each row in the submission should sum to one, as probabilities (row {} sums to {})",
+            r + 1,
+            sums[r]
+        ));
+    }
+    Ok(())
+}
+
+/// Quadratic weighted kappa of grades (`cohen_kappa_score(y_pred, y_true, weights="quadratic")`).
+pub fn quadratic_weighted_kappa(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+    submission_column(sub, target)?;
+    answers_column(answers, target)?;
+    if sub.nrows == 0 {
+        return Err("Submission has no rows".into());
+    }
+    let sub_ids = submission_column(sub, id)?;
+    let ans_ids = answers_column(answers, id)?;
+    if !same_value_set(sub_ids, ans_ids) {
+        return Err(format!("Submission must have the same `{id}` values as the answers"));
+    }
+    let y_pred = submission_column(sub, target)?.take(&sub_ids.argsort());
+    let y_true = answers_column(answers, target)?.take(&ans_ids.argsort());
+    check_targets(&y_pred, &y_true)?;
+    let labels = unique_labels(&y_pred, &y_true)?;
+    let index = |v: Value| {
+        labels.iter().position(|l| l.py_eq(v)).ok_or_else(|| "labels contain NaN".to_string())
+    };
+    let a: Vec<usize> = y_pred.values().map(index).collect::<Result<_, _>>()?;
+    let b: Vec<usize> = y_true.values().map(index).collect::<Result<_, _>>()?;
+    metrics::quadratic_weighted_kappa(&a, &b, labels.len()).map(RawScore::numpy)
+}

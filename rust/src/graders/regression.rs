@@ -1,0 +1,48 @@
+//! Graders of regression competitions.
+
+use super::checks::{answers_column, same_length, submission_column};
+use super::RawScore;
+use crate::frame::Frame;
+use crate::metrics;
+use crate::numeric::pairwise_sum;
+use crate::sklearn::to_float_array;
+
+/// RMSE after sorting both files by id. The ids themselves are never compared: a wrong id
+/// still pairs by sorted position (the reference does the same); lengths must agree.
+pub fn sorted_rmse(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+    let ans_target = answers_column(answers, target)?;
+    let ans_ids = answers_column(answers, id)?;
+    let sub_target = submission_column(sub, target)?;
+    let sub_ids = submission_column(sub, id)?;
+    let y_true = ans_target.take(&ans_ids.argsort());
+    let y_pred = sub_target.take(&sub_ids.argsort());
+    if y_true.len() != y_pred.len() {
+        return Err(format!(
+            "Submission has {} rows but {} are expected",
+            y_pred.len(),
+            y_true.len()
+        ));
+    }
+    let t = to_float_array(&y_true, "y_true", true)?;
+    let p = to_float_array(&y_pred, "y_pred", true)?;
+    metrics::rmse(&t, &p).map(RawScore::numpy)
+}
+
+/// Mean of RMSLE over the target columns, rows paired in file order.
+pub fn mean_columnwise_rmsle(sub: &Frame, answers: &Frame, targets: &[String]) -> Result<RawScore, String> {
+    for t in targets {
+        answers_column(answers, t)?;
+    }
+    for t in targets {
+        submission_column(sub, t)?;
+    }
+    same_length(sub, answers)?;
+    let mut per_column = Vec::with_capacity(targets.len());
+    for t in targets {
+        let truth = to_float_array(answers_column(answers, t)?, "y_true", true)?;
+        let pred = to_float_array(submission_column(sub, t)?, "y_pred", true)?;
+        per_column.push(metrics::rmsle(&truth, &pred)?);
+    }
+    // the reference adds the column scores and divides by their number
+    Ok(RawScore::numpy(pairwise_sum(&per_column) / per_column.len() as f64))
+}

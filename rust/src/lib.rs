@@ -1,0 +1,22 @@
+//! mlebench-fast core: grading of MLE-bench submissions, faithful to the reference
+//! implementation's results and much faster. Pure Rust; the optional `python` feature adds
+//! the thin PyO3 module `mlebench_fast._core`.
+//!
+//! - [`frame`]: CSV reading with pandas' type inference;
+//! - [`sklearn`]: scikit-learn's input checks (what makes a submission invalid);
+//! - [`metrics`]: metric kernels on float arrays;
+//! - [`graders`]: declarative per-competition graders;
+//! - [`medals`]: Kaggle medal thresholds and ranking;
+//! - [`grading`]: the pipeline and parallel bulk grading.
+
+pub mod frame;
+pub mod graders;
+pub mod grading;
+pub mod medals;
+pub mod metrics;
+pub mod numeric;
+pub mod registry;
+pub mod sklearn;
+
+#[cfg(feature = "python")]
+mod python;

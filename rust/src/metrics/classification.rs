@@ -1,0 +1,152 @@
+//! Classification metrics as scikit-learn 1.5 computes them.
+
+use super::MetricResult;
+use crate::numeric::{np_mean, pairwise_sum};
+
+/// `accuracy_score` once labels are compared: the share of matches.
+///
+/// Edge case: an empty input gives NaN (numpy's mean of nothing), as in scikit-learn.
+pub fn accuracy_from_matches(matches: &[bool]) -> f64 {
+    let v: Vec<f64> = matches.iter().map(|&m| f64::from(u8::from(m))).collect();
+    np_mean(&v)
+}
+
+fn xlogy(x: f64, y: f64) -> f64 {
+    if x == 0.0 && !y.is_nan() {
+        0.0
+    } else {
+        x * y.ln()
+    }
+}
+
+/// `log_loss(y_true, y_pred)` with a one-hot `y_true` and a probability matrix `y_pred`,
+/// both row-major with `k` columns.
+///
+/// Predictions are clipped to `[eps, 1 - eps]` (float64 machine epsilon), rows are not
+/// renormalised (scikit-learn 1.5 only warns), so a zero on the true class costs about
+/// 36.04 nats.
+pub fn log_loss_onehot(y_true: &[f64], y_pred: &[f64], k: usize) -> MetricResult {
+    if k < 2 {
+        return Err("log loss needs at least two classes".into());
+    }
+    if y_true.len() != y_pred.len() || y_true.len() % k != 0 {
+        return Err("y_true and y_pred have different shapes".into());
+    }
+    if y_pred.iter().any(|x| !x.is_finite()) {
+        return Err("Input y_pred contains NaN or infinity.".into());
+    }
+    let eps = f64::EPSILON;
+    let n = y_true.len() / k;
+    let mut losses = Vec::with_capacity(n);
+    let mut row = vec![0.0; k];
+    for r in 0..n {
+        for j in 0..k {
+            let p = y_pred[r * k + j].clamp(eps, 1.0 - eps);
+            row[j] = xlogy(y_true[r * k + j], p);
+        }
+        losses.push(-pairwise_sum(&row));
+    }
+    Ok(np_mean(&losses))
+}
+
+/// `log_loss(y_true, y_pred)` for binary labels and a 1-D probability of the positive class
+/// (the larger label).
+///
+/// Edge cases: a single class in `y_true` is an error (scikit-learn asks for `labels`);
+/// more than two classes is an error (shape mismatch with a 1-D prediction).
+pub fn log_loss_binary(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
+    if y_true.len() != y_pred.len() {
+        return Err(format!(
+            "Found input variables with inconsistent numbers of samples: [{}, {}]",
+            y_pred.len(),
+            y_true.len()
+        ));
+    }
+    let mut classes: Vec<f64> = y_true.to_vec();
+    classes.sort_by(f64::total_cmp);
+    classes.dedup();
+    match classes.len() {
+        0 | 1 => {
+            return Err(format!(
+                "y_true contains only one label ({}). Please provide the true labels explicitly through the labels argument.",
+                classes.first().copied().unwrap_or(f64::NAN)
+            ))
+        }
+        2 => {}
+        c => {
+            return Err(format!(
+                "y_true and y_pred contain different number of classes {c}, 2. Please provide the true labels explicitly through the labels argument."
+            ))
+        }
+    }
+    let mut t = Vec::with_capacity(2 * y_true.len());
+    let mut p = Vec::with_capacity(2 * y_true.len());
+    for (&y, &q) in y_true.iter().zip(y_pred) {
+        let pos = f64::from(u8::from(y == classes[1]));
+        t.push(1.0 - pos);
+        t.push(pos);
+        // scikit-learn forms 1 - p before clipping both columns
+        p.push(1.0 - q);
+        p.push(q);
+    }
+    log_loss_onehot(&t, &p, 2)
+}
+
+/// `cohen_kappa_score(y1, y2, weights="quadratic")` on label indices `0..n_classes`
+/// (index = position of the label in the sorted label set).
+///
+/// Edge case: identical constant labels on both sides give NaN (0/0), as scikit-learn does.
+pub fn quadratic_weighted_kappa(y1: &[usize], y2: &[usize], n_classes: usize) -> MetricResult {
+    if y1.len() != y2.len() {
+        return Err(format!(
+            "Found input variables with inconsistent numbers of samples: [{}, {}]",
+            y1.len(),
+            y2.len()
+        ));
+    }
+    let n = n_classes;
+    let mut confusion = vec![0i64; n * n];
+    for (&a, &b) in y1.iter().zip(y2) {
+        confusion[a * n + b] += 1;
+    }
+    let sum0: Vec<i64> = (0..n).map(|j| (0..n).map(|i| confusion[i * n + j]).sum()).collect();
+    let sum1: Vec<i64> = (0..n).map(|i| (0..n).map(|j| confusion[i * n + j]).sum()).collect();
+    let total: i64 = sum0.iter().sum();
+    let mut weighted_observed = 0i64;
+    let mut weighted_expected = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            let w = ((j as i64) - (i as i64)).pow(2);
+            weighted_observed += w * confusion[i * n + j];
+            let expected = (sum0[i] * sum1[j]) as f64 / total as f64;
+            weighted_expected[i * n + j] = w as f64 * expected;
+        }
+    }
+    Ok(1.0 - weighted_observed as f64 / pairwise_sum(&weighted_expected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_loss_clips_with_machine_epsilon() {
+        let miss = log_loss_binary(&[1.0, 0.0], &[0.0, 0.0]).unwrap();
+        assert!((miss - (-(f64::EPSILON.ln())) / 2.0).abs() < 1e-12);
+        let half = log_loss_binary(&[1.0, 0.0], &[0.5, 0.5]).unwrap();
+        assert!((half - 2f64.ln()).abs() < 1e-15);
+        assert!(log_loss_binary(&[1.0, 1.0], &[0.5, 0.5]).is_err());
+    }
+
+    #[test]
+    fn kappa() {
+        assert_eq!(quadratic_weighted_kappa(&[0, 1, 2], &[0, 1, 2], 3).unwrap(), 1.0);
+        assert_eq!(quadratic_weighted_kappa(&[0, 0, 0, 0], &[0, 1, 2, 3], 4).unwrap(), 0.0);
+        assert!(quadratic_weighted_kappa(&[1, 1], &[1, 1], 2).unwrap().is_nan());
+    }
+
+    #[test]
+    fn accuracy() {
+        assert_eq!(accuracy_from_matches(&[true, false, true, true]), 0.75);
+    }
+}

@@ -1,0 +1,59 @@
+//! Regression errors as `sklearn.metrics` computes them (mean by numpy pairwise summation).
+//!
+//! Edge cases: different lengths, NaN or infinity are errors; `rmsle` refuses negative
+//! values on either side (scikit-learn raises), and an empty input is an error.
+
+use super::MetricResult;
+use crate::numeric::np_mean;
+
+fn check(y_true: &[f64], y_pred: &[f64]) -> Result<(), String> {
+    if y_true.len() != y_pred.len() {
+        return Err(format!(
+            "Found input variables with inconsistent numbers of samples: [{}, {}]",
+            y_true.len(),
+            y_pred.len()
+        ));
+    }
+    if y_true.is_empty() {
+        return Err("Found array with 0 sample(s) while a minimum of 1 is required.".into());
+    }
+    if y_true.iter().chain(y_pred).any(|x| x.is_nan()) {
+        return Err("Input contains NaN.".into());
+    }
+    if y_true.iter().chain(y_pred).any(|x| x.is_infinite()) {
+        return Err("Input contains infinity or a value too large for dtype('float64').".into());
+    }
+    Ok(())
+}
+
+/// `root_mean_squared_error(y_true, y_pred)`.
+pub fn rmse(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
+    check(y_true, y_pred)?;
+    let sq: Vec<f64> = y_true.iter().zip(y_pred).map(|(t, p)| (t - p) * (t - p)).collect();
+    Ok(np_mean(&sq).sqrt())
+}
+
+/// `root_mean_squared_log_error(y_true, y_pred)`: RMSE of `log1p` values.
+pub fn rmsle(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
+    check(y_true, y_pred)?;
+    if y_true.iter().chain(y_pred).any(|&x| x < 0.0) {
+        return Err("Root Mean Squared Logarithmic Error cannot be used when targets contain negative values.".into());
+    }
+    let lt: Vec<f64> = y_true.iter().map(|x| x.ln_1p()).collect();
+    let lp: Vec<f64> = y_pred.iter().map(|x| x.ln_1p()).collect();
+    rmse(&lt, &lp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values() {
+        assert_eq!(rmse(&[1.0, 2.0], &[1.0, 4.0]).unwrap(), 2f64.sqrt());
+        assert_eq!(rmsle(&[0.0], &[0.0]).unwrap(), 0.0);
+        assert!(rmsle(&[1.0], &[-0.5]).is_err());
+        assert!(rmse(&[1.0], &[f64::NAN]).is_err());
+        assert!(rmse(&[1.0], &[1.0, 2.0]).is_err());
+    }
+}

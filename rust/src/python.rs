@@ -1,0 +1,255 @@
+//! The PyO3 layer: converts Python/numpy values to core types and back, releases the GIL
+//! around every computation, maps core errors to `ValueError`. No logic lives here.
+
+use crate::frame::{Cell, Column, Frame};
+use crate::grading::{grade_many as core_grade_many, CompetitionSpec, Job};
+use crate::medals::{rank, thresholds_from_leaderboard, MedalThresholds};
+use crate::metrics;
+use numpy::{PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+fn value_error(e: String) -> PyErr {
+    PyValueError::new_err(e)
+}
+
+fn slice<'a>(a: &'a PyReadonlyArray1<'_, f64>, name: &str) -> PyResult<&'a [f64]> {
+    a.as_slice().map_err(|_| value_error(format!("{name} must be a contiguous float64 array")))
+}
+
+#[pyfunction]
+fn roc_auc(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_score: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    let (t, s) = (slice(&y_true, "y_true")?, slice(&y_score, "y_score")?);
+    py.detach(|| metrics::roc_auc(t, s)).map_err(value_error)
+}
+
+#[pyfunction]
+fn accuracy(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_pred: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    let (t, p) = (slice(&y_true, "y_true")?, slice(&y_pred, "y_pred")?);
+    if t.len() != p.len() {
+        return Err(value_error(format!("y_true has {} values but y_pred has {}", t.len(), p.len())));
+    }
+    Ok(py.detach(|| {
+        let m: Vec<bool> = t.iter().zip(p).map(|(a, b)| a == b).collect();
+        metrics::accuracy_from_matches(&m)
+    }))
+}
+
+#[pyfunction]
+fn log_loss_binary(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_pred: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    let (t, p) = (slice(&y_true, "y_true")?, slice(&y_pred, "y_pred")?);
+    py.detach(|| metrics::log_loss_binary(t, p)).map_err(value_error)
+}
+
+#[pyfunction]
+fn log_loss_onehot(py: Python<'_>, y_true: PyReadonlyArray2<'_, f64>, y_pred: PyReadonlyArray2<'_, f64>) -> PyResult<f64> {
+    let shape = y_true.shape().to_vec();
+    if shape != y_pred.shape() {
+        return Err(value_error("y_true and y_pred must have the same shape".into()));
+    }
+    let t = y_true.as_slice().map_err(|_| value_error("y_true must be C-contiguous".into()))?;
+    let p = y_pred.as_slice().map_err(|_| value_error("y_pred must be C-contiguous".into()))?;
+    py.detach(|| metrics::log_loss_onehot(t, p, shape[1])).map_err(value_error)
+}
+
+#[pyfunction]
+fn rmse(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_pred: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    let (t, p) = (slice(&y_true, "y_true")?, slice(&y_pred, "y_pred")?);
+    py.detach(|| metrics::rmse(t, p)).map_err(value_error)
+}
+
+#[pyfunction]
+fn rmsle(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_pred: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    let (t, p) = (slice(&y_true, "y_true")?, slice(&y_pred, "y_pred")?);
+    py.detach(|| metrics::rmsle(t, p)).map_err(value_error)
+}
+
+#[pyfunction]
+fn quadratic_weighted_kappa(py: Python<'_>, y1: PyReadonlyArray1<'_, i64>, y2: PyReadonlyArray1<'_, i64>) -> PyResult<f64> {
+    let a = y1.as_slice().map_err(|_| value_error("y1 must be a contiguous int64 array".into()))?;
+    let b = y2.as_slice().map_err(|_| value_error("y2 must be a contiguous int64 array".into()))?;
+    py.detach(|| {
+        let mut labels: Vec<i64> = a.iter().chain(b).copied().collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let idx = |v: &i64| labels.binary_search(v).unwrap();
+        let ia: Vec<usize> = a.iter().map(idx).collect();
+        let ib: Vec<usize> = b.iter().map(idx).collect();
+        metrics::quadratic_weighted_kappa(&ia, &ib, labels.len())
+    })
+    .map_err(value_error)
+}
+
+/// Parse a CSV the way the graders see it: `[(name, dtype, values)]`.
+#[pyfunction]
+fn read_csv(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyList>> {
+    let frame = py
+        .detach(|| {
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Frame::from_csv_bytes(&bytes).map_err(|e| e.to_string())
+        })
+        .map_err(value_error)?;
+    let out = PyList::empty(py);
+    for (name, col) in frame.names.iter().zip(&frame.columns) {
+        let values: Bound<'_, PyList> = match col {
+            Column::Int(v) => PyList::new(py, v)?,
+            Column::UInt(v) => PyList::new(py, v)?,
+            Column::Float(v) => PyList::new(py, v)?,
+            Column::Bool(v) => PyList::new(py, v)?,
+            Column::Object(cells) => {
+                let l = PyList::empty(py);
+                for c in cells {
+                    match c {
+                        Cell::Str(s) => l.append(s)?,
+                        Cell::Nan => l.append(f64::NAN)?,
+                        Cell::Bool(b) => l.append(*b)?,
+                    }
+                }
+                l
+            }
+        };
+        out.append((name, col.dtype(), values))?;
+    }
+    Ok(out.unbind())
+}
+
+fn thresholds_dict<'py>(py: Python<'py>, t: &MedalThresholds) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("gold", t.gold)?;
+    d.set_item("silver", t.silver)?;
+    d.set_item("bronze", t.bronze)?;
+    d.set_item("median", t.median)?;
+    d.set_item("lower_is_better", t.lower_is_better)?;
+    Ok(d)
+}
+
+/// Medal thresholds from leaderboard scores listed best first.
+#[pyfunction]
+fn leaderboard_thresholds(py: Python<'_>, scores: Vec<f64>) -> PyResult<Py<PyDict>> {
+    let t = thresholds_from_leaderboard(&scores).map_err(value_error)?;
+    Ok(thresholds_dict(py, &t)?.unbind())
+}
+
+/// Medals earned by `score` (None = invalid) given thresholds (None = no leaderboard).
+#[pyfunction]
+#[pyo3(signature = (score, gold, silver, bronze, median, lower_is_better))]
+fn rank_score(py: Python<'_>, score: Option<f64>, gold: f64, silver: f64, bronze: f64, median: f64, lower_is_better: bool) -> PyResult<Py<PyDict>> {
+    let t = MedalThresholds { gold, silver, bronze, median, lower_is_better };
+    let r = rank(score, Some(&t));
+    let d = PyDict::new(py);
+    d.set_item("gold_medal", r.gold_medal)?;
+    d.set_item("silver_medal", r.silver_medal)?;
+    d.set_item("bronze_medal", r.bronze_medal)?;
+    d.set_item("above_median", r.above_median)?;
+    d.set_item("any_medal", r.any_medal())?;
+    Ok(d.unbind())
+}
+
+/// Progress on stderr when it is a terminal, at most a few redraws a second.
+struct Progress {
+    total: usize,
+    done: AtomicUsize,
+    last: Mutex<Instant>,
+    enabled: bool,
+}
+
+impl Progress {
+    fn tick(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if !self.enabled {
+            return;
+        }
+        let mut last = self.last.lock().unwrap();
+        if done < self.total && last.elapsed() < Duration::from_millis(100) {
+            return;
+        }
+        *last = Instant::now();
+        let width = 30;
+        let filled = width * done / self.total.max(1);
+        let bar: String = "#".repeat(filled) + &"-".repeat(width - filled);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\rGrading submissions [{bar}] {done}/{}", self.total);
+        if done == self.total {
+            let _ = writeln!(err);
+        }
+        let _ = err.flush();
+    }
+}
+
+/// Grade `[(competition_id, submission_path or None)]` in parallel; `competitions_json`
+/// is a JSON list of competition specs. Returns one dict per job, in order.
+#[pyfunction]
+#[pyo3(signature = (jobs, competitions_json, threads=None, progress=false))]
+fn grade_many(
+    py: Python<'_>,
+    jobs: Vec<(String, Option<PathBuf>)>,
+    competitions_json: &str,
+    threads: Option<usize>,
+    progress: bool,
+) -> PyResult<Py<PyList>> {
+    let specs: Vec<CompetitionSpec> = serde_json::from_str(competitions_json)
+        .map_err(|e| value_error(format!("bad competition specs: {e}")))?;
+    let competitions: HashMap<String, CompetitionSpec> = specs.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let jobs: Vec<Job> = jobs
+        .into_iter()
+        .map(|(competition_id, submission_path)| Job { competition_id, submission_path })
+        .collect();
+    let bar = Progress {
+        total: jobs.len(),
+        done: AtomicUsize::new(0),
+        last: Mutex::new(Instant::now() - Duration::from_secs(1)),
+        enabled: progress && std::io::stderr().is_terminal(),
+    };
+    let outcomes = py
+        .detach(|| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build()?;
+            Ok::<_, rayon::ThreadPoolBuildError>(pool.install(|| core_grade_many(&jobs, &competitions, &|| bar.tick())))
+        })
+        .map_err(|e| value_error(e.to_string()))?;
+    let out = PyList::empty(py);
+    for o in outcomes {
+        let d = PyDict::new(py);
+        d.set_item("score", o.score)?;
+        d.set_item("submission_exists", o.submission_exists)?;
+        d.set_item("valid_submission", o.valid_submission)?;
+        d.set_item("error", o.error)?;
+        d.set_item("gold_medal", o.ranking.gold_medal)?;
+        d.set_item("silver_medal", o.ranking.silver_medal)?;
+        d.set_item("bronze_medal", o.ranking.bronze_medal)?;
+        d.set_item("above_median", o.ranking.above_median)?;
+        d.set_item("any_medal", o.ranking.any_medal())?;
+        out.append(d)?;
+    }
+    Ok(out.unbind())
+}
+
+/// `[(competition_id, config YAML text)]` of the built-in registry.
+#[pyfunction]
+fn builtin_configs() -> Vec<(&'static str, &'static str)> {
+    crate::registry::BUILTIN_CONFIGS.to_vec()
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(roc_auc, m)?)?;
+    m.add_function(wrap_pyfunction!(accuracy, m)?)?;
+    m.add_function(wrap_pyfunction!(log_loss_binary, m)?)?;
+    m.add_function(wrap_pyfunction!(log_loss_onehot, m)?)?;
+    m.add_function(wrap_pyfunction!(rmse, m)?)?;
+    m.add_function(wrap_pyfunction!(rmsle, m)?)?;
+    m.add_function(wrap_pyfunction!(quadratic_weighted_kappa, m)?)?;
+    m.add_function(wrap_pyfunction!(read_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(leaderboard_thresholds, m)?)?;
+    m.add_function(wrap_pyfunction!(rank_score, m)?)?;
+    m.add_function(wrap_pyfunction!(grade_many, m)?)?;
+    m.add_function(wrap_pyfunction!(builtin_configs, m)?)?;
+    m.add("GRADER_VERSION", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
