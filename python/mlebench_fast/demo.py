@@ -105,7 +105,7 @@ def build(root: Path, n_submissions: int = 300, seed: int = 0) -> tuple[Path, Pa
         df = c.make_submission(rng, float(rng.uniform(0.3, 1.0)))
         df = df.sample(fraction=1.0, shuffle=True, seed=int(rng.integers(1 << 31)))
         content: pl.DataFrame | bytes | None = df
-        if i % 10 == 9:
+        if rng.random() < 0.1:
             content = _break(df, int(rng.integers(0, 5)), rng)
         if isinstance(content, pl.DataFrame):
             content.write_csv(path)
