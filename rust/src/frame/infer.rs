@@ -5,7 +5,7 @@
 //!   or missing, otherwise the column stays text;
 //! - float64 when every value parses as a float (`inf`/`Infinity` in any case, not `nan`,
 //!   not out-of-range like `1e500`, no `_`), missing values become NaN;
-//! - bool when every value is one of `True/TRUE/true/False/FALSE/false`; with missing values
+//! - bool when every value is `true` or `false` in any letter case; with missing values
 //!   it becomes an object column of bools and NaN;
 //! - otherwise object: the raw text, missing values as NaN. An all-missing column is float.
 
@@ -102,11 +102,14 @@ fn is_decimal_literal(s: &str) -> bool {
     i == b.len()
 }
 
+/// pandas accepts `true`/`false` in any letter case, nothing around them.
 fn parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "True" | "TRUE" | "true" => Some(true),
-        "False" | "FALSE" | "false" => Some(false),
-        _ => None,
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -147,6 +150,10 @@ pub fn infer_column<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, n
         Err(false) => {}
     }
     drop(ints);
+    float_bool_or_object(fields, nrows)
+}
+
+fn float_bool_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nrows: usize) -> Column {
     // float64 pass
     let mut floats = Vec::with_capacity(nrows);
     let mut float_ok = true;
@@ -204,20 +211,41 @@ fn object_column<'a>(fields: impl Iterator<Item = Option<&'a str>>) -> Column {
     )
 }
 
+/// After an int64 overflow pandas retries the column as uint64, in file order:
+/// - a value beyond uint64 (or below int64) raises again and the column becomes text with
+///   missing values as NaN;
+/// - a non-integer gives up on integers and falls through to float/bool/text;
+/// - otherwise a negative value or a missing value next to a value above int64 is a
+///   "conflict": the column becomes text holding the raw fields, missing ones included.
 fn uint_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nrows: usize) -> Column {
     let mut out = Vec::with_capacity(nrows);
+    let (mut seen_null, mut seen_sint) = (false, false);
     for f in fields.clone() {
-        let parsed = f
-            .filter(|s| !is_na(Some(s)))
-            .and_then(|s| {
-                let t = trim_ws(s);
-                let t = t.strip_prefix('+').unwrap_or(t);
-                if t.bytes().all(|b| b.is_ascii_digit()) { t.parse::<u64>().ok() } else { None }
-            });
-        match parsed {
-            Some(v) => out.push(v),
-            None => return object_column(fields),
+        if is_na(f) {
+            seen_null = true;
+            out.push(0);
+            continue;
         }
+        let token = f.unwrap();
+        // any token with a minus sign marks the column signed, even `-0` or `-1.5`
+        if trim_ws(token).starts_with('-') {
+            seen_sint = true;
+            continue;
+        }
+        match parse_pandas_int(token) {
+            IntParse::Int(v) => out.push(v as u64),
+            IntParse::Overflow { .. } => {
+                let t = trim_ws(token);
+                match t.strip_prefix('+').unwrap_or(t).parse::<u64>() {
+                    Ok(v) => out.push(v),
+                    Err(_) => return object_column(fields),
+                }
+            }
+            IntParse::NotInt => return float_bool_or_object(fields, nrows),
+        }
+    }
+    if seen_null || seen_sint {
+        return Column::Object(fields.map(|f| Cell::Str(f.unwrap_or("").to_string())).collect());
     }
     Column::UInt(out)
 }
@@ -253,12 +281,15 @@ mod tests {
         assert_eq!(col(&["9223372036854775808", "1"]), Column::UInt(vec![9223372036854775808, 1]));
         assert!(matches!(col(&["18446744073709551615", "-1"]), Column::Object(_)));
         assert!(matches!(col(&["99999999999999999999", "1.5"]), Column::Object(_)));
+        assert_eq!(col(&["9223372036854775808", "1.5"]), Column::Float(vec![9223372036854775808.0, 1.5]));
+        assert_eq!(col(&["9223372036854775808", "NA"]), Column::Object(vec![Cell::Str("9223372036854775808".into()), Cell::Str("NA".into())]));
     }
 
     #[test]
     fn bools() {
         assert_eq!(col(&["True", "false", "TRUE"]), Column::Bool(vec![true, false, true]));
         assert!(matches!(col(&["True", "1"]), Column::Object(_)));
+        assert_eq!(col(&["tRUE", "fAlSe"]), Column::Bool(vec![true, false]));
         assert!(matches!(col(&[" True", "False"]), Column::Object(_)));
         assert_eq!(col(&["True", ""]), Column::Object(vec![Cell::Bool(true), Cell::Nan]));
     }

@@ -81,9 +81,9 @@ impl Frame {
         }
         let names = header_names(records.record(0));
         let nrows = records.len() - 1;
-        // pandas: when the first data row has one field more than the header, that first
-        // field is an implicit index column and is dropped from every row.
-        let skip = usize::from(nrows > 0 && records.record_len(1) == ncols + 1);
+        // pandas: when the first data row has more fields than the header, the extra leading
+        // fields form an implicit index and are dropped from every row.
+        let skip = if nrows > 0 { records.record_len(1).saturating_sub(ncols) } else { 0 };
         for r in 1..records.len() {
             let saw = records.record_len(r);
             if saw > ncols + skip {
@@ -123,31 +123,36 @@ fn memchr0(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|&b| b == 0)
 }
 
-/// Header names as pandas makes them: blanks become `Unnamed: i`, repeats get `.1`, `.2`, ...
+/// Header names as pandas' C parser makes them: a blank name becomes `Unnamed: i`; then,
+/// visiting named columns first and generated ones last, a repeated name becomes `name.k`,
+/// skipping any `name.k` already present in the header.
 fn header_names<'a>(fields: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let raw: Vec<String> = fields
+    use std::collections::HashMap;
+    let raw: Vec<&str> = fields.collect();
+    let mut header: Vec<String> = raw
+        .iter()
         .enumerate()
-        .map(|(i, f)| if f.is_empty() { format!("Unnamed: {i}") } else { f.to_string() })
+        .map(|(i, n)| if n.is_empty() { format!("Unnamed: {i}") } else { n.to_string() })
         .collect();
-    let mut seen = std::collections::HashMap::<String, usize>::new();
-    let mut out: Vec<String> = Vec::with_capacity(raw.len());
-    let mut taken = std::collections::HashSet::<String>::new();
-    for name in raw {
-        let mut candidate = name.clone();
-        if taken.contains(&candidate) {
-            let counter = seen.entry(name.clone()).or_insert(0);
-            loop {
-                *counter += 1;
-                candidate = format!("{name}.{counter}");
-                if !taken.contains(&candidate) {
-                    break;
-                }
+    let order = (0..raw.len()).filter(|&i| !raw[i].is_empty()).chain((0..raw.len()).filter(|&i| raw[i].is_empty()));
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for i in order.collect::<Vec<_>>() {
+        let old = header[i].clone();
+        let mut col = old.clone();
+        let mut count = counts.get(&col).copied().unwrap_or(0);
+        while count > 0 {
+            counts.insert(old.clone(), count + 1);
+            col = format!("{old}.{count}");
+            if header.contains(&col) {
+                count += 1;
+            } else {
+                count = counts.get(&col).copied().unwrap_or(0);
             }
         }
-        taken.insert(candidate.clone());
-        out.push(candidate);
+        counts.insert(col.clone(), count + 1);
+        header[i] = col;
     }
-    out
+    header
 }
 
 #[cfg(test)]
@@ -162,6 +167,9 @@ mod tests {
     fn header_mangling() {
         let f = frame("a,a,,b\n1,2,3,4");
         assert_eq!(f.names, vec!["a", "a.1", "Unnamed: 2", "b"]);
+        assert_eq!(frame("a,a,a.1\n1,2,3").names, vec!["a", "a.2", "a.1"]);
+        assert_eq!(frame("a,,a,Unnamed: 1\n1,2,3,4").names, vec!["a", "Unnamed: 1.1", "a.1", "Unnamed: 1"]);
+        assert_eq!(frame("Unnamed: 1,,Unnamed: 1\n1,2,3").names, vec!["Unnamed: 1", "Unnamed: 1.2", "Unnamed: 1.1"]);
     }
 
     #[test]
