@@ -15,6 +15,8 @@ from hypothesis.extra.numpy import arrays
 from mlebench_fast import metrics
 
 SETTINGS = settings(max_examples=300, deadline=None)
+# scikit-learn warns about single-label confusion matrices on some random draws
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
 def _raises_like(fn_ours, fn_ref):
