@@ -3,6 +3,11 @@ a clear error, and the other rows are still graded."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -95,3 +100,42 @@ def test_unprepared_competition_is_an_error_row_not_a_crash(tmp_path: Path) -> N
     (report,) = grade_many([(COMP, sub)], data_dir=tmp_path / "empty-data-dir")
     assert not report.valid_submission
     assert "prepared" in report.error
+
+
+def test_a_competition_without_grader_is_reported_not_crashed(tmp_path: Path) -> None:
+    """A config with `grader: null` grades as invalid with an error naming the competition."""
+    configs = tmp_path / "configs" / "toy-competition"
+    configs.mkdir(parents=True)
+    (configs / "config.yaml").write_text(
+        textwrap.dedent(
+            """\
+            id: toy-competition
+            name: Toy
+            answers: toy-competition/prepared/private/test.csv
+            sample_submission: toy-competition/prepared/public/sample_submission.csv
+            metric: something
+            splits: []
+            grader: null
+            medals: null
+            """
+        )
+    )
+    sub = tmp_path / "s.csv"
+    sub.write_text("id,y\n1,2\n")
+    code = (
+        "import json, mlebench_fast as m;"
+        f"r = m.grade_many([('toy-competition', {str(sub)!r})], data_dir={str(tmp_path)!r})[0];"
+        "print(json.dumps(r.to_dict()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MLEBENCH_FAST_COMPETITIONS_DIR": str(tmp_path / "configs")},
+        check=True,
+    )
+    report = json.loads(out.stdout)
+    assert report["score"] is None and report["valid_submission"] is False and report["submission_exists"]
+    assert "toy-competition" in report["error"] and "not implemented" in report["error"]
+    assert report["gold_threshold"] is None
+    assert "no leaderboard figures" in out.stderr

@@ -8,6 +8,7 @@ reads the submission JSONL and assembles the reports.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from typing import Any, Iterable
 
 from . import _core
 from .registry import Competition, UnknownCompetition, core_specs_json, default_data_dir, get_competition
+
+logger = logging.getLogger("mlebench_fast")
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,9 @@ def grade_many(
                 competitions[e.competition_id] = get_competition(e.competition_id)
             except UnknownCompetition:
                 pass
+    for comp in competitions.values():
+        if comp.medals is None:
+            logger.warning("%s has no leaderboard figures yet: no medals are awarded", comp.id)
     specs = core_specs_json(list(competitions.values()), data_dir)
     core_jobs = [
         (e.competition_id, None if e.submission_path is None else os.fspath(Path(e.submission_path)))
