@@ -93,3 +93,68 @@ pub fn probabilities_elementwise(col: &Column, name: &str) -> Result<(), String>
     }
     Ok(())
 }
+
+/// How submission rows pair with answer rows when the reference sorts both files by id and
+/// compares them position by position.
+pub struct Pairing {
+    /// submission row of each pair
+    pub sub_rows: Vec<usize>,
+    /// answer row of each pair
+    pub ans_rows: Vec<usize>,
+    /// whether the sorted id columns are equal element by element
+    pub ids_equal: bool,
+}
+
+/// The reference's "sort both by id, then pair by position" without sorting in the common
+/// cases: ids in the same order as the answers (identity), or the same set of unique ids in
+/// another order (a hash join gives the same pairs). Otherwise both are sorted, as the
+/// reference does, so even mismatched ids pair exactly as there. Pairs may come in another
+/// order than the reference's, which only reorders sums.
+pub fn sorted_pairing(sub_ids: &Column, ans_ids: &Column) -> Pairing {
+    let n = ans_ids.len();
+    if sub_ids.len() == n {
+        if (0..n).all(|i| sub_ids.get(i).py_eq(ans_ids.get(i))) {
+            let rows: Vec<usize> = (0..n).collect();
+            return Pairing { sub_rows: rows.clone(), ans_rows: rows, ids_equal: true };
+        }
+        if let Some(sub_rows) = hash_join(sub_ids, ans_ids) {
+            return Pairing { sub_rows, ans_rows: (0..n).collect(), ids_equal: true };
+        }
+    }
+    let sub_rows = sub_ids.argsort();
+    let ans_rows = ans_ids.argsort();
+    let ids_equal = sub_rows.len() == ans_rows.len()
+        && sub_rows.iter().zip(&ans_rows).all(|(&s, &a)| sub_ids.get(s).py_eq(ans_ids.get(a)));
+    Pairing { sub_rows, ans_rows, ids_equal }
+}
+
+/// For each answer row, the submission row with the same id, when the answers' ids are
+/// unique and the submission has exactly those ids once each.
+fn hash_join(sub_ids: &Column, ans_ids: &Column) -> Option<Vec<usize>> {
+    use rustc_hash::FxHashMap;
+    let mut index: FxHashMap<crate::frame::value::HashKey, usize> = FxHashMap::default();
+    index.reserve(ans_ids.len());
+    for (row, v) in ans_ids.values().enumerate() {
+        if v.is_nan() || index.insert(v.hash_key(), row).is_some() {
+            return None;
+        }
+    }
+    let mut sub_rows = vec![usize::MAX; ans_ids.len()];
+    for (row, v) in sub_ids.values().enumerate() {
+        let &a = index.get(&v.hash_key())?;
+        if sub_rows[a] != usize::MAX || !v.py_eq(ans_ids.get(a)) {
+            return None;
+        }
+        sub_rows[a] = row;
+    }
+    Some(sub_rows)
+}
+
+/// `sorted_pairing` that must match: the reference rejects differing ids.
+pub fn pair_matching_ids(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<Pairing, String> {
+    let pairing = sorted_pairing(sub_ids, ans_ids);
+    if !pairing.ids_equal {
+        ids_match(&sub_ids.take(&sub_ids.argsort()), &ans_ids.take(&ans_ids.argsort()), id)?;
+    }
+    Ok(pairing)
+}

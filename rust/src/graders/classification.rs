@@ -1,8 +1,8 @@
 //! Graders of classification competitions.
 
 use super::checks::{
-    answers_column, ids_match, probabilities_by_min_max, probabilities_elementwise, same_length,
-    submission_column,
+    answers_column, pair_matching_ids, probabilities_by_min_max, probabilities_elementwise, same_length,
+    sorted_pairing, submission_column,
 };
 use super::{ColumnRule, RawScore};
 use crate::frame::{Column, Frame, Value};
@@ -10,20 +10,12 @@ use crate::frame::value::same_value_set;
 use crate::metrics;
 use crate::sklearn::{check_targets, to_float_array, unique_labels};
 
-/// Both files sorted by id, then `(sub_ids != answer_ids).any()` refused.
-fn align_by_sorted_id<'a>(
-    sub: &'a Frame,
-    answers: &'a Frame,
-    id: &str,
-    target: &str,
-) -> Result<(Column, Column), String> {
-    let sub_ids = submission_column(sub, id)?;
-    let ans_ids = answers_column(answers, id)?;
-    let sub_order = sub_ids.argsort();
-    let ans_order = ans_ids.argsort();
-    ids_match(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), id)?;
-    let y_pred = submission_column(sub, target)?.take(&sub_order);
-    let y_true = answers_column(answers, target)?.take(&ans_order);
+/// Both files sorted by id, then `(sub_ids != answer_ids).any()` refused; returns the
+/// target columns as (answers, submission), paired row by row.
+fn align_by_sorted_id(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<(Column, Column), String> {
+    let p = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+    let y_pred = submission_column(sub, target)?.take(&p.sub_rows);
+    let y_true = answers_column(answers, target)?.take(&p.ans_rows);
     Ok((y_true, y_pred))
 }
 
@@ -65,8 +57,8 @@ pub fn binary_log_loss(sub: &Frame, answers: &Frame, id: &str, target: &str) -> 
     }
     same_length(sub, answers)?;
     probabilities_elementwise(probs, target)?;
-    let order_s = sub_ids.argsort();
-    let order_a = ans_ids.argsort();
+    let pairing = sorted_pairing(sub_ids, ans_ids);
+    let (order_s, order_a) = (pairing.sub_rows, pairing.ans_rows);
     let y_pred = to_float_array(&probs.take(&order_s), "y_pred", true)?;
     let y_true = to_float_array(&answers_column(answers, target)?.take(&order_a), "y_true", true)?;
     metrics::log_loss_binary(&y_true, &y_pred).map(RawScore::python)
@@ -126,9 +118,8 @@ pub fn multiclass_log_loss(
     }
     let sub_ids = submission_column(sub, id)?;
     let ans_ids = answers_column(answers, id)?;
-    let order_s = sub_ids.argsort();
-    let order_a = ans_ids.argsort();
-    ids_match(&sub_ids.take(&order_s), &ans_ids.take(&order_a), id)?;
+    let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
+    let (order_s, order_a) = (pairing.sub_rows, pairing.ans_rows);
     let k = classes.len();
     let n = answers.nrows;
     let mut y_true = vec![0.0; n * k];
@@ -183,8 +174,9 @@ pub fn quadratic_weighted_kappa(sub: &Frame, answers: &Frame, id: &str, target: 
     if !same_value_set(sub_ids, ans_ids) {
         return Err(format!("Submission must have the same `{id}` values as the answers"));
     }
-    let y_pred = submission_column(sub, target)?.take(&sub_ids.argsort());
-    let y_true = answers_column(answers, target)?.take(&ans_ids.argsort());
+    let pairing = sorted_pairing(sub_ids, ans_ids);
+    let y_pred = submission_column(sub, target)?.take(&pairing.sub_rows);
+    let y_true = answers_column(answers, target)?.take(&pairing.ans_rows);
     check_targets(&y_pred, &y_true)?;
     let labels = unique_labels(&y_pred, &y_true)?;
     let index = |v: Value| {

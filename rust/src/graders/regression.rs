@@ -1,6 +1,6 @@
 //! Graders of regression competitions.
 
-use super::checks::{answers_column, same_length, submission_column};
+use super::checks::{answers_column, same_length, sorted_pairing, submission_column};
 use super::RawScore;
 use crate::frame::Frame;
 use crate::metrics;
@@ -14,8 +14,9 @@ pub fn sorted_rmse(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Resu
     let ans_ids = answers_column(answers, id)?;
     let sub_target = submission_column(sub, target)?;
     let sub_ids = submission_column(sub, id)?;
-    let y_true = ans_target.take(&ans_ids.argsort());
-    let y_pred = sub_target.take(&sub_ids.argsort());
+    let pairing = sorted_pairing(sub_ids, ans_ids);
+    let y_true = ans_target.take(&pairing.ans_rows);
+    let y_pred = sub_target.take(&pairing.sub_rows);
     if y_true.len() != y_pred.len() {
         return Err(format!(
             "Submission has {} rows but {} are expected",
