@@ -6,7 +6,7 @@
 
 from . import metrics
 from ._core import GRADER_VERSION
-from .grading import CompetitionReport, Entry, aggregate_reports, grade_csv, grade_jsonl, grade_many
+from .grading import CompetitionReport, Entry, GradeStats, aggregate_reports, grade_csv, grade_jsonl, grade_many, grade_many_with_stats
 from .registry import Competition, all_competitions, default_data_dir, get_competition, split_ids
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Competition",
     "CompetitionReport",
     "Entry",
+    "GradeStats",
     "aggregate_reports",
     "all_competitions",
     "default_data_dir",
@@ -21,6 +22,7 @@ __all__ = [
     "grade_csv",
     "grade_jsonl",
     "grade_many",
+    "grade_many_with_stats",
     "metrics",
     "split_ids",
 ]

@@ -28,7 +28,9 @@ def grade_many(
     competitions_json: str,
     threads: int | None = None,
     progress: bool = False,
-) -> list[dict[str, Any]]:
-    """Grade (competition_id, submission path) pairs in parallel, in order."""
+    cache_dir: str | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Grade (competition_id, submission path) pairs in parallel, in order; also returns
+    {"graded": n, "from_cache": m}."""
 def builtin_configs() -> list[tuple[str, str]]:
     """(competition id, config.yaml text) of every built-in competition."""

@@ -57,15 +57,26 @@ def grade(
     output_dir: Annotated[Path, typer.Option("--output-dir", help="Where to write <timestamp>_grading_report.json.")],
     data_dir: DataDir = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker threads [default: all cores].")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Grade everything again; do not read or write the results cache.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Results cache folder [default: user cache dir mlebench-fast/results].")] = None,
 ) -> None:
-    """Grade every submission listed in a JSONL file and write the grading report."""
-    from .grading import JsonlError, grade_jsonl
+    """Grade every submission listed in a JSONL file and write the grading report.
 
+    Results are cached by the content of each submission and of the answers and by the
+    grader's version, so re-running after an interruption or an edit grades only what changed.
+    """
+    from .grading import JsonlError, default_cache_dir, grade_jsonl
+
+    cache = None if no_cache else (cache_dir or default_cache_dir())
     try:
-        path, reports = grade_jsonl(submission, output_dir, data_dir=_data_dir(data_dir), jobs=jobs, progress=True)
+        path, reports, stats = grade_jsonl(
+            submission, output_dir, data_dir=_data_dir(data_dir), jobs=jobs, progress=True, cache_dir=cache
+        )
     except JsonlError as e:
         raise CliError(str(e)) from None
     _print_summary(reports)
+    if cache is not None:
+        typer.echo(f"{stats.graded} graded, {stats.from_cache} from the results cache ({cache})")
     typer.echo(f"Report: {path}")
 
 
@@ -108,7 +119,7 @@ def demo() -> None:
     data_dir, jsonl = demo_data.build(root)
     typer.echo(f"Synthetic data dir: {data_dir}")
     start = time.perf_counter()
-    path, reports = grade_jsonl(jsonl, root / "reports", data_dir=data_dir, progress=True)
+    path, reports, _ = grade_jsonl(jsonl, root / "reports", data_dir=data_dir, progress=True)
     elapsed = time.perf_counter() - start
     _print_summary(reports)
     typer.echo(f"Graded {len(reports)} submissions in {elapsed:.2f} s")

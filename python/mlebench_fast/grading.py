@@ -106,17 +106,46 @@ def _report_path_text(submission_path: str | None) -> str:
     return str(Path(str(submission_path)))
 
 
+def default_cache_dir() -> Path:
+    """Where the CLI keeps its results cache: `<user cache dir>/mlebench-fast/results`."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir()) / "mlebench-fast" / "results"
+
+
+@dataclass(frozen=True)
+class GradeStats:
+    """How many submissions were graded and how many came from the results cache."""
+
+    graded: int
+    from_cache: int
+
+
 def grade_many(
     entries: Iterable[Entry | tuple[str, str | None] | dict[str, Any]],
     data_dir: Path | str | None = None,
     jobs: int | None = None,
     progress: bool = False,
+    cache_dir: Path | str | None = None,
 ) -> list[CompetitionReport]:
     """Grade many submissions in parallel; reports come back in input order.
 
     Bad input never raises here: a missing file, a malformed CSV or an unknown competition
-    gives an invalid report with the reason in `error`.
+    gives an invalid report with the reason in `error`. With `cache_dir`, results are
+    remembered there (keyed by the submission's and the answers' content and the grader) and
+    re-used by later calls.
     """
+    return grade_many_with_stats(entries, data_dir, jobs, progress, cache_dir)[0]
+
+
+def grade_many_with_stats(
+    entries: Iterable[Entry | tuple[str, str | None] | dict[str, Any]],
+    data_dir: Path | str | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
+    cache_dir: Path | str | None = None,
+) -> tuple[list[CompetitionReport], GradeStats]:
+    """`grade_many`, also returning how much was graded and how much came from the cache."""
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     normalised: list[Entry] = []
     for e in entries:
@@ -143,7 +172,13 @@ def grade_many(
         (e.competition_id, None if e.submission_path is None else os.fspath(Path(e.submission_path)))
         for e in normalised
     ]
-    outcomes = _core.grade_many(core_jobs, specs, threads=jobs, progress=progress)
+    outcomes, stats = _core.grade_many(
+        core_jobs,
+        specs,
+        threads=jobs,
+        progress=progress,
+        cache_dir=None if cache_dir is None else os.fspath(cache_dir),
+    )
     now = datetime.now()
     reports = []
     for e, o in zip(normalised, outcomes):
@@ -170,7 +205,7 @@ def grade_many(
                 error=o["error"],
             )
         )
-    return reports
+    return reports, GradeStats(stats["graded"], stats["from_cache"])
 
 
 def grade_csv(path: Path | str, competition_id: str, data_dir: Path | str | None = None) -> CompetitionReport:
@@ -227,8 +262,9 @@ def grade_jsonl(
     data_dir: Path | str | None = None,
     jobs: int | None = None,
     progress: bool = False,
-) -> tuple[Path, list[CompetitionReport]]:
+    cache_dir: Path | str | None = None,
+) -> tuple[Path, list[CompetitionReport], GradeStats]:
     """Grade every line of a submission JSONL and write `<timestamp>_grading_report.json`."""
     entries = read_submission_jsonl(submission_jsonl)
-    reports = grade_many(entries, data_dir=data_dir, jobs=jobs, progress=progress)
-    return write_report(reports, output_dir), reports
+    reports, stats = grade_many_with_stats(entries, data_dir, jobs, progress, cache_dir)
+    return write_report(reports, output_dir), reports, stats

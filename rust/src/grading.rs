@@ -3,6 +3,7 @@
 //! and turns every failure (unreadable file, bad CSV, grader error, even a panic) into an
 //! invalid result for that row only.
 
+use crate::cache::{cache_key, content_hash, CachedResult, ResultCache};
 use crate::frame::Frame;
 use crate::graders::{Answers, GraderSpec};
 use crate::medals::{rank, MedalThresholds, Ranking};
@@ -11,6 +12,9 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+
+/// Bump when a grader's behaviour changes: cached results of older graders are then ignored.
+pub const GRADER_REVISION: u32 = 1;
 
 /// What the core needs to know about a competition.
 #[derive(Debug, Clone, Deserialize)]
@@ -22,6 +26,39 @@ pub struct CompetitionSpec {
     pub grader: Option<GraderSpec>,
     /// `None` when the competition has no leaderboard figures
     pub medals: Option<MedalThresholds>,
+    /// identity of the grader for the results cache (see `CompetitionSpec::from_json`)
+    #[serde(skip)]
+    pub grader_fingerprint: u128,
+}
+
+impl CompetitionSpec {
+    /// Parse a spec and fingerprint its grader (its JSON text, the crate version and
+    /// `GRADER_REVISION`).
+    pub fn from_json(value: serde_json::Value) -> Result<CompetitionSpec, String> {
+        let identity = format!(
+            "{}|{}|{}",
+            env!("CARGO_PKG_VERSION"),
+            GRADER_REVISION,
+            value.get("grader").map(|g| g.to_string()).unwrap_or_default()
+        );
+        let mut spec: CompetitionSpec = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        spec.grader_fingerprint = content_hash(identity.as_bytes());
+        Ok(spec)
+    }
+}
+
+/// Answers parsed once per competition, with the hash of their bytes.
+#[derive(Debug)]
+pub struct LoadedAnswers {
+    pub answers: Answers,
+    pub hash: u128,
+}
+
+/// What a bulk grading did, for progress reports and tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct GradeStats {
+    pub graded: usize,
+    pub from_cache: usize,
 }
 
 /// One graded submission.
@@ -49,7 +86,7 @@ pub struct Job {
 }
 
 /// Load an answers file.
-pub fn load_answers(path: &Path) -> Result<Answers, String> {
+pub fn load_answers(path: &Path) -> Result<LoadedAnswers, String> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     if ext != "csv" {
         return Err(format!("unsupported answers format: {}", path.display()));
@@ -60,8 +97,9 @@ pub fn load_answers(path: &Path) -> Result<Answers, String> {
             path.display()
         )
     })?;
+    let hash = content_hash(&bytes);
     Frame::from_csv_bytes(&bytes)
-        .map(Answers::Table)
+        .map(|f| LoadedAnswers { answers: Answers::Table(f), hash })
         .map_err(|e| format!("cannot parse the answers file {}: {e}", path.display()))
 }
 
@@ -84,47 +122,69 @@ pub fn check_submission_path(path: Option<&Path>) -> Result<&Path, String> {
     Ok(path)
 }
 
-/// Grade one submission against already loaded answers.
+/// Grade one submission against already loaded answers (no cache).
 pub fn grade_submission(
     path: Option<&Path>,
     competition: &CompetitionSpec,
-    answers: Result<&Answers, &str>,
+    answers: Result<&LoadedAnswers, &str>,
 ) -> Outcome {
+    grade_with_cache(path, competition, answers, None).0
+}
+
+/// Grade one submission, consulting and filling `cache` when given; also says whether the
+/// result came from the cache.
+pub fn grade_with_cache(
+    path: Option<&Path>,
+    competition: &CompetitionSpec,
+    answers: Result<&LoadedAnswers, &str>,
+    cache: Option<&ResultCache>,
+) -> (Outcome, bool) {
     let path = match check_submission_path(path) {
         Ok(p) => p,
-        Err(e) => return Outcome::invalid(false, e),
+        Err(e) => return (Outcome::invalid(false, e), false),
     };
     let Some(grader) = &competition.grader else {
-        return Outcome::invalid(
-            true,
-            format!("the grader of `{}` is not implemented yet in mlebench-fast", competition.id),
-        );
+        let e = format!("the grader of `{}` is not implemented yet in mlebench-fast", competition.id);
+        return (Outcome::invalid(true, e), false);
     };
     let answers = match answers {
         Ok(a) => a,
-        Err(e) => return Outcome::invalid(true, e.to_string()),
+        Err(e) => return (Outcome::invalid(true, e.to_string()), false),
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return Outcome::invalid(true, format!("cannot read submission: {e}")),
+        Err(e) => return (Outcome::invalid(true, format!("cannot read submission: {e}")), false),
     };
-    let frame = match Frame::from_csv_bytes(&bytes) {
-        Ok(f) => f,
-        Err(e) => return Outcome::invalid(true, format!("cannot read submission CSV: {e}")),
-    };
-    drop(bytes);
-    match grader.grade(&frame, answers) {
-        Ok(raw) => {
-            let score = raw.rounded();
-            Outcome {
-                score: Some(score),
-                submission_exists: true,
-                valid_submission: true,
-                error: None,
-                ranking: rank(Some(score), competition.medals.as_ref()),
+    let key = cache.map(|_| cache_key(content_hash(&bytes), answers.hash, competition.grader_fingerprint));
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        if let Some(hit) = cache.get(key) {
+            return (outcome_from(hit, competition), true);
+        }
+    }
+    let result = match Frame::from_csv_bytes(&bytes) {
+        Err(e) => CachedResult { score: None, valid: false, error: Some(format!("cannot read submission CSV: {e}")) },
+        Ok(frame) => {
+            drop(bytes);
+            match grader.grade(&frame, &answers.answers) {
+                Ok(raw) => CachedResult { score: Some(raw.rounded()), valid: true, error: None },
+                Err(e) => CachedResult { score: None, valid: false, error: Some(format!("invalid submission: {e}")) },
             }
         }
-        Err(e) => Outcome::invalid(true, format!("invalid submission: {e}")),
+    };
+    if let (Some(cache), Some(key)) = (cache, key) {
+        // a cache that cannot be written must not fail the grading
+        let _ = cache.put(key, result.clone());
+    }
+    (outcome_from(result, competition), false)
+}
+
+fn outcome_from(r: CachedResult, competition: &CompetitionSpec) -> Outcome {
+    Outcome {
+        score: r.score,
+        submission_exists: true,
+        valid_submission: r.valid,
+        error: r.error,
+        ranking: if r.valid { rank(r.score, competition.medals.as_ref()) } else { Ranking::default() },
     }
 }
 
@@ -134,11 +194,15 @@ pub fn grade_many(
     jobs: &[Job],
     competitions: &HashMap<String, CompetitionSpec>,
     on_done: &(dyn Fn() + Sync),
-) -> Vec<Outcome> {
+    cache: Option<&ResultCache>,
+) -> (Vec<Outcome>, GradeStats) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     // Answers are parsed lazily, once per competition, by whichever worker needs them first.
-    let answers: HashMap<&str, OnceLock<Result<Arc<Answers>, String>>> =
+    let answers: HashMap<&str, OnceLock<Result<Arc<LoadedAnswers>, String>>> =
         jobs.iter().map(|j| (j.competition_id.as_str(), OnceLock::new())).collect();
-    jobs.par_iter()
+    let (graded, from_cache) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let outcomes = jobs
+        .par_iter()
         .map(|job| {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let Some(comp) = competitions.get(&job.competition_id) else {
@@ -154,7 +218,9 @@ pub fn grade_many(
                 } else {
                     Err("answers not needed")
                 };
-                grade_submission(job.submission_path.as_deref(), comp, loaded)
+                let (outcome, hit) = grade_with_cache(job.submission_path.as_deref(), comp, loaded, cache);
+                if hit { &from_cache } else { &graded }.fetch_add(1, Ordering::Relaxed);
+                outcome
             }))
             .unwrap_or_else(|panic| {
                 let msg = panic
@@ -168,5 +234,6 @@ pub fn grade_many(
             on_done();
             outcome
         })
-        .collect()
+        .collect();
+    (outcomes, GradeStats { graded: graded.into_inner(), from_cache: from_cache.into_inner() })
 }

@@ -9,6 +9,7 @@
 //! - [`medals`]: Kaggle medal thresholds and ranking;
 //! - [`grading`]: the pipeline and parallel bulk grading.
 
+pub mod cache;
 pub mod frame;
 pub mod graders;
 pub mod grading;

@@ -2,6 +2,7 @@
 //! around every computation, maps core errors to `ValueError`. No logic lives here.
 
 use crate::frame::{Cell, Column, Frame};
+use crate::cache::ResultCache;
 use crate::grading::{grade_many as core_grade_many, CompetitionSpec, Job};
 use crate::medals::{rank, thresholds_from_leaderboard, MedalThresholds};
 use crate::metrics;
@@ -186,16 +187,29 @@ impl Progress {
 /// Grade `[(competition_id, submission_path or None)]` in parallel; `competitions_json`
 /// is a JSON list of competition specs. Returns one dict per job, in order.
 #[pyfunction]
-#[pyo3(signature = (jobs, competitions_json, threads=None, progress=false))]
+#[pyo3(signature = (jobs, competitions_json, threads=None, progress=false, cache_dir=None))]
 fn grade_many(
     py: Python<'_>,
     jobs: Vec<(String, Option<PathBuf>)>,
     competitions_json: &str,
     threads: Option<usize>,
     progress: bool,
-) -> PyResult<Py<PyList>> {
-    let specs: Vec<CompetitionSpec> = serde_json::from_str(competitions_json)
+    cache_dir: Option<PathBuf>,
+) -> PyResult<(Py<PyList>, Py<PyDict>)> {
+    let values: Vec<serde_json::Value> = serde_json::from_str(competitions_json)
         .map_err(|e| value_error(format!("bad competition specs: {e}")))?;
+    let specs = values
+        .into_iter()
+        .map(CompetitionSpec::from_json)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| value_error(format!("bad competition spec: {e}")))?;
+    let cache = match &cache_dir {
+        Some(dir) => Some(
+            ResultCache::open(dir)
+                .map_err(|e| value_error(format!("cannot open the results cache {}: {e}", dir.display())))?,
+        ),
+        None => None,
+    };
     let competitions: HashMap<String, CompetitionSpec> = specs.into_iter().map(|c| (c.id.clone(), c)).collect();
     let jobs: Vec<Job> = jobs
         .into_iter()
@@ -207,10 +221,12 @@ fn grade_many(
         last: Mutex::new(Instant::now() - Duration::from_secs(1)),
         enabled: progress && std::io::stderr().is_terminal(),
     };
-    let outcomes = py
+    let (outcomes, stats) = py
         .detach(|| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build()?;
-            Ok::<_, rayon::ThreadPoolBuildError>(pool.install(|| core_grade_many(&jobs, &competitions, &|| bar.tick())))
+            Ok::<_, rayon::ThreadPoolBuildError>(
+                pool.install(|| core_grade_many(&jobs, &competitions, &|| bar.tick(), cache.as_ref())),
+            )
         })
         .map_err(|e| value_error(e.to_string()))?;
     let out = PyList::empty(py);
@@ -227,7 +243,10 @@ fn grade_many(
         d.set_item("any_medal", o.ranking.any_medal())?;
         out.append(d)?;
     }
-    Ok(out.unbind())
+    let st = PyDict::new(py);
+    st.set_item("graded", stats.graded)?;
+    st.set_item("from_cache", stats.from_cache)?;
+    Ok((out.unbind(), st.unbind()))
 }
 
 /// `[(competition_id, config YAML text)]` of the built-in registry.
