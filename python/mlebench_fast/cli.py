@@ -82,7 +82,7 @@ def grade(
 
 @app.command("list")
 def list_competitions(
-    split: Annotated[Optional[str], typer.Option("--split", help=f"Only this split: {', '.join(SPLITS)} (or lite, all).")] = None,
+    split: Annotated[Optional[str], typer.Option("--split", metavar="SPLIT", help=f"Only this split: {', '.join(SPLITS)} (or lite, all).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """List every competition with its metric, splits and whether it is supported."""
@@ -124,6 +124,55 @@ def demo() -> None:
     _print_summary(reports)
     typer.echo(f"Graded {len(reports)} submissions in {elapsed:.2f} s")
     typer.echo(f"Report: {path}")
+
+
+@app.command("report", context_settings={"allow_extra_args": True})
+def report(
+    ctx: typer.Context,
+    output_dir: Annotated[Path, typer.Option("--output-dir", metavar="DIR", help="Where to write report.json, report.md and report.png.")],
+    grading_reports: Annotated[Optional[list[str]], typer.Option("--grading-reports", metavar="FILE...", help="Grading report files; several may follow one flag. Prefix AGENT= to name the agent (for --compare).")] = None,
+    runs_dir: Annotated[Optional[Path], typer.Option("--runs-dir", metavar="DIR", help="Folder of run groups, each DIR/<run group>/*grading_report*.json.")] = None,
+    run_groups: Annotated[Optional[list[str]], typer.Option("--run-groups", metavar="NAME...", help="Only these run groups of --runs-dir (AGENT=NAME names the agent); default: all.")] = None,
+    split: Annotated[Optional[str], typer.Option("--split", metavar="SPLIT", help="low (lite), medium, high, split75 (all), dev, or a file of competition ids; default: split75.")] = None,
+    num_seeds: Annotated[Optional[int], typer.Option("--num-seeds", metavar="N", help="Average over the first N seeds; default: all.")] = None,
+    pad_missing: Annotated[bool, typer.Option("--pad-missing", help="Count missing competition reports as failed attempts instead of dropping incomplete seeds.")] = False,
+    compare: Annotated[bool, typer.Option("--compare", help="One row per agent on the Low / Medium / High / All splits, like the MLE-bench leaderboard.")] = False,
+) -> None:
+    """Medal rates per split, mean ± standard error over seeds: report.json, report.md, report.png."""
+    from . import report as rep
+
+    grading_reports, run_groups = _variadic(ctx.args, grading_reports, run_groups)
+    try:
+        if run_groups and runs_dir is None:
+            raise rep.ReportError("--run-groups needs --runs-dir")
+        if bool(grading_reports) == (runs_dir is not None):
+            raise rep.ReportError("give either --grading-reports FILE... or --runs-dir DIR")
+        notes: list[str] = []
+        if runs_dir is not None:
+            sources = rep.sources_from_runs_dir(runs_dir, run_groups, notes)
+        else:
+            sources = rep.sources_from_files(grading_reports)
+        make = rep.report_compare if compare else rep.report_single
+        result = make(sources, split=split, num_seeds=num_seeds, pad_missing=pad_missing)
+        result.notes[:0] = notes
+        paths = rep.write_outputs(result, output_dir)
+    except rep.ReportError as e:
+        raise CliError(str(e)) from None
+    typer.echo(rep.terminal_summary(result))
+    typer.echo(f"Wrote {', '.join(str(p) for p in paths)}")
+
+
+def _variadic(extra: list[str], grading_reports: Optional[list[str]], run_groups: Optional[list[str]]) -> tuple[list[str], list[str]]:
+    """Let `--grading-reports a b c` (and `--run-groups`) take several values, as the reference's
+    aggregation does: click leaves the values after the first one as extra arguments."""
+    grading_reports, run_groups = list(grading_reports or []), list(run_groups or [])
+    if extra:
+        if grading_reports and run_groups:
+            raise CliError(f"unexpected argument `{extra[0]}`: repeat --grading-reports or --run-groups before each value")
+        if not (grading_reports or run_groups):
+            raise CliError(f"unexpected argument `{extra[0]}`")
+        (grading_reports if grading_reports else run_groups).extend(extra)
+    return grading_reports, run_groups
 
 
 def _print_summary(reports) -> None:
