@@ -16,7 +16,6 @@ side by side with the leaderboard's Low / Medium / High / All columns.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from dataclasses import dataclass, field
@@ -116,10 +115,11 @@ def _experiments(runs_dir: Path) -> dict[str, str]:
     if not table.is_file():
         return {}
     mapping: dict[str, str] = {}
-    with table.open(newline="") as f:
-        for row in csv.reader(f):
-            if len(row) >= 2 and row[0].strip() and row[0].strip() != "experiment_id":
-                mapping.setdefault(row[1].strip(), row[0].strip())
+    for line in table.read_text(encoding="utf-8").splitlines():
+        # `experiment_id,run_group` lines under a header; the run group is all after the first comma
+        experiment, sep, group = line.partition(",")
+        if sep and experiment.strip() and experiment.strip() != "experiment_id":
+            mapping.setdefault(group.strip(), experiment.strip())
     return mapping
 
 
