@@ -141,8 +141,10 @@ fn sorted_by(col: &Column, rows: Vec<usize>) -> Vec<usize> {
     order.iter().map(|&i| rows[i]).collect()
 }
 
+type Triple = (Vec<f64>, Vec<f64>, Vec<f64>);
+
 /// numpy broadcasting of three 1-D arrays (predicted and confidence always agree).
-fn broadcast(a: Vec<f64>, p: Vec<f64>, c: Vec<f64>) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>), String> {
+fn broadcast(a: Vec<f64>, p: Vec<f64>, c: Vec<f64>) -> Result<Triple, String> {
     if a.len() == p.len() {
         return Ok((a, p, c));
     }

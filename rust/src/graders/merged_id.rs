@@ -88,7 +88,7 @@ fn mean_log_mae_by_group(y_true: &Column, y_pred: &Column, groups: &Column) -> R
     for (i, rows) in members.iter().enumerate() {
         t.extend(to_float_array(&y_true.take(rows), "y_true", true)?);
         p.extend(to_float_array(&y_pred.take(rows), "y_pred", true)?);
-        g.extend(std::iter::repeat(i).take(rows.len()));
+        g.extend(std::iter::repeat_n(i, rows.len()));
     }
     metrics::mean_log_mae_by_group(&t, &p, &g, keys.len())
 }

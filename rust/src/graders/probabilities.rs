@@ -15,6 +15,11 @@ const KAGGLE_EPS: f64 = 1e-15;
 
 /// HMS: KL divergence from the answers' vote shares (votes / row total) to the submitted
 /// probabilities, after Kaggle's probability checks on every non-id submission column.
+///
+/// Rows are paired by sorted id, and an eeg_id has several rows. Rows of one id keep file
+/// order here; the reference's unstable sort (numpy's quicksort, whose tie order depends on
+/// the CPU's SIMD support) may order them otherwise. The two agree whenever the submission
+/// lists the ids in the answers' order or predicts the same values for all rows of an id.
 pub fn kl_divergence_votes(sub: &Frame, answers: &Frame, id: &str, targets: &[String]) -> Result<RawScore, String> {
     let sub_ids = submission_column(sub, id)?;
     let target_cols: Vec<&Column> = targets.iter().map(|t| submission_column(sub, t)).collect::<Result<_, _>>()?;
@@ -102,7 +107,9 @@ fn verify_probabilities(columns: &[Vec<f64>], what: &str) -> Result<(), String> 
         return Err(format!("All target values in {what} must be no greater than one"));
     }
     let nrows = columns.first().map_or(0, Vec::len);
-    if row_sums(columns, nrows).iter().any(|s| !((s - 1.0).abs() <= 1e-8 + 1e-5)) {
+    // np.allclose(sums, 1): |s - 1| <= atol + rtol * 1; NaN is never close
+    let close_to_one = |s: &f64| (s - 1.0).abs() <= 1e-8 + 1e-5;
+    if !row_sums(columns, nrows).iter().all(close_to_one) {
         return Err(format!("Target values in {what} do not add to one within all rows"));
     }
     Ok(())
