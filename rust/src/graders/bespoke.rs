@@ -2,7 +2,7 @@
 //! Laplace log-likelihood on each patient's last weeks, and OpenVaccine's MCRMSE with its
 //! keep mask.
 
-use super::checks::{answers_column, describe, ids_match, same_length, submission_column};
+use super::checks::{answers_column, describe, pair_matching_ids, same_length, submission_column};
 use super::RawScore;
 use crate::frame::value::HashKey;
 use crate::frame::{Column, Frame, Value};
@@ -36,9 +36,8 @@ impl BiasAuc<'_> {
             (None, None) => return Err(format!("Submission must have a `{}` column", self.prediction)),
         };
         let ans_ids = answers_column(answers, self.id)?;
-        let sub_order = sub_ids.argsort();
-        let ans_order = ans_ids.argsort();
-        ids_match(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), self.id)?;
+        let pairing = pair_matching_ids(sub_ids, ans_ids, self.id)?;
+        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
         let scores = at_least_half(&predictions.take(&sub_order), self.prediction)?;
         let labels = at_least_half(&answers_column(answers, self.target)?.take(&ans_order), self.target)?;
         let subgroups: Vec<Vec<bool>> = self

@@ -1,7 +1,7 @@
 //! Graders of directions and positions: IceCube's mean angular error and the Smartphone
 //! Decimeter per-trip haversine error.
 
-use super::checks::{answers_column, same_length, submission_column};
+use super::checks::{answers_column, same_length, sorted_pairing, submission_column};
 use super::RawScore;
 use crate::frame::value::{same_value_set, HashKey};
 use crate::frame::{Column, Frame};
@@ -29,7 +29,8 @@ pub fn mean_angular_error(sub: &Frame, answers: &Frame, id: &str, azimuth: &str,
     if !same_value_set(sub_ids, ans_ids) {
         return Err(format!("Submission and answers must have the same `{id}` values"));
     }
-    let (so, ao) = (sub_ids.argsort(), ans_ids.argsort());
+    let pairing = sorted_pairing(sub_ids, ans_ids);
+    let (so, ao) = (pairing.sub_rows, pairing.ans_rows);
     let pick = |v: &[f64], order: &[usize]| order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
     metrics::mean_angular_error(&pick(&ans_az, &ao), &pick(&ans_zen, &ao), &pick(&sub_az, &so), &pick(&sub_zen, &so))
         .map(RawScore::numpy)

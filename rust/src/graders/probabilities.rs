@@ -1,7 +1,7 @@
 //! Graders of per-class probability or score tables: the KL divergence to normalised expert
 //! votes, label-weighted LRAP, and a weighted multi-label log loss over melted rows.
 
-use super::checks::{answers_column, ids_match, same_length, submission_column};
+use super::checks::{answers_column, pair_matching_ids, same_length, sorted_pairing, submission_column};
 use super::RawScore;
 use crate::frame::value::same_value_set;
 use crate::frame::{parse_pandas_float, Cell, Column, Frame, Value};
@@ -34,8 +34,8 @@ pub fn kl_divergence_votes(sub: &Frame, answers: &Frame, id: &str, targets: &[St
         return Err(format!("Submission and answers must have the same `{id}` values"));
     }
     let answer_cols: Vec<&Column> = targets.iter().map(|t| answers_column(answers, t)).collect::<Result<_, _>>()?;
-    let sub_order = sub_ids.argsort();
-    let ans_order = ans_ids.argsort();
+    let pairing = sorted_pairing(sub_ids, ans_ids);
+    let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
     let solution = vote_shares(&numeric_table(&answer_cols)?, &ans_order);
     verify_probabilities(&solution, "the answers")?;
     // Kaggle's checks run on every submission column but the id
@@ -128,9 +128,8 @@ pub fn label_weighted_lrap(sub: &Frame, answers: &Frame, id: &str) -> Result<Raw
     if sub.names[1..] != answers.names[1..] {
         return Err("Submission class columns do not match the expected classes (names and order)".into());
     }
-    let sub_order = sub.columns[0].argsort();
-    let ans_order = answers.columns[0].argsort();
-    ids_match(&sub.columns[0].take(&sub_order), &answers.columns[0].take(&ans_order), id)?;
+    let pairing = pair_matching_ids(&sub.columns[0], &answers.columns[0], id)?;
+    let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
     let k = answers.ncols() - 1;
     let scores: Vec<Vec<f64>> = sub.columns[1..].iter().map(|c| to_numeric(c, &sub_order)).collect::<Result<_, _>>()?;
     let truth: Vec<Vec<f64>> = answers.columns[1..].iter().map(|c| to_numeric(c, &ans_order)).collect::<Result<_, _>>()?;
@@ -178,18 +177,17 @@ impl MeltedMultilabelLogLoss<'_> {
         within_unit_interval(probs, self.target)?;
         let ans_ids = answers_column(answers, self.id)?;
         let truth = answers_column(answers, self.target)?;
-        let sub_order = sub_ids.argsort();
-        let ans_order = ans_ids.argsort();
-        let sorted_ids = ans_ids.take(&ans_order);
-        ids_match(&sub_ids.take(&sub_order), &sorted_ids, self.id)?;
+        let pairing = pair_matching_ids(sub_ids, ans_ids, self.id)?;
+        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let paired_ids = ans_ids.take(&ans_order);
         let y_true = to_float_array(&truth.take(&ans_order), "y_true", false)?;
         let y_pred = probs.take(&sub_order).numeric_f64().ok_or("probabilities must be numeric")?;
-        let (t, p) = self.unmelt(&sorted_ids, &y_true, &y_pred)?;
+        let (t, p) = self.unmelt(&paired_ids, &y_true, &y_pred)?;
         metrics::weighted_multilabel_log_loss(&t, &p, self.negative_weights, self.positive_weights, KAGGLE_EPS)
             .map(RawScore::numpy)
     }
 
-    /// `pivot(index=study, columns=label)` of both files (ids are equal row by row by now):
+    /// `pivot(index=study, columns=label)` of both files (paired rows have equal ids):
     /// studies sorted, label columns in `self.labels` order, missing cells NaN.
     fn unmelt(&self, ids: &Column, y_true: &[f64], y_pred: &[f64]) -> Result<(Vec<f64>, Vec<f64>), String> {
         let k = self.labels.len();

@@ -1,7 +1,7 @@
 //! Graders that sort both files by id, require the sorted ids to be equal row by row, and
 //! score one target column: RMSE, MAE, Pearson's r or the probabilistic F1.
 
-use super::checks::{answers_column, describe, ids_match, same_length, submission_column};
+use super::checks::{answers_column, describe, pair_matching_ids, same_length, submission_column};
 use super::RawScore;
 use crate::frame::value::HashKey;
 use crate::frame::{Cell, Column, Frame, Value};
@@ -51,14 +51,10 @@ impl SortedIdScore<'_> {
         if let Some([lo, hi]) = self.bounds {
             within_bounds(sub_target, self.target, lo, hi)?;
         }
-        let sub_order = sub_ids.argsort();
-        let ans_order = ans_ids.argsort();
-        let sorted_sub_ids = sub_ids.take(&sub_order);
-        let sorted_ans_ids = ans_ids.take(&ans_order);
-        ids_match(&sorted_sub_ids, &sorted_ans_ids, self.id)?;
+        let pairing = pair_matching_ids(sub_ids, ans_ids, self.id)?;
         let (sub_rows, ans_rows) = match self.scored_where {
-            None => (sub_order, ans_order),
-            Some(filter) => scored_rows(answers, filter, &sorted_sub_ids, &sorted_ans_ids, sub_order, ans_order)?,
+            None => (pairing.sub_rows, pairing.ans_rows),
+            Some(filter) => scored_rows(answers, filter, sub_ids, ans_ids, pairing.sub_rows, pairing.ans_rows)?,
         };
         let y_true = ans_target.take(&ans_rows);
         let y_pred = sub_target.take(&sub_rows);
@@ -117,32 +113,21 @@ fn within_bounds(col: &Column, name: &str, lo: f64, hi: f64) -> Result<(), Strin
 }
 
 /// Keep answers rows matching the filter and the submission rows whose id is among theirs
-/// (`submission[submission.id.isin(kept_answers.id)]`), both still in sorted order.
+/// (`submission[submission.id.isin(kept_answers.id)]`), both in pairing order.
 fn scored_rows(
     answers: &Frame,
     filter: &RowFilter,
-    sorted_sub_ids: &Column,
-    sorted_ans_ids: &Column,
-    sub_order: Vec<usize>,
-    ans_order: Vec<usize>,
+    sub_ids: &Column,
+    ans_ids: &Column,
+    sub_rows: Vec<usize>,
+    ans_rows: Vec<usize>,
 ) -> Result<(Vec<usize>, Vec<usize>), String> {
     let column = answers_column(answers, &filter.column)?;
     let matches = |row: usize| column.get(row).py_eq(Value::Float(filter.equals));
-    let mut kept_ids: HashSet<HashKey> = HashSet::new();
-    let mut ans_rows = Vec::new();
-    for (pos, &row) in ans_order.iter().enumerate() {
-        if matches(row) {
-            kept_ids.insert(sorted_ans_ids.get(pos).hash_key());
-            ans_rows.push(row);
-        }
-    }
-    let sub_rows: Vec<usize> = sub_order
-        .iter()
-        .enumerate()
-        .filter(|(pos, _)| kept_ids.contains(&sorted_sub_ids.get(*pos).hash_key()))
-        .map(|(_, &row)| row)
-        .collect();
-    Ok((sub_rows, ans_rows))
+    let kept_ans: Vec<usize> = ans_rows.into_iter().filter(|&r| matches(r)).collect();
+    let kept_ids: HashSet<HashKey> = kept_ans.iter().map(|&r| ans_ids.get(r).hash_key()).collect();
+    let kept_sub: Vec<usize> = sub_rows.into_iter().filter(|&r| kept_ids.contains(&sub_ids.get(r).hash_key())).collect();
+    Ok((kept_sub, kept_ans))
 }
 
 #[cfg(test)]
