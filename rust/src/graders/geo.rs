@@ -7,7 +7,7 @@ use crate::frame::value::{same_value_set, HashKey};
 use crate::frame::{Column, Frame};
 use crate::metrics;
 use crate::numeric::np_mean;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// IceCube: the submission's columns must be exactly `{id, azimuth, zenith}`, the angles of a
 /// numpy number type (not bool, not text) and finite; rows are paired by sorted id.
@@ -62,16 +62,17 @@ pub fn trip_haversine(sub: &Frame, answers: &Frame, trip: &str, latitude: &str, 
     let sub_lat = submission_column(sub, latitude)?;
     let sub_lon = submission_column(sub, longitude)?;
     same_length(sub, answers)?;
+    let ans_groups = rows_by_value(ans_trips);
+    let sub_groups = rows_by_value(sub_trips);
     let mut seen = HashSet::new();
     let mut per_trip = Vec::new();
     for t in ans_trips.values() {
-        // pd.unique keeps a NaN trip as a value, but `== NaN` then matches no row
-        if t.is_nan() || !seen.insert(t.hash_key()) {
+        if !seen.insert(t.hash_key()) {
             continue;
         }
-        let key: HashKey = t.hash_key();
-        let ans_rows: Vec<usize> = (0..answers.nrows).filter(|&r| ans_trips.get(r).hash_key() == key).collect();
-        let sub_rows: Vec<usize> = (0..sub.nrows).filter(|&r| sub_trips.get(r).py_eq(t)).collect();
+        // a NaN trip matches no row (`== NaN`), and the quantile of nothing then fails
+        let rows = |groups: &HashMap<HashKey, Vec<usize>>| groups.get(&t.hash_key()).cloned().unwrap_or_default();
+        let (ans_rows, sub_rows) = (rows(&ans_groups), rows(&sub_groups));
         if ans_rows.len() != sub_rows.len() {
             return Err(format!(
                 "Submission and answers must have the same number of rows for each `{trip}`: {} rows in the submission and {} in the answers for {}",
@@ -92,6 +93,15 @@ pub fn trip_haversine(sub: &Frame, answers: &Frame, trip: &str, latitude: &str, 
         return Err("the answers hold no trip".into());
     }
     Ok(RawScore::numpy(np_mean(&per_trip)))
+}
+
+/// Row numbers of each distinct value (Python equality), in file order.
+fn rows_by_value(col: &Column) -> HashMap<HashKey<'_>, Vec<usize>> {
+    let mut groups: HashMap<HashKey, Vec<usize>> = HashMap::new();
+    for (r, v) in col.values().enumerate() {
+        groups.entry(v.hash_key()).or_default().push(r);
+    }
+    groups
 }
 
 /// A coordinate column's values on `rows`; numpy's `deg2rad` fails on an object (text) array.

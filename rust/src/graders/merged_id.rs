@@ -9,7 +9,7 @@ use crate::frame::{Column, Frame, Value};
 use crate::metrics;
 use crate::sklearn::to_float_array;
 use serde::Deserialize;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The metric of a [`super::GraderSpec::MergedOnId`] grader.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -39,18 +39,16 @@ impl MergedOnId<'_> {
             return Err(format!("Submission `{}` values are not the same set as the answers'", self.id));
         }
         let (ans_rows, sub_rows) = inner_join(ans_ids, sub_ids);
-        let y_true = ans_target.take(&ans_rows);
-        let y_pred = sub_target.take(&sub_rows);
         match self.metric {
             MergedMetric::MaeRoundedToInt => {
-                let t = to_float_array(&y_true, "y_true", true)?;
-                let p = to_float_array(&y_pred, "y_pred", true)?;
+                let t = to_float_array(&ans_target.take(&ans_rows), "y_true", true)?;
+                let p = to_float_array(&sub_target.take(&sub_rows), "y_pred", true)?;
                 Ok(RawScore::python(metrics::mae(&t, &p)?.round_ties_even()))
             }
             MergedMetric::MeanLogMaeByGroup => {
                 let name = self.group.ok_or("the mean_log_mae_by_group metric needs a `group_column`")?;
-                let groups = answers_column(answers, name)?.take(&ans_rows);
-                mean_log_mae_by_group(&y_true, &y_pred, &groups).map(RawScore::numpy)
+                let groups = answers_column(answers, name)?;
+                mean_log_mae_by_group(ans_target, sub_target, groups, &ans_rows, &sub_rows).map(RawScore::numpy)
             }
         }
     }
@@ -59,44 +57,61 @@ impl MergedOnId<'_> {
 /// Row pairs of the inner join: answers rows in order, each with its submission matches in
 /// submission order.
 fn inner_join(ans_ids: &Column, sub_ids: &Column) -> (Vec<usize>, Vec<usize>) {
-    let mut matches: HashMap<HashKey, Vec<usize>> = HashMap::new();
-    for (row, v) in sub_ids.values().enumerate() {
-        matches.entry(v.hash_key()).or_default().push(row);
+    // first submission row of each id, and for each row the next row with the same id
+    const NONE: usize = usize::MAX;
+    let mut first: FxHashMap<HashKey, usize> = FxHashMap::default();
+    first.reserve(sub_ids.len());
+    let mut next = vec![NONE; sub_ids.len()];
+    for row in (0..sub_ids.len()).rev() {
+        if let Some(later) = first.insert(sub_ids.get(row).hash_key(), row) {
+            next[row] = later;
+        }
     }
-    let (mut ans_rows, mut sub_rows) = (Vec::new(), Vec::new());
+    let (mut ans_rows, mut sub_rows) = (Vec::with_capacity(ans_ids.len()), Vec::with_capacity(ans_ids.len()));
     for (row, v) in ans_ids.values().enumerate() {
-        for &s in matches.get(&v.hash_key()).map_or(&[][..], Vec::as_slice) {
+        let mut s = first.get(&v.hash_key()).copied().unwrap_or(NONE);
+        while s != NONE {
             ans_rows.push(row);
             sub_rows.push(s);
+            s = next[s];
         }
     }
     (ans_rows, sub_rows)
 }
 
-/// `groupby(group)` (missing groups dropped, keys sorted), each group's values checked by
-/// scikit-learn separately.
-fn mean_log_mae_by_group(y_true: &Column, y_pred: &Column, groups: &Column) -> Result<f64, String> {
-    let keys = sorted_group_keys(groups)?;
-    let index: HashMap<HashKey, usize> = keys.iter().enumerate().map(|(i, k)| (k.hash_key(), i)).collect();
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
-    for (row, v) in groups.values().enumerate() {
-        if let Some(&g) = index.get(&v.hash_key()) {
-            members[g].push(row);
+/// `groupby(group)` over the joined rows (missing groups dropped, keys sorted), each group's
+/// values checked by scikit-learn separately.
+fn mean_log_mae_by_group(
+    ans_target: &Column,
+    sub_target: &Column,
+    groups: &Column,
+    ans_rows: &[usize],
+    sub_rows: &[usize],
+) -> Result<f64, String> {
+    let keys = sorted_group_keys(groups, ans_rows)?;
+    let index: FxHashMap<HashKey, usize> = keys.iter().enumerate().map(|(i, k)| (k.hash_key(), i)).collect();
+    let group_of_answer_row: Vec<Option<usize>> = groups.values().map(|v| index.get(&v.hash_key()).copied()).collect();
+    let mut members: Vec<(Vec<usize>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); keys.len()];
+    for (&a, &s) in ans_rows.iter().zip(sub_rows) {
+        if let Some(g) = group_of_answer_row[a] {
+            members[g].0.push(a);
+            members[g].1.push(s);
         }
     }
     let (mut t, mut p, mut g) = (Vec::new(), Vec::new(), Vec::new());
-    for (i, rows) in members.iter().enumerate() {
-        t.extend(to_float_array(&y_true.take(rows), "y_true", true)?);
-        p.extend(to_float_array(&y_pred.take(rows), "y_pred", true)?);
-        g.extend(std::iter::repeat_n(i, rows.len()));
+    for (i, (a, s)) in members.iter().enumerate() {
+        t.extend(to_float_array(&ans_target.take(a), "y_true", true)?);
+        p.extend(to_float_array(&sub_target.take(s), "y_pred", true)?);
+        g.extend(std::iter::repeat_n(i, a.len()));
     }
     metrics::mean_log_mae_by_group(&t, &p, &g, keys.len())
 }
 
-/// Distinct non-missing group labels in pandas' sorted order (text or numbers, not both).
-fn sorted_group_keys(groups: &Column) -> Result<Vec<Value<'_>>, String> {
-    let mut seen = std::collections::HashSet::new();
-    let mut keys: Vec<Value> = groups.values().filter(|v| !v.is_nan() && seen.insert(v.hash_key())).collect();
+/// Distinct non-missing group labels of the joined answers rows, in pandas' sorted order
+/// (text or numbers, not both).
+fn sorted_group_keys<'a>(groups: &'a Column, rows: &[usize]) -> Result<Vec<Value<'a>>, String> {
+    let mut seen = FxHashSet::default();
+    let mut keys: Vec<Value> = rows.iter().map(|&r| groups.get(r)).filter(|v| !v.is_nan() && seen.insert(v.hash_key())).collect();
     let text = keys.iter().filter(|v| matches!(v, Value::Str(_))).count();
     if text != 0 && text != keys.len() {
         return Err("group labels mix text and numbers and cannot be sorted".into());
