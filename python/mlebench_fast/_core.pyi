@@ -15,6 +15,53 @@ def log_loss_onehot(y_true: npt.NDArray[np.float64], y_pred: npt.NDArray[np.floa
 def rmse(y_true: npt.NDArray[np.float64], y_pred: npt.NDArray[np.float64]) -> float: ...
 def rmsle(y_true: npt.NDArray[np.float64], y_pred: npt.NDArray[np.float64]) -> float: ...
 def quadratic_weighted_kappa(y1: npt.NDArray[np.int64], y2: npt.NDArray[np.int64]) -> float: ...
+def mae(y_true: npt.NDArray[np.float64], y_pred: npt.NDArray[np.float64]) -> float: ...
+def mean_log_mae_by_group(
+    y_true: npt.NDArray[np.float64], y_pred: npt.NDArray[np.float64], group: npt.NDArray[np.int64], n_groups: int
+) -> float: ...
+def mcrmse(y_true: npt.NDArray[np.float64], y_pred: npt.NDArray[np.float64]) -> float: ...
+def pearson(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> float: ...
+def kl_divergence(y_true: npt.NDArray[np.float64], y_pred: npt.NDArray[np.float64]) -> float: ...
+def weighted_multilabel_log_loss(
+    y_true: npt.NDArray[np.float64],
+    y_pred: npt.NDArray[np.float64],
+    negative_weights: npt.NDArray[np.float64],
+    positive_weights: npt.NDArray[np.float64],
+    eps: float,
+) -> float: ...
+def label_ranking_average_precision(
+    y_true: npt.NDArray[np.float64],
+    y_score: npt.NDArray[np.float64],
+    sample_weight: npt.NDArray[np.float64] | None = None,
+) -> float: ...
+def probabilistic_fbeta(labels: npt.NDArray[np.float64], predictions: npt.NDArray[np.float64], beta: float) -> float: ...
+def mean_angular_error(
+    az_true: npt.NDArray[np.float64],
+    zen_true: npt.NDArray[np.float64],
+    az_pred: npt.NDArray[np.float64],
+    zen_pred: npt.NDArray[np.float64],
+) -> float: ...
+def haversine_distances(
+    lat1: npt.NDArray[np.float64],
+    lon1: npt.NDArray[np.float64],
+    lat2: npt.NDArray[np.float64],
+    lon2: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]: ...
+def laplace_log_likelihood(
+    actual: npt.NDArray[np.float64],
+    predicted: npt.NDArray[np.float64],
+    confidence: npt.NDArray[np.float64],
+    sigma_floor: float,
+    delta_cap: float,
+) -> float: ...
+def bias_auc(
+    labels: npt.NDArray[np.float64],
+    scores: npt.NDArray[np.float64],
+    subgroups: npt.NDArray[np.bool_],
+    power: float,
+    weight: float,
+) -> float:
+    """`subgroups` is (n_identities, n_samples)."""
 def read_csv(path: str | PathLike[str]) -> list[tuple[str, str, list[Any]]]:
     """Parse a CSV as the graders see it: (column name, pandas dtype name, values)."""
 def leaderboard_thresholds(scores: list[float]) -> dict[str, Any]:

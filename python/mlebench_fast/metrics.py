@@ -15,11 +15,23 @@ from . import _core
 
 __all__ = [
     "accuracy",
+    "bias_auc",
+    "haversine_distances",
+    "kl_divergence",
+    "label_ranking_average_precision",
+    "laplace_log_likelihood",
     "log_loss",
+    "mae",
+    "mcrmse",
+    "mean_angular_error",
+    "mean_log_mae_by_group",
+    "pearson",
+    "probabilistic_fbeta",
     "quadratic_weighted_kappa",
     "rmse",
     "rmsle",
     "roc_auc",
+    "weighted_multilabel_log_loss",
 ]
 
 
@@ -92,3 +104,167 @@ def quadratic_weighted_kappa(y1: ArrayLike, y2: ArrayLike) -> float:
     a = np.ascontiguousarray(np.asarray(y1), dtype=np.int64)
     b = np.ascontiguousarray(np.asarray(y2), dtype=np.int64)
     return _core.quadratic_weighted_kappa(a, b)
+
+
+def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Mean absolute error, like ``sklearn.metrics.mean_absolute_error``.
+
+    Edge cases: NaN or infinity raise; empty inputs raise; different lengths raise.
+    """
+    return _core.mae(_f64(y_true), _f64(y_pred))
+
+
+def mean_log_mae_by_group(y_true: ArrayLike, y_pred: ArrayLike, groups: ArrayLike) -> float:
+    """Mean over groups of ``log(MAE)`` within each group (the CHAMPS scalar coupling
+    metric). ``groups`` holds one label per row; groups are taken in sorted label order.
+
+    Edge cases: a group predicted exactly has log-MAE ``-inf``, so the result is ``-inf``
+    (no floor); NaN or infinity raise; different lengths raise.
+    """
+    labels, index = np.unique(np.asarray(groups), return_inverse=True)
+    return _core.mean_log_mae_by_group(
+        _f64(y_true), _f64(y_pred), np.ascontiguousarray(index.ravel(), dtype=np.int64), len(labels)
+    )
+
+
+def mcrmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Mean column-wise RMSE of two ``(n_samples, n_columns)`` arrays:
+    ``np.mean([root_mean_squared_error(t, p) for each column])``.
+
+    Edge cases: NaN or infinity raise; shapes that differ raise; no rows raise.
+    """
+    return _core.mcrmse(_f64(y_true, 2), _f64(y_pred, 2))
+
+
+def pearson(x: ArrayLike, y: ArrayLike) -> float:
+    """Pearson's correlation coefficient, like ``scipy.stats.pearsonr(x, y).statistic``.
+
+    Edge cases: a constant input gives NaN (scipy warns); NaN or infinity give NaN; fewer
+    than two values or different lengths raise; with two values the result is -1, 0 or 1.
+    """
+    return _core.pearson(_f64(x), _f64(y))
+
+
+def kl_divergence(y_true: ArrayLike, y_pred: ArrayLike, epsilon: float | None = 1e-15) -> float:
+    """KL divergence of ``(n_samples, n_classes)`` probability rows, micro-averaged, like
+    Kaggle's ``kullback-leibler-divergence`` metric: mean over rows of
+    ``sum_j t_j * ln(t_j / p_j)``.
+
+    Predictions are clipped to ``[epsilon, 1 - epsilon]`` first (``None``: no clip, so a 0
+    under a positive target gives ``inf``). Terms where ``t_j == 0`` count 0; NaN terms are
+    skipped in the row sums (pandas semantics). No input checks on row sums: Kaggle's
+    probability checks are the grader's business.
+    """
+    pred = _f64(y_pred, 2)
+    if epsilon is not None:
+        pred = np.ascontiguousarray(np.clip(pred, epsilon, 1 - epsilon))
+    return _core.kl_divergence(_f64(y_true, 2), pred)
+
+
+def weighted_multilabel_log_loss(
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    negative_weights: ArrayLike,
+    positive_weights: ArrayLike,
+    eps: float = 1e-15,
+) -> float:
+    """Weighted binary log loss over ``(n_samples, n_labels)`` arrays (RSNA 2022 cervical
+    spine): label ``j`` weighs ``positive_weights[j]`` where the truth is 1 and
+    ``negative_weights[j]`` where it is 0; each row's weighted loss is divided by the row's
+    total weight and rows are averaged.
+
+    Edge cases: predictions clipped to ``[eps, 1 - eps]`` (a hard miss costs about 34.5 with
+    the default); NaN predictions give NaN; shapes that disagree raise.
+    """
+    return _core.weighted_multilabel_log_loss(
+        _f64(y_true, 2), _f64(y_pred, 2), _f64(negative_weights), _f64(positive_weights), eps
+    )
+
+
+def label_ranking_average_precision(
+    y_true: ArrayLike, y_score: ArrayLike, sample_weight: ArrayLike | None = None
+) -> float:
+    """Label ranking average precision, like
+    ``sklearn.metrics.label_ranking_average_precision_score`` on dense 0/1 labels.
+
+    Ties are counted pessimistically (rank "max"); a row with no relevant label or only
+    relevant labels scores 1. The label-weighted LRAP of Freesound 2019 is this with rows
+    without labels dropped and ``sample_weight`` = number of labels per row.
+    Edge cases: labels other than 0/1, NaN or infinite scores, and empty inputs raise.
+    """
+    w = None if sample_weight is None else _f64(sample_weight)
+    return _core.label_ranking_average_precision(_f64(y_true, 2), _f64(y_score, 2), w)
+
+
+def probabilistic_fbeta(labels: ArrayLike, predictions: ArrayLike, beta: float = 1.0) -> float:
+    """Probabilistic F-beta (Kaggle's ``pfbeta``, RSNA breast cancer detection): precision
+    and recall from summed probabilities, predictions clipped to ``[0, 1]``; a non-zero
+    label is a positive.
+
+    Edge cases: a NaN prediction gives 0; precision or recall of 0 gives 0. Raises when the
+    reference raises ``ZeroDivisionError``: every prediction outside ``[0, 1]`` with all
+    clipped values 0, or no positive label while no positive prediction lies in ``[0, 1]``.
+    """
+    return _core.probabilistic_fbeta(_f64(labels), _f64(predictions), beta)
+
+
+def mean_angular_error(
+    az_true: ArrayLike, zen_true: ArrayLike, az_pred: ArrayLike, zen_pred: ArrayLike
+) -> float:
+    """Mean angle (radians) between true and predicted directions given by azimuth and
+    zenith in radians (IceCube's ``angular_dist_score``).
+
+    Edge cases: angles outside their usual ranges are fine; NaN propagates; different
+    lengths raise; empty inputs give NaN.
+    """
+    return _core.mean_angular_error(_f64(az_true), _f64(zen_true), _f64(az_pred), _f64(zen_pred))
+
+
+def haversine_distances(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> np.ndarray:
+    """Great-circle distances in meters between points in degrees, on a sphere of radius
+    6,371,000 m (the Smartphone Decimeter 2022 formula). Returns one distance per pair.
+
+    Edge cases: NaN gives a NaN distance; different lengths raise.
+    """
+    return _core.haversine_distances(_f64(lat1), _f64(lon1), _f64(lat2), _f64(lon2))
+
+
+def laplace_log_likelihood(
+    actual: ArrayLike,
+    predicted: ArrayLike,
+    confidence: ArrayLike,
+    sigma_floor: float = 70.0,
+    delta_cap: float = 1000.0,
+) -> float:
+    """Modified Laplace log-likelihood (OSIC pulmonary fibrosis), higher is better: mean of
+    ``-sqrt(2) * delta / sigma - ln(sqrt(2) * sigma)`` with
+    ``sigma = max(confidence, sigma_floor)`` and ``delta = min(|actual - predicted|, delta_cap)``.
+
+    Edge cases: NaN anywhere gives NaN; different lengths raise; empty inputs give NaN.
+    """
+    return _core.laplace_log_likelihood(
+        _f64(actual), _f64(predicted), _f64(confidence), sigma_floor, delta_cap
+    )
+
+
+def bias_auc(
+    labels: ArrayLike,
+    scores: ArrayLike,
+    subgroups: ArrayLike,
+    power: float = -5.0,
+    weight: float = 0.25,
+) -> float:
+    """Jigsaw Unintended Bias score: ``weight * overall_auc`` plus ``weight`` times the power
+    mean (exponent ``power``) of each bias AUC kind over the identity subgroups: subgroup
+    AUC, BPSN (non-toxic in the subgroup vs toxic outside) and BNSP (toxic in the subgroup vs
+    non-toxic outside).
+
+    ``labels`` are 0/1, ``scores`` the predictions (the competition's grader cuts them at 0.5
+    first), ``subgroups`` a boolean ``(n_samples, n_identities)`` array.
+    Edge cases: a row set with a single class raises (as ``roc_auc_score`` does); an AUC of
+    0 makes its power mean 0 for a negative ``power``.
+    """
+    groups = np.asarray(subgroups, dtype=bool)
+    if groups.ndim != 2:
+        raise ValueError(f"expected a 2-D subgroups array, got {groups.ndim}-D")
+    return _core.bias_auc(_f64(labels), _f64(scores), np.ascontiguousarray(groups.T), power, weight)

@@ -1,6 +1,8 @@
 //! The PyO3 layer: converts Python/numpy values to core types and back, releases the GIL
 //! around every computation, maps core errors to `ValueError`. No logic lives here.
 
+mod numeric_metrics;
+
 use crate::frame::{Cell, Column, Frame};
 use crate::cache::ResultCache;
 use crate::grading::{grade_many as core_grade_many, CompetitionSpec, Job};
@@ -269,6 +271,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rank_score, m)?)?;
     m.add_function(wrap_pyfunction!(grade_many, m)?)?;
     m.add_function(wrap_pyfunction!(builtin_configs, m)?)?;
+    numeric_metrics::register(m)?;
     m.add("GRADER_VERSION", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

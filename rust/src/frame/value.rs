@@ -246,15 +246,15 @@ pub fn any_mismatch(a: &Column, b: &Column) -> bool {
 
 /// `set(a) == set(b)` with Python's value semantics.
 pub fn same_value_set(a: &Column, b: &Column) -> bool {
-    use std::collections::HashSet;
-    let sa: HashSet<HashKey> = a.values().map(Value::hash_key).collect();
-    let sb: HashSet<HashKey> = b.values().map(Value::hash_key).collect();
+    use rustc_hash::FxHashSet;
     // NaN keys are never equal, so a NaN on either side makes the sets differ, as in Python
     // (pandas hands out a fresh float object for every NaN).
     let has_nan = |c: &Column| c.values().any(Value::is_nan);
     if has_nan(a) || has_nan(b) {
         return false;
     }
+    let sa: FxHashSet<HashKey> = a.values().map(Value::hash_key).collect();
+    let sb: FxHashSet<HashKey> = b.values().map(Value::hash_key).collect();
     sa == sb
 }
 

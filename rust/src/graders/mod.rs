@@ -3,9 +3,17 @@
 //! same checks (so the same submissions are invalid), the same alignment of submission rows
 //! to answer rows, the same metric and the same rounding of the result.
 
+mod bespoke;
 mod checks;
 mod classification;
+mod geo;
+mod merged_id;
+mod probabilities;
 mod regression;
+mod sorted_id;
+
+pub use merged_id::MergedMetric;
+pub use sorted_id::{RowFilter, SortedIdMetric};
 
 use crate::frame::Frame;
 use crate::numeric::{np_round, py_round};
@@ -91,6 +99,73 @@ pub enum GraderSpec {
     /// Quadratic weighted kappa of integer grades, rows aligned by sorted id; the id sets
     /// must match.
     QuadraticWeightedKappa { id_column: String, target_column: String },
+    /// Both files sorted by id, the sorted ids equal row by row (same length); one target
+    /// column scored by `metric`, optionally only where the answers' `scored_where` column
+    /// equals a value, optionally with every prediction required within `bounds` (inclusive).
+    SortedIdScore {
+        id_column: String,
+        target_column: String,
+        metric: SortedIdMetric,
+        #[serde(default)]
+        bounds: Option<[f64; 2]>,
+        #[serde(default)]
+        scored_where: Option<RowFilter>,
+    },
+    /// Only the id *set* checked, then the submission inner-joined onto the answers by id
+    /// (repeated rows count once per repeat) and scored by `metric`.
+    MergedOnId {
+        id_column: String,
+        target_column: String,
+        metric: MergedMetric,
+        /// the grouping column of the answers, for `mean_log_mae_by_group`
+        #[serde(default)]
+        group_column: Option<String>,
+    },
+    /// KL divergence from the answers' vote shares to the submitted class probabilities;
+    /// Kaggle's probability checks cover every non-id submission column, and integer
+    /// columns are not clipped (a 0 under a voted class gives +inf).
+    KlDivergenceVotes { id_column: String, target_columns: Vec<String> },
+    /// Label-weighted LRAP; the submission's columns must be the id then exactly the
+    /// answers' class columns in order; rows aligned by sorted id.
+    LabelWeightedLrap { id_column: String },
+    /// Weighted multi-label log loss of melted `<group>_<label>` rows, unmelted to one row
+    /// per group; probabilities within [0, 1], ids equal after sorting.
+    MeltedMultilabelLogLoss {
+        id_column: String,
+        target_column: String,
+        label_columns: Vec<String>,
+        negative_weights: Vec<f64>,
+        positive_weights: Vec<f64>,
+    },
+    /// Mean angular error of azimuth/zenith directions; exact column set, finite numbers,
+    /// rows aligned by sorted id.
+    MeanAngularError { id_column: String, azimuth_column: String, zenith_column: String },
+    /// Per trip, mean of the 50th and 95th percentile haversine errors (rows paired by
+    /// position within the trip), averaged over trips.
+    TripHaversine { trip_column: String, time_column: String, latitude_column: String, longitude_column: String },
+    /// Jigsaw's bias AUC: overall AUC and power means of subgroup/BPSN/BNSP AUCs, with
+    /// predictions and labels cut at 0.5.
+    BiasAuc {
+        id_column: String,
+        prediction_column: String,
+        target_column: String,
+        identity_columns: Vec<String>,
+        power: f64,
+        weight: f64,
+    },
+    /// Laplace log-likelihood on each patient's last `last_weeks` measured weeks.
+    LaplaceLastWeeks {
+        patient_column: String,
+        patient_week_column: String,
+        fvc_column: String,
+        confidence_column: String,
+        last_weeks: usize,
+        sigma_floor: f64,
+        delta_cap: f64,
+    },
+    /// Mean column-wise RMSE on the rows the answers' boolean `keep_column` marks (applied
+    /// by file row number after sorting by id).
+    KeepMaskMcrmse { id_column: String, target_columns: Vec<String>, required_columns: Vec<String>, keep_column: String },
 }
 
 impl GraderSpec {
@@ -119,6 +194,67 @@ impl GraderSpec {
             }
             GraderSpec::QuadraticWeightedKappa { id_column, target_column } => {
                 classification::quadratic_weighted_kappa(submission, answers, id_column, target_column)
+            }
+            GraderSpec::SortedIdScore { id_column, target_column, metric, bounds, scored_where } => {
+                sorted_id::SortedIdScore { id: id_column, target: target_column, metric: *metric, bounds: *bounds, scored_where: scored_where.as_ref() }
+                    .grade(submission, answers)
+            }
+            GraderSpec::MergedOnId { id_column, target_column, metric, group_column } => {
+                merged_id::MergedOnId { id: id_column, target: target_column, metric: *metric, group: group_column.as_deref() }
+                    .grade(submission, answers)
+            }
+            GraderSpec::KlDivergenceVotes { id_column, target_columns } => {
+                probabilities::kl_divergence_votes(submission, answers, id_column, target_columns)
+            }
+            GraderSpec::LabelWeightedLrap { id_column } => probabilities::label_weighted_lrap(submission, answers, id_column),
+            GraderSpec::MeltedMultilabelLogLoss { id_column, target_column, label_columns, negative_weights, positive_weights } => {
+                probabilities::MeltedMultilabelLogLoss {
+                    id: id_column,
+                    target: target_column,
+                    labels: label_columns,
+                    negative_weights,
+                    positive_weights,
+                }
+                .grade(submission, answers)
+            }
+            GraderSpec::MeanAngularError { id_column, azimuth_column, zenith_column } => {
+                geo::mean_angular_error(submission, answers, id_column, azimuth_column, zenith_column)
+            }
+            GraderSpec::TripHaversine { trip_column, time_column, latitude_column, longitude_column } => {
+                geo::trip_haversine(submission, answers, trip_column, latitude_column, longitude_column, time_column)
+            }
+            GraderSpec::BiasAuc { id_column, prediction_column, target_column, identity_columns, power, weight } => {
+                bespoke::BiasAuc {
+                    id: id_column,
+                    prediction: prediction_column,
+                    target: target_column,
+                    identities: identity_columns,
+                    power: *power,
+                    weight: *weight,
+                }
+                .grade(submission, answers)
+            }
+            GraderSpec::LaplaceLastWeeks {
+                patient_column,
+                patient_week_column,
+                fvc_column,
+                confidence_column,
+                last_weeks,
+                sigma_floor,
+                delta_cap,
+            } => bespoke::LaplaceLastWeeks {
+                patient: patient_column,
+                patient_week: patient_week_column,
+                fvc: fvc_column,
+                confidence: confidence_column,
+                last_weeks: *last_weeks,
+                sigma_floor: *sigma_floor,
+                delta_cap: *delta_cap,
+            }
+            .grade(submission, answers),
+            GraderSpec::KeepMaskMcrmse { id_column, target_columns, required_columns, keep_column } => {
+                bespoke::KeepMaskMcrmse { id: id_column, targets: target_columns, required: required_columns, keep: keep_column }
+                    .grade(submission, answers)
             }
         }
     }

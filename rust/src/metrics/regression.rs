@@ -6,7 +6,7 @@
 use super::MetricResult;
 use crate::numeric::np_mean;
 
-fn check(y_true: &[f64], y_pred: &[f64]) -> Result<(), String> {
+pub(super) fn check(y_true: &[f64], y_pred: &[f64]) -> Result<(), String> {
     if y_true.len() != y_pred.len() {
         return Err(format!(
             "Found input variables with inconsistent numbers of samples: [{}, {}]",
