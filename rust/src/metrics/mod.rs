@@ -4,12 +4,26 @@
 //! inputs the metric is undefined for.
 
 pub mod classification;
+pub mod correlation;
+pub mod exact_match;
+pub mod jaccard;
+pub mod kendall;
+pub mod levenshtein;
+pub mod map_at_k;
 pub mod ranking;
 pub mod regression;
+pub mod set_f1;
 
 pub use classification::{accuracy_from_matches, log_loss_binary, log_loss_onehot, quadratic_weighted_kappa};
 pub use ranking::roc_auc;
 pub use regression::{rmse, rmsle};
+pub use correlation::spearman;
+pub use exact_match::exact_match_accuracy;
+pub use jaccard::{mean_word_jaccard, word_jaccard};
+pub use kendall::kendall_tau_ordering;
+pub use levenshtein::{levenshtein, levenshtein_str};
+pub use map_at_k::mean_average_precision_at_k;
+pub use set_f1::{micro_f1_label_sets, micro_f1_labels};
 
 /// Why a metric could not be computed; the text becomes the report's `error`.
 pub type MetricResult = Result<f64, String>;
