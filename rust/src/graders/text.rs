@@ -96,13 +96,8 @@ pub fn mean_levenshtein(
         let p = text_cells(pred_col, &sub_order, target, None)?;
         (t.into_iter().map(Cow::Borrowed).collect(), p.into_iter().map(Cow::Borrowed).collect())
     };
-    let total: u64 = truth
-        .par_iter()
-        .zip(pred.par_iter())
-        .map(|(t, p)| metrics::levenshtein_str(t, p) as u64)
-        .sum();
     // np.mean of Python ints: an exact sum, one division (NaN when there are no rows)
-    Ok(RawScore::numpy(total as f64 / truth.len() as f64))
+    metrics::mean_levenshtein(&truth, &pred).map(RawScore::numpy)
 }
 
 /// The symbol `Levenshtein.distance` compares for a Python int in a list: its `hash()`,

@@ -21,6 +21,21 @@ pub fn levenshtein_str(a: &str, b: &str) -> usize {
     levenshtein(&a, &b)
 }
 
+/// Mean distance over pairs of strings (an exact integer sum, then one division, as
+/// numpy's mean of Python ints); NaN for no pairs. Pairs are computed in parallel.
+pub fn mean_levenshtein<S: AsRef<str> + Sync>(y_true: &[S], y_pred: &[S]) -> Result<f64, String> {
+    use rayon::prelude::*;
+    if y_true.len() != y_pred.len() {
+        return Err(format!("y_true has {} texts but y_pred has {}", y_true.len(), y_pred.len()));
+    }
+    let total: u64 = y_true
+        .par_iter()
+        .zip(y_pred.par_iter())
+        .map(|(t, p)| levenshtein_str(t.as_ref(), p.as_ref()) as u64)
+        .sum();
+    Ok(total as f64 / y_true.len() as f64)
+}
+
 /// Distance between two sequences of symbols (equal symbols match).
 pub fn levenshtein(a: &[u64], b: &[u64]) -> usize {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
@@ -151,6 +166,14 @@ mod tests {
         // a precomposed letter differs from base letter + combining accent (1 sub + 1 ins)
         assert_eq!(levenshtein_str("é", "e\u{301}"), 2);
         assert_eq!(levenshtein_str("😀a", "a"), 1);
+    }
+
+    #[test]
+    fn mean_distance() {
+        assert_eq!(mean_levenshtein(&["abc", "x"], &["abd", "x"]), Ok(0.5));
+        let none: [&str; 0] = [];
+        assert!(mean_levenshtein(&none, &none).unwrap().is_nan());
+        assert!(mean_levenshtein(&["a"], &none).is_err());
     }
 
     #[test]

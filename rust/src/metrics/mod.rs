@@ -21,7 +21,7 @@ pub use correlation::spearman;
 pub use exact_match::exact_match_accuracy;
 pub use jaccard::{mean_word_jaccard, word_jaccard};
 pub use kendall::kendall_tau_ordering;
-pub use levenshtein::{levenshtein, levenshtein_str};
+pub use levenshtein::{levenshtein, levenshtein_str, mean_levenshtein};
 pub use map_at_k::mean_average_precision_at_k;
 pub use set_f1::{micro_f1_label_sets, micro_f1_labels};
 
