@@ -288,3 +288,22 @@ def test_int_parsing_accepts_what_python_accepts(s):
     except ValueError:
         ref = None
     assert _core._int_hash(s) == ref
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", "é", None]), max_size=600))
+def test_text_sort_order_is_pandas_sort_values(values):
+    """Equal keys (duplicated ids) come out in numpy's unstable quicksort order."""
+    import pandas as pd
+
+    ref = pd.DataFrame({"k": pd.Series(values, dtype=object)}).sort_values("k").index.tolist()
+    assert _core._sort_order(values) == ref
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.booleans(), max_size=600))
+def test_bool_sort_order_is_pandas_sort_values(values):
+    import pandas as pd
+
+    ref = pd.DataFrame({"k": values}).sort_values("k").index.tolist()
+    assert _core._sort_order_bool(values) == ref

@@ -33,6 +33,10 @@ def _float_repr(x: float) -> str:
     """Python's str() of a float as the graders render numeric cells (testing aid)."""
 def _int_hash(s: str) -> int | None:
     """hash(int(s)), or None where int(s) raises (testing aid)."""
+def _sort_order(values: list[str | None]) -> list[int]:
+    """Row order of sort_values on a text column, None = missing (testing aid)."""
+def _sort_order_bool(values: list[bool]) -> list[int]:
+    """Row order of sort_values on a boolean column (testing aid)."""
 def read_csv(path: str | PathLike[str]) -> list[tuple[str, str, list[Any]]]:
     """Parse a CSV as the graders see it: (column name, pandas dtype name, values)."""
 def leaderboard_thresholds(scores: list[float]) -> dict[str, Any]:

@@ -183,6 +183,19 @@ fn _int_hash(s: &str) -> Option<i64> {
     crate::pystr::parse_int(s).map(|v| v.py_hash())
 }
 
+/// Row order of `sort_values` on a text column (None = missing), as the graders sort (tests).
+#[pyfunction]
+fn _sort_order(values: Vec<Option<String>>) -> Vec<usize> {
+    let cells = values.into_iter().map(|v| v.map_or(Cell::Nan, Cell::Str)).collect();
+    Column::Object(cells).argsort()
+}
+
+/// Row order of `sort_values` on a boolean column (tests).
+#[pyfunction]
+fn _sort_order_bool(values: Vec<bool>) -> Vec<usize> {
+    Column::Bool(values).argsort()
+}
+
 /// Parse a CSV the way the graders see it: `[(name, dtype, values)]`.
 #[pyfunction]
 fn read_csv(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyList>> {
@@ -374,6 +387,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split_on_space, m)?)?;
     m.add_function(wrap_pyfunction!(_float_repr, m)?)?;
     m.add_function(wrap_pyfunction!(_int_hash, m)?)?;
+    m.add_function(wrap_pyfunction!(_sort_order, m)?)?;
+    m.add_function(wrap_pyfunction!(_sort_order_bool, m)?)?;
     m.add_function(wrap_pyfunction!(read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(leaderboard_thresholds, m)?)?;
     m.add_function(wrap_pyfunction!(rank_score, m)?)?;
