@@ -3,7 +3,7 @@
 //! sorted ids differ from the answers'; cells become Python strings the way the reference
 //! converts them (`astype(str)`, `fillna("")`, or not at all).
 
-use super::checks::{answers_column, ids_match, same_length, submission_column};
+use super::checks::{answers_column, pair_matching_ids, same_length, submission_column};
 use super::RawScore;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
@@ -13,8 +13,9 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use std::borrow::Cow;
 
-/// Row orders of `sort_values(id)` for both files, after checking that the sorted ids are
-/// equal position by position (which also requires equal lengths).
+/// The pairs of `sort_values(id)` on both files, after checking that the sorted ids are
+/// equal position by position (which also requires equal lengths): (submission rows,
+/// answer rows). Unique matching ids pair without sorting (`pair_matching_ids`).
 pub(super) fn sorted_rows_with_matching_ids(
     sub: &Frame,
     answers: &Frame,
@@ -22,10 +23,8 @@ pub(super) fn sorted_rows_with_matching_ids(
 ) -> Result<(Vec<usize>, Vec<usize>), String> {
     let sub_ids = submission_column(sub, id)?;
     let ans_ids = answers_column(answers, id)?;
-    let sub_order = sub_ids.argsort();
-    let ans_order = ans_ids.argsort();
-    ids_match(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), id)?;
-    Ok((sub_order, ans_order))
+    let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
+    Ok((pairing.sub_rows, pairing.ans_rows))
 }
 
 /// `col.astype(str)` of the rows in `order`.

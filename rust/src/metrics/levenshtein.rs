@@ -47,7 +47,51 @@ pub fn levenshtein(a: &[u64], b: &[u64]) -> usize {
     if pattern.is_empty() {
         return text.len();
     }
+    if pattern.len() <= 64 {
+        return myers_single_word(pattern, text);
+    }
     myers_blocks(pattern, text)
+}
+
+/// The one-word case (pattern of at most 64 symbols) without heap allocation for ASCII
+/// patterns: the common case of words and short sentences after trimming.
+fn myers_single_word(pattern: &[u64], text: &[u64]) -> usize {
+    let m = pattern.len();
+    let mut ascii = [0u64; 128];
+    let mut other: Vec<(u64, u64)> = Vec::new(); // few distinct non-ASCII symbols: linear scan
+    for (i, &s) in pattern.iter().enumerate() {
+        if s < 128 {
+            ascii[s as usize] |= 1 << i;
+        } else if let Some(entry) = other.iter_mut().find(|(sym, _)| *sym == s) {
+            entry.1 |= 1 << i;
+        } else {
+            other.push((s, 1 << i));
+        }
+    }
+    let last = 1u64 << (m - 1);
+    let (mut pv, mut mv, mut score) = (!0u64, 0u64, m);
+    for &symbol in text {
+        let eq = if symbol < 128 {
+            ascii[symbol as usize]
+        } else {
+            other.iter().find(|(sym, _)| *sym == symbol).map_or(0, |e| e.1)
+        };
+        let xv = eq | mv;
+        let xh = (((eq & pv).wrapping_add(pv)) ^ pv) | eq;
+        let ph = mv | !(xh | pv);
+        let mh = pv & xh;
+        if ph & last != 0 {
+            score += 1;
+        } else if mh & last != 0 {
+            score -= 1;
+        }
+        // the top row grows by one per text symbol: shift a +1 into row 0
+        let ph = (ph << 1) | 1;
+        let mh = mh << 1;
+        pv = mh | !(xv | ph);
+        mv = ph & xv;
+    }
+    score
 }
 
 /// For each symbol, the bit mask of the pattern rows holding it, one word per block.
