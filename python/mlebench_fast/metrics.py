@@ -8,6 +8,8 @@ function raises ``ValueError`` where scikit-learn raises.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -16,22 +18,34 @@ from . import _core
 __all__ = [
     "accuracy",
     "bias_auc",
+    "exact_match_accuracy",
     "haversine_distances",
+    "kendall_tau_ordering",
     "kl_divergence",
     "label_ranking_average_precision",
     "laplace_log_likelihood",
+    "levenshtein",
     "log_loss",
     "mae",
+    "map_at_k",
     "mcrmse",
     "mean_angular_error",
+    "mean_levenshtein",
     "mean_log_mae_by_group",
+    "mean_word_jaccard",
+    "micro_f1",
+    "micro_f1_label_sets",
     "pearson",
     "probabilistic_fbeta",
     "quadratic_weighted_kappa",
     "rmse",
     "rmsle",
     "roc_auc",
+    "spearman",
+    "split_on_space",
+    "split_words",
     "weighted_multilabel_log_loss",
+    "word_jaccard",
 ]
 
 
@@ -268,3 +282,148 @@ def bias_auc(
     if groups.ndim != 2:
         raise ValueError(f"expected a 2-D subgroups array, got {groups.ndim}-D")
     return _core.bias_auc(_f64(labels), _f64(scores), np.ascontiguousarray(groups.T), power, weight)
+# ---- text, ranking and label-set metrics ----
+
+
+def _texts(values: Sequence[str], name: str) -> list[str]:
+    out = list(values)
+    if not all(isinstance(v, str) for v in out):
+        raise TypeError(f"{name} must hold only str")
+    return out
+
+
+def _text_lists(rows: Sequence[Sequence[str]], name: str) -> list[list[str]]:
+    return [_texts(r, name) for r in rows]
+
+
+def levenshtein(a: str | Sequence[int], b: str | Sequence[int]) -> int:
+    """Levenshtein distance (unit insert, delete and substitute costs), like
+    ``Levenshtein.distance``.
+
+    Two strings are compared by Unicode code point (not bytes, not grapheme clusters: an
+    accented letter and a letter plus combining accent differ). Two sequences of integers
+    (each within int64) are compared element by element.
+    Edge cases: the distance to an empty input is the other's length; case matters.
+    """
+    if isinstance(a, str) and isinstance(b, str):
+        return _core.levenshtein(a, b)
+    if isinstance(a, str) or isinstance(b, str):
+        raise TypeError("compare two strings or two integer sequences, not a mix")
+    return _core.levenshtein_tokens([int(x) for x in a], [int(x) for x in b])
+
+
+def mean_levenshtein(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
+    """Mean Levenshtein distance over paired strings (by code point), computed in parallel.
+
+    Edge cases: empty inputs give NaN (numpy's mean of nothing); different lengths raise.
+    """
+    return _core.mean_levenshtein(_texts(y_true, "y_true"), _texts(y_pred, "y_pred"))
+
+
+def word_jaccard(a: str, b: str) -> float:
+    """Jaccard similarity of the word sets ``set(text.lower().split())`` of two texts.
+
+    Words are split on Python's whitespace (``str.split()``), lower-cased with full Unicode
+    case mapping, repeated words count once, punctuation is part of a word.
+    Edge cases: raises ``ValueError`` when neither text has a word (0/0, the Kaggle formula
+    raises ``ZeroDivisionError``); one empty side gives 0.
+    """
+    score = _core.word_jaccard(a, b)
+    if score is None:
+        raise ValueError("neither text has a word: the Jaccard similarity is 0/0")
+    return score
+
+
+def mean_word_jaccard(
+    y_true: Sequence[str], y_pred: Sequence[str], both_empty: float | None = None
+) -> float:
+    """Mean of :func:`word_jaccard` over paired texts (numpy's pairwise mean).
+
+    ``both_empty`` is the score of a pair where neither text has a word: ``None`` raises
+    ``ValueError`` (Kaggle's formula), ``0.0`` matches
+    ``sklearn.metrics.jaccard_score(average="samples")`` on binarised word sets.
+    Edge cases: empty inputs give NaN; different lengths raise.
+    """
+    return _core.mean_word_jaccard(_texts(y_true, "y_true"), _texts(y_pred, "y_pred"), both_empty)
+
+
+def exact_match_accuracy(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
+    """Share of identical strings, like ``sklearn.metrics.accuracy_score`` on text labels.
+
+    Edge cases: comparison is exact (case, whitespace and Unicode normalisation matter);
+    empty inputs give NaN; different lengths raise.
+    """
+    return _core.exact_match_accuracy(_texts(y_true, "y_true"), _texts(y_pred, "y_pred"))
+
+
+def micro_f1_label_sets(y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]) -> float:
+    """Micro F1 of multi-label predictions given as label lists per sample, like
+    ``f1_score(average="micro")`` on ``MultiLabelBinarizer(classes=<labels of y_true>)``.
+
+    Edge cases: predicted labels absent from ``y_true`` are ignored (no false positive);
+    repeated labels count once; no predicted and no true label gives 0.0; fewer than two
+    distinct labels in ``y_true`` raises (scikit-learn refuses such indicator matrices).
+    """
+    return _core.micro_f1_label_sets(_text_lists(y_true, "y_true"), _text_lists(y_pred, "y_pred"))
+
+
+def micro_f1(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Micro F1 of single-label integer predictions, like
+    ``f1_score(y_true, y_pred, average="micro")``: it equals accuracy.
+
+    Edge cases: empty inputs give 0.0 (zero division); different lengths raise.
+    """
+    t = [int(v) for v in np.asarray(y_true).ravel()]
+    p = [int(v) for v in np.asarray(y_pred).ravel()]
+    return _core.micro_f1_labels(t, p)
+
+
+def kendall_tau_ordering(
+    ground_truth: Sequence[Sequence[str]], predictions: Sequence[Sequence[str]]
+) -> float:
+    """Kendall-tau ordering score of Kaggle's AI4Code: each predicted order is mapped to
+    ranks in its true order, inversions are summed over all groups, and the score is
+    ``1 - 4 * inversions / sum(n * (n - 1))``.
+
+    Edge cases: 1 for perfect orders, -1 for reversed ones; groups are pooled, not
+    averaged; a predicted item missing from its true order raises; repeated items rank at
+    their first occurrence in the true order (ties are not inversions); raises when no
+    group has two items (0/0).
+    """
+    return _core.kendall_tau_ordering(
+        _text_lists(ground_truth, "ground_truth"), _text_lists(predictions, "predictions")
+    )
+
+
+def map_at_k(actual: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], k: int) -> float:
+    """Mean average precision at ``k`` in the ``ml_metrics`` formulation: per sample, the
+    precision at each new hit among the first ``k`` predictions, summed and divided by
+    ``min(len(set(actual)), k)``.
+
+    Edge cases: a repeated prediction never hits twice but still uses a slot; an empty
+    ``actual`` gives 0 for that sample; empty inputs give NaN; different lengths raise.
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    return _core.map_at_k(_text_lists(actual, "actual"), _text_lists(predicted, "predicted"), k)
+
+
+def spearman(x: ArrayLike, y: ArrayLike) -> float:
+    """Spearman's rank correlation, like ``scipy.stats.spearmanr(x, y).correlation``.
+
+    Ties take average ranks. Edge cases (NaN, as SciPy): fewer than two values, a constant
+    input, any NaN; infinities rank as extremes; different lengths raise.
+    """
+    return _core.spearman(_f64(x), _f64(y))
+
+
+def split_words(text: str) -> list[str]:
+    """``text.split()``: words separated by runs of Python whitespace (including U+001C to
+    U+001F, which Unicode does not call whitespace); no empty words."""
+    return _core.split_words(text)
+
+
+def split_on_space(text: str) -> list[str]:
+    """``text.split(" ")``: every single space separates, so doubled spaces give empty
+    tokens and an empty text gives ``[""]``."""
+    return _core.split_on_space(text)

@@ -88,7 +88,7 @@ pub struct Job {
 /// Load an answers file.
 pub fn load_answers(path: &Path) -> Result<LoadedAnswers, String> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if ext != "csv" {
+    if ext != "csv" && ext != "jsonl" {
         return Err(format!("unsupported answers format: {}", path.display()));
     }
     let bytes = std::fs::read(path).map_err(|e| {
@@ -98,9 +98,24 @@ pub fn load_answers(path: &Path) -> Result<LoadedAnswers, String> {
         )
     })?;
     let hash = content_hash(&bytes);
+    if ext == "jsonl" {
+        return parse_jsonl(&bytes)
+            .map(|v| LoadedAnswers { answers: Answers::Jsonl(v), hash })
+            .map_err(|e| format!("cannot parse the answers file {}: {e}", path.display()));
+    }
     Frame::from_csv_bytes(&bytes)
         .map(|f| LoadedAnswers { answers: Answers::Table(f), hash })
         .map_err(|e| format!("cannot parse the answers file {}: {e}", path.display()))
+}
+
+/// One JSON value per line, as the reference's `[json.loads(line) for line in f]`: a blank
+/// line is an error too.
+fn parse_jsonl(bytes: &[u8]) -> Result<Vec<serde_json::Value>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 text ({e})"))?;
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| serde_json::from_str(line).map_err(|e| format!("line {}: {e}", i + 1)))
+        .collect()
 }
 
 /// `is_file() and suffix.lower() == ".csv"`, the reference's test for "a submission exists";

@@ -4,7 +4,8 @@
 //!
 //! - [`frame`]: CSV reading with pandas' type inference;
 //! - [`sklearn`]: scikit-learn's input checks (what makes a submission invalid);
-//! - [`metrics`]: metric kernels on float arrays;
+//! - [`metrics`]: metric kernels on float arrays, texts and label lists;
+//! - [`pystr`]: Python's string semantics (`str()`, `split`, `int()`) for text graders;
 //! - [`graders`]: declarative per-competition graders;
 //! - [`medals`]: Kaggle medal thresholds and ranking;
 //! - [`grading`]: the pipeline and parallel bulk grading.
@@ -16,6 +17,7 @@ pub mod grading;
 pub mod medals;
 pub mod metrics;
 pub mod numeric;
+pub mod pystr;
 pub mod registry;
 pub mod sklearn;
 

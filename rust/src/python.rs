@@ -90,6 +90,114 @@ fn quadratic_weighted_kappa(py: Python<'_>, y1: PyReadonlyArray1<'_, i64>, y2: P
     .map_err(value_error)
 }
 
+// ---- text, ranking and label-set kernels ----
+
+#[pyfunction]
+fn levenshtein(py: Python<'_>, a: String, b: String) -> usize {
+    py.detach(|| metrics::levenshtein_str(&a, &b))
+}
+
+#[pyfunction]
+fn levenshtein_tokens(py: Python<'_>, a: Vec<i64>, b: Vec<i64>) -> usize {
+    let (a, b): (Vec<u64>, Vec<u64>) = (a.iter().map(|&v| v as u64).collect(), b.iter().map(|&v| v as u64).collect());
+    py.detach(|| metrics::levenshtein(&a, &b))
+}
+
+#[pyfunction]
+fn mean_levenshtein(py: Python<'_>, y_true: Vec<String>, y_pred: Vec<String>) -> PyResult<f64> {
+    py.detach(|| metrics::mean_levenshtein(&y_true, &y_pred)).map_err(value_error)
+}
+
+#[pyfunction]
+fn word_jaccard(a: &str, b: &str) -> Option<f64> {
+    metrics::word_jaccard(a, b)
+}
+
+#[pyfunction]
+#[pyo3(signature = (y_true, y_pred, both_empty=None))]
+fn mean_word_jaccard(py: Python<'_>, y_true: Vec<String>, y_pred: Vec<String>, both_empty: Option<f64>) -> PyResult<f64> {
+    py.detach(|| {
+        let t: Vec<&str> = y_true.iter().map(String::as_str).collect();
+        let p: Vec<&str> = y_pred.iter().map(String::as_str).collect();
+        metrics::mean_word_jaccard(&t, &p, both_empty)
+    })
+    .map_err(value_error)
+}
+
+#[pyfunction]
+fn exact_match_accuracy(py: Python<'_>, y_true: Vec<String>, y_pred: Vec<String>) -> PyResult<f64> {
+    py.detach(|| {
+        let t: Vec<&str> = y_true.iter().map(String::as_str).collect();
+        let p: Vec<&str> = y_pred.iter().map(String::as_str).collect();
+        metrics::exact_match_accuracy(&t, &p)
+    })
+    .map_err(value_error)
+}
+
+#[pyfunction]
+fn micro_f1_label_sets(py: Python<'_>, y_true: Vec<Vec<String>>, y_pred: Vec<Vec<String>>) -> PyResult<f64> {
+    py.detach(|| metrics::micro_f1_label_sets(&y_true, &y_pred)).map_err(value_error)
+}
+
+#[pyfunction]
+fn micro_f1_labels(py: Python<'_>, y_true: Vec<i64>, y_pred: Vec<i64>) -> PyResult<f64> {
+    py.detach(|| metrics::micro_f1_labels(&y_true, &y_pred)).map_err(value_error)
+}
+
+#[pyfunction]
+fn kendall_tau_ordering(py: Python<'_>, ground_truth: Vec<Vec<String>>, predictions: Vec<Vec<String>>) -> PyResult<f64> {
+    py.detach(|| metrics::kendall_tau_ordering(&ground_truth, &predictions)).map_err(value_error)
+}
+
+#[pyfunction]
+fn map_at_k(py: Python<'_>, actual: Vec<Vec<String>>, predicted: Vec<Vec<String>>, k: usize) -> PyResult<f64> {
+    if actual.len() != predicted.len() {
+        return Err(value_error(format!("actual has {} rows but predicted has {}", actual.len(), predicted.len())));
+    }
+    Ok(py.detach(|| metrics::mean_average_precision_at_k(&actual, &predicted, k)))
+}
+
+#[pyfunction]
+fn spearman(py: Python<'_>, x: PyReadonlyArray1<'_, f64>, y: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    let (x, y) = (slice(&x, "x")?, slice(&y, "y")?);
+    py.detach(|| metrics::spearman(x, y)).map_err(value_error)
+}
+
+#[pyfunction]
+fn split_words(s: &str) -> Vec<String> {
+    crate::pystr::split_words(s).map(str::to_string).collect()
+}
+
+#[pyfunction]
+fn split_on_space(s: &str) -> Vec<String> {
+    crate::pystr::split_on_space(s).map(str::to_string).collect()
+}
+
+/// Python's `str(x)` of a float, as the graders render numeric cells (for tests).
+#[pyfunction]
+fn _float_repr(x: f64) -> String {
+    crate::pystr::float_repr(x)
+}
+
+/// `hash(int(s))` as the gesture grader keys tokens, or None where `int(s)` raises (tests).
+#[pyfunction]
+fn _int_hash(s: &str) -> Option<i64> {
+    crate::pystr::parse_int(s).map(|v| v.py_hash())
+}
+
+/// Row order of `sort_values` on a text column (None = missing), as the graders sort (tests).
+#[pyfunction]
+fn _sort_order(values: Vec<Option<String>>) -> Vec<usize> {
+    let cells = values.into_iter().map(|v| v.map_or(Cell::Nan, Cell::Str)).collect();
+    Column::Object(cells).argsort()
+}
+
+/// Row order of `sort_values` on a boolean column (tests).
+#[pyfunction]
+fn _sort_order_bool(values: Vec<bool>) -> Vec<usize> {
+    Column::Bool(values).argsort()
+}
+
 /// Parse a CSV the way the graders see it: `[(name, dtype, values)]`.
 #[pyfunction]
 fn read_csv(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyList>> {
@@ -266,6 +374,23 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rmse, m)?)?;
     m.add_function(wrap_pyfunction!(rmsle, m)?)?;
     m.add_function(wrap_pyfunction!(quadratic_weighted_kappa, m)?)?;
+    m.add_function(wrap_pyfunction!(levenshtein, m)?)?;
+    m.add_function(wrap_pyfunction!(levenshtein_tokens, m)?)?;
+    m.add_function(wrap_pyfunction!(mean_levenshtein, m)?)?;
+    m.add_function(wrap_pyfunction!(word_jaccard, m)?)?;
+    m.add_function(wrap_pyfunction!(mean_word_jaccard, m)?)?;
+    m.add_function(wrap_pyfunction!(exact_match_accuracy, m)?)?;
+    m.add_function(wrap_pyfunction!(micro_f1_label_sets, m)?)?;
+    m.add_function(wrap_pyfunction!(micro_f1_labels, m)?)?;
+    m.add_function(wrap_pyfunction!(kendall_tau_ordering, m)?)?;
+    m.add_function(wrap_pyfunction!(map_at_k, m)?)?;
+    m.add_function(wrap_pyfunction!(spearman, m)?)?;
+    m.add_function(wrap_pyfunction!(split_words, m)?)?;
+    m.add_function(wrap_pyfunction!(split_on_space, m)?)?;
+    m.add_function(wrap_pyfunction!(_float_repr, m)?)?;
+    m.add_function(wrap_pyfunction!(_int_hash, m)?)?;
+    m.add_function(wrap_pyfunction!(_sort_order, m)?)?;
+    m.add_function(wrap_pyfunction!(_sort_order_bool, m)?)?;
     m.add_function(wrap_pyfunction!(read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(leaderboard_thresholds, m)?)?;
     m.add_function(wrap_pyfunction!(rank_score, m)?)?;

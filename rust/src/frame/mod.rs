@@ -4,6 +4,7 @@
 //! column text, `True`/`false` become booleans, `007` becomes 7, and so on.
 
 mod infer;
+pub mod npsort;
 mod tokenizer;
 pub mod value;
 

@@ -9,8 +9,11 @@ mod classification;
 mod geo;
 mod merged_id;
 mod probabilities;
+mod question_answering;
+mod ranking_lists;
 mod regression;
 mod sorted_id;
+mod text;
 
 pub use merged_id::MergedMetric;
 pub use sorted_id::{RowFilter, SortedIdMetric};
@@ -23,12 +26,22 @@ use serde::Deserialize;
 #[derive(Debug)]
 pub enum Answers {
     Table(Frame),
+    /// a JSON Lines file: one JSON value per line
+    Jsonl(Vec<serde_json::Value>),
 }
 
 impl Answers {
     pub fn table(&self) -> Result<&Frame, String> {
         match self {
             Answers::Table(f) => Ok(f),
+            Answers::Jsonl(_) => Err("this grader needs a CSV answers file, not JSON Lines".into()),
+        }
+    }
+
+    pub fn jsonl(&self) -> Result<&[serde_json::Value], String> {
+        match self {
+            Answers::Jsonl(v) => Ok(v),
+            Answers::Table(_) => Err("this grader needs a JSON Lines answers file, not a CSV".into()),
         }
     }
 }
@@ -166,13 +179,53 @@ pub enum GraderSpec {
     /// Mean column-wise RMSE on the rows the answers' boolean `keep_column` marks (applied
     /// by file row number after sorting by id).
     KeepMaskMcrmse { id_column: String, target_columns: Vec<String>, required_columns: Vec<String>, keep_column: String },
+    /// Mean Levenshtein distance (by code point) between texts, rows aligned by sorted id
+    /// (ids must match). `cast_to_text`: cells go through `str()` first (a blank becomes
+    /// "nan"); otherwise any cell that is not text makes the submission invalid.
+    MeanLevenshtein { id_column: String, target_column: String, cast_to_text: bool },
+    /// Sum of Levenshtein distances between space-separated integer sequences divided by
+    /// the number of true tokens (rows aligned by sorted id; every token must parse).
+    SequenceEditRate { id_column: String, target_column: String },
+    /// Mean word-set Jaccard of texts (lower-cased, whitespace-split), rows aligned by
+    /// sorted id (ids must match); `average` picks the reference's formulation.
+    MeanWordJaccard { id_column: String, target_column: String, average: text::JaccardAverage },
+    /// Share of texts equal to the answer after `str()` (blanks read as "nan" on both
+    /// sides), rows aligned by sorted id.
+    ExactMatchAccuracy { id_column: String, target_column: String },
+    /// Micro F1 of whitespace-separated tag sets, rows aligned by sorted id; tags unknown to
+    /// the answers are ignored.
+    MicroF1TagSets { id_column: String, target_column: String },
+    /// MAP@k of space-separated prediction lists against the answers' label sets.
+    MapAtK {
+        id_column: String,
+        target_column: String,
+        k: usize,
+        /// the submission's column set must be exactly {id, target}
+        exact_columns: bool,
+        ids: ranking_lists::IdRule,
+    },
+    /// Kendall-tau ordering score of whitespace-separated item orders, rows by sorted id.
+    KendallTauOrder { id_column: String, target_column: String },
+    /// Mean over target columns of Spearman's rho, rows paired after sorting by id (the ids
+    /// are never compared); the submission has exactly the id and target columns.
+    ColumnwiseSpearman { id_column: String, target_columns: Vec<String> },
+    /// Micro F1 of Natural Questions long/short answers against JSON Lines annotations
+    /// (TensorFlow 2.0 Question Answering).
+    NaturalQuestionsF1,
 }
 
 impl GraderSpec {
     /// Grade a parsed submission against the answers: the raw score, or why the
     /// submission is invalid.
     pub fn grade(&self, submission: &Frame, answers: &Answers) -> Result<RawScore, String> {
-        let answers = answers.table()?;
+        match self {
+            GraderSpec::NaturalQuestionsF1 => question_answering::natural_questions_f1(submission, answers.jsonl()?),
+            table_grader => table_grader.grade_table(submission, answers.table()?),
+        }
+    }
+
+    /// Graders whose answers are a CSV table.
+    fn grade_table(&self, submission: &Frame, answers: &Frame) -> Result<RawScore, String> {
         match self {
             GraderSpec::Accuracy { id_column, target_column } => {
                 classification::accuracy(submission, answers, id_column, target_column)
@@ -256,6 +309,31 @@ impl GraderSpec {
                 bespoke::KeepMaskMcrmse { id: id_column, targets: target_columns, required: required_columns, keep: keep_column }
                     .grade(submission, answers)
             }
+            GraderSpec::MeanLevenshtein { id_column, target_column, cast_to_text } => {
+                text::mean_levenshtein(submission, answers, id_column, target_column, *cast_to_text)
+            }
+            GraderSpec::SequenceEditRate { id_column, target_column } => {
+                text::sequence_edit_rate(submission, answers, id_column, target_column)
+            }
+            GraderSpec::MeanWordJaccard { id_column, target_column, average } => {
+                text::mean_word_jaccard(submission, answers, id_column, target_column, *average)
+            }
+            GraderSpec::ExactMatchAccuracy { id_column, target_column } => {
+                text::exact_match_accuracy(submission, answers, id_column, target_column)
+            }
+            GraderSpec::MicroF1TagSets { id_column, target_column } => {
+                text::micro_f1_tag_sets(submission, answers, id_column, target_column)
+            }
+            GraderSpec::MapAtK { id_column, target_column, k, exact_columns, ids } => {
+                ranking_lists::map_at_k(submission, answers, id_column, target_column, *k, *exact_columns, *ids)
+            }
+            GraderSpec::KendallTauOrder { id_column, target_column } => {
+                ranking_lists::kendall_tau_order(submission, answers, id_column, target_column)
+            }
+            GraderSpec::ColumnwiseSpearman { id_column, target_columns } => {
+                ranking_lists::columnwise_spearman(submission, answers, id_column, target_columns)
+            }
+            GraderSpec::NaturalQuestionsF1 => Err("this grader needs JSON Lines answers".into()),
         }
     }
 }
