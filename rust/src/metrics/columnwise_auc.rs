@@ -16,7 +16,7 @@ pub fn mean_columnwise_roc_auc(y_true: &[f64], y_score: &[f64], n_columns: usize
     if n_columns == 0 {
         return Err("at least one column is needed for a column-wise ROC AUC".into());
     }
-    if y_true.len() != y_score.len() || y_true.len() % n_columns != 0 {
+    if y_true.len() != y_score.len() || !y_true.len().is_multiple_of(n_columns) {
         return Err("y_true and y_score have different shapes".into());
     }
     let n_rows = y_true.len() / n_columns;
