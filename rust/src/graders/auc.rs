@@ -2,8 +2,9 @@
 //! multi-label form (jigsaw-toxic-comment), and the TPR-band weighted AUC (alaska2).
 
 use super::checks::{
-    answers_column, ids_match, probabilities_by_min_max, same_length, submission_column,
+    answers_column, pair_matching_ids, probabilities_by_min_max, same_length, sorted_pairing, submission_column,
 };
+use super::pandas_sort::sort_index_order;
 use super::RawScore;
 use crate::frame::value::HashKey;
 use crate::frame::{Column, Frame, Value};
@@ -11,15 +12,12 @@ use crate::metrics;
 use crate::sklearn::to_float_array;
 use std::collections::{HashMap, HashSet};
 
-/// Row orders that sort both files by id; the sorted ids must be equal element by element
-/// (`(sub[id].values != answers[id].values).any()` refused).
+/// Rows of the submission and of the answers paired as the reference pairs them after
+/// sorting both files by id; differing ids are refused
+/// (`(sub[id].values != answers[id].values).any()`).
 pub(super) fn sorted_id_orders(sub: &Frame, answers: &Frame, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
-    let sub_ids = submission_column(sub, id)?;
-    let ans_ids = answers_column(answers, id)?;
-    let sub_order = sub_ids.argsort();
-    let ans_order = ans_ids.argsort();
-    ids_match(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), id)?;
-    Ok((sub_order, ans_order))
+    let pairing = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+    Ok((pairing.sub_rows, pairing.ans_rows))
 }
 
 /// Appends the rows `order` of `col` as float64 (`check_array`: text through `float()`,
@@ -96,10 +94,20 @@ pub fn positional_multilabel_roc_auc(sub: &Frame, answers: &Frame, id: &str, cla
     }
     let ans_ids = answers_column(answers, id)?;
     same_length(sub, answers)?;
-    let sub_order = sub_ids.argsort();
-    let ans_order = ans_ids.argsort();
-    let keep_answers = scored_answer_rows(answers, classes, &ans_order)?;
-    let keep_sub = submission_rows_kept(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), &keep_answers)?;
+    let pairing = sorted_pairing(sub_ids, ans_ids);
+    let (sub_order, ans_order, keep_answers, keep_sub);
+    if pairing.ids_equal {
+        (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        keep_answers = scored_answer_rows(answers, classes, &ans_order)?;
+        keep_sub = keep_answers.clone();
+    } else {
+        // duplicated or foreign ids: rows pair by position after pandas' own (unstable)
+        // sort, so the order among duplicates must be the reference's
+        sub_order = sort_index_order(sub_ids);
+        ans_order = sort_index_order(ans_ids);
+        keep_answers = scored_answer_rows(answers, classes, &ans_order)?;
+        keep_sub = submission_rows_kept(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), &keep_answers)?;
+    }
     let rows = |order: &[usize], keep: &[bool]| -> Vec<usize> {
         order.iter().zip(keep).filter(|(_, &k)| k).map(|(&r, _)| r).collect()
     };
@@ -161,14 +169,10 @@ fn scored_answer_rows(answers: &Frame, classes: &[String], order: &[usize]) -> R
     Ok(sums.iter().map(|&s| s >= 0.0).collect())
 }
 
-/// `submission[keep_mask]` where the mask is indexed by the sorted answer ids: used as is
-/// when the sorted ids are equal, otherwise looked up by id, which fails for an id absent
-/// from the answers (pandas: "Unalignable boolean Series provided as indexer").
+/// `submission[keep_mask]` where the mask is indexed by the sorted answer ids and the sorted
+/// submission ids differ from them: each submission id is looked up, which fails for an id
+/// absent from the answers (pandas: "Unalignable boolean Series provided as indexer").
 fn submission_rows_kept(sub_ids: &Column, ans_ids: &Column, keep: &[bool]) -> Result<Vec<bool>, String> {
-    let equal = sub_ids.len() == ans_ids.len() && (0..sub_ids.len()).all(|i| sub_ids.get(i).py_eq(ans_ids.get(i)));
-    if equal {
-        return Ok(keep.to_vec());
-    }
     let mut by_id: HashMap<HashKey, usize> = HashMap::new();
     for (i, v) in ans_ids.values().enumerate() {
         if by_id.insert(v.hash_key(), i).is_some() {

@@ -7,6 +7,7 @@ mod auc;
 mod checks;
 mod classification;
 mod multilabel;
+mod pandas_sort;
 mod regression;
 
 use crate::frame::Frame;
