@@ -20,7 +20,7 @@ pub(super) fn sorted_id_orders(sub: &Frame, answers: &Frame, id: &str) -> Result
     Ok((pairing.sub_rows, pairing.ans_rows))
 }
 
-/// Appends the rows `order` of `col` as float64 (`check_array`: text through `float()`,
+/// Writes the rows `order` of `col` as float64 (`check_array`: text through `float()`,
 /// NaN and infinity refused) to a row-major matrix of `n_columns` columns at column `c`.
 fn fill_column(matrix: &mut [f64], n_columns: usize, c: usize, col: &Column, order: &[usize], name: &str) -> Result<(), String> {
     let values = to_float_array(&col.take(order), name, true)?;

@@ -30,17 +30,18 @@ pub fn roc_curve(is_positive: &[bool], y_score: &[f64]) -> Result<RocCurve, Stri
     if y_score.iter().any(|x| !x.is_finite()) {
         return Err("Input contains NaN or infinity.".into());
     }
-    // descending by score; order inside ties does not matter for the curve
-    let mut order: Vec<usize> = (0..y_score.len()).collect();
-    order.sort_by(|&a, &b| y_score[b].total_cmp(&y_score[a]));
+    // descending by score; the order inside ties does not matter for the curve, so an
+    // unstable sort of (score, label) pairs is enough (and cache friendly)
+    let mut pairs: Vec<(f64, bool)> = y_score.iter().copied().zip(is_positive.iter().copied()).collect();
+    pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
     let mut tps: Vec<f64> = Vec::new();
     let mut fps: Vec<f64> = Vec::new();
     let mut tp = 0.0;
-    for (k, &i) in order.iter().enumerate() {
-        if is_positive[i] {
+    for (k, &(score, positive)) in pairs.iter().enumerate() {
+        if positive {
             tp += 1.0;
         }
-        let last_of_threshold = k + 1 == order.len() || y_score[order[k + 1]] != y_score[i];
+        let last_of_threshold = k + 1 == pairs.len() || pairs[k + 1].0 != score;
         if last_of_threshold {
             tps.push(tp);
             fps.push((k + 1) as f64 - tp);
@@ -108,16 +109,21 @@ pub fn roc_auc(y_true: &[f64], y_score: &[f64]) -> MetricResult {
     if y_score.iter().any(|x| !x.is_finite()) || y_true.iter().any(|x| !x.is_finite()) {
         return Err("Input contains NaN or infinity.".into());
     }
-    let mut classes: Vec<f64> = y_true.to_vec();
-    classes.sort_by(f64::total_cmp);
-    classes.dedup();
-    if classes.len() != 2 {
-        if classes.len() < 2 {
-            return Err("Only one class present in y_true. ROC AUC score is not defined in that case.".into());
+    // the distinct labels, stopping at a third one (no need to sort the whole column)
+    let mut classes: Vec<f64> = Vec::with_capacity(3);
+    for &y in y_true {
+        if !classes.contains(&y) {
+            classes.push(y);
+            if classes.len() > 2 {
+                return Err("multiclass labels given to a binary ROC AUC".into());
+            }
         }
-        return Err("multiclass labels given to a binary ROC AUC".into());
     }
-    let is_positive: Vec<bool> = y_true.iter().map(|&y| y == classes[1]).collect();
+    if classes.len() < 2 {
+        return Err("Only one class present in y_true. ROC AUC score is not defined in that case.".into());
+    }
+    let positive = classes[0].max(classes[1]);
+    let is_positive: Vec<bool> = y_true.iter().map(|&y| y == positive).collect();
     let curve = roc_curve(&is_positive, y_score)?;
     auc(&curve.fpr, &curve.tpr)
 }
