@@ -84,6 +84,14 @@ def _sort_order(values: list[str | None]) -> list[int]:
     """Row order of sort_values on a text column, None = missing (testing aid)."""
 def _sort_order_bool(values: list[bool]) -> list[int]:
     """Row order of sort_values on a boolean column (testing aid)."""
+def mean_columnwise_roc_auc(y_true: npt.NDArray[np.float64], y_score: npt.NDArray[np.float64]) -> float: ...
+def weighted_roc_auc(
+    y_true: npt.NDArray[np.float64],
+    y_score: npt.NDArray[np.float64],
+    tpr_thresholds: list[float],
+    weights: list[float],
+) -> float: ...
+def multilabel_micro_f1(y_true: npt.NDArray[np.uint8], y_pred: npt.NDArray[np.uint8]) -> float: ...
 def read_csv(path: str | PathLike[str]) -> list[tuple[str, str, list[Any]]]:
     """Parse a CSV as the graders see it: (column name, pandas dtype name, values)."""
 def leaderboard_thresholds(scores: list[float]) -> dict[str, Any]:

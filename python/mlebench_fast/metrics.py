@@ -30,11 +30,13 @@ __all__ = [
     "map_at_k",
     "mcrmse",
     "mean_angular_error",
+    "mean_columnwise_roc_auc",
     "mean_levenshtein",
     "mean_log_mae_by_group",
     "mean_word_jaccard",
     "micro_f1",
     "micro_f1_label_sets",
+    "multilabel_micro_f1",
     "pearson",
     "probabilistic_fbeta",
     "quadratic_weighted_kappa",
@@ -45,6 +47,7 @@ __all__ = [
     "split_on_space",
     "split_words",
     "weighted_multilabel_log_loss",
+    "weighted_roc_auc",
     "word_jaccard",
 ]
 
@@ -427,3 +430,56 @@ def split_on_space(text: str) -> list[str]:
     """``text.split(" ")``: every single space separates, so doubled spaces give empty
     tokens and an empty text gives ``[""]``."""
     return _core.split_on_space(text)
+def mean_columnwise_roc_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
+    """Column-wise mean ROC AUC of a label-indicator matrix, like
+    ``sklearn.metrics.roc_auc_score(y_true, y_score, average="macro")`` on multi-label
+    targets: the binary ROC AUC of each column, then their unweighted mean.
+
+    ``y_true`` and ``y_score`` are 2-D arrays of the same shape ``(n_samples, n_columns)``.
+    Edge cases: a column of ``y_true`` with a single class raises (it is not skipped); tied
+    scores count half; NaN or infinite values raise; no rows raises.
+    """
+    return _core.mean_columnwise_roc_auc(_f64(y_true, 2), _f64(y_score, 2))
+
+
+def weighted_roc_auc(
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    tpr_thresholds: Sequence[float] = (0.0, 0.4, 1.0),
+    weights: Sequence[float] = (2.0, 1.0),
+) -> float:
+    """ROC AUC with the area cut into horizontal bands of true positive rate, each band
+    weighted (ALASKA2's metric as MLE-bench computes it; the defaults are its bands).
+
+    The curve is ``roc_curve(y_true, y_score, pos_label=1)``: samples labelled 1 are
+    positive, every other label is negative. The band edges ``tpr_thresholds`` (ascending)
+    are inserted into the curve by linear interpolation; band ``k`` spans
+    ``tpr_thresholds[k]..tpr_thresholds[k + 1]`` and its area, up to ``fpr = 1``, is weighted
+    by ``weights[k]``; the sum is divided by ``sum(band height * weight)``.
+    Edge cases: a constant score does not give 0.5 (0.585714... with the default bands); no
+    positive sample gives 0.0; no negative sample gives NaN; non-integer labels, NaN or
+    infinite values raise.
+    """
+    return _core.weighted_roc_auc(_f64(y_true), _f64(y_score), list(map(float, tpr_thresholds)), list(map(float, weights)))
+
+
+def _indicator(a: ArrayLike, name: str) -> np.ndarray:
+    arr = np.asarray(a)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D label-indicator matrix, got {arr.ndim}-D")
+    if not np.isin(arr, (0, 1)).all():
+        raise ValueError(f"{name} must hold only 0 and 1 (a label-indicator matrix)")
+    return np.ascontiguousarray(arr, dtype=np.uint8)
+
+
+def multilabel_micro_f1(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Micro-averaged F1 of multi-label indicator matrices, like
+    ``sklearn.metrics.f1_score(y_true, y_pred, average="micro")``: ``2 * TP / (n_true +
+    n_pred)`` with every sample and label pooled.
+
+    ``y_true`` and ``y_pred`` are 0/1 arrays of shape ``(n_samples, n_labels)``.
+    Edge cases: no true and no predicted label at all gives 0.0 (scikit-learn warns);
+    fewer than two labels raises (not a multi-label target), as do no samples, different
+    shapes and values other than 0 and 1.
+    """
+    return _core.multilabel_micro_f1(_indicator(y_true, "y_true"), _indicator(y_pred, "y_pred"))

@@ -198,6 +198,49 @@ fn _sort_order_bool(values: Vec<bool>) -> Vec<usize> {
     Column::Bool(values).argsort()
 }
 
+#[pyfunction]
+fn mean_columnwise_roc_auc(py: Python<'_>, y_true: PyReadonlyArray2<'_, f64>, y_score: PyReadonlyArray2<'_, f64>) -> PyResult<f64> {
+    let shape = y_true.shape().to_vec();
+    if shape != y_score.shape() {
+        return Err(value_error("y_true and y_score must have the same shape".into()));
+    }
+    let t = y_true.as_slice().map_err(|_| value_error("y_true must be C-contiguous".into()))?;
+    let s = y_score.as_slice().map_err(|_| value_error("y_score must be C-contiguous".into()))?;
+    py.detach(|| metrics::mean_columnwise_roc_auc(t, s, shape[1])).map_err(value_error)
+}
+
+#[pyfunction]
+fn weighted_roc_auc(
+    py: Python<'_>,
+    y_true: PyReadonlyArray1<'_, f64>,
+    y_score: PyReadonlyArray1<'_, f64>,
+    tpr_thresholds: Vec<f64>,
+    weights: Vec<f64>,
+) -> PyResult<f64> {
+    let (t, s) = (slice(&y_true, "y_true")?, slice(&y_score, "y_score")?);
+    py.detach(|| metrics::weighted_roc_auc(t, s, &tpr_thresholds, &weights)).map_err(value_error)
+}
+
+/// Label-indicator rows (nonzero = label present) as lists of label indices.
+fn indicator_rows(m: &PyReadonlyArray2<'_, u8>, name: &str) -> PyResult<Vec<Vec<usize>>> {
+    let k = m.shape()[1];
+    let flat = m.as_slice().map_err(|_| value_error(format!("{name} must be C-contiguous")))?;
+    if k == 0 {
+        return Ok(vec![Vec::new(); m.shape()[0]]);
+    }
+    Ok(flat.chunks(k).map(|row| (0..k).filter(|&j| row[j] != 0).collect()).collect())
+}
+
+#[pyfunction]
+fn multilabel_micro_f1(py: Python<'_>, y_true: PyReadonlyArray2<'_, u8>, y_pred: PyReadonlyArray2<'_, u8>) -> PyResult<f64> {
+    if y_true.shape() != y_pred.shape() {
+        return Err(value_error("y_true and y_pred must have the same shape".into()));
+    }
+    let n_labels = y_true.shape()[1];
+    let (t, p) = (indicator_rows(&y_true, "y_true")?, indicator_rows(&y_pred, "y_pred")?);
+    py.detach(|| metrics::multilabel_micro_f1(&t, &p, n_labels)).map_err(value_error)
+}
+
 /// Parse a CSV the way the graders see it: `[(name, dtype, values)]`.
 #[pyfunction]
 fn read_csv(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyList>> {
@@ -391,6 +434,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_int_hash, m)?)?;
     m.add_function(wrap_pyfunction!(_sort_order, m)?)?;
     m.add_function(wrap_pyfunction!(_sort_order_bool, m)?)?;
+    m.add_function(wrap_pyfunction!(mean_columnwise_roc_auc, m)?)?;
+    m.add_function(wrap_pyfunction!(weighted_roc_auc, m)?)?;
+    m.add_function(wrap_pyfunction!(multilabel_micro_f1, m)?)?;
     m.add_function(wrap_pyfunction!(read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(leaderboard_thresholds, m)?)?;
     m.add_function(wrap_pyfunction!(rank_score, m)?)?;

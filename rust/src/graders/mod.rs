@@ -3,11 +3,14 @@
 //! same checks (so the same submissions are invalid), the same alignment of submission rows
 //! to answer rows, the same metric and the same rounding of the result.
 
+mod auc;
 mod bespoke;
 mod checks;
 mod classification;
 mod geo;
 mod merged_id;
+mod multilabel;
+mod pandas_sort;
 mod probabilities;
 mod question_answering;
 mod ranking_lists;
@@ -212,6 +215,27 @@ pub enum GraderSpec {
     /// Micro F1 of Natural Questions long/short answers against JSON Lines annotations
     /// (TensorFlow 2.0 Question Answering).
     NaturalQuestionsF1,
+    /// Mean over `target_columns` of binary ROC AUC, rows aligned by sorted id; extra
+    /// submission columns are ignored unless `exact_column_set`.
+    ColumnwiseRocAuc {
+        id_column: String,
+        target_columns: Vec<String>,
+        /// the submission's columns must be exactly the id and the targets (any order)
+        #[serde(default)]
+        exact_column_set: bool,
+        /// each target column must be numeric with min >= 0 and max <= 1 (NaN skipped)
+        #[serde(default)]
+        probability_range_check: bool,
+    },
+    /// Macro ROC AUC of every submission column but the id against every answers column but
+    /// the id, matched by position; answers rows whose `class_columns` sum below 0 are not
+    /// scored (jigsaw-toxic-comment).
+    PositionalMultilabelRocAuc { id_column: String, class_columns: Vec<String> },
+    /// ROC AUC with the area cut into bands of true positive rate (`tpr_thresholds`, the
+    /// band edges) weighted by `weights`; the positive label is 1 (alaska2).
+    WeightedRocAuc { id_column: String, target_column: String, tpr_thresholds: Vec<f64>, weights: Vec<f64> },
+    /// Micro F1 of whitespace-separated label sets; labels absent from the answers are ignored.
+    MultilabelMicroF1 { id_column: String, target_column: String },
 }
 
 impl GraderSpec {
@@ -334,6 +358,25 @@ impl GraderSpec {
                 ranking_lists::columnwise_spearman(submission, answers, id_column, target_columns)
             }
             GraderSpec::NaturalQuestionsF1 => Err("this grader needs JSON Lines answers".into()),
+            GraderSpec::ColumnwiseRocAuc { id_column, target_columns, exact_column_set, probability_range_check } => {
+                auc::columnwise_roc_auc(
+                    submission,
+                    answers,
+                    id_column,
+                    target_columns,
+                    *exact_column_set,
+                    *probability_range_check,
+                )
+            }
+            GraderSpec::PositionalMultilabelRocAuc { id_column, class_columns } => {
+                auc::positional_multilabel_roc_auc(submission, answers, id_column, class_columns)
+            }
+            GraderSpec::WeightedRocAuc { id_column, target_column, tpr_thresholds, weights } => {
+                auc::weighted_roc_auc(submission, answers, id_column, target_column, tpr_thresholds, weights)
+            }
+            GraderSpec::MultilabelMicroF1 { id_column, target_column } => {
+                multilabel::multilabel_micro_f1(submission, answers, id_column, target_column)
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod bias_auc;
 pub mod classification;
+pub mod columnwise_auc;
 pub mod correlation;
 pub mod divergence;
 pub mod exact_match;
@@ -16,13 +17,18 @@ pub mod levenshtein;
 pub mod likelihood;
 pub mod map_at_k;
 pub mod multilabel;
+pub mod multilabel_f1;
 pub mod pfbeta;
 pub mod ranking;
 pub mod regression;
 pub mod set_f1;
+pub mod weighted_auc;
 
 pub use classification::{accuracy_from_matches, log_loss_binary, log_loss_onehot, quadratic_weighted_kappa};
+pub use columnwise_auc::mean_columnwise_roc_auc;
+pub use multilabel_f1::multilabel_micro_f1;
 pub use ranking::roc_auc;
+pub use weighted_auc::weighted_roc_auc;
 pub use regression::{rmse, rmsle};
 pub use correlation::spearman;
 pub use exact_match::exact_match_accuracy;

@@ -7,39 +7,41 @@
 use super::MetricResult;
 use crate::numeric::pairwise_sum;
 
-/// `y_true` holds the labels (any two distinct values; the larger is the positive class).
-pub fn roc_auc(y_true: &[f64], y_score: &[f64]) -> MetricResult {
-    if y_true.len() != y_score.len() {
+/// `sklearn.metrics.roc_curve(y_true, y_score, drop_intermediate=True)` without the
+/// thresholds: false and true positive rates from the origin to `(1, 1)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RocCurve {
+    pub fpr: Vec<f64>,
+    pub tpr: Vec<f64>,
+}
+
+/// The ROC curve of the samples marked positive in `is_positive`.
+///
+/// Edge cases: with no negative samples every `fpr` is NaN, with no positive samples every
+/// `tpr` is NaN (scikit-learn only warns); NaN or infinite scores are an error.
+pub fn roc_curve(is_positive: &[bool], y_score: &[f64]) -> Result<RocCurve, String> {
+    if is_positive.len() != y_score.len() {
         return Err(format!(
             "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            y_true.len(),
+            is_positive.len(),
             y_score.len()
         ));
     }
-    if y_score.iter().any(|x| !x.is_finite()) || y_true.iter().any(|x| !x.is_finite()) {
+    if y_score.iter().any(|x| !x.is_finite()) {
         return Err("Input contains NaN or infinity.".into());
     }
-    let mut classes: Vec<f64> = y_true.to_vec();
-    classes.sort_by(f64::total_cmp);
-    classes.dedup();
-    if classes.len() != 2 {
-        if classes.len() < 2 {
-            return Err("Only one class present in y_true. ROC AUC score is not defined in that case.".into());
-        }
-        return Err("multiclass labels given to a binary ROC AUC".into());
-    }
-    let positive = classes[1];
-    // descending by score; order inside ties does not matter for the curve
-    let mut order: Vec<usize> = (0..y_score.len()).collect();
-    order.sort_by(|&a, &b| y_score[b].total_cmp(&y_score[a]));
+    // descending by score; the order inside ties does not matter for the curve, so an
+    // unstable sort of (score, label) pairs is enough (and cache friendly)
+    let mut pairs: Vec<(f64, bool)> = y_score.iter().copied().zip(is_positive.iter().copied()).collect();
+    pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
     let mut tps: Vec<f64> = Vec::new();
     let mut fps: Vec<f64> = Vec::new();
     let mut tp = 0.0;
-    for (k, &i) in order.iter().enumerate() {
-        if y_true[i] == positive {
+    for (k, &(score, positive)) in pairs.iter().enumerate() {
+        if positive {
             tp += 1.0;
         }
-        let last_of_threshold = k + 1 == order.len() || y_score[order[k + 1]] != y_score[i];
+        let last_of_threshold = k + 1 == pairs.len() || pairs[k + 1].0 != score;
         if last_of_threshold {
             tps.push(tp);
             fps.push((k + 1) as f64 - tp);
@@ -59,13 +61,71 @@ pub fn roc_auc(y_true: &[f64], y_score: &[f64]) -> MetricResult {
             keep_f.push(fps[i]);
         }
     }
-    let (t_last, f_last) = (*keep_t.last().unwrap(), *keep_f.last().unwrap());
-    let tpr: Vec<f64> = keep_t.iter().map(|t| t / t_last).collect();
-    let fpr: Vec<f64> = keep_f.iter().map(|f| f / f_last).collect();
-    let areas: Vec<f64> = (1..tpr.len())
-        .map(|i| (fpr[i] - fpr[i - 1]) * (tpr[i] + tpr[i - 1]) / 2.0)
-        .collect();
-    Ok(pairwise_sum(&areas))
+    Ok(RocCurve { fpr: rates(&keep_f), tpr: rates(&keep_t) })
+}
+
+/// Counts divided by the last (total) count, or all NaN when that total is zero.
+fn rates(counts: &[f64]) -> Vec<f64> {
+    let total = *counts.last().unwrap();
+    if total <= 0.0 {
+        return vec![f64::NAN; counts.len()];
+    }
+    counts.iter().map(|c| c / total).collect()
+}
+
+/// `sklearn.metrics.auc(x, y)`: trapezoidal area, `x` monotonic in either direction.
+///
+/// Edge cases: fewer than two points or a non-monotonic `x` is an error; NaN propagates.
+pub fn auc(x: &[f64], y: &[f64]) -> MetricResult {
+    if x.len() != y.len() {
+        return Err(format!("Found input variables with inconsistent numbers of samples: [{}, {}]", x.len(), y.len()));
+    }
+    if x.len() < 2 {
+        return Err(format!("At least 2 points are needed to compute area under curve, but x.shape = {}", x.len()));
+    }
+    let dx: Vec<f64> = x.windows(2).map(|w| w[1] - w[0]).collect();
+    let mut direction = 1.0;
+    if dx.iter().any(|&d| d < 0.0) {
+        if dx.iter().all(|&d| d <= 0.0) {
+            direction = -1.0;
+        } else {
+            return Err("x is neither increasing nor decreasing".into());
+        }
+    }
+    // np.trapz: sum of d * (y[i] + y[i-1]) / 2.0
+    let areas: Vec<f64> = (1..x.len()).map(|i| dx[i - 1] * (y[i] + y[i - 1]) / 2.0).collect();
+    Ok(direction * pairwise_sum(&areas))
+}
+
+/// `y_true` holds the labels (any two distinct values; the larger is the positive class).
+pub fn roc_auc(y_true: &[f64], y_score: &[f64]) -> MetricResult {
+    if y_true.len() != y_score.len() {
+        return Err(format!(
+            "Found input variables with inconsistent numbers of samples: [{}, {}]",
+            y_true.len(),
+            y_score.len()
+        ));
+    }
+    if y_score.iter().any(|x| !x.is_finite()) || y_true.iter().any(|x| !x.is_finite()) {
+        return Err("Input contains NaN or infinity.".into());
+    }
+    // the distinct labels, stopping at a third one (no need to sort the whole column)
+    let mut classes: Vec<f64> = Vec::with_capacity(3);
+    for &y in y_true {
+        if !classes.contains(&y) {
+            classes.push(y);
+            if classes.len() > 2 {
+                return Err("multiclass labels given to a binary ROC AUC".into());
+            }
+        }
+    }
+    if classes.len() < 2 {
+        return Err("Only one class present in y_true. ROC AUC score is not defined in that case.".into());
+    }
+    let positive = classes[0].max(classes[1]);
+    let is_positive: Vec<bool> = y_true.iter().map(|&y| y == positive).collect();
+    let curve = roc_curve(&is_positive, y_score)?;
+    auc(&curve.fpr, &curve.tpr)
 }
 
 #[cfg(test)]
@@ -91,5 +151,24 @@ mod tests {
     fn errors() {
         assert!(roc_auc(&[1.0, 1.0], &[0.1, 0.2]).is_err());
         assert!(roc_auc(&[0.0, 1.0], &[f64::NAN, 0.2]).is_err());
+    }
+
+    #[test]
+    fn curve_drops_collinear_points_and_marks_missing_classes() {
+        // scores 4 > 3 > 2 > 1 with labels 1, 1, 0, 0: the point at score 2 lies on the
+        // straight run from (0, 1) to (1, 1) and is dropped (values from scikit-learn)
+        let c = roc_curve(&[true, true, false, false], &[4.0, 3.0, 2.0, 1.0]).unwrap();
+        assert_eq!(c.tpr, vec![0.0, 0.5, 1.0, 1.0]);
+        assert_eq!(c.fpr, vec![0.0, 0.0, 0.0, 1.0]);
+        let no_negatives = roc_curve(&[true, true], &[0.2, 0.1]).unwrap();
+        assert!(no_negatives.fpr.iter().all(|x| x.is_nan()));
+        assert_eq!(no_negatives.tpr, vec![0.0, 0.5, 1.0]);
+    }
+
+    #[test]
+    fn auc_direction() {
+        assert_eq!(auc(&[1.0, 0.0], &[1.0, 1.0]).unwrap(), 1.0);
+        assert!(auc(&[0.0, 1.0, 0.5], &[0.0, 1.0, 1.0]).is_err());
+        assert!(auc(&[0.0], &[0.0]).is_err());
     }
 }

@@ -1,0 +1,219 @@
+//! Graders built on ROC AUC variants: the mean over several label columns, the positional
+//! multi-label form (jigsaw-toxic-comment), and the TPR-band weighted AUC (alaska2).
+
+use super::checks::{
+    answers_column, pair_matching_ids, probabilities_by_min_max, same_length, sorted_pairing, submission_column,
+};
+use super::pandas_sort::sort_index_order;
+use super::RawScore;
+use crate::frame::value::HashKey;
+use crate::frame::{Column, Frame, Value};
+use crate::metrics;
+use crate::sklearn::to_float_array;
+use std::collections::{HashMap, HashSet};
+
+/// Rows of the submission and of the answers paired as the reference pairs them after
+/// sorting both files by id; differing ids are refused
+/// (`(sub[id].values != answers[id].values).any()`).
+pub(super) fn sorted_id_orders(sub: &Frame, answers: &Frame, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
+    let pairing = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+    Ok((pairing.sub_rows, pairing.ans_rows))
+}
+
+/// Writes the rows `order` of `col` as float64 (`check_array`: text through `float()`,
+/// NaN and infinity refused) to a row-major matrix of `n_columns` columns at column `c`.
+fn fill_column(matrix: &mut [f64], n_columns: usize, c: usize, col: &Column, order: &[usize], name: &str) -> Result<(), String> {
+    let values = to_float_array(&col.take(order), name, true)?;
+    for (r, v) in values.into_iter().enumerate() {
+        matrix[r * n_columns + c] = v;
+    }
+    Ok(())
+}
+
+/// Mean over `targets` of the binary ROC AUC of each column, rows aligned by sorted id.
+///
+/// `exact_column_set`: the submission's columns must be exactly the id and the targets, in
+/// any order (plant-pathology-2020); otherwise extra columns are ignored.
+/// `probability_range_check`: each target column must pass `pd.to_numeric` and lie in
+/// `[0, 1]` by its min and max (ranzcr, which runs `prepare_for_auroc_metric` per column).
+pub fn columnwise_roc_auc(
+    sub: &Frame,
+    answers: &Frame,
+    id: &str,
+    targets: &[String],
+    exact_column_set: bool,
+    probability_range_check: bool,
+) -> Result<RawScore, String> {
+    answers_column(answers, id)?;
+    for t in targets {
+        answers_column(answers, t)?;
+    }
+    if exact_column_set {
+        same_length(sub, answers)?;
+        let got: HashSet<&str> = sub.names.iter().map(String::as_str).collect();
+        let expected: HashSet<&str> = targets.iter().map(String::as_str).chain([id]).collect();
+        if got != expected {
+            return Err(format!(
+                "Submission must have exactly the columns `{id}`, {} (found: {})",
+                targets.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "),
+                sub.names.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    } else {
+        for t in targets {
+            submission_column(sub, t)?;
+        }
+        submission_column(sub, id)?;
+        same_length(sub, answers)?;
+    }
+    if probability_range_check {
+        for t in targets {
+            probabilities_by_min_max(submission_column(sub, t)?, t)?;
+        }
+    }
+    let (sub_order, ans_order) = sorted_id_orders(sub, answers, id)?;
+    let k = targets.len();
+    let mut y_true = vec![0.0; answers.nrows * k];
+    let mut y_score = vec![0.0; sub.nrows * k];
+    for (c, t) in targets.iter().enumerate() {
+        fill_column(&mut y_true, k, c, answers_column(answers, t)?, &ans_order, "y_true")?;
+        fill_column(&mut y_score, k, c, submission_column(sub, t)?, &sub_order, "y_score")?;
+    }
+    metrics::mean_columnwise_roc_auc(&y_true, &y_score, k).map(RawScore::numpy)
+}
+
+/// jigsaw-toxic-comment's multi-label ROC AUC: both files indexed by id and sorted, answers
+/// rows whose `classes` sum below zero (labelled -1) dropped from both, then every
+/// submission column but the id scored against every answers column but the id *by
+/// position* (`roc_auc_score(answers.to_numpy(), submission.to_numpy(), average="macro")`).
+pub fn positional_multilabel_roc_auc(sub: &Frame, answers: &Frame, id: &str, classes: &[String]) -> Result<RawScore, String> {
+    let sub_ids = submission_column(sub, id)?;
+    let missing: Vec<&str> = classes.iter().filter(|c| !sub.has_column(c)).map(String::as_str).collect();
+    if !missing.is_empty() {
+        return Err(format!("Submission is missing the columns: {}", missing.join(", ")));
+    }
+    let ans_ids = answers_column(answers, id)?;
+    same_length(sub, answers)?;
+    let pairing = sorted_pairing(sub_ids, ans_ids);
+    let (sub_order, ans_order, keep_answers, keep_sub);
+    if pairing.ids_equal {
+        (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        keep_answers = scored_answer_rows(answers, classes, &ans_order)?;
+        keep_sub = keep_answers.clone();
+    } else {
+        // duplicated or foreign ids: rows pair by position after pandas' own (unstable)
+        // sort, so the order among duplicates must be the reference's
+        sub_order = sort_index_order(sub_ids);
+        ans_order = sort_index_order(ans_ids);
+        keep_answers = scored_answer_rows(answers, classes, &ans_order)?;
+        keep_sub = submission_rows_kept(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), &keep_answers)?;
+    }
+    let rows = |order: &[usize], keep: &[bool]| -> Vec<usize> {
+        order.iter().zip(keep).filter(|(_, &k)| k).map(|(&r, _)| r).collect()
+    };
+    let ans_rows = rows(&ans_order, &keep_answers);
+    let sub_rows = rows(&sub_order, &keep_sub);
+    let true_columns: Vec<&Column> = other_columns(answers, id);
+    let score_columns: Vec<&Column> = other_columns(sub, id);
+    let k = score_columns.len();
+    if k > true_columns.len() {
+        return Err(format!(
+            "Submission has {k} score columns besides `{id}` but the answers have {} label columns (columns are matched by position)",
+            true_columns.len()
+        ));
+    }
+    if ans_rows.is_empty() {
+        return Err("Found array with 0 sample(s) while a minimum of 1 is required.".into());
+    }
+    // type_of_target(answers) must be "multilabel-indicator": every kept label 0 or 1
+    let n_true = true_columns.len();
+    let mut all_true = vec![0.0; ans_rows.len() * n_true];
+    for (c, col) in true_columns.iter().enumerate() {
+        fill_column(&mut all_true, n_true, c, col, &ans_rows, "y_true")?;
+    }
+    if all_true.iter().any(|&v| v != 0.0 && v != 1.0) {
+        return Err("the scored answers are not a 0/1 label-indicator matrix".into());
+    }
+    let y_true: Vec<f64> = all_true.chunks(n_true).flat_map(|row| row[..k].iter().copied()).collect();
+    let mut y_score = vec![0.0; sub_rows.len() * k];
+    for (c, col) in score_columns.iter().enumerate() {
+        fill_column(&mut y_score, k, c, col, &sub_rows, "y_score")?;
+    }
+    if sub_rows.len() != ans_rows.len() {
+        return Err(format!(
+            "Found input variables with inconsistent numbers of samples: [{}, {}]",
+            ans_rows.len(),
+            sub_rows.len()
+        ));
+    }
+    metrics::mean_columnwise_roc_auc(&y_true, &y_score, k).map(RawScore::numpy)
+}
+
+/// Every column but the (first) id column, in file order.
+fn other_columns<'a>(frame: &'a Frame, id: &str) -> Vec<&'a Column> {
+    let id_pos = frame.position(id);
+    frame.columns.iter().enumerate().filter(|(i, _)| Some(*i) != id_pos).map(|(_, c)| c).collect()
+}
+
+/// `answers[classes].sum(axis=1) >= 0` for the answers rows in `order` (NaN skipped).
+fn scored_answer_rows(answers: &Frame, classes: &[String], order: &[usize]) -> Result<Vec<bool>, String> {
+    let mut sums = vec![0.0; order.len()];
+    for c in classes {
+        let values = to_float_array(&answers_column(answers, c)?.take(order), "answers", false)?;
+        for (s, v) in sums.iter_mut().zip(values) {
+            if !v.is_nan() {
+                *s += v;
+            }
+        }
+    }
+    Ok(sums.iter().map(|&s| s >= 0.0).collect())
+}
+
+/// `submission[keep_mask]` where the mask is indexed by the sorted answer ids and the sorted
+/// submission ids differ from them: each submission id is looked up, which fails for an id
+/// absent from the answers (pandas: "Unalignable boolean Series provided as indexer").
+fn submission_rows_kept(sub_ids: &Column, ans_ids: &Column, keep: &[bool]) -> Result<Vec<bool>, String> {
+    let mut by_id: HashMap<HashKey, usize> = HashMap::new();
+    for (i, v) in ans_ids.values().enumerate() {
+        if by_id.insert(v.hash_key(), i).is_some() {
+            return Err("cannot reindex on an axis with duplicate labels".into());
+        }
+    }
+    sub_ids
+        .values()
+        .map(|v: Value| {
+            by_id.get(&v.hash_key()).map(|&i| keep[i]).ok_or_else(|| {
+                format!(
+                    "Submission id {} is not in the answers",
+                    super::checks::describe(v)
+                )
+            })
+        })
+        .collect()
+}
+
+/// Weighted ROC AUC over TPR bands (alaska2), rows aligned by sorted id; the scores go
+/// through `astype(float)` and must not be NaN, but need not lie in `[0, 1]`.
+pub fn weighted_roc_auc(
+    sub: &Frame,
+    answers: &Frame,
+    id: &str,
+    target: &str,
+    tpr_thresholds: &[f64],
+    weights: &[f64],
+) -> Result<RawScore, String> {
+    same_length(sub, answers)?;
+    submission_column(sub, id)?;
+    submission_column(sub, target)?;
+    let (sub_order, ans_order) = sorted_id_orders(sub, answers, id)?;
+    let y_score = to_float_array(&submission_column(sub, target)?.take(&sub_order), target, false)
+        .map_err(|e| format!("The `{target}` column must hold numbers ({e})"))?;
+    let y_true = to_float_array(&answers_column(answers, target)?.take(&ans_order), "answers", false)?;
+    if y_true.iter().any(|v| v.is_nan()) {
+        return Err("the answers contain NaN labels".into());
+    }
+    if y_score.iter().any(|v| v.is_nan()) {
+        return Err(format!("The `{target}` column contains missing values (NaN)"));
+    }
+    metrics::weighted_roc_auc(&y_true, &y_score, tpr_thresholds, weights).map(RawScore::numpy)
+}

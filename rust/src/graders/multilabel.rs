@@ -1,0 +1,115 @@
+//! Graders of multi-label competitions whose predictions are space-separated label lists.
+
+use super::auc::sorted_id_orders;
+use super::checks::{answers_column, same_length, submission_column};
+use super::RawScore;
+use crate::frame::{Cell, Column, Frame};
+use crate::metrics;
+use std::collections::HashMap;
+
+/// Micro F1 of label sets (imet-2020, plant-pathology-2021): rows aligned by sorted id, each
+/// cell split on whitespace (an empty cell is no label), binarised over the labels that occur
+/// in the answers (`MultiLabelBinarizer(classes=...)`), so labels the answers never use are
+/// dropped rather than counted as false positives.
+pub fn multilabel_micro_f1(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+    answers_column(answers, id)?;
+    let answer_labels = answers_column(answers, target)?;
+    submission_column(sub, id)?;
+    let predicted_labels = submission_column(sub, target)?;
+    same_length(sub, answers)?;
+    let (sub_order, ans_order) = sorted_id_orders(sub, answers, id)?;
+    let true_rows = reorder(split_labels(answer_labels, "answers")?, &ans_order);
+    if true_rows.iter().any(Vec::is_empty) {
+        // the reference's class list then holds NaN next to text and cannot be sorted
+        return Err("an answers row has no label; is the competition prepared correctly?".into());
+    }
+    let pred_rows = reorder(split_labels(predicted_labels, target)?, &sub_order);
+    let mut classes: HashMap<&str, usize> = HashMap::new();
+    for label in true_rows.iter().flatten() {
+        let next = classes.len();
+        classes.entry(label).or_insert(next);
+    }
+    let index = |rows: &[Vec<&str>]| -> Vec<Vec<usize>> {
+        rows.iter().map(|r| r.iter().filter_map(|l| classes.get(l).copied()).collect()).collect()
+    };
+    metrics::multilabel_micro_f1(&index(&true_rows), &index(&pred_rows), classes.len()).map(RawScore::numpy)
+}
+
+fn reorder<T: Clone>(rows: Vec<T>, order: &[usize]) -> Vec<T> {
+    order.iter().map(|&i| rows[i].clone()).collect()
+}
+
+/// `col.fillna("").str.split()`, or the error pandas or `MultiLabelBinarizer` raise: the
+/// `.str` accessor refuses numeric and boolean columns (a column of single numeric labels is
+/// read as int64), and a number left among text cannot be iterated as a list of labels.
+fn split_labels<'a>(col: &'a Column, name: &str) -> Result<Vec<Vec<&'a str>>, String> {
+    let numbers_error = || {
+        format!(
+            "the `{name}` column must hold space-separated labels as text, but it was read as {} (e.g. a single numeric label in every row)",
+            col.dtype()
+        )
+    };
+    match col {
+        Column::Object(cells) => cells
+            .iter()
+            .map(|c| match c {
+                Cell::Str(s) => Ok(python_split(s)),
+                Cell::Nan => Ok(Vec::new()),
+                Cell::Bool(_) => Err(numbers_error()),
+            })
+            .collect(),
+        // every cell empty: fillna("") turns the column into empty strings
+        Column::Float(v) if v.iter().all(|x| x.is_nan()) => Ok(vec![Vec::new(); v.len()]),
+        _ => Err(numbers_error()),
+    }
+}
+
+/// Python's `str.split()` without arguments: split on runs of Unicode whitespace, which for
+/// Python also includes the separators U+001C..U+001F.
+fn python_split(s: &str) -> Vec<&str> {
+    s.split(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(csv: &str) -> Frame {
+        Frame::from_csv_str(csv).unwrap()
+    }
+
+    #[test]
+    fn python_whitespace() {
+        assert_eq!(python_split(" a\tb\u{1f}c\u{3000}d  "), vec!["a", "b", "c", "d"]);
+        assert!(python_split("   ").is_empty());
+    }
+
+    #[test]
+    fn unknown_labels_are_dropped() {
+        let answers = frame("id,l\n1,a b\n2,c\n");
+        let sub = frame("id,l\n2,c zzz\n1,a b a\n");
+        assert_eq!(multilabel_micro_f1(&sub, &answers, "id", "l").unwrap().value, 1.0);
+        let sub = frame("id,l\n1,a\n2,\n");
+        // tp 1, 3 true labels, 1 predicted
+        assert_eq!(multilabel_micro_f1(&sub, &answers, "id", "l").unwrap().value, 0.5);
+    }
+
+    #[test]
+    fn numeric_label_columns_are_refused_unless_all_empty() {
+        let answers = frame("id,l\n1,3 4\n2,5\n");
+        assert!(multilabel_micro_f1(&frame("id,l\n1,3\n2,5\n"), &answers, "id", "l").is_err());
+        assert!(multilabel_micro_f1(&frame("id,l\n1,3\n2,\n"), &answers, "id", "l").is_err());
+        assert_eq!(multilabel_micro_f1(&frame("id,l\n1,\n2,\n"), &answers, "id", "l").unwrap().value, 0.0);
+        assert_eq!(multilabel_micro_f1(&frame("id,l\n1,3 5\n2,\n"), &answers, "id", "l").unwrap().value, 0.4);
+    }
+
+    #[test]
+    fn ids_must_match() {
+        let answers = frame("id,l\n1,a\n2,b\n");
+        assert!(multilabel_micro_f1(&frame("id,l\n1,a\n1,b\n"), &answers, "id", "l").is_err());
+        assert!(multilabel_micro_f1(&frame("id,l\n1,a\n"), &answers, "id", "l").is_err());
+        assert!(multilabel_micro_f1(&frame("id,x\n1,a\n2,b\n"), &answers, "id", "l").is_err());
+    }
+}
