@@ -8,7 +8,9 @@
 //! - [`pystr`]: Python's string semantics (`str()`, `split`, `int()`) for text graders;
 //! - [`graders`]: declarative per-competition graders;
 //! - [`medals`]: Kaggle medal thresholds and ranking;
-//! - [`grading`]: the pipeline and parallel bulk grading.
+//! - [`grading`]: the pipeline and parallel bulk grading;
+//! - [`split`]: bit-exact numpy/scikit-learn/Python randomness for dataset preparation;
+//! - [`pyfmt`]: Python's text forms of numbers.
 
 pub mod cache;
 pub mod frame;
@@ -17,9 +19,13 @@ pub mod grading;
 pub mod medals;
 pub mod metrics;
 pub mod numeric;
+pub mod pyfmt;
 pub mod pystr;
 pub mod registry;
 pub mod sklearn;
+pub mod split;
 
 #[cfg(feature = "python")]
 mod python;
+#[cfg(feature = "python")]
+mod python_split;
