@@ -13,9 +13,11 @@
 //! - [`pyfmt`]: Python's text forms of numbers.
 
 pub mod cache;
+pub mod checksum;
 pub mod frame;
 pub mod graders;
 pub mod grading;
+pub mod image_gray;
 pub mod medals;
 pub mod metrics;
 pub mod numeric;
@@ -24,8 +26,11 @@ pub mod pystr;
 pub mod registry;
 pub mod sklearn;
 pub mod split;
+pub mod table;
 
 #[cfg(feature = "python")]
 mod python;
+#[cfg(feature = "python")]
+mod python_prepare;
 #[cfg(feature = "python")]
 mod python_split;

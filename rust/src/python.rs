@@ -444,6 +444,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(builtin_configs, m)?)?;
     numeric_metrics::register(m)?;
     crate::python_split::register(m)?;
+    crate::python_prepare::register(m)?;
     m.add("GRADER_VERSION", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

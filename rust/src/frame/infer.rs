@@ -145,7 +145,11 @@ pub fn infer_column<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, n
     match int_state {
         Ok(()) if all_na => return Column::Float(vec![f64::NAN; nrows]),
         Ok(()) if !any_na => return Column::Int(ints),
-        Ok(()) => {}
+        // integers with missing values: pandas parses them as int64 and casts, so "-0" is 0.0
+        Ok(()) => {
+            let na = fields.clone().map(is_na);
+            return Column::Float(ints.iter().zip(na).map(|(&v, m)| if m { f64::NAN } else { v as f64 }).collect());
+        }
         Err(true) => return uint_or_object(fields, nrows),
         Err(false) => {}
     }

@@ -1,0 +1,244 @@
+//! PyO3 layer of dataset preparation: pandas-exact CSV tables ([`crate::table`]), parallel
+//! streaming MD5 ([`crate::checksum`]) and PNG gray levels ([`crate::image_gray`]).
+
+use crate::frame::{Cell, Column};
+use crate::table::{Quoting, Table};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyString};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+fn err(e: String) -> PyErr {
+    PyValueError::new_err(e)
+}
+
+/// The column pandas would make from a Python list: bools, ints, floats (ints and floats
+/// mixed give floats), otherwise an object column of text (None/NaN are missing).
+fn column_from_py(values: &Bound<'_, PyList>) -> PyResult<Column> {
+    let items: Vec<Bound<'_, PyAny>> = values.iter().collect();
+    if !items.is_empty() && items.iter().all(|v| v.is_instance_of::<PyBool>()) {
+        return Ok(Column::Bool(items.iter().map(|v| v.extract::<bool>()).collect::<PyResult<_>>()?));
+    }
+    let is_int = |v: &Bound<'_, PyAny>| v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>();
+    if items.iter().all(is_int) {
+        return Ok(Column::Int(items.iter().map(|v| v.extract::<i64>()).collect::<PyResult<_>>()?));
+    }
+    if items.iter().all(|v| is_int(v) || v.is_instance_of::<PyFloat>()) {
+        return Ok(Column::Float(items.iter().map(|v| v.extract::<f64>()).collect::<PyResult<_>>()?));
+    }
+    let cells = items
+        .iter()
+        .map(|v| {
+            if v.is_none() {
+                Ok(Cell::Nan)
+            } else if let Ok(b) = v.cast::<PyBool>() {
+                Ok(Cell::Bool(b.is_true()))
+            } else if v.is_instance_of::<PyFloat>() && v.extract::<f64>()?.is_nan() {
+                Ok(Cell::Nan)
+            } else if let Ok(s) = v.cast::<PyString>() {
+                Ok(Cell::Str(s.to_str()?.to_string()))
+            } else {
+                Err(PyTypeError::new_err(format!(
+                    "a text column holds only str, bool or None/NaN, not {}",
+                    v.get_type().name()?
+                )))
+            }
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(Column::Object(cells))
+}
+
+fn column_to_py<'py>(py: Python<'py>, col: &Column) -> PyResult<Bound<'py, PyList>> {
+    Ok(match col {
+        Column::Int(v) => PyList::new(py, v)?,
+        Column::UInt(v) => PyList::new(py, v)?,
+        Column::Float(v) => PyList::new(py, v)?,
+        Column::Bool(v) => PyList::new(py, v)?,
+        Column::Object(cells) => {
+            let l = PyList::empty(py);
+            for c in cells {
+                match c {
+                    Cell::Str(s) => l.append(s)?,
+                    Cell::Nan => l.append(f64::NAN)?,
+                    Cell::Bool(b) => l.append(*b)?,
+                }
+            }
+            l
+        }
+    })
+}
+
+fn quoting(name: &str) -> PyResult<Quoting> {
+    match name {
+        "minimal" => Ok(Quoting::Minimal),
+        "nonnumeric" => Ok(Quoting::NonNumeric),
+        other => Err(err(format!("quoting must be 'minimal' or 'nonnumeric', not {other:?}"))),
+    }
+}
+
+/// A table with pandas' column types, written back as pandas' `to_csv(index=False)` would.
+#[pyclass(name = "Table")]
+#[derive(Clone)]
+struct PyTable(Table);
+
+#[pymethods]
+impl PyTable {
+    /// `pd.read_csv(path, float_precision="round_trip")`.
+    #[staticmethod]
+    fn read_csv(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        py.detach(|| {
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Table::read_csv_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .map(PyTable)
+        .map_err(err)
+    }
+
+    /// A table from `(name, values)` pairs (`pd.DataFrame(dict)`).
+    #[staticmethod]
+    fn from_columns(columns: Vec<(String, Bound<'_, PyList>)>) -> PyResult<Self> {
+        let mut names = Vec::with_capacity(columns.len());
+        let mut cols = Vec::with_capacity(columns.len());
+        for (name, values) in columns {
+            names.push(name);
+            cols.push(column_from_py(&values)?);
+        }
+        Table::new(names, cols).map(PyTable).map_err(err)
+    }
+
+    #[getter]
+    fn names(&self) -> Vec<String> {
+        self.0.names.clone()
+    }
+
+    #[getter]
+    fn nrows(&self) -> usize {
+        self.0.nrows
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.nrows
+    }
+
+    fn dtype(&self, name: &str) -> PyResult<&'static str> {
+        self.0.column(name).map(Column::dtype).map_err(err)
+    }
+
+    fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyList>> {
+        column_to_py(py, self.0.column(name).map_err(err)?)
+    }
+
+    fn take(&self, py: Python<'_>, rows: Vec<usize>) -> PyResult<Self> {
+        py.detach(|| self.0.take(&rows)).map(PyTable).map_err(err)
+    }
+
+    fn select(&self, names: Vec<String>) -> PyResult<Self> {
+        self.0.select(&names).map(PyTable).map_err(err)
+    }
+
+    fn drop(&self, names: Vec<String>) -> PyResult<Self> {
+        self.0.drop(&names).map(PyTable).map_err(err)
+    }
+
+    /// `df[name] = values` (a list with one value per row); returns a new table.
+    fn with_column(&self, name: &str, values: Bound<'_, PyList>) -> PyResult<Self> {
+        let mut t = self.0.clone();
+        t.set_column(name, column_from_py(&values)?).map_err(err)?;
+        Ok(PyTable(t))
+    }
+
+    /// Per row, the rank of its value in order of first appearance (`pd.factorize` codes).
+    fn codes(&self, py: Python<'_>, name: &str) -> PyResult<Vec<usize>> {
+        py.detach(|| self.0.first_appearance_codes(name)).map_err(err)
+    }
+
+    fn to_csv_string(&self, py: Python<'_>, quoting_name: &str) -> PyResult<String> {
+        let q = quoting(quoting_name)?;
+        Ok(py.detach(|| self.0.to_csv(q)))
+    }
+
+    #[pyo3(signature = (path, quoting="minimal"))]
+    fn to_csv(&self, py: Python<'_>, path: PathBuf, quoting: &str) -> PyResult<()> {
+        let q = self::quoting(quoting)?;
+        py.detach(|| std::fs::write(&path, self.0.to_csv(q)).map_err(|e| format!("{}: {e}", path.display())))
+            .map_err(err)
+    }
+}
+
+struct ByteProgress {
+    label: String,
+    total: u64,
+    done: AtomicU64,
+    last: Mutex<Instant>,
+    enabled: bool,
+}
+
+impl ByteProgress {
+    fn add(&self, n: u64) {
+        let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
+        if !self.enabled {
+            return;
+        }
+        let mut last = self.last.lock().unwrap();
+        if last.elapsed() < Duration::from_millis(200) && done < self.total {
+            return;
+        }
+        *last = Instant::now();
+        let pct = if self.total == 0 { 100.0 } else { done as f64 * 100.0 / self.total as f64 };
+        let mut err = std::io::stderr();
+        let _ = write!(err, "\r{}: {:5.1}% of {:.1} MB", self.label, pct, self.total as f64 / 1e6);
+        let _ = err.flush();
+    }
+
+    fn finish(&self) {
+        if self.enabled {
+            let _ = writeln!(std::io::stderr());
+        }
+    }
+}
+
+/// The MD5 of each file (streamed, in parallel), with a progress line on a terminal.
+#[pyfunction]
+#[pyo3(signature = (paths, label=None))]
+fn md5_files(py: Python<'_>, paths: Vec<PathBuf>, label: Option<String>) -> PyResult<Vec<String>> {
+    let total = paths.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let bar = ByteProgress {
+        enabled: label.is_some() && std::io::stderr().is_terminal(),
+        label: label.unwrap_or_default(),
+        total,
+        done: AtomicU64::new(0),
+        last: Mutex::new(Instant::now() - Duration::from_secs(1)),
+    };
+    let out = py.detach(|| crate::checksum::md5_files(&paths, &|n| bar.add(n)));
+    bar.finish();
+    out.map_err(err)
+}
+
+/// `(height, width, gray levels)` of a PNG, as Pillow's `convert("L")` gives them.
+#[pyfunction]
+fn png_gray(py: Python<'_>, path: PathBuf) -> PyResult<(usize, usize, Vec<u8>)> {
+    py.detach(|| {
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::image_gray::png_to_gray(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    })
+    .map(|g| (g.height, g.width, g.pixels))
+    .map_err(err)
+}
+
+/// Python's `repr` of a float.
+#[pyfunction]
+fn float_repr(x: f64) -> String {
+    crate::pyfmt::repr_f64(x)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyTable>()?;
+    m.add_function(wrap_pyfunction!(md5_files, m)?)?;
+    m.add_function(wrap_pyfunction!(png_gray, m)?)?;
+    m.add_function(wrap_pyfunction!(float_repr, m)?)?;
+    Ok(())
+}
