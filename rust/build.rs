@@ -25,6 +25,18 @@ fn main() {
         writeln!(out, "    ({id:?}, include_str!({:?})),", path.display().to_string()).unwrap();
     }
     out.push_str("];\n");
+    // the preparation recipes and reference checksums beside the configs
+    for (name, file) in [("BUILTIN_PREPARE", "prepare.yaml"), ("BUILTIN_CHECKSUMS", "checksums.yaml")] {
+        writeln!(out, "pub static {name}: &[(&str, &str)] = &[").unwrap();
+        for (id, cfg) in &entries {
+            let path = cfg.with_file_name(file);
+            println!("cargo:rerun-if-changed={}", path.display());
+            if path.is_file() {
+                writeln!(out, "    ({id:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+            }
+        }
+        out.push_str("];\n");
+    }
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("builtin_configs.rs");
     std::fs::write(dest, out).unwrap();
 }

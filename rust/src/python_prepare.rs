@@ -235,7 +235,18 @@ fn float_repr(x: f64) -> String {
     crate::pyfmt::repr_f64(x)
 }
 
+/// `[(competition_id, YAML text)]` of the built-in `prepare.yaml` (or `checksums.yaml`) files.
+#[pyfunction]
+fn builtin_competition_files(name: &str) -> PyResult<Vec<(&'static str, &'static str)>> {
+    match name {
+        "prepare.yaml" => Ok(crate::registry::BUILTIN_PREPARE.to_vec()),
+        "checksums.yaml" => Ok(crate::registry::BUILTIN_CHECKSUMS.to_vec()),
+        other => Err(err(format!("no built-in {other} files"))),
+    }
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(builtin_competition_files, m)?)?;
     m.add_class::<PyTable>()?;
     m.add_function(wrap_pyfunction!(md5_files, m)?)?;
     m.add_function(wrap_pyfunction!(png_gray, m)?)?;

@@ -1,0 +1,224 @@
+"""`mlebench-fast prepare`: download, extract, prepare, checksum, atomically.
+
+Layout under the data dir, the reference's, so data prepared by either tool works with both:
+
+    <data-dir>/<id>/<id>.zip            the Kaggle download (kept)
+    <data-dir>/<id>/raw/                only with --keep-raw
+    <data-dir>/<id>/prepared/public/    what agents see (+ description.md)
+    <data-dir>/<id>/prepared/private/   answers
+
+Atomic: everything is built in `<data-dir>/<id>/.work-<pid>/` and moved into place only
+when the preparation and its checksum verification succeeded, so an interrupted or failed
+prepare never leaves a `prepared/` folder behind. Idempotent: a competition whose
+`prepared/` folder holds its answers and sample submission is skipped.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .. import _core
+from ..registry import CONFIGS_ENV, Competition, get_competition
+from . import archive, checksums, recipe
+from .download import download_competition_zip
+
+log = logging.getLogger("mlebench_fast.prepare")
+
+
+class PrepareError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class PrepareSpec:
+    competition_id: str
+    steps: list[Any] | None
+    unsupported: str | None
+    expected_checksums: dict[str, Any] | None
+
+    @property
+    def supported(self) -> bool:
+        return self.steps is not None and self.unsupported is None
+
+
+def _competition_files(name: str) -> dict[str, str]:
+    override = os.environ.get(CONFIGS_ENV)
+    if override:
+        return {p.parent.name: p.read_text() for p in sorted(Path(override).glob(f"*/{name}"))}
+    return dict(_core.builtin_competition_files(name))
+
+
+def prepare_spec(competition_id: str) -> PrepareSpec:
+    recipes = _competition_files("prepare.yaml")
+    sums = _competition_files("checksums.yaml")
+    raw = yaml.safe_load(recipes[competition_id]) if competition_id in recipes else None
+    expected = yaml.safe_load(sums[competition_id]) if competition_id in sums else None
+    if raw is None:
+        return PrepareSpec(competition_id, None, "no preparation recipe yet", expected)
+    return PrepareSpec(competition_id, raw.get("steps"), raw.get("unsupported"), expected)
+
+
+def prepare_status(competition_id: str) -> str:
+    """'yes', or why `prepare` cannot prepare this competition (for `list`)."""
+    spec = prepare_spec(competition_id)
+    return "yes" if spec.supported else f"no: {spec.unsupported}"
+
+
+def competitions_source_dir() -> Path | None:
+    """Where `--overwrite-checksums` writes: $MLEBENCH_FAST_COMPETITIONS_DIR, or the
+    `competitions/` folder of a source checkout."""
+    override = os.environ.get(CONFIGS_ENV)
+    if override:
+        return Path(override)
+    candidate = Path(__file__).resolve().parents[3] / "competitions"
+    return candidate if candidate.is_dir() else None
+
+
+def is_prepared(competition: Competition, data_dir: Path) -> bool:
+    """The reference's test: non-empty public and private folders holding the answers and
+    the sample submission."""
+    root = Path(data_dir) / competition.id / "prepared"
+    public, private = root / "public", root / "private"
+    return (
+        public.is_dir()
+        and private.is_dir()
+        and any(public.iterdir())
+        and any(private.iterdir())
+        and competition.answers_path(data_dir).is_file()
+        and competition.sample_submission_path(data_dir).is_file()
+    )
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".prepare.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PrepareError(f"another prepare of {folder.name} is running (lock {folder / '.prepare.lock'})") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def description_text(competition: Competition) -> str:
+    """A short description written by mlebench-fast from its own registry."""
+    return (
+        f"# {competition.name}\n\n"
+        f"Kaggle competition `{competition.id}` (https://www.kaggle.com/competitions/{competition.id}), "
+        "prepared by mlebench-fast with the MLE-bench train/test split.\n\n"
+        f"- Metric: {competition.metric}\n"
+        f"- Sample submission: `{Path(competition.sample_submission).name}` (its format is the submission format)\n\n"
+        "The full competition description, data description and rules are on the Kaggle page.\n"
+    )
+
+
+def _verify(actual: dict[str, Any], expected: dict[str, Any] | None, competition_id: str) -> None:
+    if expected is None:
+        log.info("%s: no checksums.yaml, prepared files not verified", competition_id)
+        return
+    if actual != expected:
+        raise PrepareError(
+            f"checksums of `{competition_id}` do not match the expected ones:\n{checksums.diff(actual, expected)}"
+        )
+
+
+def _zip_path(competition: Competition, data_dir: Path, from_zip: Path | None) -> Path:
+    if from_zip is not None:
+        if not Path(from_zip).is_file():
+            raise PrepareError(f"--from-zip: {from_zip} is not a file")
+        return Path(from_zip)
+    dest = Path(data_dir) / competition.id / f"{competition.id}.zip"
+    if not dest.is_file():
+        log.info("downloading %s", competition.id)
+        download_competition_zip(competition.id, dest)
+    return dest
+
+
+def prepare_competition(
+    competition_id: str,
+    data_dir: Path,
+    *,
+    from_zip: Path | None = None,
+    keep_raw: bool = False,
+    skip_verification: bool = False,
+    overwrite_checksums: bool = False,
+) -> str:
+    """Prepare one competition; returns 'prepared' or 'already prepared'."""
+    competition = get_competition(competition_id)
+    spec = prepare_spec(competition_id)
+    if not spec.supported:
+        raise PrepareError(f"`{competition_id}` cannot be prepared by mlebench-fast: {spec.unsupported}")
+    data_dir = Path(data_dir).resolve()
+    comp_dir = data_dir / competition_id
+    with _locked(comp_dir):
+        if is_prepared(competition, data_dir) and not overwrite_checksums:
+            return "already prepared"
+        zip_path = _zip_path(competition, data_dir, from_zip)
+        verify = overwrite_checksums or not skip_verification
+        expected = None if overwrite_checksums else spec.expected_checksums
+        zip_md5 = checksums.md5(zip_path, f"Hashing {zip_path.name}") if verify else None
+        if verify and expected is not None and zip_md5 != expected.get("zip"):
+            raise PrepareError(
+                f"checksum of {zip_path} is {zip_md5}, expected {expected.get('zip')} "
+                "(a different download; --skip-verification prepares it anyway)"
+            )
+        work = comp_dir / f".work-{os.getpid()}"
+        for stale in comp_dir.glob(".work-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            ctx = recipe.Context(
+                competition_id, work / "raw", work / "prepared" / "public", work / "prepared" / "private"
+            )
+            for folder in (ctx.raw, ctx.public, ctx.private):
+                folder.mkdir(parents=True)
+            archive.extract(zip_path, ctx.raw, label=f"Extracting {zip_path.name}")
+            try:
+                recipe.run(ctx, spec.steps)
+            except (recipe.RecipeError, archive.ArchiveError, ValueError, KeyError, OSError) as e:
+                raise PrepareError(f"preparing `{competition_id}` failed: {type(e).__name__}: {e}") from e
+            (ctx.public / "description.md").write_text(description_text(competition))
+            if verify:
+                actual = checksums.all_checksums(zip_md5, ctx.public, ctx.private)
+                if overwrite_checksums:
+                    _write_checksums(competition_id, actual)
+                else:
+                    _verify(actual, expected, competition_id)
+            _move_into_place(work, comp_dir, keep_raw)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return "prepared"
+
+
+def _write_checksums(competition_id: str, actual: dict[str, Any]) -> None:
+    target_dir = competitions_source_dir()
+    if target_dir is None:
+        raise PrepareError(f"--overwrite-checksums: set {CONFIGS_ENV} to the competitions/ folder to write into")
+    path = target_dir / competition_id / "checksums.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(checksums.dump(actual))
+    log.info("wrote %s", path)
+
+
+def _move_into_place(work: Path, comp_dir: Path, keep_raw: bool) -> None:
+    prepared = comp_dir / "prepared"
+    if prepared.exists():
+        # an older or foreign partial copy: replaced only now that the new one is complete
+        shutil.rmtree(prepared)
+    os.replace(work / "prepared", prepared)
+    if keep_raw:
+        raw = comp_dir / "raw"
+        if raw.exists():
+            shutil.rmtree(raw)
+        os.replace(work / "raw", raw)

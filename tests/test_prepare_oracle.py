@@ -1,0 +1,68 @@
+"""Every ../shared/prepare_oracle case: `prepare -c ID --from-zip raw.zip` must write exactly
+the files the reference's preparation wrote, with the same MD5 (archives the preparation
+writes itself are compared member by member), and nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+
+from mlebench_fast.prepare import prepare_competition
+
+ORACLE = SHARED / "prepare_oracle"
+CASES = sorted(p.name for p in ORACLE.iterdir() if (p / "expected.json").is_file()) if ORACLE.is_dir() else []
+
+
+def _md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def _written_files(prepared: Path) -> dict[str, Path]:
+    return {
+        p.relative_to(prepared).as_posix(): p
+        for p in sorted(prepared.rglob("*"))
+        if p.is_file() and p.relative_to(prepared).as_posix() != "public/description.md"
+    }
+
+
+def _zip_members(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename: hashlib.md5(zf.read(i)).hexdigest() for i in zf.infolist() if not i.is_dir()}
+
+
+def test_oracle_is_present():
+    if not ORACLE.is_dir():
+        pytest.skip(f"SKIPPED: {ORACLE} is absent; the prepare oracle cases cannot run")
+    assert CASES
+
+
+@pytest.mark.parametrize("competition_id", CASES)
+def test_prepare_reproduces_reference(competition_id, tmp_path):
+    case = ORACLE / competition_id
+    expected = json.loads((case / "expected.json").read_text())
+    assert _md5(case / "raw.zip") == expected["zip_md5"]
+    status = prepare_competition(competition_id, tmp_path, from_zip=case / "raw.zip")
+    assert status == "prepared"
+    prepared = tmp_path / competition_id / "prepared"
+    written = _written_files(prepared)
+    assert sorted(written) == sorted(expected["files"]), "different set of files"
+    wrong = []
+    for rel, want in expected["files"].items():
+        if want is None:
+            members = {k: v for k, v in expected["zip_members"][rel]["members"].items() if not k.endswith("/")}
+            if _zip_members(written[rel]) != members:
+                wrong.append(rel)
+        elif _md5(written[rel]) != want:
+            wrong.append(rel)
+    assert not wrong, f"{len(wrong)} files differ from the reference's, e.g. {wrong[:5]}"
+    for empty in expected.get("empty_dirs", []):
+        assert (prepared / empty).is_dir() and not any((prepared / empty).iterdir())
+    assert (prepared / "public" / "description.md").is_file()
+    assert not (tmp_path / competition_id / "raw").exists()
+    assert not list((tmp_path / competition_id).glob(".work-*"))
