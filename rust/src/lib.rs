@@ -27,6 +27,7 @@ pub mod registry;
 pub mod sklearn;
 pub mod split;
 pub mod table;
+pub mod tfrecord;
 
 #[cfg(feature = "python")]
 mod python;

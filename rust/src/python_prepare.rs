@@ -229,6 +229,16 @@ fn png_gray(py: Python<'_>, path: PathBuf) -> PyResult<(usize, usize, Vec<u8>)> 
     .map_err(err)
 }
 
+/// The `feature` (a bytes feature) of every `tf.train.Example` in a TFRecord file.
+#[pyfunction]
+fn tfrecord_ids(py: Python<'_>, path: PathBuf, feature: &str) -> PyResult<Vec<String>> {
+    py.detach(|| {
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::tfrecord::ids(&bytes, feature).map_err(|e| format!("{}: {e}", path.display()))
+    })
+    .map_err(err)
+}
+
 /// Python's `repr` of a float.
 #[pyfunction]
 fn float_repr(x: f64) -> String {
@@ -251,5 +261,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(md5_files, m)?)?;
     m.add_function(wrap_pyfunction!(png_gray, m)?)?;
     m.add_function(wrap_pyfunction!(float_repr, m)?)?;
+    m.add_function(wrap_pyfunction!(tfrecord_ids, m)?)?;
     Ok(())
 }
