@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .prepare.pipeline import prepare_status
 from .registry import SPLITS, UnknownCompetition, all_competitions, default_data_dir, split_ids
 
 app = typer.Typer(
@@ -96,17 +97,62 @@ def list_competitions(
     if as_json:
         rows = [
             {"id": c.id, "metric": c.metric, "splits": list(c.splits), "supported": c.supported, "medals": c.medals is not None}
+            | {"prepare": prepare_status(c.id)}
             for c in comps
         ]
         typer.echo(json.dumps(rows, indent=2))
         return
     width = max(len(c.id) for c in comps) if comps else 10
-    typer.echo(f"{'competition':<{width}}  {'metric':<34} {'splits':<20} supported")
+    typer.echo(f"{'competition':<{width}}  {'metric':<34} {'splits':<20} {'prepare':<8} supported")
     for c in comps:
         note = "" if c.medals is not None else " (no medal figures)"
-        typer.echo(f"{c.id:<{width}}  {c.metric:<34} {','.join(c.splits):<20} {'yes' if c.supported else 'no'}{note}")
+        prep = "yes" if prepare_status(c.id) == "yes" else "no"
+        typer.echo(f"{c.id:<{width}}  {c.metric:<34} {','.join(c.splits):<20} {prep:<8} {'yes' if c.supported else 'no'}{note}")
     n = sum(c.supported for c in comps)
     typer.echo(f"{n} of {len(comps)} competitions supported")
+    unprepared = [(c.id, prepare_status(c.id)) for c in comps if prepare_status(c.id) != "yes"]
+    typer.echo(f"{len(comps) - len(unprepared)} of {len(comps)} competitions can be prepared (`prepare`)")
+    for cid, status in unprepared:
+        if status != "no: no preparation recipe yet":
+            typer.echo(f"  {cid}: {status}")
+
+
+@app.command("prepare")
+def prepare(
+    competition_id: Annotated[Optional[str], typer.Option("-c", "--competition-id", help="One competition id.")] = None,
+    lite: Annotated[bool, typer.Option("--lite", help="The 22 competitions of MLE-bench Lite.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Every competition that has a preparation recipe.")] = False,
+    list_file: Annotated[Optional[Path], typer.Option("--list", help="A text file with one competition id per line.")] = None,
+    data_dir: DataDir = None,
+    keep_raw: Annotated[bool, typer.Option("--keep-raw", help="Keep the extracted raw download in <id>/raw.")] = False,
+    skip_verification: Annotated[bool, typer.Option("--skip-verification", help="Do not check md5 checksums.")] = False,
+    overwrite_checksums: Annotated[
+        bool, typer.Option("--overwrite-checksums", help="Re-prepare and write competitions/<id>/checksums.yaml.")
+    ] = False,
+    from_zip: Annotated[
+        Optional[Path], typer.Option("--from-zip", help="Prepare from this zip instead of downloading it (one competition).")
+    ] = None,
+) -> None:
+    """Download (Kaggle API) and prepare competitions exactly as MLE-bench splits them."""
+    from .prepare.cli import PrepareCliError, run_prepare
+
+    try:
+        failures = run_prepare(
+            competition_id=competition_id,
+            lite=lite,
+            all_=all_,
+            list_file=list_file,
+            data_dir=_data_dir(data_dir),
+            keep_raw=keep_raw,
+            skip_verification=skip_verification,
+            overwrite_checksums=overwrite_checksums,
+            from_zip=from_zip,
+            echo=typer.echo,
+        )
+    except PrepareCliError as e:
+        raise CliError(str(e)) from None
+    if failures:
+        raise CliError(f"{failures} competition(s) could not be prepared")
 
 
 @app.command("demo")

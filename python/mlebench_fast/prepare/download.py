@@ -24,9 +24,14 @@ def rules_url(competition_id: str) -> str:
     return f"https://www.kaggle.com/c/{competition_id}/rules"
 
 
-def needs_rules_acceptance(message: str) -> bool:
-    text = message.lower()
-    return "must accept" in text and "competition" in text or "403" in text and "rules" in text
+def needs_rules_acceptance(error: Exception) -> bool:
+    """Kaggle refuses downloads of competitions whose rules the account has not accepted:
+    older clients say so in the message, newer ones answer HTTP 403."""
+    text = str(error).lower()
+    if "must accept" in text and "competition" in text:
+        return True
+    status = getattr(error, "status", None) or getattr(getattr(error, "response", None), "status_code", None)
+    return status == 403
 
 
 def _api():
@@ -34,7 +39,7 @@ def _api():
         from kaggle.api.kaggle_api_extended import KaggleApi
     except ImportError:
         raise DownloadError(
-            "downloading needs the `kaggle` package (pip install kaggle), or pass --from-zip "
+            "downloading needs the `kaggle` package (pip install 'mlebench-fast[download]'), or pass --from-zip "
             "with a zip you already have"
         ) from None
     api = KaggleApi()
@@ -66,7 +71,7 @@ def download_competition_zip(competition_id: str, dest: Path, *, quiet: bool = F
                 api.competition_download_files(competition_id, path=str(tmp), quiet=quiet, force=True)
                 break
             except Exception as e:
-                if needs_rules_acceptance(str(e)):
+                if needs_rules_acceptance(e):
                     raise DownloadError(
                         f"you must accept the rules of `{competition_id}` before downloading: open "
                         f"{rules_url(competition_id)}, accept them, then run prepare again"

@@ -79,7 +79,8 @@ def _extract(ctx: Context, args: dict[str, Any]) -> None:
 
 
 def _read(ctx: Context, args: dict[str, Any]) -> None:
-    ctx.tables[_required(args, "as", "read")] = tables.read_csv(ctx.path(_required(args, "file", "read")))
+    name, file = _required(args, "as", "read"), _required(args, "file", "read")
+    ctx.tables[name] = tables.read_csv(ctx.path(file))
 
 
 def _test_size(ctx: Context, spec: Any, n_rows: int) -> Any:
@@ -114,6 +115,7 @@ def _classes(ctx: Context, spec: Any) -> list[str]:
 
 
 def _derive(ctx: Context, args: dict[str, Any]) -> None:
+    name = _required(args, "as", "derive")
     table = ctx.table(_required(args, "from", "derive"))
     for op, value in args.items():
         if op in ("from", "as"):
@@ -142,7 +144,7 @@ def _derive(ctx: Context, args: dict[str, Any]) -> None:
             table = tables.rows_where_isin(table, value["column"], other)
         else:
             raise RecipeError(f"unknown derive operation `{op}`")
-    ctx.tables[_required(args, "as", "derive")] = table
+    ctx.tables[name] = table
 
 
 def _write(ctx: Context, args: dict[str, Any]) -> None:
