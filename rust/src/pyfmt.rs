@@ -4,35 +4,66 @@
 /// `repr(x)` for a Python float: the shortest digits that round-trip, positional when the
 /// decimal exponent is in [-4, 16), scientific (`1e-05`, `1.5e+16`) otherwise; `nan`, `inf`.
 pub fn repr_f64(x: f64) -> String {
+    let mut out = String::with_capacity(24);
+    write_repr_f64(&mut out, x);
+    out
+}
+
+/// [`repr_f64`] appended to `out` (no allocation besides the buffer's growth).
+pub fn write_repr_f64(out: &mut String, x: f64) {
+    use std::fmt::Write;
     if x.is_nan() {
-        return "nan".into();
+        out.push_str("nan");
+        return;
     }
     if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+        out.push_str(if x > 0.0 { "inf" } else { "-inf" });
+        return;
     }
     // Rust's `{:e}` prints the shortest round-trip digits: "-1.2345e-7"
-    let sci = format!("{x:e}");
+    let mut sci = [0u8; 40];
+    let len = {
+        let mut cursor = std::io::Cursor::new(&mut sci[..]);
+        std::io::Write::write_fmt(&mut cursor, format_args!("{x:e}")).expect("a float fits in 40 bytes");
+        cursor.position() as usize
+    };
+    let sci = std::str::from_utf8(&sci[..len]).expect("ASCII");
     let (mantissa, exp) = sci.split_once('e').expect("LowerExp has an exponent");
     let exp: i32 = exp.parse().expect("integer exponent");
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
+    let mantissa = match mantissa.strip_prefix('-') {
+        Some(m) => {
+            out.push('-');
+            m
+        }
+        None => mantissa,
     };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let (lead, rest) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let n_digits = lead.len() + rest.len();
+    let digit = |i: usize| if i < lead.len() { lead.as_bytes()[i] } else { rest.as_bytes()[i - lead.len()] } as char;
     if (-4..16).contains(&exp) {
         let point = exp + 1; // digits before the decimal point
-        let body = if point <= 0 {
-            format!("0.{}{digits}", "0".repeat((-point) as usize))
-        } else if point as usize >= digits.len() {
-            format!("{digits}{}.0", "0".repeat(point as usize - digits.len()))
+        if point <= 0 {
+            out.push_str("0.");
+            (0..-point).for_each(|_| out.push('0'));
+            (0..n_digits).for_each(|i| out.push(digit(i)));
+        } else if point as usize >= n_digits {
+            (0..n_digits).for_each(|i| out.push(digit(i)));
+            (n_digits..point as usize).for_each(|_| out.push('0'));
+            out.push_str(".0");
         } else {
-            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
-        };
-        return format!("{sign}{body}");
+            (0..point as usize).for_each(|i| out.push(digit(i)));
+            out.push('.');
+            (point as usize..n_digits).for_each(|i| out.push(digit(i)));
+        }
+        return;
+    }
+    out.push_str(lead);
+    if !rest.is_empty() {
+        out.push('.');
+        out.push_str(rest);
     }
     let exp_sign = if exp < 0 { '-' } else { '+' };
-    let frac = if digits.len() > 1 { format!(".{}", &digits[1..]) } else { String::new() };
-    format!("{sign}{}{frac}e{exp_sign}{:02}", &digits[..1], exp.abs())
+    write!(out, "e{exp_sign}{:02}", exp.abs()).expect("writing to a String");
 }
 
 #[cfg(test)]

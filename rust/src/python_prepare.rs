@@ -164,8 +164,13 @@ impl PyTable {
     #[pyo3(signature = (path, quoting="minimal"))]
     fn to_csv(&self, py: Python<'_>, path: PathBuf, quoting: &str) -> PyResult<()> {
         let q = self::quoting(quoting)?;
-        py.detach(|| std::fs::write(&path, self.0.to_csv(q)).map_err(|e| format!("{}: {e}", path.display())))
-            .map_err(err)
+        py.detach(|| {
+            let file = std::fs::File::create(&path)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            self.0.write_csv(&mut w, q)?;
+            std::io::Write::flush(&mut w)
+        })
+        .map_err(|e: std::io::Error| err(format!("{}: {e}", path.display())))
     }
 }
 

@@ -12,7 +12,7 @@
 //! [`frame`]: crate::frame
 
 use crate::frame::{Cell, Column, Frame, Value};
-use crate::pyfmt::repr_f64;
+use crate::pyfmt::write_repr_f64;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,11 +119,38 @@ impl Table {
 
     /// The CSV text pandas' `to_csv(index=False, quoting=...)` writes.
     pub fn to_csv(&self, quoting: Quoting) -> String {
-        let mut out = String::with_capacity(self.nrows * 16 * self.names.len().max(1));
-        let header: Vec<Field> = self.names.iter().map(|n| Field::Text(n.as_str())).collect();
-        write_row(&mut out, &header, quoting);
+        let mut out = Vec::new();
+        self.write_csv(&mut out, quoting).expect("writing to memory");
+        String::from_utf8(out).expect("the table holds UTF-8 text")
+    }
+
+    /// Streams the CSV to `sink`: blocks of rows are formatted in parallel, a bounded number
+    /// at a time, and written in order, so memory stays flat however long the table is.
+    pub fn write_csv(&self, sink: &mut impl std::io::Write, quoting: Quoting) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        const BLOCK: usize = 16_384;
+        const BLOCKS_AT_ONCE: usize = 64;
+        let mut header = String::new();
+        let names: Vec<Field> = self.names.iter().map(|n| Field::Text(n.as_str())).collect();
+        write_row(&mut header, &names, quoting);
+        sink.write_all(header.as_bytes())?;
+        let n_blocks = self.nrows.div_ceil(BLOCK);
+        for first in (0..n_blocks).step_by(BLOCKS_AT_ONCE) {
+            let texts: Vec<String> = (first..(first + BLOCKS_AT_ONCE).min(n_blocks))
+                .into_par_iter()
+                .map(|b| self.rows_csv(b * BLOCK..((b + 1) * BLOCK).min(self.nrows), quoting))
+                .collect();
+            for text in texts {
+                sink.write_all(text.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn rows_csv(&self, rows: std::ops::Range<usize>, quoting: Quoting) -> String {
+        let mut out = String::with_capacity(rows.len() * 12 * self.columns.len().max(1));
         let mut scratch: Vec<String> = vec![String::new(); self.columns.len()];
-        for r in 0..self.nrows {
+        for r in rows {
             for (c, col) in self.columns.iter().enumerate() {
                 scratch[c].clear();
                 render(col, r, &mut scratch[c]);
@@ -172,7 +199,7 @@ fn render(col: &Column, r: usize, buf: &mut String) {
         Column::Int(v) => write!(buf, "{}", v[r]).unwrap(),
         Column::UInt(v) => write!(buf, "{}", v[r]).unwrap(),
         Column::Float(v) if v[r].is_nan() => {}
-        Column::Float(v) => buf.push_str(&repr_f64(v[r])),
+        Column::Float(v) => write_repr_f64(buf, v[r]),
         Column::Bool(v) => buf.push_str(if v[r] { "True" } else { "False" }),
         Column::Object(cells) => match &cells[r] {
             Cell::Str(s) => buf.push_str(s),
