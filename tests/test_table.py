@@ -135,3 +135,16 @@ def test_png_gray_matches_pillow(tmp_path):
         expected = np.array(PIL.open(path).convert("L"))
         assert (h, w) == expected.shape, mode
         assert list(pixels) == expected.ravel().tolist(), mode
+
+
+@SETTINGS
+@given(csv_texts())
+def test_first_appearance_codes_match_pandas_factorize(text):
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "in.csv"
+        path.write_text(text)
+        table = _core.Table.read_csv(path)
+    df = pd.read_csv(io.StringIO(text), float_precision="round_trip")
+    for name in df.columns:
+        codes, _ = pd.factorize(df[name], use_na_sentinel=False)
+        assert table.codes(name) == codes.tolist(), name
