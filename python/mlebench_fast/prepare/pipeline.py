@@ -186,7 +186,7 @@ def prepare_competition(
             archive.extract(zip_path, ctx.raw, label=f"Extracting {zip_path.name}")
             try:
                 recipe.run(ctx, spec.steps)
-            except (recipe.RecipeError, archive.ArchiveError, ValueError, KeyError, OSError) as e:
+            except Exception as e:  # any failure of a recipe or its code: report it, leave nothing behind
                 raise PrepareError(f"preparing `{competition_id}` failed: {type(e).__name__}: {e}") from e
             (ctx.public / "description.md").write_text(description_text(competition))
             if verify:
