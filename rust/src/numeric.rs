@@ -3,33 +3,54 @@
 
 /// numpy's pairwise summation (`np.sum`/`np.mean` over a contiguous float64 array).
 pub fn pairwise_sum(a: &[f64]) -> f64 {
-    let n = a.len();
+    pairwise_sum_by(a.len(), &|i| a[i])
+}
+
+/// Below this many items a pairwise sum runs on one thread.
+const PARALLEL_SUM_MIN: usize = 1 << 17;
+
+/// numpy's pairwise summation of `value(0), ..., value(n - 1)` without materialising them.
+/// Blocks of up to 128 items use 8 running sums; longer runs split at half (rounded down to
+/// a multiple of 8). The two halves of a large sum are computed on two threads: the tree of
+/// additions, hence the result, is the same bit for bit.
+pub fn pairwise_sum_by(n: usize, value: &(dyn Fn(usize) -> f64 + Sync)) -> f64 {
+    pairwise_range(0, n, value)
+}
+
+fn pairwise_range(start: usize, n: usize, value: &(dyn Fn(usize) -> f64 + Sync)) -> f64 {
     if n < 8 {
         let mut res = 0.0;
-        for &x in a {
-            res += x;
+        for i in start..start + n {
+            res += value(i);
         }
         res
     } else if n <= 128 {
         let mut r = [0.0f64; 8];
-        r.copy_from_slice(&a[..8]);
+        for (j, slot) in r.iter_mut().enumerate() {
+            *slot = value(start + j);
+        }
         let mut i = 8;
         while i < n - (n % 8) {
-            for j in 0..8 {
-                r[j] += a[i + j];
+            for (j, slot) in r.iter_mut().enumerate() {
+                *slot += value(start + i + j);
             }
             i += 8;
         }
         let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
         while i < n {
-            res += a[i];
+            res += value(start + i);
             i += 1;
         }
         res
     } else {
         let mut n2 = n / 2;
         n2 -= n2 % 8;
-        pairwise_sum(&a[..n2]) + pairwise_sum(&a[n2..])
+        if n >= PARALLEL_SUM_MIN {
+            let (a, b) = rayon::join(|| pairwise_range(start, n2, value), || pairwise_range(start + n2, n - n2, value));
+            a + b
+        } else {
+            pairwise_range(start, n2, value) + pairwise_range(start + n2, n - n2, value)
+        }
     }
 }
 
@@ -107,6 +128,23 @@ mod tests {
         let big: Vec<f64> = (0..1000).map(|i| 1.0 / (i as f64 + 1.0)).collect();
         let naive: f64 = big.iter().sum();
         assert!((pairwise_sum(&big) - naive).abs() < 1e-12);
+    }
+
+    #[test]
+    fn parallel_pairwise_sum_is_bit_identical() {
+        let v: Vec<f64> = (0..1_000_003u64).map(|i| ((i * 7919) % 1000) as f64 * 1e-3 + 1e-9 * i as f64).collect();
+        // reference: the same tree computed sequentially
+        fn seq(a: &[f64]) -> f64 {
+            let n = a.len();
+            if n <= 128 {
+                return pairwise_range(0, n, &|i| a[i]);
+            }
+            let mut n2 = n / 2;
+            n2 -= n2 % 8;
+            seq(&a[..n2]) + seq(&a[n2..])
+        }
+        assert_eq!(pairwise_sum(&v).to_bits(), seq(&v).to_bits());
+        assert_eq!(pairwise_sum_by(v.len(), &|i| v[i] * 2.0).to_bits(), (2.0 * seq(&v)).to_bits());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Classification metrics as scikit-learn 1.5 computes them.
 
 use super::MetricResult;
-use crate::numeric::{np_mean, pairwise_sum};
+use crate::numeric::{np_mean, pairwise_sum, pairwise_sum_by};
 
 /// `accuracy_score` once labels are compared: the share of matches.
 ///
@@ -62,9 +62,7 @@ pub fn log_loss_binary(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
             y_true.len()
         ));
     }
-    let mut classes: Vec<f64> = y_true.to_vec();
-    classes.sort_by(f64::total_cmp);
-    classes.dedup();
+    let classes = distinct_labels(y_true, 3);
     match classes.len() {
         0 | 1 => {
             return Err(format!(
@@ -73,23 +71,39 @@ pub fn log_loss_binary(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
             ))
         }
         2 => {}
-        c => {
+        _ => {
+            let c = distinct_labels(y_true, usize::MAX).len();
             return Err(format!(
                 "y_true and y_pred contain different number of classes {c}, 2. Please provide the true labels explicitly through the labels argument."
-            ))
+            ));
         }
     }
-    let mut t = Vec::with_capacity(2 * y_true.len());
-    let mut p = Vec::with_capacity(2 * y_true.len());
-    for (&y, &q) in y_true.iter().zip(y_pred) {
-        let pos = f64::from(u8::from(y == classes[1]));
-        t.push(1.0 - pos);
-        t.push(pos);
-        // scikit-learn forms 1 - p before clipping both columns
-        p.push(1.0 - q);
-        p.push(q);
+    if y_pred.iter().any(|x| !x.is_finite()) {
+        return Err("Input y_pred contains NaN or infinity.".into());
     }
-    log_loss_onehot(&t, &p, 2)
+    let positive = classes[0].max(classes[1]);
+    let eps = f64::EPSILON;
+    // scikit-learn's row is [xlogy(1 - t, clip(1 - p)), xlogy(t, clip(p))]: one term is an
+    // exact zero, so the row's pairwise sum is the other term, bit for bit
+    let row_loss = |i: usize| {
+        let q = if y_true[i] == positive { y_pred[i] } else { 1.0 - y_pred[i] };
+        -q.clamp(eps, 1.0 - eps).ln()
+    };
+    Ok(pairwise_sum_by(y_true.len(), &row_loss) / y_true.len() as f64)
+}
+
+/// The distinct values of `labels` in order of appearance, stopping after `limit` of them.
+fn distinct_labels(labels: &[f64], limit: usize) -> Vec<f64> {
+    let mut seen: Vec<f64> = Vec::new();
+    for &y in labels {
+        if !seen.iter().any(|&s| s == y || (s.is_nan() && y.is_nan())) {
+            seen.push(y);
+            if seen.len() >= limit {
+                break;
+            }
+        }
+    }
+    seen
 }
 
 /// `cohen_kappa_score(y1, y2, weights="quadratic")` on label indices `0..n_classes`

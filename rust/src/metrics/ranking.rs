@@ -32,16 +32,22 @@ pub fn roc_curve(is_positive: &[bool], y_score: &[f64]) -> Result<RocCurve, Stri
     }
     // descending by score; the order inside ties does not matter for the curve, so an
     // unstable sort of (score, label) pairs is enough (and cache friendly)
-    let mut pairs: Vec<(f64, bool)> = y_score.iter().copied().zip(is_positive.iter().copied()).collect();
-    pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    let mut pairs: Vec<(u64, bool)> =
+        y_score.iter().map(|&s| descending_key(s)).zip(is_positive.iter().copied()).collect();
+    if pairs.len() >= PARALLEL_SORT_MIN {
+        use rayon::slice::ParallelSliceMut;
+        pairs.par_sort_unstable_by_key(|p| p.0);
+    } else {
+        pairs.sort_unstable_by_key(|p| p.0);
+    }
     let mut tps: Vec<f64> = Vec::new();
     let mut fps: Vec<f64> = Vec::new();
     let mut tp = 0.0;
-    for (k, &(score, positive)) in pairs.iter().enumerate() {
+    for (k, &(key, positive)) in pairs.iter().enumerate() {
         if positive {
             tp += 1.0;
         }
-        let last_of_threshold = k + 1 == pairs.len() || pairs[k + 1].0 != score;
+        let last_of_threshold = k + 1 == pairs.len() || pairs[k + 1].0 != key;
         if last_of_threshold {
             tps.push(tp);
             fps.push((k + 1) as f64 - tp);
@@ -62,6 +68,17 @@ pub fn roc_curve(is_positive: &[bool], y_score: &[f64]) -> Result<RocCurve, Stri
         }
     }
     Ok(RocCurve { fpr: rates(&keep_f), tpr: rates(&keep_t) })
+}
+
+/// Sorting this many scores or more uses both cores.
+const PARALLEL_SORT_MIN: usize = 1 << 15;
+
+/// An integer key that orders finite floats from largest to smallest (`-0.0` and `0.0`
+/// share a key, as they compare equal).
+fn descending_key(score: f64) -> u64 {
+    let bits = (score + 0.0).to_bits(); // + 0.0 turns -0.0 into 0.0
+    let ascending = if bits >> 63 == 1 { !bits } else { bits | (1 << 63) };
+    !ascending
 }
 
 /// Counts divided by the last (total) count, or all NaN when that total is zero.
@@ -138,6 +155,16 @@ mod tests {
         assert_eq!(roc_auc(&y, &[0.1, 0.2, 0.8, 0.9]).unwrap(), 1.0);
         assert_eq!(roc_auc(&y, &[0.9, 0.8, 0.2, 0.1]).unwrap(), 0.0);
         assert_eq!(roc_auc(&y, &[0.5; 4]).unwrap(), 0.5);
+    }
+
+    #[test]
+    fn descending_key_orders_floats() {
+        let v = [-1e300, -2.5, -0.0, 0.0, 1e-300, 0.5, 1.0, 7e200];
+        for w in v.windows(2) {
+            assert!(descending_key(w[0]) >= descending_key(w[1]), "{w:?}");
+        }
+        assert_eq!(descending_key(-0.0), descending_key(0.0));
+        assert!(descending_key(0.5) > descending_key(1.0));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! values on either side (scikit-learn raises), and an empty input is an error.
 
 use super::MetricResult;
-use crate::numeric::np_mean;
+use crate::numeric::pairwise_sum_by;
 
 pub(super) fn check(y_true: &[f64], y_pred: &[f64]) -> Result<(), String> {
     if y_true.len() != y_pred.len() {
@@ -29,8 +29,9 @@ pub(super) fn check(y_true: &[f64], y_pred: &[f64]) -> Result<(), String> {
 /// `root_mean_squared_error(y_true, y_pred)`.
 pub fn rmse(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
     check(y_true, y_pred)?;
-    let sq: Vec<f64> = y_true.iter().zip(y_pred).map(|(t, p)| (t - p) * (t - p)).collect();
-    Ok(np_mean(&sq).sqrt())
+    // squared errors summed as they are formed, in numpy's pairwise order
+    let sum = pairwise_sum_by(y_true.len(), &|i| (y_true[i] - y_pred[i]) * (y_true[i] - y_pred[i]));
+    Ok((sum / y_true.len() as f64).sqrt())
 }
 
 /// `root_mean_squared_log_error(y_true, y_pred)`: RMSE of `log1p` values.
