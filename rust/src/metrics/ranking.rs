@@ -30,8 +30,16 @@ pub fn roc_curve(is_positive: &[bool], y_score: &[f64]) -> Result<RocCurve, Stri
     if y_score.iter().any(|x| !x.is_finite()) {
         return Err("Input contains NaN or infinity.".into());
     }
-    // descending by score; the order inside ties does not matter for the curve, so an
-    // unstable sort of (score, label) pairs is enough (and cache friendly)
+    let (keep_t, keep_f) = curve_points(is_positive, y_score);
+    Ok(RocCurve { fpr: rates(&keep_f), tpr: rates(&keep_t) })
+}
+
+/// The points scikit-learn keeps on the ROC curve, as counts: `(tps, fps)` from the origin,
+/// one point per distinct score (descending) unless it lies on a straight segment
+/// (`drop_intermediate=True`).
+fn curve_points(is_positive: &[bool], y_score: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    // the order inside ties does not matter for the curve, so an unstable sort of
+    // (score key, label) pairs is enough (and cache friendly)
     let mut pairs: Vec<(u64, bool)> =
         y_score.iter().map(|&s| descending_key(s)).zip(is_positive.iter().copied()).collect();
     if pairs.len() >= PARALLEL_SORT_MIN {
@@ -40,34 +48,39 @@ pub fn roc_curve(is_positive: &[bool], y_score: &[f64]) -> Result<RocCurve, Stri
     } else {
         pairs.sort_unstable_by_key(|p| p.0);
     }
-    let mut tps: Vec<f64> = Vec::new();
-    let mut fps: Vec<f64> = Vec::new();
+    let mut keep_t = vec![0.0];
+    let mut keep_f = vec![0.0];
+    // a sliding window over thresholds: `prev` and `cur` (tps, fps); `cur` is kept unless
+    // it is collinear with its neighbours
+    let mut prev: Option<(f64, f64)> = None;
+    let mut cur: Option<(f64, f64)> = None;
     let mut tp = 0.0;
     for (k, &(key, positive)) in pairs.iter().enumerate() {
         if positive {
             tp += 1.0;
         }
-        let last_of_threshold = k + 1 == pairs.len() || pairs[k + 1].0 != key;
-        if last_of_threshold {
-            tps.push(tp);
-            fps.push((k + 1) as f64 - tp);
+        if k + 1 < pairs.len() && pairs[k + 1].0 == key {
+            continue;
         }
-    }
-    // drop_intermediate: keep the ends and every point where the curve changes direction
-    let n = tps.len();
-    let mut keep_t = vec![0.0];
-    let mut keep_f = vec![0.0];
-    for i in 0..n {
-        let keep = i == 0
-            || i == n - 1
-            || (fps[i + 1] - 2.0 * fps[i] + fps[i - 1]) != 0.0
-            || (tps[i + 1] - 2.0 * tps[i] + tps[i - 1]) != 0.0;
-        if keep {
-            keep_t.push(tps[i]);
-            keep_f.push(fps[i]);
+        let next = (tp, (k + 1) as f64 - tp);
+        if let Some(c) = cur {
+            let keep = match prev {
+                None => true,
+                Some(p) => (next.1 - 2.0 * c.1 + p.1) != 0.0 || (next.0 - 2.0 * c.0 + p.0) != 0.0,
+            };
+            if keep {
+                keep_t.push(c.0);
+                keep_f.push(c.1);
+            }
         }
+        prev = cur;
+        cur = Some(next);
     }
-    Ok(RocCurve { fpr: rates(&keep_f), tpr: rates(&keep_t) })
+    if let Some(c) = cur {
+        keep_t.push(c.0);
+        keep_f.push(c.1);
+    }
+    (keep_t, keep_f)
 }
 
 /// Sorting this many scores or more uses both cores.
