@@ -9,8 +9,8 @@ use crate::numeric::pairwise_sum;
 /// positive): `-sum(diff(recall) * precision[:-1])` over the thresholds at distinct scores.
 ///
 /// Edge cases: NaN or infinite scores are an error (scikit-learn's finiteness check); no
-/// positive label gives 0.0 (recall is set to 1 everywhere, so the steps are all zero);
-/// tied scores form one threshold; a tiny negative result is clipped to 0.0.
+/// positive label gives -0.0 (recall is set to 1 everywhere, so the steps are all zero);
+/// tied scores form one threshold.
 pub fn average_precision(y_true: &[bool], y_score: &[f64]) -> MetricResult {
     if y_true.len() != y_score.len() {
         return Err(format!(
@@ -47,8 +47,7 @@ pub fn average_precision(y_true: &[bool], y_score: &[f64]) -> MetricResult {
     let m = tps.len();
     let rec_rev = |j: usize| if j < m { recall[m - 1 - j] } else { 0.0 };
     let terms: Vec<f64> = (0..m).map(|j| (rec_rev(j + 1) - rec_rev(j)) * precision[m - 1 - j]).collect();
-    let ap = -pairwise_sum(&terms);
-    Ok(if ap > 0.0 { ap } else { 0.0 })
+    Ok(-pairwise_sum(&terms))
 }
 
 /// The Lyft script's `get_ap`: precision made monotone from the right (the envelope), then
