@@ -282,3 +282,16 @@ def test_average_precision_edge_cases():
     with pytest.raises(ValueError):
         metrics.average_precision([0, 2], [0.1, 0.5])
     assert metrics.average_precision([1, 0, 0, 0], [0.5] * 4) == 0.25
+
+
+# --- sort orders the reference's graders depend on ----------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([0.1, 0.5, 0.5, 0.9, float("nan")]) | st.floats(0, 1), max_size=300))
+def test_python_sort_order_with_nan_keys(keys):
+    """Confidence ties keep input order; NaN confidences land where CPython's sort puts them."""
+    from mlebench_fast import _core
+
+    expected = sorted(range(len(keys)), key=lambda i: keys[i], reverse=True)
+    assert _core.python_sorted_desc(keys) == expected

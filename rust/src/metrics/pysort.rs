@@ -1,13 +1,13 @@
 //! Orders of the sorts the reference's detection graders run, including how they treat NaN.
 
+use super::timsort::cpython_sort;
 use std::cmp::Ordering;
 
-/// Row order of `sorted(items, key=key, reverse=True)` in CPython on float keys.
+/// Row order of `sorted(items, key=key, reverse=True)` in CPython 3.11 on float keys.
 ///
 /// Without NaN this is a stable sort, highest key first, ties in input order. A NaN key
-/// compares neither below nor above anything, so CPython's result depends on its
-/// algorithm; for lists shorter than 64 (one natural run extended by binary insertion) it
-/// is reproduced exactly, longer lists with NaN keys use the same steps on the whole list.
+/// compares neither below nor above anything, so the result then depends on CPython's
+/// algorithm, which [`cpython_sort`] reproduces comparison by comparison.
 pub fn python_sorted_desc(keys: &[f64]) -> Vec<usize> {
     let n = keys.len();
     if !keys.iter().any(|k| k.is_nan()) {
@@ -17,49 +17,9 @@ pub fn python_sorted_desc(keys: &[f64]) -> Vec<usize> {
     }
     // reverse=True: reverse, sort ascending stably, reverse back
     let mut items: Vec<usize> = (0..n).rev().collect();
-    let lt = |a: usize, b: usize| keys[a] < keys[b];
-    if n >= 2 {
-        let run = count_run(&mut items, &lt);
-        binary_insertion(&mut items, run, &lt);
-    }
+    cpython_sort(&mut items, &|a, b| keys[a] < keys[b]);
     items.reverse();
     items
-}
-
-/// CPython's `count_run`: length of the natural run at the start, reversing a strictly
-/// descending one in place.
-fn count_run(items: &mut [usize], lt: &impl Fn(usize, usize) -> bool) -> usize {
-    let n = items.len();
-    let mut k = 2;
-    if lt(items[1], items[0]) {
-        while k < n && lt(items[k], items[k - 1]) {
-            k += 1;
-        }
-        items[..k].reverse();
-    } else {
-        while k < n && !lt(items[k], items[k - 1]) {
-            k += 1;
-        }
-    }
-    k
-}
-
-/// CPython's `binarysort` of `items`, whose first `sorted` entries are already in order.
-fn binary_insertion(items: &mut [usize], sorted: usize, lt: &impl Fn(usize, usize) -> bool) {
-    for start in sorted.max(1)..items.len() {
-        let pivot = items[start];
-        let (mut l, mut r) = (0, start);
-        while l < r {
-            let p = l + (r - l) / 2;
-            if lt(pivot, items[p]) {
-                r = p;
-            } else {
-                l = p + 1;
-            }
-        }
-        items.copy_within(l..start, l + 1);
-        items[l] = pivot;
-    }
 }
 
 /// Row order of `np.argsort(-scores, kind="mergesort")`: highest score first, stable, NaN
