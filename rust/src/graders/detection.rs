@@ -327,3 +327,51 @@ mod tests {
         assert!(parse_siim(Value::Nan, 0).is_err());
     }
 }
+
+#[cfg(test)]
+mod grader_tests {
+    use super::*;
+
+    fn f(csv: &str) -> Frame {
+        Frame::from_csv_str(csv).unwrap()
+    }
+
+    #[test]
+    fn lyft() {
+        let ans = f("Id,PredictionString\na,1.0 0 0 0 2 4 2 0.1 car\nb,1.0 9 9 0 2 4 2 0.5 bus\n");
+        let grade = |sub: &str| lyft_3d_map(&f(sub), &ans, "Id", "PredictionString");
+        assert!((grade("Id,PredictionString\nb,0.9 9 9 0 2 4 2 0.5 bus\na,0.9 0 0 0 2 4 2 0.1 car\n").unwrap().value - 1.0).abs() < 1e-12);
+        assert_eq!(grade("Id,PredictionString\na,\nb,\n").unwrap().value, 0.0);
+        assert!(grade("Id,PredictionString\na,0.9 0 0 0 0 4 2 0.1 car\nb,\n").is_err(), "zero-size box");
+        assert!(grade("Id,PredictionString\na,\nc,\n").is_err(), "unknown id");
+    }
+
+    #[test]
+    fn coco() {
+        let ans = f("image_id,class_id,x_min,y_min,x_max,y_max\np,1,0,0,10,10\np,1,20,20,30,30\nq,14,0,0,1,1\n");
+        let corners = ["x_min".to_string(), "y_min".into(), "x_max".into(), "y_max".into()];
+        let grade = |sub: &str| coco_map(&f(sub), &ans, "image_id", "class_id", &corners, "PredictionString", 0.4);
+        let ok = grade("image_id,PredictionString\np,1 0.9 0 0 10 10 1 0.8 20 20 30 30\nq,14 1 0 0 1 1\n").unwrap().value;
+        assert!(ok > 0.0 && ok < 1.0, "{ok}");
+        assert!(grade("image_id,PredictionString\np,1 0.9 0 0 10 10\n").is_err(), "missing image");
+        assert!(grade("image_id,PredictionString\np,\nq,14 1 0 0 1 1\n").is_err(), "empty prediction string");
+        assert!(grade("image_id,PredictionString\np,1 0.9 0 0 10\nq,14 1 0 0 1 1\n").is_err());
+        assert!(grade("image_id,PredictionString\np,1 0.9 0 0 10 10\nq,14 1 0 0 1 1\nr,1 1 0 0 1 1\n").is_err(), "unknown image");
+    }
+
+    #[test]
+    fn siim_and_kuzushiji() {
+        let ans = f("id,PredictionString\ns_study,negative 1 0 0 1 1\ni_image,opacity 1 0 0 10 10\nj_image,none 1 0 0 1 1\n");
+        let grade = |sub: &str| siim_map(&f(sub), &ans, "id", "PredictionString");
+        let perfect = "id,PredictionString\ns_study,negative 1 0 0 1 1\ni_image,opacity 0.5 0 0 10 10 pneumonia 1 0 0 1 1\nj_image,none 1 0 0 1 1\n";
+        assert_eq!(grade(perfect).unwrap().value, 1.0);
+        assert!(grade("id,PredictionString\ns_study,\" \"\ni_image,\" \"\nj_image,\" \"\n").unwrap().value < 1.0);
+        assert!(grade("id,PredictionString\ns_study,\ni_image,\" \"\nj_image,\" \"\n").is_err());
+        let ans = f("image_id,labels\np,U+1 0 0 10 10\nq,\n");
+        let k = |sub: &str| kuzushiji(&f(sub), &ans, "image_id", "labels");
+        assert_eq!(k("image_id,labels\np,U+1 5 5\nq,\n").unwrap().value, 1.0);
+        assert_eq!(k("image_id,labels\np,\nq,\n").unwrap().value, 0.0);
+        assert!(k("image_id,labels\np,U+1 5\nq,\n").is_err());
+        assert!(k("image_id,labels\np,U+1 5 5\nz,\n").is_err(), "unknown page");
+    }
+}

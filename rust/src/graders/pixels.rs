@@ -24,3 +24,19 @@ pub fn matched_id_rmse(sub: &Frame, answers: &Frame, id: &str, target: &str) -> 
     let y_ans = to_float_array(&ans_values.take(&ao), "y_pred", true)?;
     metrics::rmse(&y_sub, &y_ans).map(RawScore::numpy)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rmse_with_id_check() {
+        let ans = Frame::from_csv_str("id,value\n1_1_1,1.0\n1_1_2,0.0\n").unwrap();
+        let grade = |s: &str| matched_id_rmse(&Frame::from_csv_str(s).unwrap(), &ans, "id", "value");
+        assert_eq!(grade("id,value\n1_1_2,0\n1_1_1,1\n").unwrap().value, 0.0);
+        assert_eq!(grade("id,value\n1_1_1,0\n1_1_2,0\n").unwrap().value, 0.5f64.sqrt());
+        assert!(grade("id,value\n1_1_1,1\n1_1_3,0\n").is_err());
+        assert!(grade("id,value\n1_1_1,x\n1_1_2,0\n").is_err());
+        assert!(grade("id,value\n1_1_1,\n1_1_2,0\n").is_err());
+    }
+}

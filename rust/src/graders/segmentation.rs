@@ -350,3 +350,68 @@ pub fn rle_dice_hausdorff(sub: &Frame, answers: &Frame, id: &str, rle: &str, hei
     let hausdorff_mean = nan_mean(&distances);
     Ok(RawScore::numpy(0.4 * dice_mean + 0.6 * (1.0 - hausdorff_mean)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(csv: &str) -> Frame {
+        Frame::from_csv_str(csv).unwrap()
+    }
+
+    #[test]
+    fn global_dice() {
+        let ans = f("record_id,encoded_pixels,height,width\n1,1 2,2,2\n2,-,2,2\n");
+        let grade = |sub: &str| rle_global_dice(&f(sub), &ans, "record_id", "encoded_pixels", "height", "width", "-");
+        assert_eq!(grade("record_id,encoded_pixels\n2,-\n1,1 2\n").unwrap().value, 1.0);
+        assert_eq!(grade("record_id,encoded_pixels\n1,1 1\n2,4 1\n").unwrap().value, 0.5);
+        assert_eq!(grade("record_id,encoded_pixels\n1,-\n2,-\n").unwrap().value, 0.0);
+        assert!(grade("record_id,encoded_pixels\n1,\n2,-\n").is_err(), "a blank cell is NaN, not text");
+        assert!(grade("record_id,encoded_pixels\n1,1 2\n3,-\n").is_err(), "unknown id");
+        assert!(grade("record_id,encoded_pixels\n1,1 2\n").is_err(), "missing row");
+        let empty = f("record_id,encoded_pixels,height,width\n1,-,2,2\n");
+        let both_empty = rle_global_dice(&f("record_id,encoded_pixels\n1,-\n"), &empty, "record_id", "encoded_pixels", "height", "width", "-");
+        assert!(both_empty.unwrap().value.is_nan());
+    }
+
+    #[test]
+    fn mean_dice_and_fbeta() {
+        let ans = f("id,encoding,width_pixels,height_pixels\na,1 2,2,2\nb,4 1,2,2\n");
+        let grade = |sub: &str| rle_mean_dice(&f(sub), &ans, "id", "predicted", "encoding", "height_pixels", "width_pixels");
+        // a: a lone start decodes to the empty mask -> 0; b: exact -> 1
+        assert_eq!(grade("id,predicted\na,3\nb,4 1\n").unwrap().value, 0.5);
+        // a column of numbers is not text: `rle_decode` refuses it
+        assert!(grade("id,predicted\na,3\nb,4\n").is_err());
+        assert!(grade("id,predicted\na,1 2\na,\n").is_err(), "duplicated id");
+        let ans = f("Id,Predicted,width,height\na,1 2,2,2\n");
+        let fb = |sub: &str| rle_fbeta(&f(sub), &ans, "Id", "Predicted", "height", "width", 0.5);
+        assert_eq!(fb("Id,Predicted\na,1 2\n").unwrap().value, 1.0);
+        assert_eq!(fb("Id,Predicted\na,\" \"\n").unwrap().value, 0.0);
+        assert!(fb("Id,Predicted\na,\n").is_err());
+        assert!(fb("Id,Predicted\nb,1 2\n").is_err());
+        assert!(fb("Id,Predicted,x\na,1 2,1\n").is_err());
+    }
+
+    #[test]
+    fn iou_precision_columns_and_text() {
+        let ans = f("id,rle_mask\na,1 10\nb,\n");
+        let grade = |sub: &str| rle_iou_precision(&f(sub), &ans, "id", "rle_mask", 101, 101);
+        assert_eq!(grade("rle_mask,id\n1 10,a\n,b\n").unwrap().value, 1.0);
+        assert_eq!(grade("id,rle_mask\na,\nb,5 1\n").unwrap().value, 0.0);
+        assert!(grade("id,rle_mask,x\na,1 10,1\nb,,1\n").is_err());
+        assert!(grade("id,rle_mask\na,0\nb,\n").is_err());
+        assert!(grade("id,rle_mask\n1,1 10\n2,\n").is_err(), "numeric ids are not strings");
+    }
+
+    #[test]
+    fn dice_hausdorff() {
+        let ans = f("id,class,predicted,image_width,image_height\n\
+                     c1_d1_slice_0001,a,1 2,2,2\nc1_d1_slice_0001,b,,2,2\nc1_d1_slice_0002,a,,2,2\nc1_d1_slice_0002,b,,2,2\n");
+        let grade = |sub: &str| rle_dice_hausdorff(&f(sub), &ans, "id", "predicted", "image_height", "image_width", "class");
+        let perfect = "id,class,predicted\nc1_d1_slice_0001,a,1 2\nc1_d1_slice_0001,b,\nc1_d1_slice_0002,a,\nc1_d1_slice_0002,b,\n";
+        assert_eq!(grade(perfect).unwrap().value, 1.0);
+        let empty = "id,class,predicted\nc1_d1_slice_0001,a,\nc1_d1_slice_0001,b,\nc1_d1_slice_0002,a,\nc1_d1_slice_0002,b,\n";
+        assert_eq!(grade(empty).unwrap().value, 0.0);
+        assert!(grade("id,predicted\nc1_d1_slice_0001,1 2\n").is_err(), "class column required");
+    }
+}
