@@ -6,6 +6,7 @@ use super::checks::{answers_column, ids_match, same_length, submission_column};
 use super::RawScore;
 use crate::frame::value::same_value_set;
 use crate::frame::{Column, Frame, Value};
+use crate::metrics::hausdorff::{voxel_directed_hausdorff, Voxel};
 use crate::metrics::masks::{dice, fbeta, iou_threshold_precision, Overlap};
 use crate::metrics::rle::{PixelOrder, RunMask};
 use crate::numeric::np_mean;
@@ -217,17 +218,16 @@ impl Volume {
         self.height == other.height && self.width == other.width && self.slices == other.slices
     }
 
-    /// `np.argwhere(mask) / true_shape`: coordinates normalised by the truth's shape.
-    fn normalized_points(&self, shape: (u64, u64, u64)) -> Vec<f64> {
-        let (d, h, w) = (shape.0 as f64, shape.1 as f64, shape.2 as f64);
-        let mut pts = Vec::with_capacity(3 * self.count() as usize);
+    /// `np.argwhere(mask)`: the foreground voxels `[slice, row, col]`.
+    fn voxels(&self) -> Vec<Voxel> {
+        let mut out = Vec::with_capacity(self.count() as usize);
         for (z, slice) in self.slices.iter().enumerate() {
             for p in slice.pixels() {
                 let (row, col) = PixelOrder::ColumnMajor.row_col(p, self.height, self.width);
-                pts.extend([z as f64 / d, row as f64 / h, col as f64 / w]);
+                out.push([z as u32, row as u32, col as u32]);
             }
         }
-        pts
+        out
     }
 }
 
@@ -272,7 +272,6 @@ fn group_by_day(masks: Vec<SliceMask>, ids: &[&str]) -> Result<Vec<Volume>, Stri
 /// unit cube: NaN when both are empty, 0 when equal, 1 when one is empty or the prediction
 /// has over ten times the truth's pixels.
 fn volume_hausdorff(pred: &Volume, truth: &Volume) -> Result<f64, String> {
-    use crate::metrics::hausdorff::{directed_hausdorff, Points};
     let (np, nt) = (pred.count(), truth.count());
     if np == 0 && nt == 0 {
         return Ok(f64::NAN);
@@ -283,10 +282,10 @@ fn volume_hausdorff(pred: &Volume, truth: &Volume) -> Result<f64, String> {
     if np == 0 || nt == 0 || np > 10 * nt {
         return Ok(1.0);
     }
-    let shape = (truth.slices.len() as u64, truth.height, truth.width);
-    let (tp, pp) = (truth.normalized_points(shape), pred.normalized_points(shape));
-    let (t, p) = (Points::new(&tp, 3)?, Points::new(&pp, 3)?);
-    let d = directed_hausdorff(&t, &p)?.max(directed_hausdorff(&p, &t)?);
+    // coordinates normalised by the truth's shape, for both masks
+    let scale = [truth.slices.len() as f64, truth.height as f64, truth.width as f64];
+    let (t, p) = (truth.voxels(), pred.voxels());
+    let d = voxel_directed_hausdorff(&t, &p, scale).max(voxel_directed_hausdorff(&p, &t, scale));
     Ok(d / 3f64.sqrt())
 }
 

@@ -3,8 +3,8 @@
 //! squared distance summed over coordinates in order, as scipy does.
 //!
 //! scipy compares every pair (with an early break); here the nearest-neighbour search uses a
-//! k-d tree over `b` and stops for a point of `a` as soon as some point of `b` is closer
-//! than the running maximum, which cannot change the result. Pruning compares exact
+//! k-d tree over `b` and stops for a point of `a` as soon as some point of `b` is no
+//! farther than the running maximum, which cannot change the result. Pruning compares exact
 //! floating-point lower bounds, so the result is the same number scipy computes.
 
 use rayon::prelude::*;
@@ -73,8 +73,8 @@ impl<'a> KdTree<'a> {
         Self::split(points, &mut right[1..], depth + 1);
     }
 
-    /// The smallest squared distance from `q` to the tree's points, or any value below
-    /// `enough` as soon as one is found (the caller only needs to know it is below).
+    /// The smallest squared distance from `q` to the tree's points, or any value not above
+    /// `enough` as soon as one is found (the caller only needs to know it is not above).
     fn nearest(&self, q: &[f64], enough: f64) -> f64 {
         let mut best = f64::INFINITY;
         self.search(q, 0, self.order.len(), 0, enough, &mut best);
@@ -91,7 +91,8 @@ impl<'a> KdTree<'a> {
         if d < *best {
             *best = d;
         }
-        if *best < enough {
+        // a point of `b` no farther than the running maximum cannot raise it
+        if *best <= enough {
             return true;
         }
         let axis = depth % self.points.dims;
@@ -144,6 +145,132 @@ pub fn directed_hausdorff(a: &Points<'_>, b: &Points<'_>) -> Result<f64, String>
     Ok(cmax.sqrt())
 }
 
+/// Voxels of a 3D grid mask, `[z, y, x]`.
+pub type Voxel = [u32; 3];
+
+/// Membership of voxels: a bitset over the bounding grid, or a hash set when that grid
+/// would be too large.
+enum VoxelSet {
+    Bits { dims: [u64; 3], words: Vec<u64> },
+    Hash(std::collections::HashSet<Voxel>),
+}
+
+impl VoxelSet {
+    fn new(voxels: &[Voxel], dims: [u64; 3]) -> Self {
+        let total = dims[0].saturating_mul(dims[1]).saturating_mul(dims[2]);
+        if total > 1 << 32 {
+            return VoxelSet::Hash(voxels.iter().copied().collect());
+        }
+        let mut words = vec![0u64; (total as usize).div_ceil(64)];
+        for v in voxels {
+            let i = Self::index(dims, v);
+            words[i / 64] |= 1 << (i % 64);
+        }
+        VoxelSet::Bits { dims, words }
+    }
+
+    fn index(dims: [u64; 3], v: &Voxel) -> usize {
+        ((u64::from(v[0]) * dims[1] + u64::from(v[1])) * dims[2] + u64::from(v[2])) as usize
+    }
+
+    /// Membership of `v + offset`, false outside the grid.
+    fn contains(&self, v: &Voxel, offset: [i64; 3]) -> bool {
+        let mut n = [0u32; 3];
+        for k in 0..3 {
+            let c = i64::from(v[k]) + offset[k];
+            if c < 0 || c > i64::from(u32::MAX) {
+                return false;
+            }
+            n[k] = c as u32;
+        }
+        match self {
+            VoxelSet::Bits { dims, words } => {
+                if (0..3).any(|k| u64::from(n[k]) >= dims[k]) {
+                    return false;
+                }
+                let i = Self::index(*dims, &n);
+                words[i / 64] >> (i % 64) & 1 == 1
+            }
+            VoxelSet::Hash(h) => h.contains(&n),
+        }
+    }
+}
+
+const FACES: [[i64; 3]; 6] = [[-1, 0, 0], [1, 0, 0], [0, -1, 0], [0, 1, 0], [0, 0, -1], [0, 0, 1]];
+
+/// `directed_hausdorff(a / scale, b / scale)[0]` for voxel sets (coordinates divided by
+/// `scale` per axis, as the reference normalises `np.argwhere` by the mask shape).
+///
+/// Same value as [`directed_hausdorff`] on the normalised points, found faster: a voxel of
+/// `a` inside `b`, or with a neighbour in `b` no farther than the running maximum, cannot
+/// raise the maximum; and the nearest voxel of `b` to a voxel outside `b` is always on
+/// `b`'s surface (a voxel whose six face neighbours are all in `b` has one of them strictly
+/// closer), so only surface voxels are searched.
+pub fn voxel_directed_hausdorff(a: &[Voxel], b: &[Voxel], scale: [f64; 3]) -> f64 {
+    if a.is_empty() {
+        return 0.0;
+    }
+    if b.is_empty() {
+        return f64::INFINITY;
+    }
+    let mut dims = [0u64; 3];
+    for v in a.iter().chain(b) {
+        for k in 0..3 {
+            dims[k] = dims[k].max(u64::from(v[k]) + 1);
+        }
+    }
+    let members = VoxelSet::new(b, dims);
+    let norm = |v: &Voxel| [v[0] as f64 / scale[0], v[1] as f64 / scale[1], v[2] as f64 / scale[2]];
+    let surface: Vec<f64> = b
+        .iter()
+        .filter(|v| FACES.iter().any(|&f| !members.contains(v, f)))
+        .flat_map(norm)
+        .collect();
+    let tree = std::sync::OnceLock::new();
+    let build = || KdTree::build(Points { coords: &surface, dims: 3 });
+    let cmax = a
+        .par_chunks(4096)
+        .map(|part| {
+            let mut cmax = 0.0f64;
+            for v in part {
+                if members.contains(v, [0, 0, 0]) {
+                    continue; // distance 0
+                }
+                let p = norm(v);
+                if neighbour_within(v, &p, &members, scale, cmax) {
+                    continue;
+                }
+                let d = tree.get_or_init(build).nearest(&p, cmax);
+                if d > cmax {
+                    cmax = d;
+                }
+            }
+            cmax
+        })
+        .reduce(|| 0.0, f64::max);
+    cmax.sqrt()
+}
+
+/// Whether one of the 26 grid neighbours of `v` is in the set at squared distance
+/// `<= limit` (computed from normalised coordinates as scipy does).
+fn neighbour_within(v: &Voxel, p: &[f64; 3], set: &VoxelSet, scale: [f64; 3], limit: f64) -> bool {
+    for dz in -1i64..=1 {
+        for dy in -1i64..=1 {
+            for dx in -1i64..=1 {
+                if !set.contains(v, [dz, dy, dx]) {
+                    continue;
+                }
+                let n = [i64::from(v[0]) + dz, i64::from(v[1]) + dy, i64::from(v[2]) + dx];
+                let q = [n[0] as f64 / scale[0], n[1] as f64 / scale[1], n[2] as f64 / scale[2]];
+                if squared_distance(p, &q) <= limit {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +298,26 @@ mod tests {
             let (pa, pb) = (Points::new(&a, dims).unwrap(), Points::new(&b, dims).unwrap());
             assert_eq!(directed_hausdorff(&pa, &pb).unwrap(), brute(&a, &b, dims));
             assert_eq!(directed_hausdorff(&pb, &pa).unwrap(), brute(&b, &a, dims));
+        }
+    }
+
+    #[test]
+    fn voxels_match_points() {
+        let mut state = 99u64;
+        let mut next = |m: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) % m) as u32
+        };
+        for _ in 0..20 {
+            let a: Vec<Voxel> = (0..300).map(|_| [next(4), next(12), next(12)]).collect();
+            let b: Vec<Voxel> = (0..200).map(|_| [next(4), next(12), next(12)]).collect();
+            let scale = [4.0, 12.0, 10.0];
+            let flat = |v: &[Voxel]| -> Vec<f64> {
+                v.iter().flat_map(|p| [p[0] as f64 / scale[0], p[1] as f64 / scale[1], p[2] as f64 / scale[2]]).collect()
+            };
+            let (fa, fb) = (flat(&a), flat(&b));
+            assert_eq!(voxel_directed_hausdorff(&a, &b, scale), brute(&fa, &fb, 3));
+            assert_eq!(voxel_directed_hausdorff(&b, &a, scale), brute(&fb, &fa, 3));
         }
     }
 
