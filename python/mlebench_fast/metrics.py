@@ -17,9 +17,17 @@ from . import _core
 
 __all__ = [
     "accuracy",
+    "average_precision",
     "bias_auc",
+    "box3d_iou",
+    "box_iou",
+    "coco_box_iou",
+    "dice",
+    "directed_hausdorff",
     "exact_match_accuracy",
+    "fbeta_mask",
     "haversine_distances",
+    "iou_threshold_precision",
     "kendall_tau_ordering",
     "kl_divergence",
     "label_ranking_average_precision",
@@ -28,6 +36,7 @@ __all__ = [
     "log_loss",
     "mae",
     "map_at_k",
+    "mask_iou",
     "mcrmse",
     "mean_angular_error",
     "mean_columnwise_roc_auc",
@@ -40,6 +49,8 @@ __all__ = [
     "pearson",
     "probabilistic_fbeta",
     "quadratic_weighted_kappa",
+    "rle_decode",
+    "rle_encode",
     "rmse",
     "rmsle",
     "roc_auc",
@@ -483,3 +494,153 @@ def multilabel_micro_f1(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     shapes and values other than 0 and 1.
     """
     return _core.multilabel_micro_f1(_indicator(y_true, "y_true"), _indicator(y_pred, "y_pred"))
+
+
+# --- masks and run-length encoding -------------------------------------------------------
+
+
+def _order(order: str) -> str:
+    if order not in ("F", "C"):
+        raise ValueError(f"order must be 'F' (column-major) or 'C' (row-major), got {order!r}")
+    return order
+
+
+def _flat_mask(mask: ArrayLike) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(mask, dtype=bool).ravel())
+
+
+def rle_decode(rle: str, height: int, width: int, order: str = "F") -> np.ndarray:
+    """Decode run-length encoded text into a ``(height, width)`` boolean mask, with the
+    checks of MLE-bench's ``rle_decode``.
+
+    Pixels are numbered from 1 in ``order``: ``"F"`` top to bottom then left to right (the
+    reference's default), ``"C"`` left to right then top to bottom (Vesuvius).
+    Edge cases: empty or whitespace-only text is the empty mask; starts must be sorted and
+    starts and lengths positive, else ``ValueError``; overlapping runs raise; a run past the
+    image end is cut there silently; a lone start without a length adds nothing and two
+    starts with one length both get that length (numpy broadcasting), other odd token
+    counts raise; tokens follow Python's ``int()`` (``"1.0"`` raises).
+    """
+    flat = _core.rle_decode(rle, int(height) * int(width))
+    return flat.reshape((int(height), int(width)), order=_order(order))
+
+
+def rle_encode(mask: ArrayLike, order: str = "F") -> str:
+    """Run-length encode a 2-D boolean mask (the inverse of :func:`rle_decode`):
+    ``"start length start length ..."`` with 1-based starts; the empty mask gives ``""``."""
+    m = np.asarray(mask, dtype=bool)
+    if m.ndim != 2:
+        raise ValueError(f"expected a 2-D mask, got {m.ndim}-D")
+    return _core.rle_encode(np.ascontiguousarray(m.ravel(order=_order(order))))
+
+
+def _pair(pred: ArrayLike, truth: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    p, t = np.asarray(pred), np.asarray(truth)
+    if p.shape != t.shape:
+        raise ValueError(f"mask shapes differ: {p.shape} and {t.shape}")
+    return _flat_mask(p), _flat_mask(t)
+
+
+def dice(pred: ArrayLike, truth: ArrayLike, both_empty: float = float("nan")) -> float:
+    """Dice coefficient ``2 |P & T| / (|P| + |T|)`` of two boolean masks of the same shape
+    (``mlebench.metrics.dice_coefficient``).
+
+    Edge cases: both masks empty gives ``both_empty`` (NaN by default); one empty mask gives
+    0.0; different shapes raise.
+    """
+    p, t = _pair(pred, truth)
+    return _core.dice(p, t, float(both_empty))
+
+
+def mask_iou(pred: ArrayLike, truth: ArrayLike, both_empty: float = float("nan")) -> float:
+    """Intersection over union of two boolean masks; both empty gives ``both_empty``."""
+    p, t = _pair(pred, truth)
+    return _core.mask_iou(p, t, float(both_empty))
+
+
+def fbeta_mask(truth: ArrayLike, pred: ArrayLike, beta: float = 0.5) -> float:
+    """``sklearn.metrics.fbeta_score(truth.ravel(), pred.ravel(), beta=beta)`` of boolean
+    masks: ``(1 + beta^2) tp / (beta^2 |T| + |P|)``.
+
+    Edge cases: both masks empty gives 0.0 (scikit-learn's ``zero_division`` default); an
+    empty prediction gives 0.0.
+    """
+    p, t = _pair(pred, truth)
+    return _core.fbeta_mask(t, p, float(beta))
+
+
+def iou_threshold_precision(truth: ArrayLike, pred: ArrayLike) -> float:
+    """TGS Salt per-image score: the share of IoU thresholds ``0.5, 0.55, ..., 0.95`` that
+    the predicted mask (one object) beats, as MLE-bench's ``iou_metric`` computes it.
+
+    Edge cases: both empty gives 1.0; an empty truth with a non-empty prediction gives 0.0.
+    Reference quirk: an empty prediction against a non-empty truth is scored with IoU
+    ``|T| / n_pixels`` (numpy's histogram binning), so it earns credit on mostly-salt images.
+    """
+    p, t = _pair(pred, truth)
+    return _core.iou_threshold_precision(t, p)
+
+
+def directed_hausdorff(u: ArrayLike, v: ArrayLike) -> float:
+    """The distance ``scipy.spatial.distance.directed_hausdorff(u, v)[0]`` returns: the
+    largest Euclidean distance from a point of ``u`` (rows of an ``(n, d)`` array) to its
+    nearest point of ``v``, computed with a k-d tree (same value, much faster on large sets).
+
+    Edge cases: an empty ``u`` gives 0.0, an empty ``v`` gives infinity (as scipy);
+    different dimensions raise.
+    """
+    a = np.ascontiguousarray(np.asarray(u, dtype=np.float64))
+    b = np.ascontiguousarray(np.asarray(v, dtype=np.float64))
+    if a.ndim != 2 or b.ndim != 2:
+        raise ValueError("u and v must be 2-D arrays of points")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"u and v have {a.shape[1]} and {b.shape[1]} dimensions")
+    if len(a) == 0:
+        return 0.0
+    if len(b) == 0:
+        return float("inf")
+    return _core.directed_hausdorff(a, b)
+
+
+# --- boxes and detection ----------------------------------------------------------------
+
+
+def box_iou(a: ArrayLike, b: ArrayLike) -> float:
+    """IoU of two ``[xmin, ymin, xmax, ymax]`` boxes (the SIIM-COVID19 grader's arithmetic).
+
+    Edge cases: touching or disjoint boxes give 0.0; zero-area boxes (union not positive)
+    give 0.0.
+    """
+    return _core.box_iou_corners(_f64(a), _f64(b))
+
+
+def coco_box_iou(dt: ArrayLike, gt: ArrayLike) -> float:
+    """pycocotools' ``maskUtils.iou`` of one detection and one (non-crowd) ground truth,
+    both ``[x, y, width, height]``.
+
+    Edge cases: no overlap gives 0.0; zero-area boxes give 0.0.
+    """
+    return _core.coco_box_iou(_f64(dt), _f64(gt))
+
+
+def box3d_iou(pred: ArrayLike, truth: ArrayLike) -> float:
+    """3D IoU of two Lyft boxes ``[x, y, z, width, length, height, yaw]`` (a ground
+    rectangle rotated by ``yaw`` about z, extruded along z), clipped to ``[0, 1]``, as the
+    Lyft evaluation script computes it.
+
+    Edge cases: NaN values, a size that is not positive and non-finite boxes raise
+    ``ValueError`` (the reference's ``Box3D`` refuses them); boxes apart in height give 0.0.
+    """
+    return _core.box3d_iou(_f64(pred), _f64(truth))
+
+
+def average_precision(y_true: ArrayLike, y_score: ArrayLike) -> float:
+    """``sklearn.metrics.average_precision_score`` for binary 0/1 labels.
+
+    Edge cases: tied scores form one threshold; no positive label gives -0.0 (scikit-learn
+    warns); NaN or infinite scores raise; labels other than 0 and 1 raise.
+    """
+    t = _f64(y_true)
+    if not np.isin(t, (0.0, 1.0)).all():
+        raise ValueError("y_true must hold 0/1 labels")
+    return _core.average_precision(t, _f64(y_score))

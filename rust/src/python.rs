@@ -241,6 +241,110 @@ fn multilabel_micro_f1(py: Python<'_>, y_true: PyReadonlyArray2<'_, u8>, y_pred:
     py.detach(|| metrics::multilabel_micro_f1(&t, &p, n_labels)).map_err(value_error)
 }
 
+fn bools<'a>(a: &'a PyReadonlyArray1<'_, bool>, name: &str) -> PyResult<&'a [bool]> {
+    a.as_slice().map_err(|_| value_error(format!("{name} must be a contiguous boolean array")))
+}
+
+fn mask_overlap(pred: &[bool], truth: &[bool]) -> PyResult<metrics::masks::Overlap> {
+    use metrics::rle::RunMask;
+    if pred.len() != truth.len() {
+        return Err(value_error(format!("masks differ in size: {} and {} pixels", pred.len(), truth.len())));
+    }
+    Ok(metrics::masks::Overlap::of(&RunMask::from_bools(pred), &RunMask::from_bools(truth)))
+}
+
+/// Decode an RLE into a flat boolean array of `length` pixels (reference checks).
+#[pyfunction]
+fn rle_decode<'py>(py: Python<'py>, rle: &str, length: u64) -> PyResult<Bound<'py, numpy::PyArray1<bool>>> {
+    let mask = py.detach(|| metrics::rle::RunMask::from_rle(rle, length)).map_err(value_error)?;
+    Ok(numpy::PyArray1::from_vec(py, mask.to_bools()))
+}
+
+/// Encode a flat boolean array as RLE text (1-based starts and lengths).
+#[pyfunction]
+fn rle_encode(py: Python<'_>, pixels: PyReadonlyArray1<'_, bool>) -> PyResult<String> {
+    let p = bools(&pixels, "mask")?;
+    Ok(py.detach(|| metrics::rle::RunMask::from_bools(p).to_rle()))
+}
+
+#[pyfunction]
+fn dice(py: Python<'_>, pred: PyReadonlyArray1<'_, bool>, truth: PyReadonlyArray1<'_, bool>, both_empty: f64) -> PyResult<f64> {
+    let (p, t) = (bools(&pred, "pred")?, bools(&truth, "truth")?);
+    let o = py.detach(|| mask_overlap(p, t))?;
+    Ok(metrics::masks::dice(o, both_empty))
+}
+
+#[pyfunction]
+fn mask_iou(py: Python<'_>, pred: PyReadonlyArray1<'_, bool>, truth: PyReadonlyArray1<'_, bool>, both_empty: f64) -> PyResult<f64> {
+    let (p, t) = (bools(&pred, "pred")?, bools(&truth, "truth")?);
+    let o = py.detach(|| mask_overlap(p, t))?;
+    Ok(metrics::masks::mask_iou(o, both_empty))
+}
+
+#[pyfunction]
+fn fbeta_mask(py: Python<'_>, truth: PyReadonlyArray1<'_, bool>, pred: PyReadonlyArray1<'_, bool>, beta: f64) -> PyResult<f64> {
+    let (p, t) = (bools(&pred, "pred")?, bools(&truth, "truth")?);
+    let o = py.detach(|| mask_overlap(p, t))?;
+    Ok(metrics::masks::fbeta(o, beta))
+}
+
+#[pyfunction]
+fn iou_threshold_precision(py: Python<'_>, truth: PyReadonlyArray1<'_, bool>, pred: PyReadonlyArray1<'_, bool>) -> PyResult<f64> {
+    let (p, t) = (bools(&pred, "pred")?, bools(&truth, "truth")?);
+    let o = py.detach(|| mask_overlap(p, t))?;
+    Ok(metrics::masks::iou_threshold_precision(o, t.len() as u64))
+}
+
+#[pyfunction]
+fn directed_hausdorff(py: Python<'_>, u: PyReadonlyArray2<'_, f64>, v: PyReadonlyArray2<'_, f64>) -> PyResult<f64> {
+    use metrics::hausdorff::Points;
+    let (du, dv) = (u.shape()[1], v.shape()[1]);
+    let a = u.as_slice().map_err(|_| value_error("u must be C-contiguous".into()))?;
+    let b = v.as_slice().map_err(|_| value_error("v must be C-contiguous".into()))?;
+    py.detach(|| {
+        let (pa, pb) = (Points::new(a, du.max(1))?, Points::new(b, dv.max(1))?);
+        metrics::hausdorff::directed_hausdorff(&pa, &pb)
+    })
+    .map_err(value_error)
+}
+
+fn four(a: &PyReadonlyArray1<'_, f64>, name: &str) -> PyResult<[f64; 4]> {
+    slice(a, name)?.try_into().map_err(|_| value_error(format!("{name} must hold 4 numbers")))
+}
+
+#[pyfunction]
+fn box_iou_corners(a: PyReadonlyArray1<'_, f64>, b: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    Ok(metrics::boxes::box_iou_corners(&four(&a, "a")?, &four(&b, "b")?))
+}
+
+#[pyfunction]
+fn coco_box_iou(dt: PyReadonlyArray1<'_, f64>, gt: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    Ok(metrics::boxes::coco_box_iou(&four(&dt, "dt")?, &four(&gt, "gt")?))
+}
+
+/// IoU of two Lyft boxes `[x, y, z, width, length, height, yaw]` (prediction first).
+#[pyfunction]
+fn box3d_iou(pred: PyReadonlyArray1<'_, f64>, truth: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    let build = |a: &PyReadonlyArray1<'_, f64>, name: &str| -> PyResult<metrics::boxes::Box3d> {
+        let v: [f64; 7] = slice(a, name)?.try_into().map_err(|_| value_error(format!("{name} must hold 7 numbers")))?;
+        metrics::boxes::Box3d::new([v[0], v[1], v[2]], [v[3], v[4], v[5]], v[6]).map_err(value_error)
+    };
+    Ok(build(&pred, "pred")?.iou(&build(&truth, "truth")?))
+}
+
+#[pyfunction]
+fn average_precision(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_score: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    let (t, s) = (slice(&y_true, "y_true")?, slice(&y_score, "y_score")?);
+    let positive: Vec<bool> = t.iter().map(|&x| x == 1.0).collect();
+    py.detach(|| metrics::average_precision::average_precision(&positive, s)).map_err(value_error)
+}
+
+/// Row order of CPython's `sorted(keys, reverse=True)` (NaN keys included), for tests.
+#[pyfunction]
+fn python_sorted_desc(keys: Vec<f64>) -> Vec<usize> {
+    metrics::pysort::python_sorted_desc(&keys)
+}
+
 /// Parse a CSV the way the graders see it: `[(name, dtype, values)]`.
 #[pyfunction]
 fn read_csv(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyList>> {
@@ -437,6 +541,18 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mean_columnwise_roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(weighted_roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(multilabel_micro_f1, m)?)?;
+    m.add_function(wrap_pyfunction!(rle_decode, m)?)?;
+    m.add_function(wrap_pyfunction!(rle_encode, m)?)?;
+    m.add_function(wrap_pyfunction!(dice, m)?)?;
+    m.add_function(wrap_pyfunction!(mask_iou, m)?)?;
+    m.add_function(wrap_pyfunction!(fbeta_mask, m)?)?;
+    m.add_function(wrap_pyfunction!(iou_threshold_precision, m)?)?;
+    m.add_function(wrap_pyfunction!(directed_hausdorff, m)?)?;
+    m.add_function(wrap_pyfunction!(box_iou_corners, m)?)?;
+    m.add_function(wrap_pyfunction!(coco_box_iou, m)?)?;
+    m.add_function(wrap_pyfunction!(box3d_iou, m)?)?;
+    m.add_function(wrap_pyfunction!(average_precision, m)?)?;
+    m.add_function(wrap_pyfunction!(python_sorted_desc, m)?)?;
     m.add_function(wrap_pyfunction!(read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(leaderboard_thresholds, m)?)?;
     m.add_function(wrap_pyfunction!(rank_score, m)?)?;

@@ -5,16 +5,20 @@
 
 mod auc;
 mod bespoke;
+mod cells;
 mod checks;
 mod classification;
+mod detection;
 mod geo;
 mod merged_id;
 mod multilabel;
 mod pandas_sort;
+mod pixels;
 mod probabilities;
 mod question_answering;
 mod ranking_lists;
 mod regression;
+mod segmentation;
 mod sorted_id;
 mod text;
 
@@ -236,6 +240,45 @@ pub enum GraderSpec {
     WeightedRocAuc { id_column: String, target_column: String, tpr_thresholds: Vec<f64>, weights: Vec<f64> },
     /// Micro F1 of whitespace-separated label sets; labels absent from the answers are ignored.
     MultilabelMicroF1 { id_column: String, target_column: String },
+    /// One Dice over the pixels of all images; masks are RLE text (column-major), sized by
+    /// the answers' height/width columns; `empty_token` is read as an empty mask.
+    RleGlobalDice { id_column: String, rle_column: String, height_column: String, width_column: String, empty_token: String },
+    /// Mean per-image Dice of RLE masks (both empty = 1); id sets must match.
+    RleMeanDice {
+        id_column: String,
+        rle_column: String,
+        answers_rle_column: String,
+        height_column: String,
+        width_column: String,
+    },
+    /// Mean per-image precision over IoU thresholds 0.5..0.95 of RLE masks of a fixed size.
+    RleIouPrecision { id_column: String, rle_column: String, height: u64, width: u64 },
+    /// Mean per-row F-beta of RLE masks, rows paired in file order.
+    RleFbeta { id_column: String, rle_column: String, height_column: String, width_column: String, beta: f64 },
+    /// 0.4 x Dice per row + 0.6 x (1 - 3D Hausdorff per case-day) of RLE masks.
+    RleDiceHausdorff {
+        id_column: String,
+        class_column: String,
+        rle_column: String,
+        height_column: String,
+        width_column: String,
+    },
+    /// Pixel RMSE; ids sorted and compared.
+    MatchedIdRmse { id_column: String, target_column: String },
+    /// Lyft 3D boxes: mAP over IoU thresholds 0.5..0.95, mean over samples.
+    Lyft3dMap { id_column: String, target_column: String },
+    /// pycocotools bbox mAP (`stats[0]`) at one IoU threshold, boxes as `class score x0 y0 x1 y1`.
+    CocoMap {
+        image_column: String,
+        class_column: String,
+        corner_columns: [String; 4],
+        target_column: String,
+        iou_threshold: f64,
+    },
+    /// SIIM-COVID19: mAP over the answers' labels (study and image rows alike).
+    SiimMap { id_column: String, target_column: String },
+    /// Kuzushiji: F1 of predicted points strictly inside same-label boxes.
+    KuzushijiF1 { id_column: String, target_column: String },
 }
 
 impl GraderSpec {
@@ -376,6 +419,36 @@ impl GraderSpec {
             }
             GraderSpec::MultilabelMicroF1 { id_column, target_column } => {
                 multilabel::multilabel_micro_f1(submission, answers, id_column, target_column)
+            }
+            GraderSpec::RleGlobalDice { id_column, rle_column, height_column, width_column, empty_token } => {
+                segmentation::rle_global_dice(submission, answers, id_column, rle_column, height_column, width_column, empty_token)
+            }
+            GraderSpec::RleMeanDice { id_column, rle_column, answers_rle_column, height_column, width_column } => {
+                segmentation::rle_mean_dice(submission, answers, id_column, rle_column, answers_rle_column, height_column, width_column)
+            }
+            GraderSpec::RleIouPrecision { id_column, rle_column, height, width } => {
+                segmentation::rle_iou_precision(submission, answers, id_column, rle_column, *height, *width)
+            }
+            GraderSpec::RleFbeta { id_column, rle_column, height_column, width_column, beta } => {
+                segmentation::rle_fbeta(submission, answers, id_column, rle_column, height_column, width_column, *beta)
+            }
+            GraderSpec::RleDiceHausdorff { id_column, class_column, rle_column, height_column, width_column } => {
+                segmentation::rle_dice_hausdorff(submission, answers, id_column, rle_column, height_column, width_column, class_column)
+            }
+            GraderSpec::MatchedIdRmse { id_column, target_column } => {
+                pixels::matched_id_rmse(submission, answers, id_column, target_column)
+            }
+            GraderSpec::Lyft3dMap { id_column, target_column } => {
+                detection::lyft_3d_map(submission, answers, id_column, target_column)
+            }
+            GraderSpec::CocoMap { image_column, class_column, corner_columns, target_column, iou_threshold } => {
+                detection::coco_map(submission, answers, image_column, class_column, corner_columns, target_column, *iou_threshold)
+            }
+            GraderSpec::SiimMap { id_column, target_column } => {
+                detection::siim_map(submission, answers, id_column, target_column)
+            }
+            GraderSpec::KuzushijiF1 { id_column, target_column } => {
+                detection::kuzushiji(submission, answers, id_column, target_column)
             }
         }
     }

@@ -3,25 +3,34 @@
 //! submission's validity live in `crate::sklearn` and the graders; the kernels only refuse
 //! inputs the metric is undefined for.
 
+pub mod average_precision;
 pub mod bias_auc;
+pub mod boxes;
 pub mod classification;
+pub mod coco;
 pub mod columnwise_auc;
 pub mod correlation;
+pub mod detection;
 pub mod divergence;
 pub mod exact_match;
 pub mod geo;
 pub mod grouped;
+pub mod hausdorff;
 pub mod jaccard;
 pub mod kendall;
 pub mod levenshtein;
 pub mod likelihood;
 pub mod map_at_k;
+pub mod masks;
 pub mod multilabel;
 pub mod multilabel_f1;
 pub mod pfbeta;
+pub mod pysort;
 pub mod ranking;
 pub mod regression;
+pub mod rle;
 pub mod set_f1;
+pub mod timsort;
 pub mod weighted_auc;
 
 pub use classification::{accuracy_from_matches, log_loss_binary, log_loss_onehot, quadratic_weighted_kappa};
