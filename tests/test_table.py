@@ -74,10 +74,18 @@ def test_round_trip_matches_pandas(text, quoting):
     assert table.to_csv_string(name) == _pandas_round_trip(text, quoting)
 
 
+def test_float_repr_breaks_decimal_ties_to_even():
+    # 562949953421312.25 is exactly halfway between two shortest 16-digit strings
+    assert _core.float_repr(562949953421312.2) == "562949953421312.2"
+    assert _core.float_repr(1044350067049967.2) == repr(1044350067049967.2)
+    # 2**-24 sits at a power of two: the nearer-looking 16-digit string does not round-trip
+    assert _core.float_repr(2.0**-24) == repr(2.0**-24) == "5.960464477539063e-08"
+
+
 @SETTINGS
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_float_repr(x):
-    assert _core.float_repr(x) == repr(x)
+    assert _core.float_repr(x) == repr(x) == str(x)
     assert _core.float_repr(x) == str(np.float64(x)) or math.isnan(x)
 
 

@@ -268,12 +268,6 @@ def test_spearman_edge_cases():
 
 
 @SETTINGS
-@given(st.floats(allow_nan=True, allow_infinity=True))
-def test_float_repr_is_python_str(x):
-    assert _core._float_repr(x) == str(x)
-
-
-@SETTINGS
 @given(st.integers(-(2**70), 2**70) | st.sampled_from([-1, -2, 0, 2**61 - 1, 2**61, -(2**61) + 1]))
 def test_int_hash_is_python_hash(v):
     assert _core._int_hash(str(v)) == hash(v)

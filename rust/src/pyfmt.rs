@@ -20,13 +20,26 @@ pub fn write_repr_f64(out: &mut String, x: f64) {
         out.push_str(if x > 0.0 { "inf" } else { "-inf" });
         return;
     }
-    // Rust's `{:e}` prints the shortest round-trip digits: "-1.2345e-7"
-    let mut sci = [0u8; 40];
-    let len = {
-        let mut cursor = std::io::Cursor::new(&mut sci[..]);
+    // Rust's `{:e}` prints a shortest digit string that round-trips. When two such strings
+    // exist, Python (and numpy) take the one nearest the exact value, ties to even: the value
+    // correctly rounded to that many digits, which is used whenever it round-trips too.
+    // (It may not at a power of two, where the rounding interval is lopsided.)
+    let mut shortest = [0u8; 40];
+    let shortest_len = {
+        let mut cursor = std::io::Cursor::new(&mut shortest[..]);
         std::io::Write::write_fmt(&mut cursor, format_args!("{x:e}")).expect("a float fits in 40 bytes");
         cursor.position() as usize
     };
+    let n_digits = shortest[..shortest_len].iter().take_while(|&&b| b != b'e').filter(|b| b.is_ascii_digit()).count();
+    let mut nearest = [0u8; 40];
+    let nearest_len = {
+        let mut cursor = std::io::Cursor::new(&mut nearest[..]);
+        std::io::Write::write_fmt(&mut cursor, format_args!("{x:.prec$e}", prec = n_digits - 1))
+            .expect("a float fits in 40 bytes");
+        cursor.position() as usize
+    };
+    let nearest_text = std::str::from_utf8(&nearest[..nearest_len]).expect("ASCII");
+    let (sci, len) = if nearest_text.parse::<f64>() == Ok(x) { (nearest, nearest_len) } else { (shortest, shortest_len) };
     let sci = std::str::from_utf8(&sci[..len]).expect("ASCII");
     let (mantissa, exp) = sci.split_once('e').expect("LowerExp has an exponent");
     let exp: i32 = exp.parse().expect("integer exponent");
@@ -72,6 +85,8 @@ mod tests {
 
     #[test]
     fn like_python() {
+        assert_eq!(repr_f64(562949953421312.2), "562949953421312.2"); // a decimal tie: half to even
+        assert_eq!(repr_f64(5.960464477539063e-08), "5.960464477539063e-08"); // 2**-24: lopsided
         let cases: [(f64, &str); 16] = [
             (0.0, "0.0"),
             (-0.0, "-0.0"),

@@ -28,41 +28,9 @@ pub fn strip(s: &str) -> &str {
     s.trim_matches(is_py_space)
 }
 
-/// `repr(x)` / `str(x)` of a Python float: the shortest digits that round-trip, in fixed
-/// notation when the decimal exponent is in [-4, 16), otherwise `d.ddde+XX`.
+/// `repr(x)` / `str(x)` of a Python float (see [`crate::pyfmt::repr_f64`]).
 pub fn float_repr(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
-    }
-    // Rust's `{:e}` prints the same shortest round-trip digits as Python's repr
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` has an exponent");
-    let exp: i32 = exp.parse().expect("integer exponent");
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let sign = if x < 0.0 { "-" } else { "" };
-    if (-4..16).contains(&exp) {
-        let n = digits.len() as i32;
-        let body = if exp < 0 {
-            format!("0.{}{digits}", "0".repeat((-exp - 1) as usize))
-        } else if exp + 1 >= n {
-            format!("{digits}{}.0", "0".repeat((exp + 1 - n) as usize))
-        } else {
-            let (int, frac) = digits.split_at((exp + 1) as usize);
-            format!("{int}.{frac}")
-        };
-        format!("{sign}{body}")
-    } else {
-        let (first, rest) = digits.split_at(1);
-        let mant = if rest.is_empty() { first.to_string() } else { format!("{first}.{rest}") };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{mant}e{esign}{:02}", exp.abs())
-    }
+    crate::pyfmt::repr_f64(x)
 }
 
 /// `str(value)` of one cell as pandas' `astype(str)` gives it: missing values become

@@ -173,12 +173,6 @@ fn split_on_space(s: &str) -> Vec<String> {
     crate::pystr::split_on_space(s).map(str::to_string).collect()
 }
 
-/// Python's `str(x)` of a float, as the graders render numeric cells (for tests).
-#[pyfunction]
-fn _float_repr(x: f64) -> String {
-    crate::pystr::float_repr(x)
-}
-
 /// `hash(int(s))` as the gesture grader keys tokens, or None where `int(s)` raises (tests).
 #[pyfunction]
 fn _int_hash(s: &str) -> Option<i64> {
@@ -534,7 +528,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spearman, m)?)?;
     m.add_function(wrap_pyfunction!(split_words, m)?)?;
     m.add_function(wrap_pyfunction!(split_on_space, m)?)?;
-    m.add_function(wrap_pyfunction!(_float_repr, m)?)?;
     m.add_function(wrap_pyfunction!(_int_hash, m)?)?;
     m.add_function(wrap_pyfunction!(_sort_order, m)?)?;
     m.add_function(wrap_pyfunction!(_sort_order_bool, m)?)?;

@@ -23,8 +23,10 @@ fn is_na(field: Option<&str>) -> bool {
     }
 }
 
+/// The whitespace pandas' number parsers skip around a value: C's `isspace` (a quoted field
+/// can carry a newline).
 fn trim_ws(s: &str) -> &str {
-    s.trim_matches(|c| c == ' ' || c == '\t')
+    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'))
 }
 
 pub enum IntParse {
@@ -145,10 +147,13 @@ pub fn infer_column<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, n
     match int_state {
         Ok(()) if all_na => return Column::Float(vec![f64::NAN; nrows]),
         Ok(()) if !any_na => return Column::Int(ints),
-        // integers with missing values: pandas parses them as int64 and casts, so "-0" is 0.0
+        // integers with missing values: pandas parses them as int64, marking a missing value
+        // with the int64 minimum, then casts, so "-0" is 0.0 and a real -2**63 becomes NaN
         Ok(()) => {
             let na = fields.clone().map(is_na);
-            return Column::Float(ints.iter().zip(na).map(|(&v, m)| if m { f64::NAN } else { v as f64 }).collect());
+            return Column::Float(
+                ints.iter().zip(na).map(|(&v, m)| if m || v == i64::MIN { f64::NAN } else { v as f64 }).collect(),
+            );
         }
         Err(true) => return uint_or_object(fields, nrows),
         Err(false) => {}
@@ -266,10 +271,13 @@ mod tests {
     #[test]
     fn ints_and_floats() {
         assert_eq!(col(&["1", "007", " 3", "+4", "-0"]), Column::Int(vec![1, 7, 3, 4, 0]));
+        assert_eq!(col(&["\n0", "2\x0c", "\r\x0b5"]), Column::Int(vec![0, 2, 5]));
         assert_eq!(col(&["1", "2.5"]), Column::Float(vec![1.0, 2.5]));
         assert_eq!(col(&["1e+05", ".5", "5.", "-.5e-2"]), Column::Float(vec![1e5, 0.5, 5.0, -0.005]));
         assert_eq!(col(&["inf", "-Infinity", "iNf"]), Column::Float(vec![f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY]));
         assert!(matches!(col(&["1", ""]), Column::Float(v) if v[1].is_nan()));
+        // pandas marks missing ints with the int64 minimum, so that value turns NaN too
+        assert!(matches!(col(&["", "-9223372036854775808", "5"]), Column::Float(v) if v[1].is_nan() && v[2] == 5.0));
         assert!(matches!(col(&["1", "None", "null", "-nan"]), Column::Float(_)));
     }
 
