@@ -3,7 +3,7 @@
 //! `metrics::{coco, detection}`.
 
 use super::cells::{float_token, is_missing, split_whitespace, strip, text};
-use super::checks::{answers_column, ids_match, same_length, submission_column};
+use super::checks::{answers_column, same_length, submission_column};
 use super::RawScore;
 use crate::frame::value::same_value_set;
 use crate::frame::value::HashKey;
@@ -18,9 +18,9 @@ use crate::numeric::np_mean;
 use rayon::prelude::*;
 
 fn sorted_pairing(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
-    let (so, ao) = (sub_ids.argsort(), ans_ids.argsort());
-    ids_match(&sub_ids.take(&so), &ans_ids.take(&ao), id)?;
-    Ok((so, ao))
+    // the reference sorts both and compares; pairing by id gives the same pairs faster
+    let pairing = super::checks::pair_matching_ids(sub_ids, ans_ids, id)?;
+    Ok((pairing.sub_rows, pairing.ans_rows))
 }
 
 /// The Lyft `parse_row`: `""` (after `strip`) is no box, otherwise 9 single-space separated

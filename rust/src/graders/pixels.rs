@@ -1,6 +1,6 @@
 //! Graders of image-to-image competitions scored per pixel.
 
-use super::checks::{answers_column, ids_match, same_length, submission_column};
+use super::checks::{answers_column, pair_matching_ids, same_length, submission_column};
 use super::RawScore;
 use crate::frame::Frame;
 use crate::metrics;
@@ -18,8 +18,8 @@ pub fn matched_id_rmse(sub: &Frame, answers: &Frame, id: &str, target: &str) -> 
     to_float_array(sub_values, target, false)
         .map_err(|e| format!("Submission must have float values in the '{target}' column ({e})"))?;
     same_length(sub, answers)?;
-    let (so, ao) = (sub_ids.argsort(), ans_ids.argsort());
-    ids_match(&sub_ids.take(&so), &ans_ids.take(&ao), id)?;
+    let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
+    let (so, ao) = (pairing.sub_rows, pairing.ans_rows);
     let y_sub = to_float_array(&sub_values.take(&so), "y_true", true)?;
     let y_ans = to_float_array(&ans_values.take(&ao), "y_pred", true)?;
     metrics::rmse(&y_sub, &y_ans).map(RawScore::numpy)

@@ -138,8 +138,9 @@ pub fn columnwise_spearman(sub: &Frame, answers: &Frame, id: &str, targets: &[St
     if answers.ncols() != targets.len() + 1 {
         return Err("the answers file does not have exactly the id and target columns".into());
     }
-    let sub_order = sub_ids.argsort();
-    let ans_order = ans_ids.argsort();
+    // rows pair by sorted position, ids never compared
+    let pairing = super::checks::sorted_pairing(sub_ids, ans_ids);
+    let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
     let mut rhos = Vec::with_capacity(targets.len());
     for t in targets {
         let x = submission_column(sub, t)?.take(&sub_order);

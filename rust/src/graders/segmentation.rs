@@ -2,7 +2,7 @@
 //! to runs (never to pixels) with the reference's checks, then scored from pixel counts.
 
 use super::cells::{pixel_count, py_int, text, text_or_empty};
-use super::checks::{answers_column, ids_match, same_length, submission_column};
+use super::checks::{answers_column, same_length, submission_column};
 use super::RawScore;
 use crate::frame::value::same_value_set;
 use crate::frame::{Column, Frame, Value};
@@ -34,9 +34,9 @@ fn blank_token<'a>(v: Value<'a>, token: &str) -> Value<'a> {
 /// Both id columns sorted, then the reference's `(sub_ids != answer_ids).any()` check.
 /// Returns the row orders.
 fn sorted_pairing(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
-    let (so, ao) = (sub_ids.argsort(), ans_ids.argsort());
-    ids_match(&sub_ids.take(&so), &ans_ids.take(&ao), id)?;
-    Ok((so, ao))
+    // the reference sorts both and compares; pairing by id gives the same pairs faster
+    let pairing = super::checks::pair_matching_ids(sub_ids, ans_ids, id)?;
+    Ok((pairing.sub_rows, pairing.ans_rows))
 }
 
 fn check_answer_columns(answers: &Frame, expected: &[&str]) -> Result<(), String> {
