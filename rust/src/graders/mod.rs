@@ -10,6 +10,8 @@ mod checks;
 mod classification;
 mod detection;
 mod geo;
+mod label_metric;
+mod labels;
 mod merged_id;
 mod multilabel;
 mod pandas_sort;
@@ -26,6 +28,8 @@ pub use merged_id::MergedMetric;
 pub use sorted_id::{RowFilter, SortedIdMetric};
 
 use crate::frame::Frame;
+pub use label_metric::{IdCheck, LabelMetric};
+pub use labels::LabelRule;
 use crate::numeric::{np_round, py_round};
 use serde::Deserialize;
 
@@ -279,6 +283,18 @@ pub enum GraderSpec {
     SiimMap { id_column: String, target_column: String },
     /// Kuzushiji: F1 of predicted points strictly inside same-label boxes.
     KuzushijiF1 { id_column: String, target_column: String },
+    /// One label per row scored by a classification metric (accuracy, error rate, micro or
+    /// macro F1, MCC, quadratic weighted kappa) after the reference's label conversion
+    /// (`labels`) and id check (`ids`); rows aligned by sorted id.
+    LabelMetric {
+        id_column: String,
+        target_column: String,
+        metric: LabelMetric,
+        #[serde(default)]
+        labels: LabelRule,
+        #[serde(default)]
+        ids: IdCheck,
+    },
 }
 
 impl GraderSpec {
@@ -449,6 +465,9 @@ impl GraderSpec {
             }
             GraderSpec::KuzushijiF1 { id_column, target_column } => {
                 detection::kuzushiji(submission, answers, id_column, target_column)
+            }
+            GraderSpec::LabelMetric { id_column, target_column, metric, labels, ids } => {
+                label_metric::label_metric(submission, answers, id_column, target_column, *metric, *labels, *ids)
             }
         }
     }

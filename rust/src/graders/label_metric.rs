@@ -1,0 +1,196 @@
+//! Graders that score one label per row: the submission's label column is converted as the
+//! reference converts it (see `labels`), rows are paired with the answers by sorted id, and
+//! a scikit-learn classification metric runs with scikit-learn's own input checks.
+
+use super::checks::{answers_column, ids_match, same_length, submission_column};
+use super::labels::LabelRule;
+use super::RawScore;
+use crate::frame::value::{same_value_set, HashKey};
+use crate::frame::{Column, Frame, Value};
+use crate::metrics::{self, F1Average};
+use crate::sklearn::{check_targets, unique_labels};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The scikit-learn metric applied to the labels.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelMetric {
+    /// `accuracy_score(y_true, y_pred)`
+    Accuracy,
+    /// `1 - accuracy_score(y_true, y_pred)` (lower is better)
+    ErrorRate,
+    /// `f1_score(y_true, y_pred, average="micro")`
+    F1Micro,
+    /// `f1_score(y_true, y_pred, average="macro")` over every label seen on either side
+    F1Macro,
+    /// `matthews_corrcoef(y_true, y_pred)`
+    MatthewsCorrcoef,
+    /// `cohen_kappa_score(y_pred, y_true, weights="quadratic")`
+    QuadraticWeightedKappa,
+}
+
+/// How the submission's ids are checked against the answers'.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IdCheck {
+    /// same length, and after sorting both files by id the ids are equal row by row
+    #[default]
+    SortedEqual,
+    /// `set(submission ids) == set(answer ids)`; a duplicated id passes when the row count
+    /// still matches (rows are then paired by sorted position)
+    SameSet,
+}
+
+/// Grade one label column; see the module doc.
+pub fn label_metric(
+    sub: &Frame,
+    answers: &Frame,
+    id: &str,
+    target: &str,
+    metric: LabelMetric,
+    rule: LabelRule,
+    id_check: IdCheck,
+) -> Result<RawScore, String> {
+    let ans_ids = answers_column(answers, id)?;
+    let ans_labels = answers_column(answers, target)?;
+    let sub_ids = submission_column(sub, id)?;
+    let sub_labels = submission_column(sub, target)?;
+    let sub_order = sub_ids.argsort();
+    let ans_order = ans_ids.argsort();
+    match id_check {
+        IdCheck::SortedEqual => {
+            same_length(sub, answers)?;
+            ids_match(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), id)?;
+        }
+        IdCheck::SameSet => {
+            if !same_value_set(sub_ids, ans_ids) {
+                return Err(format!("Submission and answers have different `{id}` values"));
+            }
+        }
+    }
+    let y_pred = sub_labels.take(&sub_order);
+    let y_true = ans_labels.take(&ans_order);
+    let y_pred = rule.apply(&y_pred, target)?;
+    let y_true = rule.for_answers().apply(&y_true, "answers")?;
+    score(metric, &y_true, &y_pred)
+}
+
+fn score(metric: LabelMetric, y_true: &Column, y_pred: &Column) -> Result<RawScore, String> {
+    match metric {
+        LabelMetric::Accuracy => accuracy(y_true, y_pred).map(RawScore::python),
+        LabelMetric::ErrorRate => accuracy(y_true, y_pred).map(|a| RawScore::python(1.0 - a)),
+        LabelMetric::F1Micro | LabelMetric::F1Macro => {
+            let average = if metric == LabelMetric::F1Micro { F1Average::Micro } else { F1Average::Macro };
+            check_targets(y_true, y_pred)?;
+            let (t, p, n_labels) = encode(y_true, y_pred)?;
+            metrics::f1_score(&t, &p, n_labels, average).map(RawScore::numpy)
+        }
+        LabelMetric::MatthewsCorrcoef => {
+            check_targets(y_true, y_pred)?;
+            let (t, p, n_labels) = encode(y_true, y_pred)?;
+            metrics::matthews_corrcoef(&t, &p, n_labels).map(RawScore::numpy)
+        }
+        LabelMetric::QuadraticWeightedKappa => {
+            // the reference passes the prediction first
+            check_targets(y_pred, y_true)?;
+            let (a, b, n_labels) = encode(y_pred, y_true)?;
+            metrics::quadratic_weighted_kappa(&a, &b, n_labels).map(RawScore::numpy)
+        }
+    }
+}
+
+/// `accuracy_score`: scikit-learn's target checks, then the share of equal labels.
+fn accuracy(y_true: &Column, y_pred: &Column) -> Result<f64, String> {
+    check_targets(y_true, y_pred)?;
+    let matches: Vec<bool> = y_true.values().zip(y_pred.values()).map(|(t, p)| t.py_eq(p)).collect();
+    Ok(metrics::accuracy_from_matches(&matches))
+}
+
+/// Both columns as indices into their sorted union of labels (`unique_labels`, which
+/// refuses text mixed with numbers).
+fn encode(a: &Column, b: &Column) -> Result<(Vec<usize>, Vec<usize>, usize), String> {
+    let labels = unique_labels(a, b)?;
+    let index: HashMap<HashKey, usize> = labels.iter().enumerate().map(|(i, v)| (v.hash_key(), i)).collect();
+    let lookup = |v: Value| index.get(&v.hash_key()).copied().ok_or_else(|| "labels contain NaN".to_string());
+    let ia = a.values().map(lookup).collect::<Result<_, _>>()?;
+    let ib = b.values().map(lookup).collect::<Result<_, _>>()?;
+    Ok((ia, ib, labels.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(csv: &str) -> Frame {
+        Frame::from_csv_str(csv).unwrap()
+    }
+
+    fn grade(sub: &str, ans: &str, metric: LabelMetric, rule: LabelRule, ids: IdCheck) -> Result<f64, String> {
+        label_metric(&frame(sub), &frame(ans), "id", "y", metric, rule, ids).map(|r| r.rounded())
+    }
+
+    const ANSWERS: &str = "id,y\n1,10\n2,20\n3,20\n4,30\n";
+
+    #[test]
+    fn int_rule_truncates_and_macro_f1_counts_predicted_only_labels() {
+        let sub = "id,y\n4,30.9\n3,20\n2,20.2\n1,99\n";
+        // labels {10, 20, 30, 99}: F1 = 0, 1, 1, 0
+        let f = grade(sub, ANSWERS, LabelMetric::F1Macro, LabelRule::Int, IdCheck::SortedEqual).unwrap();
+        assert_eq!(f, 0.5);
+        let nan = "id,y\n1,10\n2,\n3,20\n4,30\n";
+        assert!(grade(nan, ANSWERS, LabelMetric::F1Macro, LabelRule::Int, IdCheck::SortedEqual).is_err());
+    }
+
+    #[test]
+    fn first_token_and_error_rate() {
+        let sub = "id,y\n1,10 20\n2,30 20\n3,20\n4,30 1 2\n";
+        let e = grade(sub, ANSWERS, LabelMetric::ErrorRate, LabelRule::FirstTokenInt, IdCheck::SortedEqual).unwrap();
+        assert_eq!(e, 0.25);
+        let floats = "id,y\n1,10.0\n2,20.0\n3,20.0\n4,30.0\n";
+        assert!(grade(floats, ANSWERS, LabelMetric::ErrorRate, LabelRule::FirstTokenInt, IdCheck::SortedEqual).is_err());
+    }
+
+    #[test]
+    fn id_checks() {
+        let dup = "id,y\n1,10\n1,10\n3,20\n4,30\n";
+        assert!(grade(dup, ANSWERS, LabelMetric::Accuracy, LabelRule::AsRead, IdCheck::SortedEqual).is_err());
+        assert!(grade(dup, ANSWERS, LabelMetric::Accuracy, LabelRule::AsRead, IdCheck::SameSet).is_err());
+        let answers = "id,y\n1,0\n2,1\n2,1\n";
+        let same_set = "id,y\n1,0\n1,0\n2,1\n";
+        assert!(grade(same_set, answers, LabelMetric::MatthewsCorrcoef, LabelRule::AsRead, IdCheck::SortedEqual).is_err());
+        let m = grade(same_set, answers, LabelMetric::MatthewsCorrcoef, LabelRule::AsRead, IdCheck::SameSet).unwrap();
+        assert_eq!(m, 0.5);
+        let short = "id,y\n1,0\n2,1\n";
+        assert!(grade(short, answers, LabelMetric::MatthewsCorrcoef, LabelRule::AsRead, IdCheck::SameSet).is_err());
+    }
+
+    #[test]
+    fn text_labels() {
+        let answers = "id,y\n1,oak\n2,ash\n3,elm\n";
+        let sub = "id,y\n1,oak\n2,\n3,elm\n";
+        // the missing label becomes the text "nan" (a wrong label) in a Python list ...
+        let f = grade(sub, answers, LabelMetric::F1Micro, LabelRule::PythonList, IdCheck::SortedEqual).unwrap();
+        assert_eq!(f, 0.66667);
+        // ... or "" after fillna, and it is refused when the array is used as read
+        let a = grade(sub, answers, LabelMetric::Accuracy, LabelRule::MissingAsEmpty, IdCheck::SortedEqual).unwrap();
+        assert_eq!(a, 0.66667);
+        assert!(grade(sub, answers, LabelMetric::Accuracy, LabelRule::AsRead, IdCheck::SortedEqual).is_err());
+        // numbers against text: accuracy counts them wrong, F1 refuses the mix
+        let numbers = "id,y\n1,1\n2,2\n3,3\n";
+        assert_eq!(grade(numbers, answers, LabelMetric::Accuracy, LabelRule::AsRead, IdCheck::SortedEqual).unwrap(), 0.0);
+        assert!(grade(numbers, answers, LabelMetric::F1Macro, LabelRule::AsRead, IdCheck::SortedEqual).is_err());
+    }
+
+    #[test]
+    fn kappa_and_mcc_reject_continuous_predictions() {
+        let answers = "id,y\n1,0\n2,1\n3,1\n";
+        let probs = "id,y\n1,0.2\n2,0.9\n3,0.7\n";
+        assert!(grade(probs, answers, LabelMetric::MatthewsCorrcoef, LabelRule::AsRead, IdCheck::SameSet).is_err());
+        assert!(grade(probs, answers, LabelMetric::QuadraticWeightedKappa, LabelRule::AsRead, IdCheck::SortedEqual).is_err());
+        let bools = "id,y\n1,False\n2,True\n3,True\n";
+        assert_eq!(grade(bools, answers, LabelMetric::MatthewsCorrcoef, LabelRule::AsRead, IdCheck::SameSet).unwrap(), 1.0);
+        let grades = "id,y\n1,0.0\n2,1.0\n3,1.0\n";
+        assert_eq!(grade(grades, answers, LabelMetric::QuadraticWeightedKappa, LabelRule::AsRead, IdCheck::SortedEqual).unwrap(), 1.0);
+    }
+}
