@@ -58,7 +58,9 @@ pub fn type_of_target(col: &Column, name: &str) -> Result<TargetType, String> {
         }
     }
     if let Column::Float(v) = col {
-        if v.iter().any(|x| x.fract() != 0.0 || !x.is_finite()) {
+        // `y != y.astype(int)`: a float beyond int64 casts to INT64_MIN, so it is not integral
+        let integral = |x: f64| x.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x);
+        if v.iter().any(|&x| !integral(x)) {
             if v.iter().any(|x| x.is_nan()) {
                 return Err(format!("Input {name} contains NaN."));
             }
@@ -181,6 +183,8 @@ mod tests {
         assert_eq!(type_of_target(&Column::Int(vec![0, 1, 1]), "y").unwrap(), TargetType::Binary);
         assert_eq!(type_of_target(&Column::Float(vec![0.0, 2.0, 1.0]), "y").unwrap(), TargetType::Multiclass);
         assert_eq!(type_of_target(&Column::Float(vec![0.5, 1.0]), "y").unwrap(), TargetType::Continuous);
+        assert_eq!(type_of_target(&Column::Float(vec![1e20, 1.0]), "y").unwrap(), TargetType::Continuous);
+        assert_eq!(type_of_target(&Column::Float(vec![-9.223372036854775808e18, 1.0]), "y").unwrap(), TargetType::Binary);
         assert!(type_of_target(&Column::Float(vec![f64::NAN, 1.0]), "y").is_err());
         assert_eq!(type_of_target(&Column::Object(vec![Cell::Bool(true), Cell::Nan]), "y").unwrap(), TargetType::Unknown);
     }
