@@ -53,11 +53,10 @@ impl LabelRule {
 }
 
 /// `np.asarray(series.tolist())`: text anywhere makes every value text; a list of booleans
-/// and NaN becomes float; integers beyond int64 become float64, which scikit-learn then
-/// calls continuous (invalid).
+/// and NaN becomes float; a uint64 column stays uint64 only if no value fits int64.
 fn python_list<'a>(col: &'a Column, name: &str) -> Result<Cow<'a, Column>, String> {
     match col {
-        Column::UInt(_) => Err(too_large(name)),
+        Column::UInt(_) => to_ints(col, name, python_int).map(Cow::Owned),
         Column::Object(cells) if cells.iter().any(|c| matches!(c, Cell::Str(_))) => {
             let text = cells
                 .iter()
@@ -108,26 +107,28 @@ fn too_large(name: &str) -> String {
     format!("`{name}` holds integers beyond int64; numpy stores them as floats and scikit-learn rejects them as continuous targets")
 }
 
-/// Convert every value with `convert`, keeping the result an int64 column as numpy would
-/// (a Python int beyond int64 makes numpy choose float64 or object, both rejected).
-fn to_ints(col: &Column, name: &str, convert: fn(Value<'_>) -> Result<i64, String>) -> Result<Column, String> {
-    col.values()
-        .map(convert)
-        .collect::<Result<Vec<i64>, String>>()
-        .map(Column::Int)
-        .map_err(|e| format!("`{name}`: {e}"))
-}
-
-fn beyond_int64(v: impl std::fmt::Display) -> String {
-    format!("the label {v} is beyond int64 (numpy would not keep it as an integer)")
+/// Convert every value with `convert` (Python's arbitrary-size ints, saturated far beyond
+/// 64 bits), then type the list as numpy does: int64 when every value fits, uint64 when every
+/// value lies in [2^63, 2^64); otherwise numpy makes float64 (scikit-learn: continuous) or
+/// object (scikit-learn: unknown), both rejected.
+fn to_ints(col: &Column, name: &str, convert: fn(Value<'_>) -> Result<i128, String>) -> Result<Column, String> {
+    let values = col.values().map(convert).collect::<Result<Vec<i128>, String>>().map_err(|e| format!("`{name}`: {e}"))?;
+    if let Ok(ints) = values.iter().map(|&v| i64::try_from(v)).collect::<Result<Vec<i64>, _>>() {
+        return Ok(Column::Int(ints));
+    }
+    let above_int64 = |v: i128| v > i128::from(i64::MAX) && v <= i128::from(u64::MAX);
+    if values.iter().all(|&v| above_int64(v)) {
+        return Ok(Column::UInt(values.iter().map(|&v| v as u64).collect()));
+    }
+    Err(too_large(name))
 }
 
 /// Python's `int(v)` for one pandas value.
-fn python_int(v: Value<'_>) -> Result<i64, String> {
+fn python_int(v: Value<'_>) -> Result<i128, String> {
     match v {
-        Value::Int(i) => Ok(i),
-        Value::UInt(u) => i64::try_from(u).map_err(|_| beyond_int64(u)),
-        Value::Bool(b) => Ok(i64::from(b)),
+        Value::Int(i) => Ok(i128::from(i)),
+        Value::UInt(u) => Ok(i128::from(u)),
+        Value::Bool(b) => Ok(i128::from(b)),
         Value::Float(x) if x.is_nan() => Err("cannot convert float NaN to integer".into()),
         Value::Nan => Err("cannot convert float NaN to integer".into()),
         Value::Float(x) => truncate_float(x),
@@ -136,7 +137,7 @@ fn python_int(v: Value<'_>) -> Result<i64, String> {
 }
 
 /// `int(v) if isinstance(v, int) else int(v.split()[0])` for one pandas value.
-fn first_token_int(v: Value<'_>) -> Result<i64, String> {
+fn first_token_int(v: Value<'_>) -> Result<i128, String> {
     match v {
         Value::Int(_) | Value::UInt(_) | Value::Bool(_) => python_int(v),
         Value::Float(_) | Value::Nan => {
@@ -152,17 +153,15 @@ fn first_token_int(v: Value<'_>) -> Result<i64, String> {
     }
 }
 
-/// `int(x)` of a float: truncation toward zero; infinity or a value beyond int64 fails.
-fn truncate_float(x: f64) -> Result<i64, String> {
+/// Far beyond 64 bits every value is rejected alike, so magnitudes saturate here.
+const SATURATED: i128 = 1 << 100;
+
+/// `int(x)` of a float: truncation toward zero; infinity fails.
+fn truncate_float(x: f64) -> Result<i128, String> {
     if x.is_infinite() {
         return Err("cannot convert float infinity to integer".into());
     }
-    let t = x.trunc();
-    // -2^63 is exactly representable; 2^63 is not an int64
-    if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&t) {
-        return Err(beyond_int64(x));
-    }
-    Ok(t as i64)
+    Ok((x.trunc() as i128).clamp(-SATURATED, SATURATED))
 }
 
 /// Python's `str.isspace()` for one character: Unicode White_Space plus the four
@@ -171,35 +170,51 @@ fn is_python_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-/// Python's `int(text)` in base 10: surrounding whitespace, an optional sign, ASCII digits
-/// with single underscores between them. `None` where Python raises, and for values beyond
-/// int64 (which numpy could not keep as integers). Non-ASCII decimal digits, which Python
-/// also accepts, are not supported.
-pub fn python_int_of_text(text: &str) -> Option<i64> {
+/// The first code point of every run of ten Unicode decimal digits (category Nd, Unicode
+/// 14 as in Python 3.11): Python's `int()` accepts any of them (`int("٣")` is 3).
+const DECIMAL_DIGIT_ZEROS: [u32; 66] = [
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+    0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50,
+    0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0,
+    0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0,
+    0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE,
+    0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+];
+
+/// The value of a Unicode decimal digit (`unicodedata.decimal`).
+fn decimal_digit(c: char) -> Option<u32> {
+    let code = u32::from(c);
+    let run = DECIMAL_DIGIT_ZEROS.partition_point(|&zero| zero <= code).checked_sub(1)?;
+    let value = code - DECIMAL_DIGIT_ZEROS[run];
+    (value < 10).then_some(value)
+}
+
+/// Python's `int(text)` in base 10: surrounding whitespace, an optional sign, decimal
+/// digits (any script) with single underscores between them. `None` where Python raises;
+/// magnitudes far beyond 64 bits saturate.
+pub fn python_int_of_text(text: &str) -> Option<i128> {
     let t = text.trim_matches(is_python_space);
     let (negative, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let b = digits.as_bytes();
-    if b.is_empty() || !b[0].is_ascii_digit() || !b[b.len() - 1].is_ascii_digit() {
+    let chars: Vec<char> = digits.chars().collect();
+    let is_digit = |c: Option<&char>| c.is_some_and(|&c| decimal_digit(c).is_some());
+    if !is_digit(chars.first()) || !is_digit(chars.last()) {
         return None;
     }
     let mut value: i128 = 0;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'0'..=b'9' => {
-                value = value * 10 + i128::from(c - b'0');
-                if value > 1 << 64 {
-                    return None;
-                }
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' {
+            if chars[i - 1] == '_' {
+                return None;
             }
-            b'_' if b[i - 1] != b'_' => {}
-            _ => return None,
+            continue;
         }
+        value = (value * 10 + i128::from(decimal_digit(c)?)).min(SATURATED);
     }
-    i64::try_from(if negative { -value } else { value }).ok()
+    Some(if negative { -value } else { value })
 }
 
 /// Python's `repr(float)`: the shortest text that reads back to the same float, in
@@ -277,8 +292,12 @@ mod tests {
         assert_eq!(python_int_of_text("12.0"), None);
         assert_eq!(python_int_of_text(""), None);
         assert_eq!(python_int_of_text("-"), None);
-        assert_eq!(python_int_of_text("99999999999999999999999"), None);
-        assert_eq!(python_int_of_text("-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(python_int_of_text("99999999999999999999999"), Some(99999999999999999999999));
+        assert_eq!(python_int_of_text(&"9".repeat(60)), Some(SATURATED));
+        assert_eq!(python_int_of_text("-9223372036854775808"), Some(i128::from(i64::MIN)));
+        assert_eq!(python_int_of_text("\u{663}"), Some(3));
+        assert_eq!(python_int_of_text("\u{ff11}\u{ff12}\u{a0}"), Some(12));
+        assert_eq!(python_int_of_text("\u{b2}"), None); // superscript two is not a decimal digit
     }
 
     #[test]
@@ -287,11 +306,15 @@ mod tests {
         assert_eq!(*LabelRule::Int.apply(&floats, "y").unwrap(), Column::Int(vec![1234, -3, 12]));
         assert!(LabelRule::Int.apply(&Column::Float(vec![1.0, f64::NAN]), "y").is_err());
         assert!(LabelRule::Int.apply(&Column::Float(vec![f64::INFINITY]), "y").is_err());
-        assert!(LabelRule::Int.apply(&Column::Float(vec![1e19]), "y").is_err());
+        // numpy keeps ints beyond int64 only when all of them fit uint64 (then scikit-learn accepts them)
+        assert!(LabelRule::Int.apply(&Column::Float(vec![1e19, 1.0]), "y").is_err());
+        assert_eq!(*LabelRule::Int.apply(&Column::Float(vec![1e19]), "y").unwrap(), Column::UInt(vec![10_000_000_000_000_000_000]));
+        assert!(LabelRule::Int.apply(&Column::Float(vec![1e20]), "y").is_err());
         assert_eq!(*LabelRule::Int.apply(&text(&["1_000", " 7"]), "y").unwrap(), Column::Int(vec![1000, 7]));
         assert!(LabelRule::Int.apply(&text(&["12", "oak"]), "y").is_err());
         assert_eq!(*LabelRule::Int.apply(&Column::Bool(vec![true, false]), "y").unwrap(), Column::Int(vec![1, 0]));
-        assert!(LabelRule::Int.apply(&Column::UInt(vec![1 << 63]), "y").is_err());
+        assert!(LabelRule::Int.apply(&Column::UInt(vec![1 << 63, 1]), "y").is_err());
+        assert_eq!(*LabelRule::Int.apply(&Column::UInt(vec![1 << 63]), "y").unwrap(), Column::UInt(vec![1 << 63]));
     }
 
     #[test]
@@ -315,6 +338,8 @@ mod tests {
         assert!(matches!(&*LabelRule::PythonList.apply(&bools, "y").unwrap(), Column::Float(v) if v[0] == 1.0 && v[1].is_nan()));
         let floats = Column::Float(vec![1.0, f64::NAN]);
         assert!(matches!(LabelRule::PythonList.apply(&floats, "y").unwrap(), Cow::Borrowed(_)));
+        assert!(LabelRule::PythonList.apply(&Column::UInt(vec![1 << 63, 5]), "y").is_err());
+        assert!(LabelRule::PythonList.apply(&Column::UInt(vec![1 << 63]), "y").is_ok());
     }
 
     #[test]
