@@ -184,7 +184,7 @@ mod tests {
         assert_eq!(type_of_target(&Column::Float(vec![0.0, 2.0, 1.0]), "y").unwrap(), TargetType::Multiclass);
         assert_eq!(type_of_target(&Column::Float(vec![0.5, 1.0]), "y").unwrap(), TargetType::Continuous);
         assert_eq!(type_of_target(&Column::Float(vec![1e20, 1.0]), "y").unwrap(), TargetType::Continuous);
-        assert_eq!(type_of_target(&Column::Float(vec![-9.223372036854775808e18, 1.0]), "y").unwrap(), TargetType::Binary);
+        assert_eq!(type_of_target(&Column::Float(vec![i64::MIN as f64, 1.0]), "y").unwrap(), TargetType::Binary);
         assert!(type_of_target(&Column::Float(vec![f64::NAN, 1.0]), "y").is_err());
         assert_eq!(type_of_target(&Column::Object(vec![Cell::Bool(true), Cell::Nan]), "y").unwrap(), TargetType::Unknown);
     }
