@@ -4,10 +4,11 @@ use super::checks::{
     answers_column, pair_matching_ids, probabilities_by_min_max, probabilities_elementwise, same_length,
     sorted_pairing, submission_column,
 };
-use super::{ColumnRule, RawScore};
+use super::{ColumnRule, RawScore, RowSumCheck};
 use crate::frame::{Column, Frame, Value};
 use crate::frame::value::same_value_set;
 use crate::metrics;
+use crate::numeric::np_round;
 use crate::sklearn::{check_targets, to_float_array, unique_labels};
 
 /// Both files sorted by id, then `(sub_ids != answer_ids).any()` refused; returns the
@@ -64,16 +65,24 @@ pub fn binary_log_loss(sub: &Frame, answers: &Frame, id: &str, target: &str) -> 
     metrics::log_loss_binary(&y_true, &y_pred).map(RawScore::python)
 }
 
-/// Multi-class log loss over one probability column per class.
+/// Multi-class log loss over one probability column per class (`classes`, by default every
+/// answers column but the id).
 pub fn multiclass_log_loss(
     sub: &Frame,
     answers: &Frame,
     id: &str,
     rule: ColumnRule,
-    row_sum_atol: f64,
+    classes: Option<&[String]>,
+    row_sum: RowSumCheck,
 ) -> Result<RawScore, String> {
     answers_column(answers, id)?;
-    let classes: Vec<&str> = answers.names.iter().map(String::as_str).filter(|n| *n != id).collect();
+    let classes: Vec<&str> = match classes {
+        Some(list) => list.iter().map(String::as_str).collect(),
+        None => answers.names.iter().map(String::as_str).filter(|n| *n != id).collect(),
+    };
+    for class in &classes {
+        answers_column(answers, class)?;
+    }
     // the columns whose rows must sum to one
     let prob_columns: Vec<&Column> = match rule {
         ColumnRule::ExactShape => {
@@ -104,14 +113,22 @@ pub fn multiclass_log_loss(
             same_length(sub, answers)?;
             classes.iter().map(|c| sub.column(c).unwrap()).collect()
         }
+        ColumnRule::RequiredColumns => {
+            let missing: Vec<&str> = classes.iter().copied().chain([id]).filter(|c| !sub.has_column(c)).collect();
+            if !missing.is_empty() {
+                return Err(format!("Submission is missing required columns: {}", missing.join(", ")));
+            }
+            same_length(sub, answers)?;
+            classes.iter().map(|c| sub.column(c).unwrap()).collect()
+        }
     };
-    check_row_sums(&prob_columns, sub.nrows, row_sum_atol)?;
+    check_row_sums(&prob_columns, sub.nrows, row_sum)?;
     for (c, col) in prob_columns.iter().enumerate() {
         probabilities_elementwise(col, sub.names.get(c + 1).map_or("probability", String::as_str))
             .map_err(|_| "All probabilities in the submission must be between 0 and 1.".to_string())?;
     }
-    // one-hot alignment: every answers column present, rows sorted by id, ids equal
-    for name in &answers.names {
+    // one-hot alignment: the id and every class present, rows sorted by id, ids equal
+    for name in classes.iter().copied().chain([id]) {
         if !sub.has_column(name) {
             return Err(format!("Submission is missing the `{name}` column"));
         }
@@ -138,9 +155,9 @@ pub fn multiclass_log_loss(
     metrics::log_loss_onehot(&y_true, &y_pred, k).map(RawScore::python)
 }
 
-/// `np.isclose(row_sum, 1, atol)` for every row, with pandas' row sum (NaN skipped, text
-/// refused).
-fn check_row_sums(columns: &[&Column], nrows: usize, atol: f64) -> Result<(), String> {
+/// `np.isclose(row_sum, 1, atol)` (or `row_sum.round(d) == 1`) for every row, with pandas'
+/// row sum (NaN skipped, text refused).
+fn check_row_sums(columns: &[&Column], nrows: usize, check: RowSumCheck) -> Result<(), String> {
     let mut sums = vec![0.0; nrows];
     for col in columns {
         let values = col
@@ -152,7 +169,19 @@ fn check_row_sums(columns: &[&Column], nrows: usize, atol: f64) -> Result<(), St
             }
         }
     }
-    if let Some(r) = sums.iter().position(|s| !((s - 1.0).abs() <= atol + 1e-5)) {
+    // pandas sums boolean columns next to other numeric ones into an `object` Series:
+    // `np.isclose` refuses it and `Series.round` leaves it unrounded
+    let n_bool = columns.iter().filter(|c| matches!(c, Column::Bool(_))).count();
+    let object_sums = n_bool > 0 && n_bool < columns.len();
+    if object_sums && matches!(check, RowSumCheck::IsClose { .. }) {
+        return Err("Row sums of a boolean column mixed with numeric columns are not numeric (np.isclose fails)".into());
+    }
+    let sums_to_one = |s: f64| match check {
+        RowSumCheck::IsClose { atol } => (s - 1.0).abs() <= atol + 1e-5,
+        RowSumCheck::Rounded { .. } if object_sums => s == 1.0,
+        RowSumCheck::Rounded { decimals } => np_round(s, decimals) == 1.0,
+    };
+    if let Some(r) = sums.iter().position(|&s| !sums_to_one(s)) {
         return Err(format!(
             "Each row in the submission should sum to one, as probabilities (row {} sums to {})",
             r + 1,

@@ -97,6 +97,27 @@ pub enum ColumnRule {
     ExactShape,
     /// the column set is exactly `{id} + classes`, in any order
     ExactColumnSet,
+    /// the id and every class column must be present; other columns are ignored
+    RequiredColumns,
+}
+
+/// How a probability grader checks that each submission row sums to one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RowSumCheck {
+    /// `np.isclose(row_sum, 1, atol=atol)` (with numpy's default rtol 1e-5)
+    IsClose { atol: f64 },
+    /// `row_sum.round(decimals) == 1`
+    Rounded { decimals: i32 },
+}
+
+impl RowSumCheck {
+    fn from_config(atol: Option<f64>, decimals: Option<i32>) -> Result<Self, String> {
+        match (atol, decimals) {
+            (Some(atol), None) => Ok(RowSumCheck::IsClose { atol }),
+            (None, Some(decimals)) => Ok(RowSumCheck::Rounded { decimals }),
+            _ => Err("grader config error: give exactly one of `row_sum_atol` and `row_sum_decimals`".into()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -111,12 +132,19 @@ pub enum GraderSpec {
     /// Binary log loss of a probability column; the id set and length must match.
     BinaryLogLoss { id_column: String, target_column: String },
     /// Multi-class log loss of one probability column per class (the answers are one-hot;
-    /// the classes are the answers' columns other than the id).
+    /// the classes are `classes`, by default the answers' columns other than the id).
+    /// Exactly one of `row_sum_atol` and `row_sum_decimals` states the row-sum check.
     MulticlassLogLoss {
         id_column: String,
         column_rule: ColumnRule,
+        #[serde(default)]
+        classes: Option<Vec<String>>,
         /// absolute tolerance of the "each row sums to one" check (`np.isclose`, rtol 1e-5)
-        row_sum_atol: f64,
+        #[serde(default)]
+        row_sum_atol: Option<f64>,
+        /// the check is instead "each row sum rounded to this many decimals equals 1"
+        #[serde(default)]
+        row_sum_decimals: Option<i32>,
     },
     /// Mean over target columns of RMSLE, rows paired by position (ids never read).
     MeanColumnwiseRmsle { target_columns: Vec<String> },
@@ -322,8 +350,9 @@ impl GraderSpec {
             GraderSpec::BinaryLogLoss { id_column, target_column } => {
                 classification::binary_log_loss(submission, answers, id_column, target_column)
             }
-            GraderSpec::MulticlassLogLoss { id_column, column_rule, row_sum_atol } => {
-                classification::multiclass_log_loss(submission, answers, id_column, *column_rule, *row_sum_atol)
+            GraderSpec::MulticlassLogLoss { id_column, column_rule, classes, row_sum_atol, row_sum_decimals } => {
+                let row_sum = RowSumCheck::from_config(*row_sum_atol, *row_sum_decimals)?;
+                classification::multiclass_log_loss(submission, answers, id_column, *column_rule, classes.as_deref(), row_sum)
             }
             GraderSpec::MeanColumnwiseRmsle { target_columns } => {
                 regression::mean_columnwise_rmsle(submission, answers, target_columns)
