@@ -25,6 +25,7 @@ __all__ = [
     "dice",
     "directed_hausdorff",
     "exact_match_accuracy",
+    "f1_score",
     "fbeta_mask",
     "haversine_distances",
     "iou_threshold_precision",
@@ -37,6 +38,7 @@ __all__ = [
     "mae",
     "map_at_k",
     "mask_iou",
+    "matthews_corrcoef",
     "mcrmse",
     "mean_angular_error",
     "mean_columnwise_roc_auc",
@@ -644,3 +646,46 @@ def average_precision(y_true: ArrayLike, y_score: ArrayLike) -> float:
     if not np.isin(t, (0.0, 1.0)).all():
         raise ValueError("y_true must hold 0/1 labels")
     return _core.average_precision(t, _f64(y_score))
+
+
+def _label_codes(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Both label arrays as int64 positions in their sorted union (labels of one kind:
+    numbers or text)."""
+    t, p = np.asarray(y_true), np.asarray(y_pred)
+    if t.ndim != 1 or p.ndim != 1:
+        raise ValueError("y_true and y_pred must be 1-D label arrays")
+    if len(t) != len(p):
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: [{len(t)}, {len(p)}]"
+        )
+    both = np.concatenate([t, p])
+    if both.dtype.kind == "f" and np.isnan(both).any():
+        raise ValueError("Input contains NaN.")
+    _, codes = np.unique(both, return_inverse=True)
+    codes = np.ascontiguousarray(codes.reshape(-1), dtype=np.int64)
+    return codes[: len(t)].copy(), codes[len(t) :].copy()
+
+
+def f1_score(y_true: ArrayLike, y_pred: ArrayLike, average: str = "macro") -> float:
+    """F1 score of single-label targets, like
+    ``sklearn.metrics.f1_score(y_true, y_pred, average=average)`` with the default labels
+    and ``zero_division``; ``average`` is ``"micro"`` or ``"macro"``.
+
+    The labels are every label seen in ``y_true`` or ``y_pred``, sorted.
+    Edge cases: a label that is only predicted counts in the macro average with F1 = 0, and
+    so does one that is only true; micro F1 over all labels equals accuracy; empty inputs
+    give NaN (macro) or 0.0 (micro); NaN labels and different lengths raise.
+    """
+    t, p = _label_codes(y_true, y_pred)
+    return _core.f1_score(t, p, average)
+
+
+def matthews_corrcoef(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Matthews correlation coefficient, like ``sklearn.metrics.matthews_corrcoef``, for
+    binary or multiclass labels.
+
+    Edge cases: a constant ``y_true`` or ``y_pred`` gives 0.0 (not NaN), as do empty inputs;
+    a perfect inversion of binary labels gives -1.0; NaN labels and different lengths raise.
+    """
+    t, p = _label_codes(y_true, y_pred)
+    return _core.matthews_corrcoef(t, p)

@@ -339,6 +339,44 @@ fn python_sorted_desc(keys: Vec<f64>) -> Vec<usize> {
     metrics::pysort::python_sorted_desc(&keys)
 }
 
+fn int_slice<'a>(a: &'a PyReadonlyArray1<'_, i64>, name: &str) -> PyResult<&'a [i64]> {
+    a.as_slice().map_err(|_| value_error(format!("{name} must be a contiguous int64 array")))
+}
+
+/// Both label arrays as indices into their sorted union, and the number of labels.
+fn label_indices(a: &[i64], b: &[i64]) -> (Vec<usize>, Vec<usize>, usize) {
+    let mut labels: Vec<i64> = a.iter().chain(b).copied().collect();
+    labels.sort_unstable();
+    labels.dedup();
+    let index = |v: &i64| labels.binary_search(v).expect("label from the union");
+    (a.iter().map(index).collect(), b.iter().map(index).collect(), labels.len())
+}
+
+#[pyfunction]
+fn f1_score(py: Python<'_>, y_true: PyReadonlyArray1<'_, i64>, y_pred: PyReadonlyArray1<'_, i64>, average: &str) -> PyResult<f64> {
+    let average = match average {
+        "micro" => metrics::F1Average::Micro,
+        "macro" => metrics::F1Average::Macro,
+        other => return Err(value_error(format!("average must be 'micro' or 'macro', got {other:?}"))),
+    };
+    let (t, p) = (int_slice(&y_true, "y_true")?, int_slice(&y_pred, "y_pred")?);
+    py.detach(|| {
+        let (ti, pi, n) = label_indices(t, p);
+        metrics::f1_score(&ti, &pi, n, average)
+    })
+    .map_err(value_error)
+}
+
+#[pyfunction]
+fn matthews_corrcoef(py: Python<'_>, y_true: PyReadonlyArray1<'_, i64>, y_pred: PyReadonlyArray1<'_, i64>) -> PyResult<f64> {
+    let (t, p) = (int_slice(&y_true, "y_true")?, int_slice(&y_pred, "y_pred")?);
+    py.detach(|| {
+        let (ti, pi, n) = label_indices(t, p);
+        metrics::matthews_corrcoef(&ti, &pi, n)
+    })
+    .map_err(value_error)
+}
+
 /// Parse a CSV the way the graders see it: `[(name, dtype, values)]`.
 #[pyfunction]
 fn read_csv(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyList>> {
@@ -515,6 +553,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rmse, m)?)?;
     m.add_function(wrap_pyfunction!(rmsle, m)?)?;
     m.add_function(wrap_pyfunction!(quadratic_weighted_kappa, m)?)?;
+    m.add_function(wrap_pyfunction!(f1_score, m)?)?;
+    m.add_function(wrap_pyfunction!(matthews_corrcoef, m)?)?;
     m.add_function(wrap_pyfunction!(levenshtein, m)?)?;
     m.add_function(wrap_pyfunction!(levenshtein_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(mean_levenshtein, m)?)?;
