@@ -215,3 +215,47 @@ pub fn quadratic_weighted_kappa(sub: &Frame, answers: &Frame, id: &str, target: 
     let b: Vec<usize> = y_true.values().map(index).collect::<Result<_, _>>()?;
     metrics::quadratic_weighted_kappa(&a, &b, labels.len()).map(RawScore::numpy)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(csv: &str) -> Frame {
+        Frame::from_csv_str(csv).unwrap()
+    }
+
+    const ANSWERS: &str = "id,note,a,b\n1,x,1,0\n2,y,0,1\n";
+
+    fn log_loss(sub: &str, row_sum: RowSumCheck) -> Result<f64, String> {
+        let classes = ["a".to_string(), "b".to_string()];
+        multiclass_log_loss(&frame(sub), &frame(ANSWERS), "id", ColumnRule::RequiredColumns, Some(&classes), row_sum)
+            .map(|r| r.rounded())
+    }
+
+    #[test]
+    fn required_columns_ignores_extras_and_non_class_answer_columns() {
+        let check = RowSumCheck::IsClose { atol: 1e-6 };
+        let sub = "b,extra,id,a\n0.5,t,2,0.5\n0.25,u,1,0.75\n";
+        let expected = -(0.75f64.ln() + 0.5f64.ln()) / 2.0;
+        assert_eq!(log_loss(sub, check).unwrap(), crate::numeric::py_round(expected, 5));
+        assert!(log_loss("id,a\n1,1\n2,1\n", check).is_err());
+        assert!(log_loss("id,a,b\n1,1,0\n", check).is_err());
+        assert!(log_loss("id,a,b\n1,1,0\n1,0,1\n", check).is_err());
+    }
+
+    #[test]
+    fn row_sum_checks() {
+        let close = RowSumCheck::IsClose { atol: 1e-6 };
+        let rounded = RowSumCheck::Rounded { decimals: 6 };
+        // 1 + 9e-6 is within atol + rtol; 1.0000004 rounds to 1 at 6 decimals, 1.000001 does not
+        assert!(log_loss("id,a,b\n1,0.500009,0.5\n2,0,1\n", close).is_ok());
+        assert!(log_loss("id,a,b\n1,0.50002,0.5\n2,0,1\n", close).is_err());
+        assert!(log_loss("id,a,b\n1,0.5000004,0.5\n2,0,1\n", rounded).is_ok());
+        assert!(log_loss("id,a,b\n1,0.500001,0.5\n2,0,1\n", rounded).is_err());
+        // a boolean column next to a float column: pandas' row sums are objects
+        let mixed = "id,a,b\n1,True,0.0\n2,False,1.0\n";
+        assert!(log_loss(mixed, close).is_err());
+        assert_eq!(log_loss(mixed, rounded).unwrap(), 0.0);
+        assert_eq!(log_loss("id,a,b\n1,True,False\n2,False,True\n", close).unwrap(), 0.0);
+    }
+}
