@@ -225,10 +225,12 @@ fn object_column<'a>(fields: impl Iterator<Item = Option<&'a str>>) -> Column {
 ///   missing values as NaN;
 /// - a non-integer gives up on integers and falls through to float/bool/text;
 /// - otherwise a negative value or a missing value next to a value above int64 is a
-///   "conflict": the column becomes text holding the raw fields, missing ones included.
+///   "conflict": the column becomes text holding the raw fields, missing ones included;
+/// - negative values without any value above int64 (the overflow was below int64) raise
+///   again: text with missing values as NaN.
 fn uint_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nrows: usize) -> Column {
     let mut out = Vec::with_capacity(nrows);
-    let (mut seen_null, mut seen_sint) = (false, false);
+    let (mut seen_null, mut seen_sint, mut seen_uint) = (false, false, false);
     for f in fields.clone() {
         if is_na(f) {
             seen_null = true;
@@ -246,15 +248,21 @@ fn uint_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nro
             IntParse::Overflow { .. } => {
                 let t = trim_ws(token);
                 match t.strip_prefix('+').unwrap_or(t).parse::<u64>() {
-                    Ok(v) => out.push(v),
+                    Ok(v) => {
+                        seen_uint = true;
+                        out.push(v);
+                    }
                     Err(_) => return object_column(fields),
                 }
             }
             IntParse::NotInt => return float_bool_or_object(fields, nrows),
         }
     }
-    if seen_null || seen_sint {
+    if seen_uint && (seen_null || seen_sint) {
         return Column::Object(fields.map(|f| Cell::Str(f.unwrap_or("").to_string())).collect());
+    }
+    if seen_sint {
+        return object_column(fields);
     }
     Column::UInt(out)
 }
@@ -295,6 +303,16 @@ mod tests {
         assert!(matches!(col(&["99999999999999999999", "1.5"]), Column::Object(_)));
         assert_eq!(col(&["9223372036854775808", "1.5"]), Column::Float(vec![9223372036854775808.0, 1.5]));
         assert_eq!(col(&["9223372036854775808", "NA"]), Column::Object(vec![Cell::Str("9223372036854775808".into()), Cell::Str("NA".into())]));
+        // below int64 without anything above it: no conflict, NA words become NaN
+        assert_eq!(col(&["-9223372036854775809", "NA"]), Column::Object(vec![Cell::Str("-9223372036854775809".into()), Cell::Nan]));
+        assert!(matches!(col(&["-9223372036854775809", "1.5"]), Column::Float(_)));
+    }
+
+    #[test]
+    fn ints_with_missing_values_convert_from_the_int_result() {
+        let c = col(&["-0", "NA", "-9223372036854775808", "9007199254740993"]);
+        assert!(matches!(c, Column::Float(v)
+            if v[0].to_bits() == 0 && v[1].is_nan() && v[2].is_nan() && v[3] == 9007199254740992.0));
     }
 
     #[test]
