@@ -2,7 +2,7 @@
 //! reference converts it (see `labels`), rows are paired with the answers by sorted id, and
 //! a scikit-learn classification metric runs with scikit-learn's own input checks.
 
-use super::checks::{answers_column, ids_match, same_length, submission_column};
+use super::checks::{answers_column, pair_matching_ids, same_length, sorted_pairing, submission_column};
 use super::labels::LabelRule;
 use super::RawScore;
 use crate::frame::value::{same_value_set, HashKey};
@@ -56,21 +56,21 @@ pub fn label_metric(
     let ans_labels = answers_column(answers, target)?;
     let sub_ids = submission_column(sub, id)?;
     let sub_labels = submission_column(sub, target)?;
-    let sub_order = sub_ids.argsort();
-    let ans_order = ans_ids.argsort();
-    match id_check {
+    // every metric here counts pairs, so the order of the pairs does not matter
+    let pairing = match id_check {
         IdCheck::SortedEqual => {
             same_length(sub, answers)?;
-            ids_match(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), id)?;
+            pair_matching_ids(sub_ids, ans_ids, id)?
         }
         IdCheck::SameSet => {
             if !same_value_set(sub_ids, ans_ids) {
                 return Err(format!("Submission and answers have different `{id}` values"));
             }
+            sorted_pairing(sub_ids, ans_ids)
         }
-    }
-    let y_pred = sub_labels.take(&sub_order);
-    let y_true = ans_labels.take(&ans_order);
+    };
+    let y_pred = sub_labels.take(&pairing.sub_rows);
+    let y_true = ans_labels.take(&pairing.ans_rows);
     let y_pred = rule.apply(&y_pred, target)?;
     let y_true = rule.for_answers().apply(&y_true, "answers")?;
     score(metric, &y_true, &y_pred)
