@@ -4,6 +4,8 @@
 //! same failures (an invalid submission) and the same surprises (`1234.7` becomes `1234`).
 
 use crate::frame::{Cell, Column, Value};
+use crate::pyfmt::repr_f64;
+use crate::pystr::{is_py_space, parse_int};
 use serde::Deserialize;
 use std::borrow::Cow;
 
@@ -87,7 +89,7 @@ fn fill_missing_with_empty(col: &Column) -> Cow<'_, Column> {
     match col {
         Column::Float(v) if v.iter().any(|x| x.is_nan()) => Cow::Owned(Column::Object(
             v.iter()
-                .map(|&x| Cell::Str(if x.is_nan() { String::new() } else { py_float_repr(x) }))
+                .map(|&x| Cell::Str(if x.is_nan() { String::new() } else { repr_f64(x) }))
                 .collect(),
         )),
         Column::Object(cells) if cells.iter().any(|c| matches!(c, Cell::Nan)) => Cow::Owned(Column::Object(
@@ -145,7 +147,7 @@ fn first_token_int(v: Value<'_>) -> Result<i128, String> {
         }
         Value::Str(s) => {
             let token = s
-                .split(is_python_space)
+                .split(is_py_space)
                 .find(|t| !t.is_empty())
                 .ok_or_else(|| format!("list index out of range (the label '{s}' has no token)"))?;
             python_int_of_text(token).ok_or_else(|| format!("invalid literal for int() with base 10: '{token}'"))
@@ -164,91 +166,12 @@ fn truncate_float(x: f64) -> Result<i128, String> {
     Ok((x.trunc() as i128).clamp(-SATURATED, SATURATED))
 }
 
-/// Python's `str.isspace()` for one character: Unicode White_Space plus the four
-/// information separators U+001C..U+001F.
-fn is_python_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
-}
-
-/// The first code point of every run of ten Unicode decimal digits (category Nd, Unicode
-/// 14 as in Python 3.11): Python's `int()` accepts any of them (`int("٣")` is 3).
-const DECIMAL_DIGIT_ZEROS: [u32; 66] = [
-    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
-    0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50,
-    0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0,
-    0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0,
-    0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE,
-    0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
-];
-
-/// The value of a Unicode decimal digit (`unicodedata.decimal`).
-fn decimal_digit(c: char) -> Option<u32> {
-    let code = u32::from(c);
-    let run = DECIMAL_DIGIT_ZEROS.partition_point(|&zero| zero <= code).checked_sub(1)?;
-    let value = code - DECIMAL_DIGIT_ZEROS[run];
-    (value < 10).then_some(value)
-}
-
-/// Python's `int(text)` in base 10: surrounding whitespace, an optional sign, decimal
-/// digits (any script) with single underscores between them. `None` where Python raises;
-/// magnitudes far beyond 64 bits saturate.
-pub fn python_int_of_text(text: &str) -> Option<i128> {
-    let t = text.trim_matches(is_python_space);
-    let (negative, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let chars: Vec<char> = digits.chars().collect();
-    let is_digit = |c: Option<&char>| c.is_some_and(|&c| decimal_digit(c).is_some());
-    if !is_digit(chars.first()) || !is_digit(chars.last()) {
-        return None;
-    }
-    let mut value: i128 = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '_' {
-            if chars[i - 1] == '_' {
-                return None;
-            }
-            continue;
-        }
-        value = (value * 10 + i128::from(decimal_digit(c)?)).min(SATURATED);
-    }
-    Some(if negative { -value } else { value })
-}
-
-/// Python's `repr(float)`: the shortest text that reads back to the same float, in
-/// positional notation for exponents -5 < e < 16 and scientific (`1e+16`, `1e-05`) otherwise.
-pub fn py_float_repr(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf" } else { "-inf" }.into();
-    }
-    if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0" } else { "0.0" }.into();
-    }
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exponent) = sci.split_once('e').expect("`{:e}` has an exponent");
-    let exponent: i32 = exponent.parse().expect("integer exponent");
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let sign = if x < 0.0 { "-" } else { "" };
-    let body = if !(-4..16).contains(&exponent) {
-        let rest = if digits.len() > 1 { format!(".{}", &digits[1..]) } else { String::new() };
-        let exp_sign = if exponent < 0 { '-' } else { '+' };
-        format!("{}{rest}e{exp_sign}{:02}", &digits[..1], exponent.abs())
-    } else if exponent >= 0 {
-        let point = exponent as usize + 1;
-        if digits.len() <= point {
-            format!("{digits}{}.0", "0".repeat(point - digits.len()))
-        } else {
-            format!("{}.{}", &digits[..point], &digits[point..])
-        }
-    } else {
-        format!("0.{}{digits}", "0".repeat((-exponent - 1) as usize))
-    };
-    format!("{sign}{body}")
+/// Python's `int(text)` (see `pystr::parse_int`) as an i128; magnitudes far beyond 64 bits
+/// saturate, since they are all rejected alike.
+fn python_int_of_text(text: &str) -> Option<i128> {
+    let int = parse_int(text)?;
+    let magnitude = if int.digits.len() > 30 { SATURATED } else { int.digits.parse::<i128>().ok()?.min(SATURATED) };
+    Some(if int.negative { -magnitude } else { magnitude })
 }
 
 #[cfg(test)]
@@ -257,28 +180,6 @@ mod tests {
 
     fn text(v: &[&str]) -> Column {
         Column::Object(v.iter().map(|s| Cell::Str(s.to_string())).collect())
-    }
-
-    #[test]
-    fn python_float_repr() {
-        for (x, s) in [
-            (1.0, "1.0"),
-            (0.1, "0.1"),
-            (-2.5, "-2.5"),
-            (1e16, "1e+16"),
-            (1e15, "1000000000000000.0"),
-            (123456.789, "123456.789"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (1.5e-7, "1.5e-07"),
-            (1.2345678901234567e20, "1.2345678901234567e+20"),
-            (2.0 / 3.0, "0.6666666666666666"),
-            (f64::NAN, "nan"),
-            (f64::NEG_INFINITY, "-inf"),
-            (-0.0, "-0.0"),
-        ] {
-            assert_eq!(py_float_repr(x), s, "{x}");
-        }
     }
 
     #[test]
