@@ -87,6 +87,11 @@ impl<'a> Value<'a> {
     }
 }
 
+/// Hash maps and sets keyed by values: foldhash, fast and robust on ids that differ only in
+/// a few middle characters (FxHash degrades to many probes on such keys).
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 /// Hashable stand-in for a Python value. NaN keys never equal each other (see `Eq`), as
 /// distinct NaN objects in a Python set are distinct members.
 #[derive(Debug, Clone, Copy)]
@@ -253,15 +258,14 @@ pub fn any_mismatch(a: &Column, b: &Column) -> bool {
 
 /// `set(a) == set(b)` with Python's value semantics.
 pub fn same_value_set(a: &Column, b: &Column) -> bool {
-    use rustc_hash::FxHashSet;
     // NaN keys are never equal, so a NaN on either side makes the sets differ, as in Python
     // (pandas hands out a fresh float object for every NaN).
     let has_nan = |c: &Column| c.values().any(Value::is_nan);
     if has_nan(a) || has_nan(b) {
         return false;
     }
-    let sa: FxHashSet<HashKey> = a.values().map(Value::hash_key).collect();
-    let sb: FxHashSet<HashKey> = b.values().map(Value::hash_key).collect();
+    let sa: FastSet<HashKey> = a.values().map(Value::hash_key).collect();
+    let sb: FastSet<HashKey> = b.values().map(Value::hash_key).collect();
     sa == sb
 }
 

@@ -9,7 +9,7 @@ use crate::frame::{Column, Frame, Value};
 use crate::metrics;
 use crate::sklearn::to_float_array;
 use serde::Deserialize;
-use rustc_hash::{FxHashMap, FxHashSet};
+use crate::frame::value::{FastMap, FastSet};
 
 /// The metric of a [`super::GraderSpec::MergedOnId`] grader.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -59,7 +59,7 @@ impl MergedOnId<'_> {
 fn inner_join(ans_ids: &Column, sub_ids: &Column) -> (Vec<usize>, Vec<usize>) {
     // first submission row of each id, and for each row the next row with the same id
     const NONE: usize = usize::MAX;
-    let mut first: FxHashMap<HashKey, usize> = FxHashMap::default();
+    let mut first: FastMap<HashKey, usize> = FastMap::default();
     first.reserve(sub_ids.len());
     let mut next = vec![NONE; sub_ids.len()];
     for row in (0..sub_ids.len()).rev() {
@@ -89,7 +89,7 @@ fn mean_log_mae_by_group(
     sub_rows: &[usize],
 ) -> Result<f64, String> {
     let keys = sorted_group_keys(groups, ans_rows)?;
-    let index: FxHashMap<HashKey, usize> = keys.iter().enumerate().map(|(i, k)| (k.hash_key(), i)).collect();
+    let index: FastMap<HashKey, usize> = keys.iter().enumerate().map(|(i, k)| (k.hash_key(), i)).collect();
     let group_of_answer_row: Vec<Option<usize>> = groups.values().map(|v| index.get(&v.hash_key()).copied()).collect();
     let mut members: Vec<(Vec<usize>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); keys.len()];
     for (&a, &s) in ans_rows.iter().zip(sub_rows) {
@@ -110,7 +110,7 @@ fn mean_log_mae_by_group(
 /// Distinct non-missing group labels of the joined answers rows, in pandas' sorted order
 /// (text or numbers, not both).
 fn sorted_group_keys<'a>(groups: &'a Column, rows: &[usize]) -> Result<Vec<Value<'a>>, String> {
-    let mut seen = FxHashSet::default();
+    let mut seen = FastSet::default();
     let mut keys: Vec<Value> = rows.iter().map(|&r| groups.get(r)).filter(|v| !v.is_nan() && seen.insert(v.hash_key())).collect();
     let text = keys.iter().filter(|v| matches!(v, Value::Str(_))).count();
     if text != 0 && text != keys.len() {
