@@ -388,23 +388,7 @@ fn read_csv(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyList>> {
         .map_err(value_error)?;
     let out = PyList::empty(py);
     for (name, col) in frame.names.iter().zip(&frame.columns) {
-        let values: Bound<'_, PyList> = match col {
-            Column::Int(v) => PyList::new(py, v)?,
-            Column::UInt(v) => PyList::new(py, v)?,
-            Column::Float(v) => PyList::new(py, v)?,
-            Column::Bool(v) => PyList::new(py, v)?,
-            Column::Object(cells) => {
-                let l = PyList::empty(py);
-                for c in cells {
-                    match c {
-                        Cell::Str(s) => l.append(s)?,
-                        Cell::Nan => l.append(f64::NAN)?,
-                        Cell::Bool(b) => l.append(*b)?,
-                    }
-                }
-                l
-            }
-        };
+        let values = crate::python_prepare::column_to_py(py, col)?;
         out.append((name, col.dtype(), values))?;
     }
     Ok(out.unbind())

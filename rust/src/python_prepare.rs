@@ -52,7 +52,8 @@ fn column_from_py(values: &Bound<'_, PyList>) -> PyResult<Column> {
     Ok(Column::Object(cells))
 }
 
-fn column_to_py<'py>(py: Python<'py>, col: &Column) -> PyResult<Bound<'py, PyList>> {
+/// A column as a Python list: ints, floats, bools, or text with NaN for missing values.
+pub(crate) fn column_to_py<'py>(py: Python<'py>, col: &Column) -> PyResult<Bound<'py, PyList>> {
     Ok(match col {
         Column::Int(v) => PyList::new(py, v)?,
         Column::UInt(v) => PyList::new(py, v)?,

@@ -47,6 +47,14 @@ fn distinct_count(col: &Column) -> Result<usize, String> {
     Ok(seen.len() + nans)
 }
 
+/// `sklearn.utils.validation.check_consistent_length` for two inputs of `a` and `b` samples.
+pub fn check_consistent_length(a: usize, b: usize) -> Result<(), String> {
+    if a != b {
+        return Err(format!("Found input variables with inconsistent numbers of samples: [{a}, {b}]"));
+    }
+    Ok(())
+}
+
 /// `sklearn.utils.multiclass.type_of_target` for a 1-D column.
 pub fn type_of_target(col: &Column, name: &str) -> Result<TargetType, String> {
     if col.is_empty() {
@@ -76,13 +84,7 @@ pub fn type_of_target(col: &Column, name: &str) -> Result<TargetType, String> {
 /// `sklearn.metrics._classification._check_targets` for 1-D inputs: the common type of
 /// `y_true` and `y_pred`, or the error scikit-learn raises.
 pub fn check_targets(y_true: &Column, y_pred: &Column) -> Result<TargetType, String> {
-    if y_true.len() != y_pred.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            y_true.len(),
-            y_pred.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
     let t = type_of_target(y_true, "y_true")?;
     let p = type_of_target(y_pred, "y_pred")?;
     let mut ty = if t == p {

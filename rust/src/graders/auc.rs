@@ -139,13 +139,7 @@ pub fn positional_multilabel_roc_auc(sub: &Frame, answers: &Frame, id: &str, cla
     for (c, col) in score_columns.iter().enumerate() {
         fill_column(&mut y_score, k, c, col, &sub_rows, "y_score")?;
     }
-    if sub_rows.len() != ans_rows.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            ans_rows.len(),
-            sub_rows.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(ans_rows.len(), sub_rows.len())?;
     metrics::mean_columnwise_roc_auc(&y_true, &y_score, k).map(RawScore::numpy)
 }
 

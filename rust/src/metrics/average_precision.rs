@@ -12,13 +12,7 @@ use crate::numeric::pairwise_sum;
 /// positive label gives -0.0 (recall is set to 1 everywhere, so the steps are all zero);
 /// tied scores form one threshold.
 pub fn average_precision(y_true: &[bool], y_score: &[f64]) -> MetricResult {
-    if y_true.len() != y_score.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            y_true.len(),
-            y_score.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(y_true.len(), y_score.len())?;
     if y_true.is_empty() {
         return Err("Found array with 0 sample(s) while a minimum of 1 is required.".into());
     }

@@ -55,13 +55,7 @@ pub fn log_loss_onehot(y_true: &[f64], y_pred: &[f64], k: usize) -> MetricResult
 /// Edge cases: a single class in `y_true` is an error (scikit-learn asks for `labels`);
 /// more than two classes is an error (shape mismatch with a 1-D prediction).
 pub fn log_loss_binary(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
-    if y_true.len() != y_pred.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            y_pred.len(),
-            y_true.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(y_pred.len(), y_true.len())?;
     let classes = distinct_labels(y_true, 3);
     match classes.len() {
         0 | 1 => {
@@ -111,13 +105,7 @@ fn distinct_labels(labels: &[f64], limit: usize) -> Vec<f64> {
 ///
 /// Edge case: identical constant labels on both sides give NaN (0/0), as scikit-learn does.
 pub fn quadratic_weighted_kappa(y1: &[usize], y2: &[usize], n_classes: usize) -> MetricResult {
-    if y1.len() != y2.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            y1.len(),
-            y2.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(y1.len(), y2.len())?;
     let n = n_classes;
     let mut confusion = vec![0i64; n * n];
     for (&a, &b) in y1.iter().zip(y2) {

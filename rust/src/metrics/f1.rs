@@ -34,13 +34,7 @@ struct LabelCounts {
 }
 
 fn count_labels(y_true: &[usize], y_pred: &[usize], n_labels: usize) -> Result<LabelCounts, String> {
-    if y_true.len() != y_pred.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            y_true.len(),
-            y_pred.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
     let mut c = LabelCounts { tp: vec![0; n_labels], predicted: vec![0; n_labels], truth: vec![0; n_labels] };
     for (&t, &p) in y_true.iter().zip(y_pred) {
         if t >= n_labels || p >= n_labels {

@@ -19,13 +19,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 /// `matthews_corrcoef(y_true, y_pred)` on label indices `0..n_labels`.
 pub fn matthews_corrcoef(y_true: &[usize], y_pred: &[usize], n_labels: usize) -> MetricResult {
-    if y_true.len() != y_pred.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            y_true.len(),
-            y_pred.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
     let mut true_sum = vec![0.0; n_labels];
     let mut pred_sum = vec![0.0; n_labels];
     let mut n_correct = 0.0;

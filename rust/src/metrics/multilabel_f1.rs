@@ -13,13 +13,7 @@ use super::MetricResult;
 /// scikit-learn); no samples, different numbers of samples, or an index out of range are
 /// errors.
 pub fn multilabel_micro_f1(y_true: &[Vec<usize>], y_pred: &[Vec<usize>], n_labels: usize) -> MetricResult {
-    if y_true.len() != y_pred.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            y_true.len(),
-            y_pred.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
     if y_true.is_empty() {
         return Err("Found array with 0 sample(s) while a minimum of 1 is required.".into());
     }

@@ -20,13 +20,7 @@ pub struct RocCurve {
 /// Edge cases: with no negative samples every `fpr` is NaN, with no positive samples every
 /// `tpr` is NaN (scikit-learn only warns); NaN or infinite scores are an error.
 pub fn roc_curve(is_positive: &[bool], y_score: &[f64]) -> Result<RocCurve, String> {
-    if is_positive.len() != y_score.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            is_positive.len(),
-            y_score.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(is_positive.len(), y_score.len())?;
     if y_score.iter().any(|x| !x.is_finite()) {
         return Err("Input contains NaN or infinity.".into());
     }
@@ -107,9 +101,7 @@ fn rates(counts: &[f64]) -> Vec<f64> {
 ///
 /// Edge cases: fewer than two points or a non-monotonic `x` is an error; NaN propagates.
 pub fn auc(x: &[f64], y: &[f64]) -> MetricResult {
-    if x.len() != y.len() {
-        return Err(format!("Found input variables with inconsistent numbers of samples: [{}, {}]", x.len(), y.len()));
-    }
+    crate::sklearn::check_consistent_length(x.len(), y.len())?;
     if x.len() < 2 {
         return Err(format!("At least 2 points are needed to compute area under curve, but x.shape = {}", x.len()));
     }
@@ -129,13 +121,7 @@ pub fn auc(x: &[f64], y: &[f64]) -> MetricResult {
 
 /// `y_true` holds the labels (any two distinct values; the larger is the positive class).
 pub fn roc_auc(y_true: &[f64], y_score: &[f64]) -> MetricResult {
-    if y_true.len() != y_score.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            y_true.len(),
-            y_score.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(y_true.len(), y_score.len())?;
     if y_score.iter().any(|x| !x.is_finite()) || y_true.iter().any(|x| !x.is_finite()) {
         return Err("Input contains NaN or infinity.".into());
     }

@@ -7,13 +7,7 @@ use super::MetricResult;
 use crate::numeric::pairwise_sum_by;
 
 pub(super) fn check(y_true: &[f64], y_pred: &[f64]) -> Result<(), String> {
-    if y_true.len() != y_pred.len() {
-        return Err(format!(
-            "Found input variables with inconsistent numbers of samples: [{}, {}]",
-            y_true.len(),
-            y_pred.len()
-        ));
-    }
+    crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
     if y_true.is_empty() {
         return Err("Found array with 0 sample(s) while a minimum of 1 is required.".into());
     }
