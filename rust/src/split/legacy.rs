@@ -112,33 +112,49 @@ impl RandomState {
 
     /// `choice(n, size, replace, p)` with weights (numpy's cumulative-sum search).
     pub fn choice_weighted(&mut self, p: &[f64], size: usize, replace: bool) -> Result<Vec<usize>, String> {
-        check_probabilities(p)?;
-        if replace {
-            let cdf = normalized_cdf(p);
-            return Ok((0..size).map(|_| search_right(&cdf, self.random_sample())).collect());
-        }
-        if size > p.len() {
-            return Err("Cannot take a larger sample than population when 'replace=False'".into());
-        }
-        if p.iter().filter(|&&w| w > 0.0).count() < size {
-            return Err("Fewer non-zero entries in p than size".into());
-        }
-        let mut p = p.to_vec();
-        let mut found: Vec<usize> = Vec::with_capacity(size);
-        while found.len() < size {
-            let draws: Vec<f64> = (0..size - found.len()).map(|_| self.random_sample()).collect();
-            for &f in &found {
-                p[f] = 0.0;
-            }
-            let cdf = normalized_cdf(&p);
-            let new: Vec<usize> = draws.iter().map(|&x| search_right(&cdf, x)).collect();
-            found.extend(first_occurrences(&new));
-        }
-        Ok(found)
+        weighted_choice(p, size, replace, "Cannot take a larger sample than population when 'replace=False'", || {
+            self.random_sample()
+        })
     }
 }
 
 /// numpy's checks on `p` (sum within sqrt(eps) of 1, no negatives, no NaN).
+/// numpy's weighted `choice` (legacy and `Generator` alike): with replacement, one uniform
+/// draw per item searched in the cumulative weights; without, rounds of draws where picked
+/// items get weight 0, keeping each round's first occurrences. `too_large` is the message
+/// (it differs between the two numpy APIs) when `size` exceeds the population.
+pub(crate) fn weighted_choice(
+    p: &[f64],
+    size: usize,
+    replace: bool,
+    too_large: &str,
+    mut uniform: impl FnMut() -> f64,
+) -> Result<Vec<usize>, String> {
+    check_probabilities(p)?;
+    if replace {
+        let cdf = normalized_cdf(p);
+        return Ok((0..size).map(|_| search_right(&cdf, uniform())).collect());
+    }
+    if size > p.len() {
+        return Err(too_large.into());
+    }
+    if p.iter().filter(|&&w| w > 0.0).count() < size {
+        return Err("Fewer non-zero entries in p than size".into());
+    }
+    let mut p = p.to_vec();
+    let mut found: Vec<usize> = Vec::with_capacity(size);
+    while found.len() < size {
+        let draws: Vec<f64> = (0..size - found.len()).map(|_| uniform()).collect();
+        for &f in &found {
+            p[f] = 0.0;
+        }
+        let cdf = normalized_cdf(&p);
+        let new: Vec<usize> = draws.iter().map(|&x| search_right(&cdf, x)).collect();
+        found.extend(first_occurrences(&new));
+    }
+    Ok(found)
+}
+
 pub(crate) fn check_probabilities(p: &[f64]) -> Result<(), String> {
     if p.is_empty() {
         return Err("a cannot be empty unless no samples are taken".into());

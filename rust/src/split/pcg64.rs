@@ -2,7 +2,7 @@
 //! generator, and the `Generator` methods preparations use (`random`, `uniform`,
 //! `integers`, `shuffle`, `permutation`, `choice`), draw for draw as numpy 1.26.
 
-use super::legacy::{check_probabilities, first_occurrences, mask_of, normalized_cdf, search_right};
+use super::legacy::{mask_of, weighted_choice};
 
 const INIT_A: u32 = 0x43b0_d7e5;
 const MULT_A: u32 = 0x931e_8875;
@@ -311,29 +311,9 @@ impl Generator {
 
     /// `choice(n, size, replace, p)` with weights.
     pub fn choice_weighted(&mut self, p: &[f64], size: usize, replace: bool) -> Result<Vec<usize>, String> {
-        check_probabilities(p)?;
-        if replace {
-            let cdf = normalized_cdf(p);
-            return Ok((0..size).map(|_| search_right(&cdf, self.random())).collect());
-        }
-        if size > p.len() {
-            return Err("Cannot take a larger sample than population when replace is False".into());
-        }
-        if p.iter().filter(|&&w| w > 0.0).count() < size {
-            return Err("Fewer non-zero entries in p than size".into());
-        }
-        let mut p = p.to_vec();
-        let mut found: Vec<usize> = Vec::with_capacity(size);
-        while found.len() < size {
-            let draws: Vec<f64> = (0..size - found.len()).map(|_| self.random()).collect();
-            for &f in &found {
-                p[f] = 0.0;
-            }
-            let cdf = normalized_cdf(&p);
-            let new: Vec<usize> = draws.iter().map(|&x| search_right(&cdf, x)).collect();
-            found.extend(first_occurrences(&new));
-        }
-        Ok(found)
+        weighted_choice(p, size, replace, "Cannot take a larger sample than population when replace is False", || {
+            self.random()
+        })
     }
 }
 
