@@ -12,6 +12,11 @@
 //! - [`split`]: bit-exact numpy/scikit-learn/Python randomness for dataset preparation;
 //! - [`pyfmt`]: Python's text forms of numbers.
 
+// Grading allocates and frees large buffers on every thread; glibc's malloc hands those to
+// mmap/munmap, whose page faults serialise the threads on the process's memory map lock.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod cache;
 pub mod checksum;
 pub mod frame;
