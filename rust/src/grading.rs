@@ -212,43 +212,65 @@ pub fn grade_many(
     cache: Option<&ResultCache>,
 ) -> (Vec<Outcome>, GradeStats) {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    // Answers are parsed lazily, once per competition, by whichever worker needs them first.
-    let answers: HashMap<&str, OnceLock<Result<Arc<LoadedAnswers>, String>>> =
-        jobs.iter().map(|j| (j.competition_id.as_str(), OnceLock::new())).collect();
+    // Jobs are graded competition by competition (competitions themselves in parallel), so a
+    // competition's answers are parsed once, by the first worker that needs them, and freed
+    // as soon as its last submission is graded: memory holds the answers of the competitions
+    // in progress, not of every competition in the job.
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    for (i, job) in jobs.iter().enumerate() {
+        let g = *group_of.entry(job.competition_id.as_str()).or_insert_with(|| {
+            groups.push((job.competition_id.as_str(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push(i);
+    }
     let (graded, from_cache) = (AtomicUsize::new(0), AtomicUsize::new(0));
-    let outcomes = jobs
+    let per_group: Vec<Vec<(usize, Outcome)>> = groups
         .par_iter()
-        .map(|job| {
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let Some(comp) = competitions.get(&job.competition_id) else {
-                    let exists = check_submission_path(job.submission_path.as_deref()).is_ok();
-                    return Outcome::invalid(exists, format!("unknown competition id `{}`", job.competition_id));
-                };
-                let cell = &answers[job.competition_id.as_str()];
-                let loaded = if comp.grader.is_some() && check_submission_path(job.submission_path.as_deref()).is_ok() {
-                    cell.get_or_init(|| load_answers(&comp.answers_path).map(Arc::new))
-                        .as_ref()
-                        .map(|a| a.as_ref())
-                        .map_err(String::as_str)
-                } else {
-                    Err("answers not needed")
-                };
-                let (outcome, hit) = grade_with_cache(job.submission_path.as_deref(), comp, loaded, cache);
-                if hit { &from_cache } else { &graded }.fetch_add(1, Ordering::Relaxed);
-                outcome
-            }))
-            .unwrap_or_else(|panic| {
-                let msg = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "unknown panic".into());
-                let exists = check_submission_path(job.submission_path.as_deref()).is_ok();
-                Outcome::invalid(exists, format!("internal error while grading (please report): {msg}"))
-            });
-            on_done();
-            outcome
+        .map(|(competition_id, rows)| {
+            let answers: OnceLock<Result<Arc<LoadedAnswers>, String>> = OnceLock::new();
+            rows.par_iter()
+                .map(|&i| {
+                    let job = &jobs[i];
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let Some(comp) = competitions.get(*competition_id) else {
+                            let exists = check_submission_path(job.submission_path.as_deref()).is_ok();
+                            return Outcome::invalid(exists, format!("unknown competition id `{competition_id}`"));
+                        };
+                        let needed = comp.grader.is_some() && check_submission_path(job.submission_path.as_deref()).is_ok();
+                        let loaded = if needed {
+                            answers
+                                .get_or_init(|| load_answers(&comp.answers_path).map(Arc::new))
+                                .as_ref()
+                                .map(|a| a.as_ref())
+                                .map_err(String::as_str)
+                        } else {
+                            Err("answers not needed")
+                        };
+                        let (outcome, hit) = grade_with_cache(job.submission_path.as_deref(), comp, loaded, cache);
+                        if hit { &from_cache } else { &graded }.fetch_add(1, Ordering::Relaxed);
+                        outcome
+                    }))
+                    .unwrap_or_else(|panic| {
+                        let msg = panic
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_else(|| "unknown panic".into());
+                        let exists = check_submission_path(job.submission_path.as_deref()).is_ok();
+                        Outcome::invalid(exists, format!("internal error while grading (please report): {msg}"))
+                    });
+                    on_done();
+                    (i, outcome)
+                })
+                .collect()
         })
         .collect();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
+    for (i, o) in per_group.into_iter().flatten() {
+        outcomes[i] = Some(o);
+    }
+    let outcomes = outcomes.into_iter().map(|o| o.expect("every job graded")).collect();
     (outcomes, GradeStats { graded: graded.into_inner(), from_cache: from_cache.into_inner() })
 }

@@ -182,7 +182,7 @@ fn _int_hash(s: &str) -> Option<i64> {
 /// Row order of `sort_values` on a text column (None = missing), as the graders sort (tests).
 #[pyfunction]
 fn _sort_order(values: Vec<Option<String>>) -> Vec<usize> {
-    let cells = values.into_iter().map(|v| v.map_or(Cell::Nan, Cell::Str)).collect();
+    let cells = values.into_iter().map(|v| v.map_or(Cell::Nan, |s| Cell::Str(s.into()))).collect();
     Column::Object(cells).argsort()
 }
 

@@ -40,7 +40,7 @@ fn column_from_py(values: &Bound<'_, PyList>) -> PyResult<Column> {
             } else if v.is_instance_of::<PyFloat>() && v.extract::<f64>()?.is_nan() {
                 Ok(Cell::Nan)
             } else if let Ok(s) = v.cast::<PyString>() {
-                Ok(Cell::Str(s.to_str()?.to_string()))
+                Ok(Cell::Str(s.to_str()?.into()))
             } else {
                 Err(PyTypeError::new_err(format!(
                     "a text column holds only str, bool or None/NaN, not {}",
@@ -63,7 +63,7 @@ pub(crate) fn column_to_py<'py>(py: Python<'py>, col: &Column) -> PyResult<Bound
             let l = PyList::empty(py);
             for c in cells {
                 match c {
-                    Cell::Str(s) => l.append(s)?,
+                    Cell::Str(s) => l.append(s.as_str())?,
                     Cell::Nan => l.append(f64::NAN)?,
                     Cell::Bool(b) => l.append(*b)?,
                 }

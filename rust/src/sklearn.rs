@@ -177,7 +177,7 @@ mod tests {
     use super::*;
 
     fn s(v: &[&str]) -> Column {
-        Column::Object(v.iter().map(|x| Cell::Str(x.to_string())).collect())
+        Column::Object(v.iter().map(|x| Cell::Str((*x).into())).collect())
     }
 
     #[test]

@@ -215,7 +215,7 @@ fn float_bool_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clon
 fn object_column<'a>(fields: impl Iterator<Item = Option<&'a str>>) -> Column {
     Column::Object(
         fields
-            .map(|f| if is_na(f) { Cell::Nan } else { Cell::Str(f.unwrap().to_string()) })
+            .map(|f| if is_na(f) { Cell::Nan } else { Cell::Str(f.unwrap().into()) })
             .collect(),
     )
 }
@@ -259,7 +259,7 @@ fn uint_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nro
         }
     }
     if seen_uint && (seen_null || seen_sint) {
-        return Column::Object(fields.map(|f| Cell::Str(f.unwrap_or("").to_string())).collect());
+        return Column::Object(fields.map(|f| Cell::Str(f.unwrap_or("").into())).collect());
     }
     if seen_sint {
         return object_column(fields);

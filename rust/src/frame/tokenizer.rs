@@ -23,17 +23,22 @@ impl fmt::Display for TokenizeError {
     }
 }
 
-/// All records of a CSV text; field text is stored once in `text`, records index into it.
+/// All records of a CSV text. Fields are slices of the input where they can be (unquoted
+/// fields, quoted ones without escapes); only fields that need unescaping are copied, into
+/// `owned`, so a file costs little more than its own bytes while it is being typed.
 #[derive(Debug, Default)]
-pub struct Records {
-    text: String,
-    /// (start, end) byte offsets into `text`, one per field.
+pub struct Records<'a> {
+    input: &'a str,
+    owned: String,
+    /// (start, end) byte offsets, one per field; `OWNED` set on both means `owned`.
     spans: Vec<(u32, u32)>,
     /// index into `spans` where each record starts; one extra entry at the end.
     starts: Vec<usize>,
 }
 
-impl Records {
+const OWNED: u32 = 1 << 31;
+
+impl<'a> Records<'a> {
     pub fn len(&self) -> usize {
         self.starts.len().saturating_sub(1)
     }
@@ -46,15 +51,20 @@ impl Records {
         self.starts[i + 1] - self.starts[i]
     }
 
+    fn text(&self, (s, e): (u32, u32)) -> &str {
+        if s & OWNED != 0 {
+            &self.owned[(s & !OWNED) as usize..(e & !OWNED) as usize]
+        } else {
+            &self.input[s as usize..e as usize]
+        }
+    }
+
     pub fn field(&self, record: usize, field: usize) -> &str {
-        let (s, e) = self.spans[self.starts[record] + field];
-        &self.text[s as usize..e as usize]
+        self.text(self.spans[self.starts[record] + field])
     }
 
     pub fn record(&self, record: usize) -> impl Iterator<Item = &str> + '_ {
-        self.spans[self.starts[record]..self.starts[record + 1]]
-            .iter()
-            .map(move |&(s, e)| &self.text[s as usize..e as usize])
+        self.spans[self.starts[record]..self.starts[record + 1]].iter().map(move |&span| self.text(span))
     }
 }
 
@@ -68,38 +78,80 @@ enum State {
     QuoteInQuoted,
 }
 
-/// Split CSV text into records of fields.
-pub fn tokenize(input: &str) -> Result<Records, TokenizeError> {
-    if input.len() >= u32::MAX as usize {
-        return Err(TokenizeError {
-            message: "file is larger than 4 GiB; not supported".into(),
-        });
+/// The field being read: still a slice of the input, or copied into `owned` since it
+/// needed unescaping.
+#[derive(Clone, Copy)]
+enum Field {
+    Borrowed { start: usize, end: usize },
+    Owned { start: usize },
+}
+
+struct Builder<'a> {
+    rec: Records<'a>,
+    field: Field,
+}
+
+impl Builder<'_> {
+    fn begin(&mut self, at: usize) {
+        self.field = Field::Borrowed { start: at, end: at };
     }
-    let mut rec = Records {
-        text: String::with_capacity(input.len()),
-        spans: Vec::new(),
-        starts: vec![0],
+
+    /// Append input bytes `from..to`; contiguous input keeps a field borrowed.
+    fn extend(&mut self, from: usize, to: usize) {
+        match &mut self.field {
+            Field::Borrowed { end, .. } if *end == from => *end = to,
+            Field::Borrowed { .. } => {
+                self.to_owned();
+                self.rec.owned.push_str(&self.rec.input[from..to]);
+            }
+            Field::Owned { .. } => self.rec.owned.push_str(&self.rec.input[from..to]),
+        }
+    }
+
+    /// Append text that is not a slice of the input where the field stands (an unescaped
+    /// quote).
+    fn push_char(&mut self, c: char) {
+        self.to_owned();
+        self.rec.owned.push(c);
+    }
+
+    fn to_owned(&mut self) {
+        if let Field::Borrowed { start, end } = self.field {
+            let at = self.rec.owned.len();
+            self.rec.owned.push_str(&self.rec.input[start..end]);
+            self.field = Field::Owned { start: at };
+        }
+    }
+
+    fn end_field(&mut self) {
+        let span = match self.field {
+            Field::Borrowed { start, end } => (start as u32, end as u32),
+            Field::Owned { start } => (start as u32 | OWNED, self.rec.owned.len() as u32 | OWNED),
+        };
+        self.rec.spans.push(span);
+    }
+
+    fn end_record(&mut self) {
+        self.rec.starts.push(self.rec.spans.len());
+    }
+}
+
+/// Split CSV text into records of fields.
+pub fn tokenize(input: &str) -> Result<Records<'_>, TokenizeError> {
+    if input.len() >= OWNED as usize {
+        return Err(TokenizeError { message: "file is larger than 2 GiB; not supported".into() });
+    }
+    let mut b = Builder {
+        rec: Records { input, owned: String::new(), spans: Vec::new(), starts: vec![0] },
+        field: Field::Borrowed { start: 0, end: 0 },
     };
     let mut state = State::StartRecord;
-    let mut field_start = 0u32;
-    // Pending whitespace of a line that might turn out to be blank.
-    let mut pending_ws = String::new();
+    // where a line that may turn out to be blank (spaces/tabs only) started
+    let mut ws_start = 0usize;
     let mut quote_line = 0usize;
     let mut line = 1usize;
-
     let bytes = input.as_bytes();
     let mut i = 0usize;
-    // Fast path helper: find run of ordinary bytes inside an unquoted/quoted field.
-    macro_rules! end_field {
-        () => {{
-            rec.spans.push((field_start, rec.text.len() as u32));
-        }};
-    }
-    macro_rules! end_record {
-        () => {{
-            rec.starts.push(rec.spans.len());
-        }};
-    }
     while i < bytes.len() {
         let c = bytes[i];
         match state {
@@ -118,8 +170,7 @@ pub fn tokenize(input: &str) -> Result<Records, TokenizeError> {
                     continue;
                 }
                 if c == b' ' || c == b'\t' {
-                    pending_ws.clear();
-                    pending_ws.push(c as char);
+                    ws_start = i;
                     state = State::WhitespaceLine;
                     i += 1;
                     continue;
@@ -128,7 +179,6 @@ pub fn tokenize(input: &str) -> Result<Records, TokenizeError> {
             }
             State::WhitespaceLine => {
                 if c == b' ' || c == b'\t' {
-                    pending_ws.push(c as char);
                     i += 1;
                     continue;
                 }
@@ -138,48 +188,50 @@ pub fn tokenize(input: &str) -> Result<Records, TokenizeError> {
                     continue;
                 }
                 // the whitespace was the start of a real field
-                field_start = rec.text.len() as u32;
-                rec.text.push_str(&pending_ws);
+                b.begin(ws_start);
+                b.extend(ws_start, i);
                 state = State::InField;
             }
             State::StartField => {
-                field_start = rec.text.len() as u32;
                 if c == b'"' {
+                    b.begin(i + 1);
                     state = State::InQuoted;
                     quote_line = line;
                     i += 1;
                 } else if c == b',' {
-                    end_field!();
+                    b.begin(i);
+                    b.end_field();
                     i += 1;
                 } else if c == b'\n' || c == b'\r' {
-                    end_field!();
-                    end_record!();
+                    b.begin(i);
+                    b.end_field();
+                    b.end_record();
                     state = State::StartRecord;
                 } else {
+                    b.begin(i);
                     state = State::InField;
                 }
             }
             State::InField => {
-                // copy a run of ordinary bytes at once
                 let run_start = i;
                 while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r') {
                     i += 1;
                 }
-                rec.text.push_str(&input[run_start..i]);
+                b.extend(run_start, i);
                 if i < bytes.len() {
-                    end_field!();
+                    b.end_field();
                     if bytes[i] == b',' {
                         i += 1;
                         state = State::StartField;
                         // a trailing comma at end of line gives an empty last field
                         if i >= bytes.len() || bytes[i] == b'\n' || bytes[i] == b'\r' {
-                            field_start = rec.text.len() as u32;
-                            end_field!();
-                            end_record!();
+                            b.begin(i);
+                            b.end_field();
+                            b.end_record();
                             state = State::StartRecord;
                         }
                     } else {
-                        end_record!();
+                        b.end_record();
                         state = State::StartRecord;
                     }
                 }
@@ -192,7 +244,7 @@ pub fn tokenize(input: &str) -> Result<Records, TokenizeError> {
                     }
                     i += 1;
                 }
-                rec.text.push_str(&input[run_start..i]);
+                b.extend(run_start, i);
                 if i < bytes.len() {
                     i += 1;
                     state = State::QuoteInQuoted;
@@ -200,25 +252,26 @@ pub fn tokenize(input: &str) -> Result<Records, TokenizeError> {
             }
             State::QuoteInQuoted => {
                 if c == b'"' {
-                    rec.text.push('"');
+                    b.push_char('"');
                     i += 1;
                     state = State::InQuoted;
                 } else if c == b',' {
-                    end_field!();
+                    b.end_field();
                     i += 1;
                     state = State::StartField;
                     if i >= bytes.len() || bytes[i] == b'\n' || bytes[i] == b'\r' {
-                        field_start = rec.text.len() as u32;
-                        end_field!();
-                        end_record!();
+                        b.begin(i);
+                        b.end_field();
+                        b.end_record();
                         state = State::StartRecord;
                     }
                 } else if c == b'\n' || c == b'\r' {
-                    end_field!();
-                    end_record!();
+                    b.end_field();
+                    b.end_record();
                     state = State::StartRecord;
                 } else {
-                    // text after the closing quote joins the field
+                    // text after the closing quote joins the field (not contiguous with it)
+                    b.to_owned();
                     state = State::InField;
                 }
             }
@@ -226,23 +279,21 @@ pub fn tokenize(input: &str) -> Result<Records, TokenizeError> {
     }
     match state {
         State::InQuoted => {
-            return Err(TokenizeError {
-                message: format!("EOF inside string starting at line {quote_line}"),
-            })
+            return Err(TokenizeError { message: format!("EOF inside string starting at line {quote_line}") })
         }
         State::InField | State::QuoteInQuoted => {
-            end_field!();
-            end_record!();
+            b.end_field();
+            b.end_record();
         }
         State::StartField => {
             // only reached right after a comma that ended the input
-            field_start = rec.text.len() as u32;
-            end_field!();
-            end_record!();
+            b.begin(bytes.len());
+            b.end_field();
+            b.end_record();
         }
         State::StartRecord | State::WhitespaceLine => {}
     }
-    Ok(rec)
+    Ok(b.rec)
 }
 
 #[cfg(test)]

@@ -1,12 +1,15 @@
 //! Column storage and the Python/numpy comparison semantics the reference's graders rely on.
 
+use compact_str::CompactString;
 use std::cmp::Ordering;
 
 /// One entry of an `object` column: text, a missing value (pandas' float NaN), or a
-/// boolean (a boolean column with missing values becomes `object` in pandas).
+/// boolean (a boolean column with missing values becomes `object` in pandas). Text up to 24
+/// bytes (most ids and labels) is stored inline: no heap allocation, and comparisons and
+/// hashing stay in cache.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
-    Str(String),
+    Str(CompactString),
     Nan,
     Bool(bool),
 }

@@ -45,8 +45,8 @@ pub fn pixel_count(height: i64, width: i64) -> Result<u64, String> {
 pub fn text_or_empty(col: &Column, name: &str) -> Result<Column, String> {
     let cells = (0..col.len())
         .map(|i| match col.get(i) {
-            Value::Str(s) => Ok(Cell::Str(s.to_string())),
-            v if v.is_nan() => Ok(Cell::Str(String::new())),
+            Value::Str(s) => Ok(Cell::Str(s.into())),
+            v if v.is_nan() => Ok(Cell::Str(Default::default())),
             v => Err(format!("Expected all items in `{name}` to be strings, found {v:?}")),
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -87,7 +87,7 @@ mod tests {
         assert_eq!(split_whitespace(" a\t b\u{1f}c ").collect::<Vec<_>>(), vec!["a", "b", "c"]);
         assert_eq!(strip(" \n a b \t"), "a b");
         let c = text_or_empty(&Column::Float(vec![f64::NAN]), "x").unwrap();
-        assert_eq!(c, Column::Object(vec![Cell::Str(String::new())]));
+        assert_eq!(c, Column::Object(vec![Cell::Str(Default::default())]));
         assert!(text_or_empty(&Column::Int(vec![1]), "x").is_err());
     }
 }

@@ -89,14 +89,14 @@ fn fill_missing_with_empty(col: &Column) -> Cow<'_, Column> {
     match col {
         Column::Float(v) if v.iter().any(|x| x.is_nan()) => Cow::Owned(Column::Object(
             v.iter()
-                .map(|&x| Cell::Str(if x.is_nan() { String::new() } else { repr_f64(x) }))
+                .map(|&x| Cell::Str(if x.is_nan() { Default::default() } else { repr_f64(x).into() }))
                 .collect(),
         )),
         Column::Object(cells) if cells.iter().any(|c| matches!(c, Cell::Nan)) => Cow::Owned(Column::Object(
             cells
                 .iter()
                 .map(|c| match c {
-                    Cell::Nan => Cell::Str(String::new()),
+                    Cell::Nan => Cell::Str(Default::default()),
                     other => other.clone(),
                 })
                 .collect(),
@@ -179,7 +179,7 @@ mod tests {
     use super::*;
 
     fn text(v: &[&str]) -> Column {
-        Column::Object(v.iter().map(|s| Cell::Str(s.to_string())).collect())
+        Column::Object(v.iter().map(|s| Cell::Str((*s).into())).collect())
     }
 
     #[test]

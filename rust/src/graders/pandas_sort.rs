@@ -56,7 +56,7 @@ mod tests {
     use super::*;
 
     fn text(v: &[&str]) -> Column {
-        Column::Object(v.iter().map(|s| Cell::Str(s.to_string())).collect())
+        Column::Object(v.iter().map(|s| Cell::Str((*s).into())).collect())
     }
 
     #[test]
