@@ -1,0 +1,342 @@
+"""The images: `mlebench-env` (agents build on it) and `mlebench-validator` (holds the
+grading code; the answers are mounted into it per run).
+
+`mlebench-env` is a Debian root filesystem made with debootstrap (minbase variant plus only
+python3, pip, curl and CA certificates), imported with `docker import`, then one layer
+with the benchmark's files, the /home folders and the `nonroot` user. Every step is keyed by
+a hash of its inputs and skipped when an image with that hash exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, Callable
+
+from platformdirs import user_cache_dir
+
+ENV_IMAGE = "mlebench-env"
+ROOTFS_REPO = "mlebench-env-rootfs"
+VALIDATOR_IMAGE = "mlebench-validator"
+HASH_LABEL = "org.mlebench-fast.hash"
+DEFAULT_SUITE = "bookworm"
+# minbase already has bash, coreutils, util-linux (setpriv), passwd (useradd) and tar
+PACKAGES = ("python3", "python3-pip", "curl", "ca-certificates")
+# Certificates the host's administrator added (e.g. for a TLS-intercepting proxy); trusted
+# in the image too so that pip and curl work there as on the host.
+HOST_CA_DIR = Path("/usr/local/share/ca-certificates")
+# Bump when the way the root filesystem is made changes.
+ROOTFS_RECIPE = "1"
+# What the validator needs besides the package itself (versions pinned to the host's).
+VALIDATOR_DEPS = ("numpy", "pyyaml", "platformdirs")
+
+Echo = Callable[[str], None]
+
+
+class ImageError(RuntimeError):
+    pass
+
+
+def files_dir() -> Path:
+    return Path(str(resources.files("mlebench_fast.run") / "files"))
+
+
+def cache_dir() -> Path:
+    return Path(user_cache_dir("mlebench-fast"))
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()[:16]
+
+
+def image_hash(client, name: str) -> str | None:
+    """The input hash an image was built from, or None when it does not exist."""
+    from docker.errors import ImageNotFound
+
+    try:
+        image = client.images.get(name)
+    except ImageNotFound:
+        return None
+    return (image.labels or {}).get(HASH_LABEL, "")
+
+
+def stream_build(client, path: str, tag: str, echo: Echo, dockerfile: str = "Dockerfile", **kwargs: Any) -> None:
+    """`docker build` through the API, echoing the build output; raises ImageError on failure."""
+    from docker.errors import APIError
+
+    tail: list[str] = []
+    try:
+        for chunk in client.api.build(path=path, dockerfile=dockerfile, tag=tag, rm=True, forcerm=True, decode=True, **kwargs):
+            if "stream" in chunk:
+                for line in chunk["stream"].splitlines():
+                    if line.strip():
+                        echo(line)
+                        tail = (tail + [line])[-20:]
+            if "error" in chunk:
+                raise ImageError(f"building {tag} failed: {chunk['error'].strip()}")
+    except APIError as e:
+        raise ImageError(f"building {tag} failed: {e.explanation or e}") from None
+
+
+# ---------------------------------------------------------------- root filesystem
+
+
+def host_ca_certs() -> list[Path]:
+    return sorted(HOST_CA_DIR.glob("*.crt")) if HOST_CA_DIR.is_dir() else []
+
+
+def rootfs_hash(suite: str, mirror: str | None) -> str:
+    return _digest(ROOTFS_RECIPE, suite, mirror or "", *PACKAGES)
+
+
+def debootstrap_rootfs(target: Path, suite: str, mirror: str | None, echo: Echo) -> None:
+    """Make a minimal Debian root filesystem in `target` (needs root and debootstrap)."""
+    if shutil.which("debootstrap") is None:
+        raise ImageError(
+            "debootstrap is not installed (on Debian/Ubuntu: `apt-get install debootstrap`); "
+            "or pass --base IMAGE to build on an image you already have"
+        )
+    if os.geteuid() != 0:
+        raise ImageError("debootstrap needs root: run `mlebench-fast env build` as root, or pass --base IMAGE")
+    debs = cache_dir() / "debootstrap-debs" / suite
+    debs.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        "debootstrap", "--variant=minbase", f"--include={','.join(PACKAGES)}",
+        f"--cache-dir={debs.resolve()}", suite, str(target),
+    ]
+    if mirror:
+        cmd.append(mirror)
+    echo(f"$ {' '.join(cmd)}")
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        raise ImageError(f"debootstrap failed:\n{proc.stdout[-3000:]}")
+    _slim(target)
+
+
+def _slim(root: Path) -> None:
+    """Drop what a container never needs: package caches and lists, docs, man pages, locales."""
+    for pattern in ("var/cache/apt/archives/*.deb", "var/lib/apt/lists/*", "var/log/*.log", "var/cache/debconf/*-old"):
+        for p in root.glob(pattern):
+            if p.is_file() and not p.is_symlink():
+                p.unlink()
+    for rel in ("usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale"):
+        d = root / rel
+        if d.is_dir() and not d.is_symlink():
+            shutil.rmtree(d)
+            d.mkdir()
+    # agents install packages with pip into the system Python, as in the reference's images
+    for marker in root.glob("usr/lib/python3*/EXTERNALLY-MANAGED"):
+        marker.unlink()
+
+
+def import_rootfs(client, root: Path, tag: str, echo: Echo) -> str:
+    """`docker import` a root filesystem folder as ROOTFS_REPO:tag."""
+    with tempfile.TemporaryDirectory(dir=root.parent) as tmp:
+        tar = Path(tmp) / "rootfs.tar"
+        # GNU tar keeps owners, modes, devices and hard links exactly
+        subprocess.run(["tar", "--numeric-owner", "-C", str(root), "-cf", str(tar), "."], check=True)
+        echo(f"importing {tar.stat().st_size / 2**20:.0f} MiB root filesystem as {ROOTFS_REPO}:{tag}")
+        client.api.import_image(
+            src=str(tar),
+            repository=ROOTFS_REPO,
+            tag=tag,
+            changes=["ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 'CMD ["bash"]'],
+        )
+    return f"{ROOTFS_REPO}:{tag}"
+
+
+def ensure_rootfs_image(client, suite: str, mirror: str | None, echo: Echo) -> str:
+    from docker.errors import ImageNotFound
+
+    tag = rootfs_hash(suite, mirror)
+    name = f"{ROOTFS_REPO}:{tag}"
+    try:
+        client.images.get(name)
+        echo(f"{name} is up to date")
+        return name
+    except ImageNotFound:
+        pass
+    work = cache_dir() / "rootfs-build"
+    work.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        root = Path(tmp) / "root"
+        try:
+            debootstrap_rootfs(root, suite, mirror, echo)
+            return import_rootfs(client, root, tag, echo)
+        finally:
+            # debootstrap leaves root-owned files, devices and possibly mounts behind
+            subprocess.run(["umount", "-R", str(root / "proc")], capture_output=True)
+            subprocess.run(["umount", "-R", str(root / "sys")], capture_output=True)
+
+
+# ---------------------------------------------------------------- mlebench-env
+
+
+def _env_dockerfile(base: str, certs: list[str]) -> str:
+    lines = [
+        f"FROM {base}",
+        "ENV SUBMISSION_DIR=/home/submission LOGS_DIR=/home/logs CODE_DIR=/home/code AGENT_DIR=/home/agent",
+    ]
+    if certs:
+        lines += ["COPY certs/ /usr/local/share/ca-certificates/", "RUN update-ca-certificates >/dev/null"]
+    lines += [
+        "RUN (id -u nonroot >/dev/null 2>&1 || useradd --create-home --shell /bin/bash nonroot) \\",
+        " && mkdir -p /home/data /home/submission /home/logs /home/code /home/agent \\",
+        " && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED",
+        "COPY instructions.txt validate_submission.sh /home/",
+        "COPY agent-entrypoint.sh /usr/local/bin/mlebench-agent-entrypoint",
+        "RUN chmod 0755 /home/validate_submission.sh /usr/local/bin/mlebench-agent-entrypoint"
+        " && chmod 0644 /home/instructions.txt",
+        "WORKDIR /home",
+        'ENTRYPOINT ["/usr/local/bin/mlebench-agent-entrypoint"]',
+        'CMD ["bash"]',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _env_context(ctx: Path, base: str) -> str:
+    """Write the build context of the env layer; returns its input hash."""
+    src = files_dir()
+    for name in ("instructions.txt", "validate_submission.sh", "agent-entrypoint.sh"):
+        shutil.copyfile(src / name, ctx / name)
+    certs = host_ca_certs()
+    if certs:
+        (ctx / "certs").mkdir()
+        for cert in certs:
+            shutil.copyfile(cert, ctx / "certs" / cert.name)
+    dockerfile = _env_dockerfile(base, [c.name for c in certs])
+    (ctx / "Dockerfile").write_text(dockerfile)
+    parts = [dockerfile] + [(ctx / n).read_bytes() for n in ("instructions.txt", "validate_submission.sh", "agent-entrypoint.sh")]
+    parts += [c.read_bytes() for c in certs]
+    return _digest(*parts)
+
+
+def build_env_image(client, echo: Echo, base: str | None = None, suite: str = DEFAULT_SUITE,
+                    mirror: str | None = None, rebuild: bool = False) -> str:
+    """Build `mlebench-env` (skipped when up to date). Returns its image id."""
+    from docker.errors import ImageNotFound
+
+    if base is None:
+        base = ensure_rootfs_image(client, suite, mirror, echo)
+    else:
+        try:
+            client.images.get(base)
+        except ImageNotFound:
+            raise ImageError(f"base image {base} is not on this Docker engine (pull it first)") from None
+    base_id = client.images.get(base).id
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = Path(tmp)
+        want = _digest(base_id, _env_context(ctx, base))
+        if not rebuild and image_hash(client, ENV_IMAGE) == want:
+            echo(f"{ENV_IMAGE} is up to date")
+            return client.images.get(ENV_IMAGE).id
+        echo(f"building {ENV_IMAGE} on {base}")
+        stream_build(client, path=str(ctx), tag=ENV_IMAGE, echo=echo, labels={HASH_LABEL: want})
+    return client.images.get(ENV_IMAGE).id
+
+
+# ---------------------------------------------------------------- mlebench-validator
+
+
+def _package_dir() -> Path:
+    import mlebench_fast
+
+    return Path(mlebench_fast.__file__).resolve().parent
+
+
+def _package_files() -> list[tuple[Path, Path]]:
+    """(relative path, file) of the running mlebench_fast package, compiled core included."""
+    src = _package_dir()
+    return [
+        (path.relative_to(src), path)
+        for path in sorted(src.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.relative_to(src).parts and path.suffix != ".pyc"
+    ]
+
+
+def _copy_package(dest: Path) -> None:
+    for rel, path in _package_files():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest / rel)  # follows the dev loop's symlink to the built core
+
+
+def _dep_pins() -> list[str]:
+    pins = []
+    for dep in VALIDATOR_DEPS:
+        try:
+            pins.append(f"{dep}=={metadata.version(dep)}")
+        except metadata.PackageNotFoundError:
+            pins.append(dep)
+    return pins
+
+
+def _validator_dockerfile(pins: list[str]) -> str:
+    return "\n".join([
+        f"FROM {ENV_IMAGE}",
+        # its own layer, so that a new mlebench-fast build reuses it
+        f"RUN PIP_BREAK_SYSTEM_PACKAGES=1 pip install --no-cache-dir --disable-pip-version-check -q {' '.join(pins)}",
+        "COPY pkg/ /opt/mlebench-fast/",
+        "ENV PYTHONPATH=/opt/mlebench-fast PYTHONDONTWRITEBYTECODE=1",
+        # fail the build here, not in every run, if the core cannot load in this image
+        'RUN python3 -c "import mlebench_fast.run.validator"',
+        'ENTRYPOINT ["python3", "-m", "mlebench_fast.run.validator"]',
+        "CMD []",
+    ]) + "\n"
+
+
+def validator_wanted_hash(client) -> str | None:
+    """The hash the validator image must carry for the running mlebench-fast, or None when
+    mlebench-env is missing."""
+    from docker.errors import ImageNotFound
+
+    try:
+        env_id = client.images.get(ENV_IMAGE).id
+    except ImageNotFound:
+        return None
+    parts: list[bytes | str] = []
+    for rel, path in _package_files():
+        parts += [rel.as_posix(), path.read_bytes()]
+    return _digest(env_id, _validator_dockerfile(_dep_pins()), *parts)
+
+
+def build_validator_image(client, echo: Echo, rebuild: bool = False) -> str:
+    """Build `mlebench-validator` from mlebench-env and the running mlebench_fast package."""
+    want = validator_wanted_hash(client)
+    if want is None:
+        raise ImageError(f"image {ENV_IMAGE} is missing: run `mlebench-fast env build` first")
+    if not rebuild and image_hash(client, VALIDATOR_IMAGE) == want:
+        echo(f"{VALIDATOR_IMAGE} is up to date")
+        return client.images.get(VALIDATOR_IMAGE).id
+    echo(f"building {VALIDATOR_IMAGE} with mlebench_fast from {_package_dir()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = Path(tmp)
+        _copy_package(ctx / "pkg" / "mlebench_fast")
+        (ctx / "Dockerfile").write_text(_validator_dockerfile(_dep_pins()))
+        stream_build(client, path=str(ctx), tag=VALIDATOR_IMAGE, echo=echo, labels={HASH_LABEL: want})
+    return client.images.get(VALIDATOR_IMAGE).id
+
+
+def describe(client) -> dict[str, Any]:
+    """Sizes and hashes of the images, for `env build`'s summary."""
+    from docker.errors import ImageNotFound
+
+    out = {}
+    for name in (ENV_IMAGE, VALIDATOR_IMAGE):
+        try:
+            image = client.images.get(name)
+        except ImageNotFound:
+            continue
+        out[name] = {"id": image.short_id, "size_mib": round(image.attrs.get("Size", 0) / 2**20), "hash": image.labels.get(HASH_LABEL)}
+    return out
+
+
