@@ -46,8 +46,9 @@ def client():
 def images(client) -> None:
     """Build everything the tests run: mlebench-env, mlebench-validator, the dummy agent and
     the test agents (each a no-op when up to date)."""
+    base = os.environ.get("MLEBENCH_FAST_TEST_BASE_IMAGE")  # where debootstrap cannot run
     steps = [
-        ("env", "build"),
+        ("env", "build", *(["--base", base] if base else [])),
         ("agents", "build", "dummy", "--agents-dir", str(REPO / "agents")),
         ("agents", "build", "probe", "--agents-dir", str(TEST_AGENTS)),
     ]

@@ -30,6 +30,8 @@ CONTAINER_DIRS = {
 }
 AGENTS_DIR_ENV = "MLEBENCH_FAST_AGENTS_DIR"
 IMAGE_PREFIX = "mlebench-agent-"
+# the id of the mlebench-env an agent image was built on (to tell when it is stale)
+ENV_ID_LABEL = "org.mlebench-fast.env-id"
 _SECRET = re.compile(r"^\$\{\{\s*secrets\.(\w+)\s*\}\}$")
 
 
@@ -174,7 +176,7 @@ def build_agent_image(client, agent: Agent, base_image: str, echo: Callable[[str
     from docker.errors import ImageNotFound
 
     try:
-        client.images.get(base_image)
+        base_id = client.images.get(base_image).id
     except ImageNotFound:
         raise AgentError(f"image {base_image} is missing: run `mlebench-fast env build` first") from None
     from .images import stream_build
@@ -185,7 +187,7 @@ def build_agent_image(client, agent: Agent, base_image: str, echo: Callable[[str
         dockerfile=agent.dockerfile.as_posix(),
         tag=agent.image,
         buildargs=dict(CONTAINER_DIRS),
-        labels={"org.mlebench-fast.agent": agent.name},
+        labels={"org.mlebench-fast.agent": agent.name, ENV_ID_LABEL: base_id},
         echo=echo,
     )
     return agent.image

@@ -28,6 +28,7 @@ import docker
 from docker.errors import APIError, DockerException, NotFound
 
 from .agents import CONTAINER_DIRS, Agent
+from .images import VALIDATOR_PYTHONPATH
 from .config import GpuPlan, agent_create_kwargs, validator_network_kwargs
 from .rungroup import (
     FAILED, FINISHED, GROUP_LABEL, INTERRUPTED, ROLE_LABEL, RUN_LABEL, RUNNING, SUCCEEDED, TIMED_OUT,
@@ -257,7 +258,9 @@ class Harness:
         private = private_dir(self.settings.data_dir, competition_id).resolve()
         container = client.containers.create(
             image=self.settings.validator_image,
+            entrypoint=["python3", "-m", "mlebench_fast.run.validator"],
             command=["--competition", competition_id, "--data-dir", PRIVATE_ROOT, "--port", str(VALIDATOR_PORT)],
+            environment={"PYTHONPATH": VALIDATOR_PYTHONPATH, "PYTHONDONTWRITEBYTECODE": "1"},
             name=f"mlebench-{run_id}-validator",
             labels=self._labels(run_id, "validator"),
             volumes={str(private): {"bind": f"{PRIVATE_ROOT}/{competition_id}/prepared/private", "mode": "ro"}},

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Callable
@@ -31,7 +32,17 @@ PACKAGES = ("python3", "python3-pip", "curl", "ca-certificates")
 # in the image too so that pip and curl work there as on the host.
 HOST_CA_DIR = Path("/usr/local/share/ca-certificates")
 # Bump when the way the root filesystem is made changes.
-ROOTFS_RECIPE = "1"
+ROOTFS_RECIPE = "3"
+# The image settings of mlebench-env. On the debootstrap root filesystem they are set by
+# `docker import` (free); on a --base image by the layer's Dockerfile. (Each Dockerfile
+# instruction costs a container and a commit with Docker's classic builder.)
+ENV_SETTINGS = (
+    "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "
+    "SUBMISSION_DIR=/home/submission LOGS_DIR=/home/logs CODE_DIR=/home/code AGENT_DIR=/home/agent",
+    "WORKDIR /home",
+    'ENTRYPOINT ["/usr/local/bin/mlebench-agent-entrypoint"]',
+    'CMD ["bash"]',
+)
 # What the validator needs besides the package itself (versions pinned to the host's).
 VALIDATOR_DEPS = ("numpy", "pyyaml", "platformdirs")
 
@@ -57,6 +68,26 @@ def _digest(*parts: bytes | str) -> str:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()[:16]
+
+
+def _image_id(client, name: str) -> str | None:
+    from docker.errors import ImageNotFound
+
+    try:
+        return client.images.get(name).id
+    except ImageNotFound:
+        return None
+
+
+def _drop_replaced(client, old_id: str | None, name: str) -> None:
+    """Delete the image a rebuild replaced, unless something still uses it."""
+    from docker.errors import APIError
+
+    if old_id and old_id != _image_id(client, name):
+        try:
+            client.images.remove(old_id)
+        except APIError:
+            pass  # still used by a container or an agent image built on it
 
 
 def image_hash(client, name: str) -> str | None:
@@ -96,12 +127,13 @@ def host_ca_certs() -> list[Path]:
 
 
 def rootfs_hash(suite: str, mirror: str | None) -> str:
-    return _digest(ROOTFS_RECIPE, suite, mirror or "", *PACKAGES)
+    return _digest(ROOTFS_RECIPE, suite, mirror or "", *PACKAGES, *ENV_SETTINGS)
 
 
 def debootstrap_rootfs(target: Path, suite: str, mirror: str | None, echo: Echo) -> None:
     """Make a minimal Debian root filesystem in `target` (needs root and debootstrap)."""
-    if shutil.which("debootstrap") is None:
+    debootstrap = shutil.which("debootstrap") or ("/usr/sbin/debootstrap" if Path("/usr/sbin/debootstrap").is_file() else None)
+    if debootstrap is None:
         raise ImageError(
             "debootstrap is not installed (on Debian/Ubuntu: `apt-get install debootstrap`); "
             "or pass --base IMAGE to build on an image you already have"
@@ -111,16 +143,23 @@ def debootstrap_rootfs(target: Path, suite: str, mirror: str | None, echo: Echo)
     debs = cache_dir() / "debootstrap-debs" / suite
     debs.mkdir(parents=True, exist_ok=True)
     cmd = [
-        "debootstrap", "--variant=minbase", f"--include={','.join(PACKAGES)}",
+        debootstrap, "--variant=minbase", f"--include={','.join(PACKAGES)}",
         f"--cache-dir={debs.resolve()}", suite, str(target),
     ]
     if mirror:
         cmd.append(mirror)
     echo(f"$ {' '.join(cmd)}")
+    start = time.monotonic()
+    # dpkg syncs every file it unpacks; pointless for a tree that is tarred up afterwards
+    unsafe_io = target / "etc" / "dpkg" / "dpkg.cfg.d" / "mlebench-fast-unsafe-io"
+    unsafe_io.parent.mkdir(parents=True, exist_ok=True)
+    unsafe_io.write_text("force-unsafe-io\n")
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0:
         raise ImageError(f"debootstrap failed:\n{proc.stdout[-3000:]}")
+    unsafe_io.unlink()
     _slim(target)
+    echo(f"debootstrap done in {time.monotonic() - start:.0f}s")
 
 
 def _slim(root: Path) -> None:
@@ -146,12 +185,14 @@ def import_rootfs(client, root: Path, tag: str, echo: Echo) -> str:
         # GNU tar keeps owners, modes, devices and hard links exactly
         subprocess.run(["tar", "--numeric-owner", "-C", str(root), "-cf", str(tar), "."], check=True)
         echo(f"importing {tar.stat().st_size / 2**20:.0f} MiB root filesystem as {ROOTFS_REPO}:{tag}")
+        start = time.monotonic()
         client.api.import_image(
             src=str(tar),
             repository=ROOTFS_REPO,
             tag=tag,
-            changes=["ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 'CMD ["bash"]'],
+            changes=list(ENV_SETTINGS),
         )
+        echo(f"imported in {time.monotonic() - start:.0f}s")
     return f"{ROOTFS_REPO}:{tag}"
 
 
@@ -172,53 +213,57 @@ def ensure_rootfs_image(client, suite: str, mirror: str | None, echo: Echo) -> s
         root = Path(tmp) / "root"
         try:
             debootstrap_rootfs(root, suite, mirror, echo)
-            return import_rootfs(client, root, tag, echo)
+            name = import_rootfs(client, root, tag, echo)
         finally:
             # debootstrap leaves root-owned files, devices and possibly mounts behind
             subprocess.run(["umount", "-R", str(root / "proc")], capture_output=True)
             subprocess.run(["umount", "-R", str(root / "sys")], capture_output=True)
+    for image in client.images.list(name=ROOTFS_REPO):  # roots of an older recipe
+        if name not in image.tags:
+            _drop_replaced(client, image.id, name)
+    return name
 
 
 # ---------------------------------------------------------------- mlebench-env
 
 
-def _env_dockerfile(base: str, certs: list[str]) -> str:
-    lines = [
-        f"FROM {base}",
-        "ENV SUBMISSION_DIR=/home/submission LOGS_DIR=/home/logs CODE_DIR=/home/code AGENT_DIR=/home/agent",
-    ]
-    if certs:
-        lines += ["COPY certs/ /usr/local/share/ca-certificates/", "RUN update-ca-certificates >/dev/null"]
-    lines += [
-        "RUN (id -u nonroot >/dev/null 2>&1 || useradd --create-home --shell /bin/bash nonroot) \\",
-        " && mkdir -p /home/data /home/submission /home/logs /home/code /home/agent \\",
-        " && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED",
-        "COPY instructions.txt validate_submission.sh /home/",
-        "COPY agent-entrypoint.sh /usr/local/bin/mlebench-agent-entrypoint",
-        "RUN chmod 0755 /home/validate_submission.sh /usr/local/bin/mlebench-agent-entrypoint"
-        " && chmod 0644 /home/instructions.txt",
-        "WORKDIR /home",
-        'ENTRYPOINT ["/usr/local/bin/mlebench-agent-entrypoint"]',
-        'CMD ["bash"]',
-    ]
+# (file in the package's files/, path in the image, mode)
+LAYER_FILES = (
+    ("instructions.txt", "home/instructions.txt", 0o644),
+    ("validate_submission.sh", "home/validate_submission.sh", 0o755),
+    ("agent-entrypoint.sh", "usr/local/bin/mlebench-agent-entrypoint", 0o755),
+)
+LAYER_SETUP = (
+    "set -e; "
+    "if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then update-ca-certificates >/dev/null; fi; "
+    "id -u nonroot >/dev/null 2>&1 || useradd --create-home --shell /bin/bash nonroot; "
+    "mkdir -p /home/data /home/submission /home/logs /home/code /home/agent; "
+    # agents install packages with pip into the system Python, as in the reference's images
+    "rm -f /usr/lib/python3*/EXTERNALLY-MANAGED"
+)
+
+
+def _env_dockerfile(base: str, with_settings: bool) -> str:
+    lines = [f"FROM {base}", "COPY layer/ /", f"RUN {LAYER_SETUP}"]
+    if with_settings:
+        lines += list(ENV_SETTINGS)
     return "\n".join(lines) + "\n"
 
 
-def _env_context(ctx: Path, base: str) -> str:
+def _env_context(ctx: Path, base: str, with_settings: bool) -> str:
     """Write the build context of the env layer; returns its input hash."""
-    src = files_dir()
-    for name in ("instructions.txt", "validate_submission.sh", "agent-entrypoint.sh"):
-        shutil.copyfile(src / name, ctx / name)
-    certs = host_ca_certs()
-    if certs:
-        (ctx / "certs").mkdir()
-        for cert in certs:
-            shutil.copyfile(cert, ctx / "certs" / cert.name)
-    dockerfile = _env_dockerfile(base, [c.name for c in certs])
+    layer = ctx / "layer"
+    parts: list[bytes | str] = []
+    certs = [(c, f"usr/local/share/ca-certificates/{c.name}", 0o644) for c in host_ca_certs()]
+    for source, dest, mode in [(files_dir() / f, d, m) for f, d, m in LAYER_FILES] + certs:
+        target = layer / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        target.chmod(mode)
+        parts += [dest, str(mode), target.read_bytes()]
+    dockerfile = _env_dockerfile(base, with_settings)
     (ctx / "Dockerfile").write_text(dockerfile)
-    parts = [dockerfile] + [(ctx / n).read_bytes() for n in ("instructions.txt", "validate_submission.sh", "agent-entrypoint.sh")]
-    parts += [c.read_bytes() for c in certs]
-    return _digest(*parts)
+    return _digest(dockerfile, *parts)
 
 
 def build_env_image(client, echo: Echo, base: str | None = None, suite: str = DEFAULT_SUITE,
@@ -226,6 +271,7 @@ def build_env_image(client, echo: Echo, base: str | None = None, suite: str = DE
     """Build `mlebench-env` (skipped when up to date). Returns its image id."""
     from docker.errors import ImageNotFound
 
+    ours = base is None
     if base is None:
         base = ensure_rootfs_image(client, suite, mirror, echo)
     else:
@@ -236,12 +282,16 @@ def build_env_image(client, echo: Echo, base: str | None = None, suite: str = DE
     base_id = client.images.get(base).id
     with tempfile.TemporaryDirectory() as tmp:
         ctx = Path(tmp)
-        want = _digest(base_id, _env_context(ctx, base))
+        want = _digest(base_id, _env_context(ctx, base, with_settings=not ours))
         if not rebuild and image_hash(client, ENV_IMAGE) == want:
             echo(f"{ENV_IMAGE} is up to date")
             return client.images.get(ENV_IMAGE).id
         echo(f"building {ENV_IMAGE} on {base}")
+        start = time.monotonic()
+        old_id = _image_id(client, ENV_IMAGE)
         stream_build(client, path=str(ctx), tag=ENV_IMAGE, echo=echo, labels={HASH_LABEL: want})
+        echo(f"{ENV_IMAGE} built in {time.monotonic() - start:.0f}s")
+        _drop_replaced(client, old_id, ENV_IMAGE)
     return client.images.get(ENV_IMAGE).id
 
 
@@ -280,17 +330,17 @@ def _dep_pins() -> list[str]:
     return pins
 
 
+VALIDATOR_PYTHONPATH = "/opt/mlebench-fast"
+
+
 def _validator_dockerfile(pins: list[str]) -> str:
     return "\n".join([
         f"FROM {ENV_IMAGE}",
         # its own layer, so that a new mlebench-fast build reuses it
         f"RUN PIP_BREAK_SYSTEM_PACKAGES=1 pip install --no-cache-dir --disable-pip-version-check -q {' '.join(pins)}",
-        "COPY pkg/ /opt/mlebench-fast/",
-        "ENV PYTHONPATH=/opt/mlebench-fast PYTHONDONTWRITEBYTECODE=1",
+        f"COPY pkg/ {VALIDATOR_PYTHONPATH}/",
         # fail the build here, not in every run, if the core cannot load in this image
-        'RUN python3 -c "import mlebench_fast.run.validator"',
-        'ENTRYPOINT ["python3", "-m", "mlebench_fast.run.validator"]',
-        "CMD []",
+        f'RUN PYTHONPATH={VALIDATOR_PYTHONPATH} python3 -B -c "import mlebench_fast.run.validator"',
     ]) + "\n"
 
 
@@ -322,7 +372,11 @@ def build_validator_image(client, echo: Echo, rebuild: bool = False) -> str:
         ctx = Path(tmp)
         _copy_package(ctx / "pkg" / "mlebench_fast")
         (ctx / "Dockerfile").write_text(_validator_dockerfile(_dep_pins()))
+        start = time.monotonic()
+        old_id = _image_id(client, VALIDATOR_IMAGE)
         stream_build(client, path=str(ctx), tag=VALIDATOR_IMAGE, echo=echo, labels={HASH_LABEL: want})
+        echo(f"{VALIDATOR_IMAGE} built in {time.monotonic() - start:.0f}s")
+        _drop_replaced(client, old_id, VALIDATOR_IMAGE)
     return client.images.get(VALIDATOR_IMAGE).id
 
 

@@ -126,10 +126,19 @@ def _check_images(client, agent_image: str, echo: Echo) -> str:
 
     from .images import ImageError, build_validator_image
 
+    from .agents import ENV_ID_LABEL
+    from .images import ENV_IMAGE
+
     try:
-        client.images.get(agent_image)
+        built_on = (client.images.get(agent_image).labels or {}).get(ENV_ID_LABEL)
     except ImageNotFound:
         raise RunError(f"image {agent_image} is missing: run `mlebench-fast agents build` for this agent") from None
+    try:
+        env_id = client.images.get(ENV_IMAGE).id
+    except ImageNotFound:
+        raise RunError(f"image {ENV_IMAGE} is missing: run `mlebench-fast env build`") from None
+    if built_on and built_on != env_id:
+        echo(f"warning: {agent_image} was built on an older {ENV_IMAGE}; rebuild it with `mlebench-fast agents build`")
     try:
         return build_validator_image(client, echo)  # no-op when up to date
     except ImageError as e:
