@@ -123,7 +123,7 @@ def test_dummy_agent_end_to_end_then_graded_valid(client, images, data_dir: Path
         report = json.loads((run_dir / "logs" / "dummy_report.json").read_text())
         assert report["user"] == "nonroot" and report["uid"] != 0
         assert report["validation"] == {"valid": True, "result": "Submission is valid."}
-        assert report["answers_visible"] == [] and report["data_read_only"] is True
+        assert report["answers_visible"] == [] and report["data_read_only"] is True and report["instructions"] is True
         assert "[agent] all checks passed" in (run_dir / "run.log").read_text()
     assert _containers(client, group) == []
 

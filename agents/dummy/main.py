@@ -4,7 +4,8 @@
 2. copies the competition's sample submission to $SUBMISSION_DIR/submission.csv;
 3. validates it through the validation service (/home/validate_submission.sh);
 4. checks that the answers cannot be read from here;
-5. checks it can write where agents write.
+5. checks /home/data is read-only and the instructions are there;
+6. writes where agents write (code, logs).
 
 Results go to $LOGS_DIR/dummy_report.json; the exit status is non-zero if a check failed.
 """
@@ -72,9 +73,11 @@ def main() -> int:
 
     (CODE / "train.py").write_text(Path(__file__).read_text())
     report["data_read_only"] = not os.access(DATA, os.W_OK)
+    report["instructions"] = Path("/home/instructions.txt").is_file() and Path("/home/data/description.md").is_file()
     (LOGS / "dummy_report.json").write_text(json.dumps(report, indent=2))
 
-    ok = report["validation"].get("valid") is True and not report["answers_visible"] and report["data_read_only"]
+    ok = (report["validation"].get("valid") is True and not report["answers_visible"]
+          and report["data_read_only"] and report["instructions"])
     print("all checks passed" if ok else "a check FAILED")
     return 0 if ok else 1
 
