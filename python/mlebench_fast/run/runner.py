@@ -195,7 +195,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
     todo_ids = competition_ids if group is None else sorted({group.runs[r]["competition_id"] for r in group.unfinished()})
     problems = preparation_problems(todo_ids, data_dir.resolve())
     if problems:
-        raise RunError("not every competition is prepared:\n  " + "\n  ".join(problems))
+        raise RunError("not every competition is prepared (see `mlebench-fast prepare`):\n  " + "\n  ".join(problems))
     for cid in todo_ids:
         if not get_competition(cid).supported:
             echo(f"warning: mlebench-fast cannot grade {cid} yet; its validation server answers invalid to everything")
