@@ -314,3 +314,21 @@ def test_each_worker_gets_its_own_gpus_and_retain_keeps_containers(client, image
     finally:
         for c in _containers(client, group):
             c.remove(force=True)
+
+
+def test_an_offline_run_still_reaches_its_validation_server(client, images, data_dir: Path, tmp_path: Path) -> None:
+    config = tmp_path / "offline.json"
+    config.write_text(json.dumps({"shm_size": "1G", "validator_network_mode": "none"}))
+    result, group = _run(data_dir, tmp_path / "runs", "--agent", "dummy", "--competitions", TITANIC,
+                         "--container-config", str(config), "--retain", agents=REPO / "agents")
+    try:
+        assert result.returncode == 0, result.stderr
+        (run_id, run), = _metadata(group)["runs"].items()
+        assert run["status"] == "succeeded", (group / run_id / "run.log").read_text()
+        (validator,) = _containers(client, group, "validator")
+        (agent,) = _containers(client, group, "agent")
+        assert validator.attrs["HostConfig"]["NetworkMode"] == "none"
+        assert agent.attrs["HostConfig"]["ShmSize"] == 2**30
+    finally:
+        for c in _containers(client, group):
+            c.remove(force=True)

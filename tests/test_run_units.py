@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from mlebench_fast.run.agents import AgentError, check_privileged_allowed, get_agent, resolve_secrets
-from mlebench_fast.run.config import ConfigError, agent_create_kwargs, load_container_config, plan_gpus
+from mlebench_fast.run.config import (
+    ConfigError, agent_create_kwargs, load_container_config, plan_gpus, validator_network_kwargs,
+)
 from mlebench_fast.run.harness import safe_extract
 from mlebench_fast.run.progress import Progress
 from mlebench_fast.run.rungroup import FAILED, PENDING, SUCCEEDED, TIMED_OUT, RunGroup, RunGroupError, submission_entries
@@ -35,6 +37,14 @@ def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) 
         [sys.executable, "-m", "mlebench_fast.cli", *args], capture_output=True, text=True, timeout=300,
         env={**os.environ, "COLUMNS": "200", **(env or {})}, cwd=cwd,
     )
+
+
+def test_help_on_every_run_command() -> None:
+    for cmd in (["run"], ["make-submission"], ["env"], ["env", "build"], ["agents"], ["agents", "build"], ["agents", "list"]):
+        result = cli(*cmd, "--help")
+        assert result.returncode == 0 and "Usage" in result.stdout, (cmd, result.stderr)
+    result = cli("agents", "list", "--agents-dir", str(REPO / "agents"))
+    assert result.returncode == 0 and result.stdout.split() == ["dummy"]
 
 
 # ------------------------------------------------------------------ GPUs and container configs
@@ -71,6 +81,13 @@ def test_container_config_becomes_create_arguments() -> None:
     assert request["DeviceIDs"] == ["2", "3"] and kwargs["nano_cpus"] == 4 * 10**9
     kwargs, warnings = agent_create_kwargs({"nano_cpus": 1e9}, engine_cpus=2, gpu_ids=None)
     assert "device_requests" not in kwargs and not warnings
+
+
+def test_network_settings_go_to_the_validator() -> None:
+    assert validator_network_kwargs({"validator_network_mode": "none"}) == {"network_mode": "none"}
+    assert validator_network_kwargs({"shm_size": "1G"}) == {}
+    kwargs, _ = agent_create_kwargs({"validator_network_mode": "none", "shm_size": "1G"}, 2, None)
+    assert kwargs == {"shm_size": "1G"}
 
 
 def test_container_config_files(tmp_path: Path) -> None:

@@ -18,6 +18,10 @@ RESERVED_KEYS = frozenset(
 )
 
 
+# Keys of a container config that the harness reads itself rather than passing on.
+HARNESS_KEYS = frozenset({"gpus", "validator_network_mode"})
+
+
 class ConfigError(ValueError):
     pass
 
@@ -49,7 +53,7 @@ def agent_create_kwargs(config: dict[str, Any], engine_cpus: int | None, gpu_ids
     key: a count, -1 for all) becomes a device request unless the run assigns GPU ids, which
     then take precedence.
     """
-    kwargs = {k: v for k, v in config.items() if v is not None and k != "gpus"}
+    kwargs = {k: v for k, v in config.items() if v is not None and k not in HARNESS_KEYS}
     warnings: list[str] = []
     if "nano_cpus" in kwargs:
         nano = int(float(kwargs["nano_cpus"]))
