@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import queue
 import shutil
+import signal
 import tarfile
 import tempfile
 import threading
@@ -146,7 +147,13 @@ class Harness:
                     w.join(timeout=0.2)
         except KeyboardInterrupt:
             self.stop_event.set()
-            self.shutdown()
+            # a second Ctrl-C must not cut the clean-up short
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() else None
+            try:
+                self.shutdown()
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGINT, previous)
             for w in workers:
                 w.join(timeout=60)
             for run_id in run_ids:

@@ -107,7 +107,9 @@ def stream_build(client, path: str, tag: str, echo: Echo, dockerfile: str = "Doc
 
     tail: list[str] = []
     try:
-        for chunk in client.api.build(path=path, dockerfile=dockerfile, tag=tag, rm=True, forcerm=True, decode=True, **kwargs):
+        # a quiet step (a long pip install) may print nothing for minutes: no read timeout
+        for chunk in client.api.build(path=path, dockerfile=dockerfile, tag=tag, rm=True, forcerm=True, decode=True,
+                                      timeout=24 * 3600, **kwargs):
             if "stream" in chunk:
                 for line in chunk["stream"].splitlines():
                     if line.strip():
