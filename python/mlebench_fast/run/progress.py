@@ -60,8 +60,9 @@ class Progress:
         runs = list(self.group.runs.values())
         n = {s: sum(r.get("status") == s for r in runs) for s in (RUNNING, FAILED, TIMED_OUT, SUCCEEDED)}
         done = sum(r.get("status") in FINISHED for r in runs)
+        interrupted = sum(r.get("status") == INTERRUPTED for r in runs)
         return (f"{done}/{len(runs)} done, {n[RUNNING]} running, {n[SUCCEEDED]} succeeded, "
-                f"{n[FAILED]} failed, {n[TIMED_OUT]} timed out")
+                f"{n[FAILED]} failed, {n[TIMED_OUT]} timed out" + (f", {interrupted} interrupted" if interrupted else ""))
 
     def table(self, max_rows: int | None = None):
         from rich.table import Table
