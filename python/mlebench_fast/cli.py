@@ -54,27 +54,42 @@ def grade_sample(
 
 @app.command("grade")
 def grade(
-    submission: Annotated[Path, typer.Option("--submission", help="JSONL with `competition_id` and `submission_path` per line.")],
-    output_dir: Annotated[Path, typer.Option("--output-dir", help="Where to write <timestamp>_grading_report.json.")],
+    submission: Annotated[Optional[Path], typer.Option("--submission", help="JSONL with `competition_id` and `submission_path` per line.")] = None,
+    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Where to write <timestamp>_grading_report.json (default with --run-group: the group).")] = None,
+    run_group: Annotated[Optional[Path], typer.Option("--run-group", help="Grade a run group's submissions directly (instead of --submission).")] = None,
     data_dir: DataDir = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker threads [default: all cores].")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Grade everything again; do not read or write the results cache.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Results cache folder [default: user cache dir mlebench-fast/results].")] = None,
 ) -> None:
-    """Grade every submission listed in a JSONL file and write the grading report.
+    """Grade every submission listed in a JSONL file (or of a run group) and write the grading report.
 
     Results are cached by the content of each submission and of the answers and by the
     grader's version, so re-running after an interruption or an edit grades only what changed.
     """
-    from .grading import JsonlError, default_cache_dir, grade_jsonl
+    from .grading import JsonlError, default_cache_dir, grade_jsonl, grade_many_with_stats, write_report
 
+    if (submission is None) == (run_group is None):
+        raise CliError("give exactly one of --submission or --run-group")
     cache = None if no_cache else (cache_dir or default_cache_dir())
-    try:
-        path, reports, stats = grade_jsonl(
-            submission, output_dir, data_dir=_data_dir(data_dir), jobs=jobs, progress=True, cache_dir=cache
-        )
-    except JsonlError as e:
-        raise CliError(str(e)) from None
+    if run_group is not None:
+        from .run.rungroup import RunGroupError, submission_entries
+
+        try:
+            entries = list(submission_entries(run_group))
+        except RunGroupError as e:
+            raise CliError(str(e)) from None
+        reports, stats = grade_many_with_stats(entries, _data_dir(data_dir), jobs, True, cache)
+        path = write_report(reports, output_dir or run_group)
+    else:
+        if output_dir is None:
+            raise CliError("--output-dir is required with --submission")
+        try:
+            path, reports, stats = grade_jsonl(
+                submission, output_dir, data_dir=_data_dir(data_dir), jobs=jobs, progress=True, cache_dir=cache
+            )
+        except JsonlError as e:
+            raise CliError(str(e)) from None
     _print_summary(reports)
     if cache is not None:
         typer.echo(f"{stats.graded} graded, {stats.from_cache} from the results cache ({cache})")
@@ -240,6 +255,11 @@ def _print_summary(reports) -> None:
     invalid = [r for r in reports if not r.valid_submission]
     if invalid:
         typer.echo(f"{len(invalid)} invalid; first reason: {invalid[0].error}")
+
+
+from .run.cli import register as _register_run_commands  # noqa: E402
+
+_register_run_commands(app)
 
 
 def main() -> None:

@@ -1,0 +1,193 @@
+"""Agents: `agents/<name>/config.yaml` (the reference's layout) and their images.
+
+A config maps agent ids to settings; one folder may define several ids (variants):
+
+    dummy:
+      start: dummy/start.sh          # relative to the agents dir; runs as $AGENT_DIR/start.sh
+      dockerfile: dummy/Dockerfile   # built with the agent's folder as context
+      kwargs: {steps: 10}            # passed to start.sh (needs kwargs_type)
+      kwargs_type: argparse          # argparse: --key value; omegaconf: key=value
+      env_vars: {OPENAI_API_KEY: "${{ secrets.OPENAI_API_KEY }}"}  # from the host's environment
+      privileged: false
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+# Where the agent's outputs and files live inside its container (the reference's values).
+CONTAINER_DIRS = {
+    "SUBMISSION_DIR": "/home/submission",
+    "LOGS_DIR": "/home/logs",
+    "CODE_DIR": "/home/code",
+    "AGENT_DIR": "/home/agent",
+}
+AGENTS_DIR_ENV = "MLEBENCH_FAST_AGENTS_DIR"
+IMAGE_PREFIX = "mlebench-agent-"
+# the id of the mlebench-env an agent image was built on (to tell when it is stale)
+ENV_ID_LABEL = "org.mlebench-fast.env-id"
+_SECRET = re.compile(r"^\$\{\{\s*secrets\.(\w+)\s*\}\}$")
+
+
+class AgentError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Agent:
+    id: str
+    name: str  # the folder name; also names the image
+    folder: Path
+    start: Path  # relative to the folder
+    dockerfile: Path  # relative to the folder
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    kwargs_type: str | None = None
+    env_vars: dict[str, str] = field(default_factory=dict)
+    privileged: bool = False
+
+    @property
+    def image(self) -> str:
+        return IMAGE_PREFIX + self.name.lower()
+
+    def command(self) -> list[str]:
+        """The command the agent container runs (as `nonroot`)."""
+        cmd = ["bash", f"{CONTAINER_DIRS['AGENT_DIR']}/{self.start.as_posix()}"]
+        if self.kwargs_type == "argparse":
+            for key, value in self.kwargs.items():
+                cmd += [f"--{key}", str(value)]
+        elif self.kwargs_type == "omegaconf":
+            cmd += [f"{key}={value}" for key, value in self.kwargs.items()]
+        return cmd
+
+
+def default_agents_dir() -> Path:
+    """$MLEBENCH_FAST_AGENTS_DIR, else ./agents, else the agents/ of this source checkout."""
+    env = os.environ.get(AGENTS_DIR_ENV)
+    if env:
+        return Path(env)
+    if Path("agents").is_dir():
+        return Path("agents")
+    checkout = Path(__file__).resolve().parents[3] / "agents"
+    return checkout if checkout.is_dir() else Path("agents")
+
+
+def resolve_secrets(values: dict[str, Any], environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Replace `${{ secrets.NAME }}` values by the host's environment variable NAME."""
+    environ = os.environ if environ is None else environ
+    out = {}
+    for key, value in values.items():
+        m = _SECRET.match(value) if isinstance(value, str) else None
+        if m:
+            if m.group(1) not in environ:
+                raise AgentError(f"environment variable `{m.group(1)}` is not set (needed by `{key}`)")
+            value = environ[m.group(1)]
+        out[key] = value
+    return out
+
+
+def _configs(agents_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
+    if not agents_dir.is_dir():
+        raise AgentError(f"agents dir {agents_dir} does not exist (pass --agents-dir or set {AGENTS_DIR_ENV})")
+    found = []
+    for path in sorted(agents_dir.glob("*/config.yaml")):
+        try:
+            contents = yaml.safe_load(path.read_text()) or {}
+        except (OSError, yaml.YAMLError) as e:
+            raise AgentError(f"cannot read {path}: {e}") from None
+        if not isinstance(contents, dict):
+            raise AgentError(f"{path} must map agent ids to settings")
+        found.append((path, contents))
+    return found
+
+
+def list_agents(agents_dir: Path) -> list[str]:
+    return [agent_id for _, contents in _configs(agents_dir) for agent_id in contents]
+
+
+def _relative_to_folder(value: str, agents_dir: Path, folder: Path, what: str, agent_id: str) -> Path:
+    # the reference writes these relative to the agents dir ("dummy/start.sh")
+    path = (agents_dir / value).resolve()
+    try:
+        rel = path.relative_to(folder.resolve())
+    except ValueError:
+        raise AgentError(f"agent `{agent_id}`: {what} {value} is outside its folder {folder}") from None
+    if not path.is_file():
+        raise AgentError(f"agent `{agent_id}`: {what} {path} does not exist")
+    return rel
+
+
+def get_agent(agent_id: str, agents_dir: Path | None = None, environ: dict[str, str] | None = None) -> Agent:
+    """The agent with this id (or, failing that, the first agent of the folder of this name)."""
+    agents_dir = agents_dir or default_agents_dir()
+    configs = _configs(agents_dir)
+    match = next(((p, c, agent_id) for p, c in configs if agent_id in c), None)
+    if match is None:
+        match = next(((p, c, next(iter(c))) for p, c in configs if p.parent.name == agent_id and c), None)
+    if match is None:
+        known = ", ".join(i for _, c in configs for i in c) or "none"
+        raise AgentError(f"no agent `{agent_id}` in {agents_dir} (known: {known})")
+    path, contents, agent_id = match
+    settings = contents[agent_id] or {}
+    folder = path.parent
+    for key in ("start", "dockerfile"):
+        if key not in settings:
+            raise AgentError(f"agent `{agent_id}` in {path} needs `{key}`")
+    kwargs = settings.get("kwargs") or {}
+    kwargs_type = settings.get("kwargs_type")
+    if kwargs and kwargs_type not in ("argparse", "omegaconf"):
+        raise AgentError(f"agent `{agent_id}`: kwargs need kwargs_type argparse or omegaconf")
+    privileged = settings.get("privileged", False)
+    if not isinstance(privileged, bool):
+        raise AgentError(f"agent `{agent_id}`: privileged must be true or false")
+    return Agent(
+        id=agent_id,
+        name=folder.name,
+        folder=folder,
+        start=_relative_to_folder(settings["start"], agents_dir, folder, "start script", agent_id),
+        dockerfile=_relative_to_folder(settings["dockerfile"], agents_dir, folder, "Dockerfile", agent_id),
+        kwargs=resolve_secrets(dict(kwargs), environ),
+        kwargs_type=kwargs_type,
+        env_vars={k: str(v) for k, v in resolve_secrets(dict(settings.get("env_vars") or {}), environ).items()},
+        privileged=privileged,
+    )
+
+
+PRIVILEGED_ENV = "I_ACCEPT_RUNNING_PRIVILEGED_CONTAINERS"
+
+
+def check_privileged_allowed(agent: Agent, environ: dict[str, str] | None = None) -> None:
+    """A privileged agent runs only when the user opted in, as with the reference."""
+    environ = os.environ if environ is None else environ
+    if agent.privileged and environ.get(PRIVILEGED_ENV, "false").lower() not in ("true", "1", "t"):
+        raise AgentError(
+            f"agent `{agent.id}` needs a privileged container, which gives it control of the host; "
+            f"set {PRIVILEGED_ENV}=true to accept that risk"
+        )
+
+
+def build_agent_image(client, agent: Agent, base_image: str, echo: Callable[[str], None]) -> str:
+    """Build the agent's image from its Dockerfile (which starts `FROM mlebench-env`)."""
+    from docker.errors import ImageNotFound
+
+    try:
+        base_id = client.images.get(base_image).id
+    except ImageNotFound:
+        raise AgentError(f"image {base_image} is missing: run `mlebench-fast env build` first") from None
+    from .images import stream_build
+
+    stream_build(
+        client,
+        path=str(agent.folder),
+        dockerfile=agent.dockerfile.as_posix(),
+        tag=agent.image,
+        buildargs=dict(CONTAINER_DIRS),
+        labels={"org.mlebench-fast.agent": agent.name, ENV_ID_LABEL: base_id},
+        echo=echo,
+    )
+    return agent.image

@@ -1,0 +1,429 @@
+"""Running an agent on competitions: two containers per (competition, seed).
+
+    validator container  holds the answers (read-only mount), serves 127.0.0.1:5000
+          ^ shares only its network namespace
+    agent container      /home/data read-only, no answers anywhere, runs start.sh as nonroot
+
+The harness enforces the wall-clock limit itself: at the deadline the agent container is
+stopped, its outputs are still copied out and the run is marked timed out. Every container
+carries the run group's label, so containers of a killed harness are found and removed by
+`--resume`; on Ctrl-C (or SIGTERM) they are removed at once (stopped only with --retain).
+"""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import signal
+import tarfile
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable
+
+import docker
+from docker.errors import APIError, DockerException, NotFound
+
+from .agents import CONTAINER_DIRS, Agent
+from .images import VALIDATOR_PYTHONPATH
+from .config import GpuPlan, agent_create_kwargs, validator_network_kwargs
+from .rungroup import (
+    FAILED, FINISHED, GROUP_LABEL, INTERRUPTED, ROLE_LABEL, RUN_LABEL, RUNNING, SUCCEEDED, TIMED_OUT,
+    RunGroup, now_iso,
+)
+
+AGENT_ENTRYPOINT = "/usr/local/bin/mlebench-agent-entrypoint"
+VALIDATOR_PORT = 5000
+PRIVATE_ROOT = "/private/data"  # where the validator sees the data dir (answers only)
+HEALTH_TIMEOUT = 60.0
+POLL_SECONDS = 0.5
+
+
+class Interrupted(Exception):
+    """The harness is shutting down (Ctrl-C or SIGTERM)."""
+
+
+class RunFailure(RuntimeError):
+    pass
+
+
+def public_dir(data_dir: Path, competition_id: str) -> Path:
+    return data_dir / competition_id / "prepared" / "public"
+
+
+def private_dir(data_dir: Path, competition_id: str) -> Path:
+    return data_dir / competition_id / "prepared" / "private"
+
+
+@dataclass
+class RunSettings:
+    agent: Agent
+    data_dir: Path
+    container_config: dict[str, Any]
+    time_limit: float | None
+    retain: bool
+    gpu_plan: GpuPlan
+    validator_image: str
+    engine_cpus: int | None = None
+    stop_grace: float = 10.0
+
+
+class RunLog:
+    """run.log: timestamped lines from the harness and the agent's output; thread-safe."""
+
+    def __init__(self, path: Path):
+        self._file = open(path, "a", encoding="utf-8", errors="replace")
+        self._lock = threading.Lock()
+
+    def __call__(self, message: str) -> None:
+        stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        with self._lock:
+            for line in message.splitlines() or [""]:
+                self._file.write(f"{stamp} {line}\n")
+            self._file.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._file.close()
+
+
+def safe_extract(archive: Path, dest: Path, top: str) -> int:
+    """Unpack a tar of one folder copied out of a container: only plain files and folders
+    under `top`; links, devices and paths leaving `dest` are skipped, so an agent cannot
+    plant a link that points graders at files of the host (such as the answers)."""
+    count = 0
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            parts = PurePosixPath(member.name).parts
+            if not parts or parts[0] != top or any(p in ("..", "") for p in parts) or member.name.startswith("/"):
+                continue
+            target = dest.joinpath(*parts)
+            if member.isdir():
+                target.mkdir(parents=True, exist_ok=True)
+            elif member.isfile():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source = tar.extractfile(member)
+                if source is None:
+                    continue
+                with source, open(target, "wb") as out:
+                    shutil.copyfileobj(source, out)
+                count += 1
+    return count
+
+
+class Harness:
+    def __init__(self, settings: RunSettings, group: RunGroup, on_event: Callable[[str, str], None] | None = None,
+                 client_factory: Callable[[], docker.DockerClient] = docker.from_env):
+        self.settings = settings
+        self.group = group
+        self.on_event = on_event or (lambda run_id, status: None)
+        self.client_factory = client_factory
+        self.stop_event = threading.Event()
+        self._live: dict[str, Any] = {}
+        self._live_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ pool
+
+    def run(self, run_ids: list[str], n_workers: int) -> None:
+        """Run the given runs on n_workers threads; returns when all are done. On
+        KeyboardInterrupt the containers are cleaned up, the unfinished runs marked
+        interrupted, and the interrupt re-raised."""
+        todo: queue.Queue[str] = queue.Queue()
+        for run_id in run_ids:
+            todo.put(run_id)
+        workers = [
+            threading.Thread(target=self._worker, args=(i, todo), name=f"worker-{i}", daemon=True)
+            for i in range(min(n_workers, len(run_ids)))
+        ]
+        for w in workers:
+            w.start()
+        try:
+            while any(w.is_alive() for w in workers):
+                for w in workers:
+                    w.join(timeout=0.2)
+        except KeyboardInterrupt:
+            self.stop_event.set()
+            # a second Ctrl-C must not cut the clean-up short
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() else None
+            try:
+                self.shutdown()
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGINT, previous)
+            for w in workers:
+                w.join(timeout=60)
+            for run_id in run_ids:
+                if self.group.runs[run_id].get("status") == RUNNING:
+                    self.group.update(run_id, status=INTERRUPTED, error="the harness was interrupted")
+            raise
+
+    def _worker(self, index: int, todo: "queue.Queue[str]") -> None:
+        client = self.client_factory()
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    run_id = todo.get_nowait()
+                except queue.Empty:
+                    return
+                self.run_one(client, run_id, index)
+        finally:
+            client.close()
+
+    def _track(self, container: Any) -> None:
+        with self._live_lock:
+            self._live[container.id] = container
+
+    def _tracked(self, run_id: str) -> list[Any]:
+        """This run's containers still to clean up, the agent first (it lives in the
+        validator's network namespace)."""
+        with self._live_lock:
+            mine = [c for c in self._live.values() if c.labels.get(RUN_LABEL) == run_id]
+        return sorted(mine, key=lambda c: c.labels.get(ROLE_LABEL) != "agent")
+
+    def _untrack(self, container: Any) -> None:
+        with self._live_lock:
+            self._live.pop(container.id, None)
+
+    def shutdown(self) -> None:
+        """Remove (or with --retain stop) every container still running; agents first."""
+        with self._live_lock:
+            live = sorted(self._live.values(), key=lambda c: c.labels.get(ROLE_LABEL) != "agent")
+        client = self.client_factory()
+        try:
+            for container in live:
+                try:
+                    c = client.containers.get(container.id)
+                    if self.settings.retain:
+                        c.stop(timeout=2)
+                    else:
+                        c.remove(force=True)
+                except NotFound:
+                    pass
+                except DockerException:
+                    pass
+        finally:
+            client.close()
+
+    # ------------------------------------------------------------------ one run
+
+    def run_one(self, client: docker.DockerClient, run_id: str, worker: int) -> str:
+        run = self.group.runs[run_id]
+        competition_id = run["competition_id"]
+        run_dir = self.group.run_dir(run_id)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        for stale in ("submission", "logs", "code"):  # partial outputs of an interrupted attempt
+            shutil.rmtree(run_dir / stale, ignore_errors=True)
+        log = RunLog(run_dir / "run.log")
+        gpu_ids = self.settings.gpu_plan.for_worker(worker)
+        self.group.update(
+            run_id, status=RUNNING, started_at=now_iso(), ended_at=None, duration_seconds=None,
+            error=None, exit_code=None, worker=worker, gpu_ids=gpu_ids,
+        )
+        self.on_event(run_id, RUNNING)
+        log(f"[worker {worker}] run {run_id}: agent {self.settings.agent.id}, {competition_id}, seed {run['seed']}"
+            + (f", GPUs {','.join(gpu_ids)}" if gpu_ids else ""))
+        started = time.monotonic()
+        status, error, exit_code = FAILED, None, None
+        validator = agent = None
+        try:
+            validator = self._start_validator(client, run_id, competition_id, log)
+            agent = self._start_agent(client, run_id, competition_id, validator, gpu_ids, log)
+            status, exit_code = self._supervise(agent, log)
+            if status == FAILED:
+                error = f"the agent exited with status {exit_code}"
+        except Exception as e:
+            if self.stop_event.is_set():
+                status, error = INTERRUPTED, "the harness was interrupted"
+            else:
+                status, error = FAILED, str(e) or type(e).__name__
+                log(f"run failed: {error}\n{traceback.format_exc()}")
+        finally:
+            if agent is not None and status != INTERRUPTED:
+                self._collect_outputs(agent, run_dir, log)
+            if validator is not None:
+                self._save_validator_log(validator, run_dir)
+            self._clean_up(self._tracked(run_id), log)
+            duration = round(time.monotonic() - started, 3)
+            log(f"run {status} after {duration:.1f}s" + (f": {error}" if error else ""))
+            log.close()
+            self.group.update(
+                run_id, status=status, error=error, exit_code=exit_code, ended_at=now_iso(),
+                duration_seconds=duration,
+                submission_exists=(run_dir / "submission" / "submission.csv").is_file(),
+            )
+            self.on_event(run_id, status)
+        return status
+
+    def _labels(self, run_id: str, role: str) -> dict[str, str]:
+        return {GROUP_LABEL: self.group.label, RUN_LABEL: run_id, ROLE_LABEL: role}
+
+    def _start_validator(self, client, run_id: str, competition_id: str, log: RunLog):
+        private = private_dir(self.settings.data_dir, competition_id).resolve()
+        container = client.containers.create(
+            image=self.settings.validator_image,
+            entrypoint=["python3", "-m", "mlebench_fast.run.validator"],
+            command=["--competition", competition_id, "--data-dir", PRIVATE_ROOT, "--port", str(VALIDATOR_PORT)],
+            environment={"PYTHONPATH": VALIDATOR_PYTHONPATH, "PYTHONDONTWRITEBYTECODE": "1"},
+            name=f"mlebench-{run_id}-validator",
+            labels=self._labels(run_id, "validator"),
+            volumes={str(private): {"bind": f"{PRIVATE_ROOT}/{competition_id}/prepared/private", "mode": "ro"}},
+            detach=True,
+            init=True,
+            read_only=True,
+            tmpfs={"/tmp": ""},
+            cap_drop=["ALL"],
+            cap_add=["DAC_READ_SEARCH"],  # read the answers whoever owns them on the host
+            security_opt=["no-new-privileges"],
+            **validator_network_kwargs(self.settings.container_config),
+        )
+        self._track(container)
+        container.start()
+        log(f"validator container {container.name} started")
+        self._wait_healthy(container, log)
+        return container
+
+    def _wait_healthy(self, container, log: RunLog) -> None:
+        deadline = time.monotonic() + HEALTH_TIMEOUT
+        probe = ["curl", "-fsS", "-o", "/dev/null", f"http://127.0.0.1:{VALIDATOR_PORT}/health"]
+        while time.monotonic() < deadline:
+            if self.stop_event.is_set():
+                raise Interrupted()
+            container.reload()
+            if container.status not in ("created", "running"):
+                tail = container.logs(tail=30).decode(errors="replace")
+                raise RunFailure(f"the validation server exited before serving:\n{tail}")
+            if container.exec_run(probe).exit_code == 0:
+                log("validation server is healthy")
+                return
+            time.sleep(0.25)
+        raise RunFailure(f"the validation server did not answer /health within {HEALTH_TIMEOUT:.0f}s")
+
+    def _start_agent(self, client, run_id: str, competition_id: str, validator, gpu_ids: list[str], log: RunLog):
+        agent = self.settings.agent
+        kwargs, warnings = agent_create_kwargs(self.settings.container_config, self.settings.engine_cpus, gpu_ids)
+        for w in warnings:
+            log(f"warning: {w}")
+        kwargs.setdefault("security_opt", [] if agent.privileged else ["no-new-privileges"])
+        container = client.containers.create(
+            image=agent.image,
+            command=agent.command(),
+            entrypoint=[AGENT_ENTRYPOINT],
+            name=f"mlebench-{run_id}",
+            labels=self._labels(run_id, "agent"),
+            environment={"COMPETITION_ID": competition_id, **CONTAINER_DIRS, **agent.env_vars},
+            volumes={str(public_dir(self.settings.data_dir, competition_id).resolve()): {"bind": "/home/data", "mode": "ro"}},
+            network_mode=f"container:{validator.id}",
+            privileged=agent.privileged,
+            detach=True,
+            init=True,
+            **kwargs,
+        )
+        self._track(container)
+        container.start()
+        log(f"agent container {container.name} started: {' '.join(agent.command())}")
+        return container
+
+    def _supervise(self, container, log: RunLog) -> tuple[str, int | None]:
+        """Wait for the agent to exit or the deadline; returns (status, exit code)."""
+        streamer = threading.Thread(target=self._stream_logs, args=(container, log), daemon=True)
+        streamer.start()
+        limit = self.settings.time_limit
+        deadline = time.monotonic() + limit if limit else None
+        timed_out = False
+        while True:
+            if self.stop_event.is_set():
+                raise Interrupted()
+            container.reload()
+            if container.status in ("exited", "dead"):
+                break
+            if deadline is not None and time.monotonic() >= deadline:
+                log(f"time limit of {limit:g}s reached: stopping the agent")
+                container.stop(timeout=int(self.settings.stop_grace))
+                container.reload()
+                timed_out = True
+                break
+            wait = POLL_SECONDS if deadline is None else max(0.0, min(POLL_SECONDS, deadline - time.monotonic()))
+            time.sleep(wait)
+        streamer.join(timeout=10)
+        exit_code = container.attrs.get("State", {}).get("ExitCode")
+        log(f"agent exited with status {exit_code}")
+        if timed_out:
+            return TIMED_OUT, exit_code
+        return (SUCCEEDED if exit_code == 0 else FAILED), exit_code
+
+    @staticmethod
+    def _stream_logs(container, log: RunLog) -> None:
+        pending = b""
+        try:
+            for chunk in container.logs(stream=True, follow=True):
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    log("[agent] " + line.decode("utf-8", errors="replace").rstrip("\r"))
+        except (DockerException, OSError, ValueError):
+            pass  # the container went away (interrupt); nothing more to read
+        if pending:
+            log("[agent] " + pending.decode("utf-8", errors="replace"))
+
+    def _collect_outputs(self, container, run_dir: Path, log: RunLog) -> None:
+        for key in ("SUBMISSION_DIR", "LOGS_DIR", "CODE_DIR"):
+            path = CONTAINER_DIRS[key]
+            top = PurePosixPath(path).name
+            try:
+                stream, _ = container.get_archive(path)
+                with tempfile.NamedTemporaryFile(dir=run_dir, prefix=".outputs-", suffix=".tar") as tmp:
+                    for chunk in stream:
+                        tmp.write(chunk)
+                    tmp.flush()
+                    n = safe_extract(Path(tmp.name), run_dir, top)
+                log(f"copied {n} file(s) from {path}")
+            except NotFound:
+                log(f"nothing at {path} in the agent container")
+            except (APIError, DockerException, OSError, tarfile.TarError) as e:
+                log(f"could not copy {path} out of the agent container: {e}")
+
+    @staticmethod
+    def _save_validator_log(container, run_dir: Path) -> None:
+        try:
+            (run_dir / "validator.log").write_bytes(container.logs())
+        except (DockerException, OSError):
+            pass
+
+    def _clean_up(self, containers: list, log: RunLog) -> None:
+        for c in containers:
+            try:
+                if self.settings.retain:
+                    c.stop(timeout=2)
+                    log(f"container {c.name} kept (--retain)")
+                else:
+                    c.remove(force=True)
+            except NotFound:
+                pass
+            except DockerException as e:
+                log(f"could not clean up container {c.name}: {e}")
+            self._untrack(c)
+
+
+def remove_leftover_containers(client: docker.DockerClient, group: RunGroup) -> list[str]:
+    """Remove the containers of a group's unfinished runs (left by a killed harness)."""
+    removed = []
+    for c in client.containers.list(all=True, filters={"label": f"{GROUP_LABEL}={group.label}"}):
+        run_id = c.labels.get(RUN_LABEL)
+        if run_id in group.runs and group.runs[run_id].get("status") in FINISHED:
+            continue  # a finished run's container kept with --retain
+        try:
+            c.remove(force=True)
+            removed.append(c.name)
+        except NotFound:
+            pass
+    return removed
+
+
+__all__ = [
+    "Harness", "RunSettings", "RunLog", "safe_extract", "remove_leftover_containers",
+    "public_dir", "private_dir", "SUCCEEDED", "FAILED", "TIMED_OUT", "INTERRUPTED",
+]

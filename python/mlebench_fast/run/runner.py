@@ -1,0 +1,250 @@
+"""`mlebench-fast run`: every check first, then the run group, then the workers."""
+
+from __future__ import annotations
+
+import signal
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from ..registry import UnknownCompetition, get_competition
+from .agents import check_privileged_allowed, get_agent
+from .config import ConfigError, load_container_config, plan_gpus
+from .harness import Harness, RunSettings, private_dir, public_dir, remove_leftover_containers
+from .progress import Progress
+from .rungroup import RunGroup, RunGroupError
+
+Echo = Callable[[str], None]
+
+
+class RunError(RuntimeError):
+    pass
+
+
+@dataclass
+class RunRequest:
+    agent_id: str | None = None
+    competition_ids: list[str] | None = None
+    n_seeds: int | None = None
+    n_workers: int | None = None
+    data_dir: Path | None = None
+    runs_dir: Path = Path("runs")
+    container_config: Path | None = None
+    time_limit: float | None = None
+    gpus: int | None = None
+    gpu_ids: list[str] | None = None
+    share_gpus: bool = False
+    retain: bool = False
+    resume: Path | None = None
+    agents_dir: Path | None = None
+
+
+def read_competition_set(path: Path) -> list[str]:
+    """One competition id per line; blank lines and `#` comments are skipped."""
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise RunError(f"cannot read competition set {path}: {e}") from None
+    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+
+
+def _is_empty(path: Path) -> bool:
+    return not any(path.iterdir())
+
+
+def preparation_problems(competition_ids: list[str], data_dir: Path) -> list[str]:
+    """What is missing for each competition to be run (empty when all are prepared)."""
+    problems = []
+    for cid in competition_ids:
+        comp = get_competition(cid)
+        pub, priv = public_dir(data_dir, cid), private_dir(data_dir, cid)
+        if not pub.is_dir() or _is_empty(pub):
+            problems.append(f"{cid}: no public data in {pub}")
+        elif not comp.sample_submission_path(data_dir).is_file():
+            problems.append(f"{cid}: no sample submission at {comp.sample_submission_path(data_dir)}")
+        if not priv.is_dir() or _is_empty(priv) or not comp.answers_path(data_dir).is_file():
+            problems.append(f"{cid}: no answers at {comp.answers_path(data_dir)}")
+    return problems
+
+
+def _docker_client():
+    import docker
+    from docker.errors import DockerException
+
+    try:
+        client = docker.from_env()
+        client.ping()
+    except DockerException as e:
+        raise RunError(f"cannot reach the Docker engine: {e}") from None
+    return client
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM cleans up like Ctrl-C (only possible from the main thread)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _known_ids(ids: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for cid in ids:
+        try:
+            get_competition(cid)
+        except UnknownCompetition as e:
+            raise RunError(str(e)) from None
+        seen.setdefault(cid, None)
+    if not seen:
+        raise RunError("no competitions to run")
+    return list(seen)
+
+
+def _check_engine(client, config: dict[str, Any]) -> int | None:
+    info = client.info()
+    runtime = config.get("runtime")
+    if runtime and runtime not in (info.get("Runtimes") or {}):
+        raise RunError(f"the container config asks for runtime `{runtime}`, which this Docker engine does not have")
+    return info.get("NCPU")
+
+
+def _check_images(client, agent_image: str, echo: Echo) -> str:
+    from docker.errors import ImageNotFound
+
+    from .images import ImageError, build_validator_image
+
+    from .agents import ENV_ID_LABEL
+    from .images import ENV_IMAGE
+
+    try:
+        built_on = (client.images.get(agent_image).labels or {}).get(ENV_ID_LABEL)
+    except ImageNotFound:
+        raise RunError(f"image {agent_image} is missing: run `mlebench-fast agents build` for this agent") from None
+    try:
+        env_id = client.images.get(ENV_IMAGE).id
+    except ImageNotFound:
+        raise RunError(f"image {ENV_IMAGE} is missing: run `mlebench-fast env build`") from None
+    if built_on and built_on != env_id:
+        echo(f"warning: {agent_image} was built on an older {ENV_IMAGE}; rebuild it with `mlebench-fast agents build`")
+    try:
+        return build_validator_image(client, echo)  # no-op when up to date
+    except ImageError as e:
+        raise RunError(str(e)) from None
+
+
+def run_agent(req: RunRequest, echo: Echo, progress_out=None) -> RunGroup:
+    """Run (or resume) a run group; returns it when every run has finished. Raises
+    RunError before starting anything when a check fails, KeyboardInterrupt when
+    interrupted (after cleaning up)."""
+    try:
+        return _run_agent(req, echo, progress_out)
+    except (ConfigError, RunGroupError, ValueError) as e:
+        if isinstance(e, RunError):
+            raise
+        raise RunError(str(e)) from None
+
+
+def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
+    group: RunGroup | None = None
+    if req.resume is not None:
+        group = _open_for_resume(req)
+        stored = group.metadata["settings"]
+        if req.agent_id is not None and req.agent_id != stored["agent_id"]:
+            raise RunError(f"{group.path} ran agent `{stored['agent_id']}`, not `{req.agent_id}`")
+        agent_id, competition_ids = stored["agent_id"], list(stored["competition_ids"])
+        data_dir = Path(req.data_dir or stored["data_dir"])
+        config = stored["container_config"]
+        time_limit = req.time_limit if req.time_limit is not None else stored.get("time_limit")
+        n_workers = req.n_workers or stored.get("n_workers") or 1
+        gpus = req.gpus if (req.gpus is not None or req.gpu_ids) else stored.get("gpus")
+        gpu_ids = req.gpu_ids if (req.gpus is not None or req.gpu_ids) else stored.get("gpu_ids")
+        share = req.share_gpus or bool(stored.get("share_gpus"))
+    else:
+        if req.agent_id is None:
+            raise RunError("--agent is required")
+        agent_id = req.agent_id
+        competition_ids = _known_ids(req.competition_ids or [])
+        data_dir = Path(req.data_dir) if req.data_dir else None
+        if data_dir is None:
+            from ..registry import default_data_dir
+
+            data_dir = default_data_dir()
+        config = load_container_config(req.container_config)
+        time_limit, n_workers = req.time_limit, req.n_workers or 1
+        gpus, gpu_ids, share = req.gpus, req.gpu_ids, req.share_gpus
+    if n_workers < 1:
+        raise RunError("--n-workers must be at least 1")
+    if time_limit is not None and time_limit <= 0:
+        raise RunError("--time-limit must be positive")
+
+    agent = get_agent(agent_id, req.agents_dir)
+    check_privileged_allowed(agent)
+    todo_ids = competition_ids if group is None else sorted({group.runs[r]["competition_id"] for r in group.unfinished()})
+    problems = preparation_problems(todo_ids, data_dir.resolve())
+    if problems:
+        raise RunError("not every competition is prepared (see `mlebench-fast prepare`):\n  " + "\n  ".join(problems))
+    for cid in todo_ids:
+        if not get_competition(cid).supported:
+            echo(f"warning: mlebench-fast cannot grade {cid} yet; its validation server answers invalid to everything")
+    gpu_plan = plan_gpus(n_workers, gpus, gpu_ids, share)
+
+    client = _docker_client()
+    try:
+        engine_cpus = _check_engine(client, config)
+        validator_image = _check_images(client, agent.image, echo)
+        if group is None:
+            n_seeds = req.n_seeds or 1
+            if n_seeds < 1:
+                raise RunError("--n-seeds must be at least 1")
+            settings = {
+                "agent_id": agent.id, "agent_name": agent.name, "agent_image": agent.image,
+                "competition_ids": competition_ids, "n_seeds": n_seeds, "n_workers": n_workers,
+                "data_dir": str(data_dir.resolve()), "container_config": config, "time_limit": time_limit,
+                "gpus": gpus, "gpu_ids": gpu_ids, "share_gpus": share,
+            }
+            group = RunGroup.create(Path(req.runs_dir), agent.name, competition_ids, n_seeds, settings)
+            echo(f"run group {group.path}: {len(group.runs)} run(s), {n_workers} worker(s)")
+        else:
+            removed = remove_leftover_containers(client, group)
+            if removed:
+                echo(f"removed {len(removed)} container(s) left by the interrupted harness")
+            echo(f"resuming {group.path}: {len(group.unfinished())} of {len(group.runs)} run(s) to do")
+    finally:
+        client.close()
+
+    run_ids = group.unfinished()
+    settings_obj = RunSettings(
+        agent=agent, data_dir=data_dir.resolve(), container_config=config, time_limit=time_limit,
+        retain=req.retain, gpu_plan=gpu_plan, validator_image=validator_image, engine_cpus=engine_cpus,
+    )
+    progress = Progress(group, out=progress_out)
+    harness = Harness(settings_obj, group, on_event=progress.event)
+    with _sigterm_as_interrupt(), progress:
+        harness.run(run_ids, n_workers)
+    return group
+
+
+def _open_for_resume(req: RunRequest) -> RunGroup:
+    path = Path(req.resume)
+    if not path.is_dir() and (Path(req.runs_dir) / path).is_dir():
+        path = Path(req.runs_dir) / path
+    if not path.is_dir():
+        raise RunError(f"no run group at {req.resume}")
+    if req.competition_ids or req.n_seeds is not None or req.container_config is not None:
+        raise RunError("--resume takes the competitions, seeds and container config of the group; do not pass them")
+    group = RunGroup.open(path)
+    group.lock()
+    return group
