@@ -13,11 +13,11 @@ const PARALLEL_SUM_MIN: usize = 1 << 17;
 /// Blocks of up to 128 items use 8 running sums; longer runs split at half (rounded down to
 /// a multiple of 8). The two halves of a large sum are computed on two threads: the tree of
 /// additions, hence the result, is the same bit for bit.
-pub fn pairwise_sum_by(n: usize, value: &(dyn Fn(usize) -> f64 + Sync)) -> f64 {
+pub fn pairwise_sum_by<F: Fn(usize) -> f64 + Sync>(n: usize, value: &F) -> f64 {
     pairwise_range(0, n, value)
 }
 
-fn pairwise_range(start: usize, n: usize, value: &(dyn Fn(usize) -> f64 + Sync)) -> f64 {
+fn pairwise_range<F: Fn(usize) -> f64 + Sync>(start: usize, n: usize, value: &F) -> f64 {
     if n < 8 {
         let mut res = 0.0;
         for i in start..start + n {

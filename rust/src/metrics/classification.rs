@@ -7,8 +7,8 @@ use crate::numeric::{np_mean, pairwise_sum, pairwise_sum_by};
 ///
 /// Edge case: an empty input gives NaN (numpy's mean of nothing), as in scikit-learn.
 pub fn accuracy_from_matches(matches: &[bool]) -> f64 {
-    let v: Vec<f64> = matches.iter().map(|&m| f64::from(u8::from(m))).collect();
-    np_mean(&v)
+    // numpy sums the 0/1 values exactly, so the mean is the count over the length
+    matches.iter().filter(|&&m| m).count() as f64 / matches.len() as f64
 }
 
 fn xlogy(x: f64, y: f64) -> f64 {

@@ -11,10 +11,11 @@ pub(super) fn check(y_true: &[f64], y_pred: &[f64]) -> Result<(), String> {
     if y_true.is_empty() {
         return Err("Found array with 0 sample(s) while a minimum of 1 is required.".into());
     }
-    if y_true.iter().chain(y_pred).any(|x| x.is_nan()) {
-        return Err("Input contains NaN.".into());
-    }
-    if y_true.iter().chain(y_pred).any(|x| x.is_infinite()) {
+    // one pass in the common case; only a bad value makes us look for which kind it is
+    if y_true.iter().chain(y_pred).any(|x| !x.is_finite()) {
+        if y_true.iter().chain(y_pred).any(|x| x.is_nan()) {
+            return Err("Input contains NaN.".into());
+        }
         return Err("Input contains infinity or a value too large for dtype('float64').".into());
     }
     Ok(())
@@ -34,8 +35,11 @@ pub fn rmsle(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
     if y_true.iter().chain(y_pred).any(|&x| x < 0.0) {
         return Err("Root Mean Squared Logarithmic Error cannot be used when targets contain negative values.".into());
     }
-    let lt: Vec<f64> = y_true.iter().map(|x| x.ln_1p()).collect();
-    let lp: Vec<f64> = y_pred.iter().map(|x| x.ln_1p()).collect();
+    let log1p = |v: &[f64]| -> Vec<f64> {
+        use rayon::prelude::*;
+        if v.len() >= 1 << 16 { v.par_iter().map(|x| x.ln_1p()).collect() } else { v.iter().map(|x| x.ln_1p()).collect() }
+    };
+    let (lt, lp) = (log1p(y_true), log1p(y_pred));
     rmse(&lt, &lp)
 }
 
