@@ -83,7 +83,13 @@ pub fn np_round(x: f64, ndigits: i32) -> f64 {
 /// Python's `float(str)` (used when numpy converts an object array to float64):
 /// surrounding whitespace, `_` between digits, `nan`/`inf`/`infinity` in any case.
 pub fn py_float(s: &str) -> Option<f64> {
-    let t = s.trim();
+    // Python reads any Unicode decimal digit as its ASCII digit first
+    let ascii: std::borrow::Cow<str> = if s.is_ascii() {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        s.chars().map(|c| if c.is_ascii() { c } else { crate::pystr::decimal_digit(c).map_or(c, |d| (b'0' + d) as char) }).collect::<String>().into()
+    };
+    let t = ascii.trim();
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let neg = t.starts_with('-');
     let lower = body.to_ascii_lowercase();
@@ -155,5 +161,6 @@ mod tests {
         assert_eq!(py_float("$12.50"), None);
         assert_eq!(py_float("_1"), None);
         assert_eq!(py_float(""), None);
+        assert_eq!(py_float("\u{663}.\u{665}"), Some(3.5)); // Arabic-Indic digits, as Python
     }
 }

@@ -65,7 +65,9 @@ const DECIMAL_ZEROS: [u32; 66] = [
     0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
 ];
 
-fn decimal_digit(c: char) -> Option<u8> {
+/// The value of a Unicode decimal digit (category `Nd`), as Python's `int()` and `float()`
+/// read it.
+pub fn decimal_digit(c: char) -> Option<u8> {
     let cp = c as u32;
     let i = DECIMAL_ZEROS.partition_point(|&z| z <= cp);
     let zero = *DECIMAL_ZEROS.get(i.checked_sub(1)?)?;

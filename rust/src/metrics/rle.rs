@@ -289,7 +289,7 @@ impl PyInt {
         let digits = chars
             .iter()
             .filter(|&&c| c != '_')
-            .map(|&c| decimal_value(c).map(|d| char::from(b'0' + d)).ok_or_else(bad))
+            .map(|&c| crate::pystr::decimal_digit(c).map(|d| char::from(b'0' + d)).ok_or_else(bad))
             .collect::<Result<String, String>>()?;
         if digits.len() > MAX_INT_DIGITS {
             return Err(format!("Exceeds the limit ({MAX_INT_DIGITS} digits) for integer string conversion"));
@@ -320,25 +320,6 @@ impl PyInt {
             (false, true) => Ordering::Greater,
         }
     }
-}
-
-/// First code points of the runs of ten Unicode decimal digits (category Nd) of Unicode
-/// 14.0, the database of CPython 3.11, whose `int()` accepts any of them.
-const DECIMAL_ZEROS: [u32; 66] = [
-    0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50,
-    0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40,
-    0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066,
-    0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0, 0x11950,
-    0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6,
-    0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
-];
-
-/// The value of a decimal digit character, as Python's `int()` reads it.
-fn decimal_value(c: char) -> Option<u8> {
-    let cp = u32::from(c);
-    let i = DECIMAL_ZEROS.partition_point(|&z| z <= cp);
-    let zero = DECIMAL_ZEROS[i.checked_sub(1)?];
-    (cp - zero < 10).then(|| (cp - zero) as u8)
 }
 
 #[cfg(test)]
