@@ -375,3 +375,23 @@ def test_validate_rejects_malformed_requests(server) -> None:
     assert _post(url + "/nope", b"", "text/csv")[0] == 404
     with urllib.request.urlopen(url + "/health", timeout=10) as resp:
         assert json.loads(resp.read()) == {"status": "running"}
+
+
+def test_grade_several_run_groups_in_one_job(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    make_titanic(data)
+    first = _group_with_submissions(tmp_path / "a", data)
+    second = _group_with_submissions(tmp_path / "b", data)
+    out = tmp_path / "reports"
+    # several groups need --output-dir for the combined report
+    assert cli("grade", "--run-groups", str(first), "--run-groups", str(second), "--data-dir", str(data)).returncode == 1
+    result = cli("grade", "--run-groups", str(tmp_path / "*" / "runs" / "*_run-group_*"), "--data-dir", str(data), "--output-dir", str(out), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    (combined,) = out.glob("*_grading_report.json")
+    assert json.loads(combined.read_text())["total_runs"] == 4
+    own = sorted(out.glob("*/*_grading_report.json"))
+    assert len(own) == 2, "one report per group, even when two groups share a name"
+    for path in own:
+        report = json.loads(path.read_text())
+        assert report["total_runs"] == 2 and report["total_valid_submissions"] == 1
+    assert cli("grade", "--run-groups", str(tmp_path / "nothing-*"), "--data-dir", str(data), "--output-dir", str(out)).returncode == 1

@@ -56,7 +56,15 @@ def grade_sample(
 def grade(
     submission: Annotated[Optional[Path], typer.Option("--submission", help="JSONL with `competition_id` and `submission_path` per line.")] = None,
     output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Where to write <timestamp>_grading_report.json (default with --run-group: the group).")] = None,
-    run_group: Annotated[Optional[Path], typer.Option("--run-group", help="Grade a run group's submissions directly (instead of --submission).")] = None,
+    run_group: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--run-group",
+            "--run-groups",
+            help="Grade run groups directly (instead of --submission); repeat it or give a quoted glob "
+            "('runs/*'). Each group gets its report; with several, --output-dir also gets a combined one.",
+        ),
+    ] = None,
     data_dir: DataDir = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker threads [default: all cores].")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Grade everything again; do not read or write the results cache.")] = False,
@@ -75,12 +83,28 @@ def grade(
     if run_group is not None:
         from .run.rungroup import RunGroupError, submission_entries
 
+        groups = _expand_run_groups(run_group)
+        if len(groups) > 1 and output_dir is None:
+            raise CliError("--output-dir is required with several run groups (for the combined report)")
         try:
-            entries = list(submission_entries(run_group))
+            per_group = [list(submission_entries(g)) for g in groups]
         except RunGroupError as e:
             raise CliError(str(e)) from None
-        reports, stats = grade_many_with_stats(entries, _data_dir(data_dir), jobs, True, cache)
-        path = write_report(reports, output_dir or run_group)
+        # one grading job for every group: answers parsed once, all cores busy
+        reports, stats = grade_many_with_stats([e for es in per_group for e in es], _data_dir(data_dir), jobs, True, cache)
+        start = 0
+        names: dict[str, int] = {}
+        for group, entries in zip(groups, per_group):
+            group_reports = reports[start : start + len(entries)]
+            start += len(entries)
+            # groups from different runs dirs may share a name: keep their reports apart
+            names[group.name] = names.get(group.name, 0) + 1
+            folder = group.name if names[group.name] == 1 else f"{group.name}-{names[group.name]}"
+            target = group if output_dir is None else (output_dir / folder if len(groups) > 1 else output_dir)
+            group_path = write_report(group_reports, target)
+            if len(groups) > 1:
+                typer.echo(f"{group.name}: {sum(r.valid_submission for r in group_reports)}/{len(group_reports)} valid, report {group_path}")
+        path = write_report(reports, output_dir) if len(groups) > 1 else group_path
     else:
         if output_dir is None:
             raise CliError("--output-dir is required with --submission")
@@ -94,6 +118,24 @@ def grade(
     if cache is not None:
         typer.echo(f"{stats.graded} graded, {stats.from_cache} from the results cache ({cache})")
     typer.echo(f"Report: {path}")
+
+
+def _expand_run_groups(values: list[str]) -> list[Path]:
+    """Run-group folders from paths and quoted globs, in the order given, without repeats."""
+    import glob
+
+    groups: list[Path] = []
+    for value in values:
+        matches = sorted(glob.glob(value)) if glob.has_magic(value) else [value]
+        if not matches:
+            raise CliError(f"no run group matches {value}")
+        for m in matches:
+            p = Path(m)
+            if p.is_dir() and p not in groups:
+                groups.append(p)
+    if not groups:
+        raise CliError("no run group folder found in " + ", ".join(values))
+    return groups
 
 
 @app.command("list")
