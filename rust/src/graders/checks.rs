@@ -164,3 +164,9 @@ pub fn pair_matching_ids(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result
     }
     Ok(pairing)
 }
+
+/// The (submission rows, answer rows) of `pair_matching_ids`.
+pub fn matching_rows(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
+    let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
+    Ok((pairing.sub_rows, pairing.ans_rows))
+}

@@ -17,12 +17,6 @@ use crate::metrics::detection::{
 use crate::numeric::np_mean;
 use rayon::prelude::*;
 
-fn sorted_pairing(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
-    // the reference sorts both and compares; pairing by id gives the same pairs faster
-    let pairing = super::checks::pair_matching_ids(sub_ids, ans_ids, id)?;
-    Ok((pairing.sub_rows, pairing.ans_rows))
-}
-
 /// The Lyft `parse_row`: `""` (after `strip`) is no box, otherwise 9 single-space separated
 /// tokens per box `confidence x y z width length height yaw class`.
 fn parse_lyft_row(v: Value<'_>, row: usize) -> Result<(Vec<Box3dSpec>, bool), String> {
@@ -65,7 +59,7 @@ pub fn lyft_3d_map(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Resu
     let sub_ids = submission_column(sub, id)?;
     let sub_pred = submission_column(sub, target)?;
     let (ans_ids, ans_pred) = (answers_column(answers, id)?, answers_column(answers, target)?);
-    let (so, ao) = sorted_pairing(sub_ids, ans_ids, id)?;
+    let (so, ao) = super::checks::matching_rows(sub_ids, ans_ids, id)?;
     let parse = |col: &Column, order: &[usize], fill: bool| -> Result<Vec<Vec<Box3dSpec>>, String> {
         order
             .iter()
@@ -216,7 +210,7 @@ pub fn siim_map(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<
     let sub_ids = submission_column(sub, id)?;
     let sub_pred = submission_column(sub, target)?;
     let (ans_ids, ans_pred) = (answers_column(answers, id)?, answers_column(answers, target)?);
-    let (so, ao) = sorted_pairing(sub_ids, ans_ids, id)?;
+    let (so, ao) = super::checks::matching_rows(sub_ids, ans_ids, id)?;
     let preds = so.iter().map(|&i| parse_siim(sub_pred.get(i), i)).collect::<Result<Vec<_>, _>>()?;
     let truths = ao.iter().map(|&i| parse_siim(ans_pred.get(i), i)).collect::<Result<Vec<_>, _>>()?;
     if preds.is_empty() {
@@ -231,7 +225,7 @@ pub fn kuzushiji(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result
     let sub_ids = submission_column(sub, id)?;
     let sub_labels = submission_column(sub, target)?;
     let (ans_ids, ans_labels) = (answers_column(answers, id)?, answers_column(answers, target)?);
-    let (so, ao) = sorted_pairing(sub_ids, ans_ids, id)?;
+    let (so, ao) = super::checks::matching_rows(sub_ids, ans_ids, id)?;
     // the format check runs over every prediction before any scoring
     let preds = so
         .iter()

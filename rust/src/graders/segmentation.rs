@@ -31,14 +31,6 @@ fn blank_token<'a>(v: Value<'a>, token: &str) -> Value<'a> {
     }
 }
 
-/// Both id columns sorted, then the reference's `(sub_ids != answer_ids).any()` check.
-/// Returns the row orders.
-fn sorted_pairing(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
-    // the reference sorts both and compares; pairing by id gives the same pairs faster
-    let pairing = super::checks::pair_matching_ids(sub_ids, ans_ids, id)?;
-    Ok((pairing.sub_rows, pairing.ans_rows))
-}
-
 fn check_answer_columns(answers: &Frame, expected: &[&str]) -> Result<(), String> {
     let mut got: Vec<&str> = answers.names.iter().map(String::as_str).collect();
     let mut want = expected.to_vec();
@@ -65,7 +57,7 @@ pub fn rle_global_dice(
     let sub_ids = submission_column(sub, id)?;
     let sub_rle = submission_column(sub, rle)?;
     same_length(sub, answers)?;
-    let (so, ao) = sorted_pairing(sub_ids, answers_column(answers, id)?, id)?;
+    let (so, ao) = super::checks::matching_rows(sub_ids, answers_column(answers, id)?, id)?;
     let (ans_rle, hs, ws) = (answers_column(answers, rle)?, answers_column(answers, height)?, answers_column(answers, width)?);
     let total = (0..so.len())
         .into_par_iter()
@@ -144,7 +136,7 @@ pub fn rle_iou_precision(
     let ans_rle = text_or_empty(answers_column(answers, rle)?, rle)?;
     let sub_ids = text_or_empty(submission_column(sub, id)?, id)?;
     let sub_rle = text_or_empty(submission_column(sub, rle)?, rle)?;
-    let (so, ao) = sorted_pairing(&sub_ids, &ans_ids, id)?;
+    let (so, ao) = super::checks::matching_rows(&sub_ids, &ans_ids, id)?;
     let len = height * width;
     let scores = (0..so.len())
         .into_par_iter()

@@ -3,7 +3,7 @@
 //! sorted ids differ from the answers'; cells become Python strings the way the reference
 //! converts them (`astype(str)`, `fillna("")`, or not at all).
 
-use super::checks::{answers_column, pair_matching_ids, same_length, submission_column};
+use super::checks::{answers_column, same_length, submission_column};
 use super::RawScore;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
@@ -23,8 +23,7 @@ pub(super) fn sorted_rows_with_matching_ids(
 ) -> Result<(Vec<usize>, Vec<usize>), String> {
     let sub_ids = submission_column(sub, id)?;
     let ans_ids = answers_column(answers, id)?;
-    let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
-    Ok((pairing.sub_rows, pairing.ans_rows))
+    super::checks::matching_rows(sub_ids, ans_ids, id)
 }
 
 /// `col.astype(str)` of the rows in `order`.

@@ -79,10 +79,7 @@ impl RandomState {
 
     /// In-place Fisher-Yates from the end, as `shuffle` does on a 1-d array.
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.interval(i as u64) as usize;
-            items.swap(i, j);
-        }
+        fisher_yates(items, |max| self.interval(max));
     }
 
     /// `permutation(n)`.
@@ -153,6 +150,15 @@ pub(crate) fn weighted_choice(
         found.extend(first_occurrences(&new));
     }
     Ok(found)
+}
+
+/// numpy's Fisher-Yates shuffle (legacy and `Generator` alike): from the last item down,
+/// swap item `i` with one drawn uniformly from `0..=i`.
+pub(crate) fn fisher_yates<T>(items: &mut [T], mut interval: impl FnMut(u64) -> u64) {
+    for i in (1..items.len()).rev() {
+        let j = interval(i as u64) as usize;
+        items.swap(i, j);
+    }
 }
 
 pub(crate) fn check_probabilities(p: &[f64]) -> Result<(), String> {

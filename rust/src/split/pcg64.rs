@@ -2,7 +2,7 @@
 //! generator, and the `Generator` methods preparations use (`random`, `uniform`,
 //! `integers`, `shuffle`, `permutation`, `choice`), draw for draw as numpy 1.26.
 
-use super::legacy::{mask_of, weighted_choice};
+use super::legacy::{fisher_yates, mask_of, weighted_choice};
 
 const INIT_A: u32 = 0x43b0_d7e5;
 const MULT_A: u32 = 0x931e_8875;
@@ -249,10 +249,7 @@ impl Generator {
 
     /// `shuffle(x)` of a 1-d array, in place.
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.interval(i as u64) as usize;
-            items.swap(i, j);
-        }
+        fisher_yates(items, |max| self.interval(max));
     }
 
     /// `permutation(n)`.
