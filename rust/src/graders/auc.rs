@@ -76,7 +76,7 @@ pub fn columnwise_roc_auc(
     let mut y_true = vec![0.0; answers.nrows * k];
     let mut y_score = vec![0.0; sub.nrows * k];
     for (c, t) in targets.iter().enumerate() {
-        fill_column(&mut y_true, k, c, answers_column(answers, t)?, &ans_order, "y_true")?;
+        fill_column(&mut y_true, k, c, answers_column(answers, t)?.column(), &ans_order, "y_true")?;
         fill_column(&mut y_score, k, c, submission_column(sub, t)?, &sub_order, "y_score")?;
     }
     metrics::mean_columnwise_roc_auc(&y_true, &y_score, k).map(RawScore::numpy)
@@ -104,7 +104,7 @@ pub fn positional_multilabel_roc_auc(sub: &Frame, answers: &Frame, id: &str, cla
         // duplicated or foreign ids: rows pair by position after pandas' own (unstable)
         // sort, so the order among duplicates must be the reference's
         sub_order = sort_index_order(sub_ids);
-        ans_order = sort_index_order(ans_ids);
+        ans_order = sort_index_order(&ans_ids);
         keep_answers = scored_answer_rows(answers, classes, &ans_order)?;
         keep_sub = submission_rows_kept(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), &keep_answers)?;
     }

@@ -90,13 +90,13 @@ impl LaplaceLastWeeks<'_> {
         let pred = sub_fvc.numeric_f64().ok_or_else(|| format!("{} column in submission must be numeric.", self.fvc))?;
         let conf = sub_conf.numeric_f64().ok_or_else(|| format!("{} column in submission must be numeric.", self.confidence))?;
         let conf: Vec<f64> = conf.iter().map(|&c| if c.is_nan() { 0.0 } else { c }).collect();
-        let truth = to_float_array(ans_fvc, "FVC", false)?;
-        let scored = self.scored_answer_rows(ans_pw, ans_patient, &truth)?;
+        let truth = to_float_array(&ans_fvc, "FVC", false)?;
+        let scored = self.scored_answer_rows(&ans_pw, &ans_patient, &truth)?;
         let scored_keys: HashSet<HashKey> = scored.iter().map(|&r| ans_pw.get(r).hash_key()).collect();
         // the submission's scored rows, sorted by Patient_Week
         let sub_rows = sorted_by(sub_pw, (0..sub.nrows).filter(|&r| scored_keys.contains(&sub_pw.get(r).hash_key())).collect());
         let submitted: HashSet<HashKey> = sub_rows.iter().map(|&r| sub_pw.get(r).hash_key()).collect();
-        let ans_rows: Vec<usize> = sorted_by(ans_pw, scored).into_iter().filter(|&r| submitted.contains(&ans_pw.get(r).hash_key())).collect();
+        let ans_rows: Vec<usize> = sorted_by(&ans_pw, scored).into_iter().filter(|&r| submitted.contains(&ans_pw.get(r).hash_key())).collect();
         let actual: Vec<f64> = ans_rows.iter().map(|&r| truth[r]).collect();
         let predicted: Vec<f64> = sub_rows.iter().map(|&r| pred[r]).collect();
         let confidence: Vec<f64> = sub_rows.iter().map(|&r| conf[r]).collect();
@@ -169,7 +169,7 @@ impl KeepMaskMcrmse<'_> {
     pub fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         same_length(sub, answers)?;
         let ans_ids = answers_column(answers, self.id)?;
-        let keep = match answers_column(answers, self.keep)? {
+        let keep = match answers_column(answers, self.keep)?.column() {
             Column::Bool(v) => v,
             _ => return Err(format!("the answers' `{}` column is not boolean", self.keep)),
         };

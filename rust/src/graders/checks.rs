@@ -1,16 +1,73 @@
 //! Checks shared by the graders, each with the reference's outcome (pass or invalid).
 
-use crate::frame::{Cell, Column, Frame};
+use crate::frame::{Cell, Column, Frame, RowIndex};
 
 pub fn submission_column<'a>(sub: &'a Frame, name: &str) -> Result<&'a Column, String> {
     sub.column(name)
         .ok_or_else(|| format!("Submission is missing the `{name}` column (columns found: {})", list_columns(sub)))
 }
 
-pub fn answers_column<'a>(answers: &'a Frame, name: &str) -> Result<&'a Column, String> {
+/// A column of the answers. Used as ids, it brings the answers' cached row index along, so
+/// a bulk job builds each competition's id index once, not once per submission.
+#[derive(Clone, Copy)]
+pub struct AnswersColumn<'a> {
+    frame: &'a Frame,
+    position: usize,
+}
+
+impl<'a> AnswersColumn<'a> {
+    pub fn column(self) -> &'a Column {
+        &self.frame.columns[self.position]
+    }
+}
+
+impl std::ops::Deref for AnswersColumn<'_> {
+    type Target = Column;
+    fn deref(&self) -> &Column {
+        &self.frame.columns[self.position]
+    }
+}
+
+pub fn answers_column<'a>(answers: &'a Frame, name: &str) -> Result<AnswersColumn<'a>, String> {
     answers
-        .column(name)
+        .position(name)
+        .map(|position| AnswersColumn { frame: answers, position })
         .ok_or_else(|| format!("the answers file has no `{name}` column; is the competition prepared correctly?"))
+}
+
+/// Ids to pair with: a plain column, or an answers column with its cached index.
+#[derive(Clone, Copy)]
+pub struct Ids<'a> {
+    column: &'a Column,
+    answers: Option<AnswersColumn<'a>>,
+}
+
+impl<'a> From<&'a Column> for Ids<'a> {
+    fn from(column: &'a Column) -> Self {
+        Ids { column, answers: None }
+    }
+}
+
+impl<'a> From<AnswersColumn<'a>> for Ids<'a> {
+    fn from(c: AnswersColumn<'a>) -> Self {
+        Ids { column: &c.frame.columns[c.position], answers: Some(c) }
+    }
+}
+
+impl<'a> From<&AnswersColumn<'a>> for Ids<'a> {
+    fn from(c: &AnswersColumn<'a>) -> Self {
+        Ids::from(*c)
+    }
+}
+
+impl<'a> Ids<'a> {
+    /// The id -> row index: the answers' cached one, or one built now for a plain column.
+    fn with_index<R>(&self, f: impl FnOnce(Option<&RowIndex>) -> R) -> R {
+        match self.answers {
+            Some(a) => f(a.frame.row_index(a.position)),
+            None => f(RowIndex::build(self.column).as_ref()),
+        }
+    }
 }
 
 fn list_columns(f: &Frame) -> String {
@@ -110,20 +167,20 @@ pub struct Pairing {
 /// another order (a hash join gives the same pairs). Otherwise both are sorted, as the
 /// reference does, so even mismatched ids pair exactly as there. Pairs may come in another
 /// order than the reference's, which only reorders sums.
-pub fn sorted_pairing(sub_ids: &Column, ans_ids: &Column) -> Pairing {
+pub fn sorted_pairing<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>) -> Pairing {
+    let ans: Ids<'a> = ans_ids.into();
+    let ans_ids = ans.column;
     let n = ans_ids.len();
     if sub_ids.len() != n {
         // no pairing exists; callers fail on the lengths, so skip the sorting
         return Pairing { sub_rows: (0..sub_ids.len()).collect(), ans_rows: (0..n).collect(), ids_equal: false };
     }
-    {
-        if (0..n).all(|i| sub_ids.get(i).py_eq(ans_ids.get(i))) {
-            let rows: Vec<usize> = (0..n).collect();
-            return Pairing { sub_rows: rows.clone(), ans_rows: rows, ids_equal: true };
-        }
-        if let Some(sub_rows) = hash_join(sub_ids, ans_ids) {
-            return Pairing { sub_rows, ans_rows: (0..n).collect(), ids_equal: true };
-        }
+    if same_values(sub_ids, ans_ids) {
+        let rows: Vec<usize> = (0..n).collect();
+        return Pairing { sub_rows: rows.clone(), ans_rows: rows, ids_equal: true };
+    }
+    if let Some(sub_rows) = ans.with_index(|index| index.and_then(|index| hash_join(sub_ids, ans_ids, index))) {
+        return Pairing { sub_rows, ans_rows: (0..n).collect(), ids_equal: true };
     }
     let sub_rows = sub_ids.argsort();
     let ans_rows = ans_ids.argsort();
@@ -132,20 +189,45 @@ pub fn sorted_pairing(sub_ids: &Column, ans_ids: &Column) -> Pairing {
     Pairing { sub_rows, ans_rows, ids_equal }
 }
 
-/// For each answer row, the submission row with the same id, when the answers' ids are
-/// unique and the submission has exactly those ids once each.
-fn hash_join(sub_ids: &Column, ans_ids: &Column) -> Option<Vec<usize>> {
-    let mut index: crate::frame::value::FastMap<crate::frame::value::HashKey, usize> = Default::default();
-    index.reserve(ans_ids.len());
-    for (row, v) in ans_ids.values().enumerate() {
-        if v.is_nan() || index.insert(v.hash_key(), row).is_some() {
-            return None;
-        }
+/// Below this many rows the id checks run on one thread.
+const PARALLEL_ROWS: usize = 1 << 16;
+
+/// Whether two equally long columns hold equal values (Python `==`) row by row. Text
+/// against text, the usual id column, compares the strings directly.
+fn same_values(a: &Column, b: &Column) -> bool {
+    use rayon::prelude::*;
+    let n = a.len();
+    let equal = |i: usize| match (a, b) {
+        (Column::Object(x), Column::Object(y)) => match (&x[i], &y[i]) {
+            (Cell::Str(s), Cell::Str(t)) => s == t,
+            _ => a.get(i).py_eq(b.get(i)),
+        },
+        (Column::Int(x), Column::Int(y)) => x[i] == y[i],
+        _ => a.get(i).py_eq(b.get(i)),
+    };
+    if n < PARALLEL_ROWS {
+        (0..n).all(equal)
+    } else {
+        (0..n).into_par_iter().with_min_len(PARALLEL_ROWS / 4).all(equal)
     }
+}
+
+/// For each answer row, the submission row with the same id, when the submission has
+/// exactly the answers' (unique) ids once each.
+fn hash_join(sub_ids: &Column, ans_ids: &Column, index: &RowIndex) -> Option<Vec<usize>> {
+    use rayon::prelude::*;
+    let lookup = |row: usize| {
+        let v = sub_ids.get(row);
+        index.find(ans_ids, v.hash_key()).filter(|&a| v.py_eq(ans_ids.get(a)))
+    };
+    let found: Option<Vec<usize>> = if sub_ids.len() < PARALLEL_ROWS {
+        (0..sub_ids.len()).map(lookup).collect()
+    } else {
+        (0..sub_ids.len()).into_par_iter().with_min_len(PARALLEL_ROWS / 4).map(lookup).collect()
+    };
     let mut sub_rows = vec![usize::MAX; ans_ids.len()];
-    for (row, v) in sub_ids.values().enumerate() {
-        let &a = index.get(&v.hash_key())?;
-        if sub_rows[a] != usize::MAX || !v.py_eq(ans_ids.get(a)) {
+    for (row, a) in found?.into_iter().enumerate() {
+        if sub_rows[a] != usize::MAX {
             return None;
         }
         sub_rows[a] = row;
@@ -154,8 +236,10 @@ fn hash_join(sub_ids: &Column, ans_ids: &Column) -> Option<Vec<usize>> {
 }
 
 /// `sorted_pairing` that must match: the reference rejects differing ids.
-pub fn pair_matching_ids(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<Pairing, String> {
+pub fn pair_matching_ids<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>, id: &str) -> Result<Pairing, String> {
+    let ans_ids: Ids<'a> = ans_ids.into();
     let pairing = sorted_pairing(sub_ids, ans_ids);
+    let ans_ids = ans_ids.column;
     if !pairing.ids_equal {
         if sub_ids.len() != ans_ids.len() {
             return Err(format!("Submission and answers have different numbers of `{id}` values"));
@@ -166,7 +250,7 @@ pub fn pair_matching_ids(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result
 }
 
 /// The (submission rows, answer rows) of `pair_matching_ids`.
-pub fn matching_rows(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
+pub fn matching_rows<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
     let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
     Ok((pairing.sub_rows, pairing.ans_rows))
 }

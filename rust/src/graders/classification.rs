@@ -53,7 +53,7 @@ pub fn binary_log_loss(sub: &Frame, answers: &Frame, id: &str, target: &str) -> 
     answers_column(answers, target)?;
     let sub_ids = submission_column(sub, id)?;
     let probs = submission_column(sub, target)?;
-    if !same_value_set(sub_ids, ans_ids) {
+    if !same_value_set(sub_ids, &ans_ids) {
         return Err(format!("Submission and answers have different `{id}` values"));
     }
     same_length(sub, answers)?;
@@ -200,7 +200,7 @@ pub fn quadratic_weighted_kappa(sub: &Frame, answers: &Frame, id: &str, target: 
     }
     let sub_ids = submission_column(sub, id)?;
     let ans_ids = answers_column(answers, id)?;
-    if !same_value_set(sub_ids, ans_ids) {
+    if !same_value_set(sub_ids, &ans_ids) {
         return Err(format!("Submission must have the same `{id}` values as the answers"));
     }
     let pairing = sorted_pairing(sub_ids, ans_ids);

@@ -71,7 +71,7 @@ pub fn lyft_3d_map(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Resu
             .collect()
     };
     let preds = parse(sub_pred, &so, true)?;
-    let truths = parse(ans_pred, &ao, false)?;
+    let truths = parse(&ans_pred, &ao, false)?;
     let per_sample = (0..so.len())
         .into_par_iter()
         .map(|k| {
@@ -132,7 +132,7 @@ pub fn coco_map(
         .collect::<Result<_, String>>()?;
     let sub_pred = submission_column(sub, target)?;
     let sub_images = submission_column(sub, image_column)?;
-    if !same_value_set(sub_images, ans_images) {
+    if !same_value_set(sub_images, &ans_images) {
         return Err(format!("The set of {image_column}s in the submission must match the set in the answers"));
     }
     // images numbered in order of first appearance in the answers (`unique()`)

@@ -26,7 +26,7 @@ pub fn mean_angular_error(sub: &Frame, answers: &Frame, id: &str, azimuth: &str,
     same_length(sub, answers)?;
     let sub_ids = submission_column(sub, id)?;
     let ans_ids = answers_column(answers, id)?;
-    if !same_value_set(sub_ids, ans_ids) {
+    if !same_value_set(sub_ids, &ans_ids) {
         return Err(format!("Submission and answers must have the same `{id}` values"));
     }
     let pairing = sorted_pairing(sub_ids, ans_ids);
@@ -62,7 +62,7 @@ pub fn trip_haversine(sub: &Frame, answers: &Frame, trip: &str, latitude: &str, 
     let sub_lat = submission_column(sub, latitude)?;
     let sub_lon = submission_column(sub, longitude)?;
     same_length(sub, answers)?;
-    let ans_groups = rows_by_value(ans_trips);
+    let ans_groups = rows_by_value(&ans_trips);
     let sub_groups = rows_by_value(sub_trips);
     let mut seen = HashSet::new();
     let mut per_trip = Vec::new();
@@ -84,8 +84,8 @@ pub fn trip_haversine(sub: &Frame, answers: &Frame, trip: &str, latitude: &str, 
         let d = metrics::haversine_distances(
             &degrees(sub_lat, &sub_rows, latitude)?,
             &degrees(sub_lon, &sub_rows, longitude)?,
-            &degrees(ans_lat, &ans_rows, latitude)?,
-            &degrees(ans_lon, &ans_rows, longitude)?,
+            &degrees(&ans_lat, &ans_rows, latitude)?,
+            &degrees(&ans_lon, &ans_rows, longitude)?,
         )?;
         per_trip.push((metrics::quantile(&d, 0.5)? + metrics::quantile(&d, 0.95)?) / 2.0);
     }

@@ -63,7 +63,7 @@ pub fn label_metric(
             pair_matching_ids(sub_ids, ans_ids, id)?
         }
         IdCheck::SameSet => {
-            if !same_value_set(sub_ids, ans_ids) {
+            if !same_value_set(sub_ids, &ans_ids) {
                 return Err(format!("Submission and answers have different `{id}` values"));
             }
             sorted_pairing(sub_ids, ans_ids)

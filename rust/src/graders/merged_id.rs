@@ -35,10 +35,10 @@ impl MergedOnId<'_> {
         let ans_ids = answers_column(answers, self.id)?;
         let sub_target = submission_column(sub, self.target)?;
         let sub_ids = submission_column(sub, self.id)?;
-        if !same_value_set(sub_ids, ans_ids) {
+        if !same_value_set(sub_ids, &ans_ids) {
             return Err(format!("Submission `{}` values are not the same set as the answers'", self.id));
         }
-        let (ans_rows, sub_rows) = inner_join(ans_ids, sub_ids);
+        let (ans_rows, sub_rows) = inner_join(&ans_ids, sub_ids);
         match self.metric {
             MergedMetric::MaeRoundedToInt => {
                 let t = to_float_array(&ans_target.take(&ans_rows), "y_true", true)?;
@@ -48,7 +48,7 @@ impl MergedOnId<'_> {
             MergedMetric::MeanLogMaeByGroup => {
                 let name = self.group.ok_or("the mean_log_mae_by_group metric needs a `group_column`")?;
                 let groups = answers_column(answers, name)?;
-                mean_log_mae_by_group(ans_target, sub_target, groups, &ans_rows, &sub_rows).map(RawScore::numpy)
+                mean_log_mae_by_group(&ans_target, sub_target, &groups, &ans_rows, &sub_rows).map(RawScore::numpy)
             }
         }
     }

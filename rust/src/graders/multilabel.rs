@@ -18,7 +18,7 @@ pub fn multilabel_micro_f1(sub: &Frame, answers: &Frame, id: &str, target: &str)
     let predicted_labels = submission_column(sub, target)?;
     same_length(sub, answers)?;
     let (sub_order, ans_order) = sorted_id_orders(sub, answers, id)?;
-    let true_rows = reorder(split_labels(answer_labels, "answers")?, &ans_order);
+    let true_rows = reorder(split_labels(&answer_labels, "answers")?, &ans_order);
     if true_rows.iter().any(Vec::is_empty) {
         // the reference's class list then holds NaN next to text and cannot be sorted
         return Err("an answers row has no label; is the competition prepared correctly?".into());

@@ -11,7 +11,7 @@ use crate::sklearn::to_float_array;
 pub fn matched_id_rmse(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
     let ans_ids = answers_column(answers, id)?;
     let ans_values = answers_column(answers, target)?;
-    to_float_array(ans_values, "answers value", false)?;
+    to_float_array(&ans_values, "answers value", false)?;
     let sub_ids = submission_column(sub, id)?;
     let sub_values = submission_column(sub, target)?;
     // `Series.astype(float)`

@@ -30,10 +30,10 @@ pub fn kl_divergence_votes(sub: &Frame, answers: &Frame, id: &str, targets: &[St
         return Err(format!("Submission probabilities must add to 1 for each row (row {} does not)", r + 1));
     }
     let ans_ids = answers_column(answers, id)?;
-    if !same_value_set(ans_ids, sub_ids) {
+    if !same_value_set(&ans_ids, sub_ids) {
         return Err(format!("Submission and answers must have the same `{id}` values"));
     }
-    let answer_cols: Vec<&Column> = targets.iter().map(|t| answers_column(answers, t)).collect::<Result<_, _>>()?;
+    let answer_cols: Vec<&Column> = targets.iter().map(|t| answers.column(t).ok_or_else(|| format!("the answers file has no `{t}` column; is the competition prepared correctly?"))).collect::<Result<_, _>>()?;
     let pairing = sorted_pairing(sub_ids, ans_ids);
     let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
     let solution = vote_shares(&numeric_table(&answer_cols)?, &ans_order);

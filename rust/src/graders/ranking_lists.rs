@@ -56,17 +56,17 @@ pub fn map_at_k(
     let sub_target = submission_column(sub, target)?;
     let kept: Vec<usize> = match ids {
         IdRule::SameSet => {
-            if !same_value_set(sub_ids, ans_ids) {
+            if !same_value_set(sub_ids, &ans_ids) {
                 return Err(format!("Submission and answers have different `{id}` values"));
             }
             same_length(sub, answers)?;
             (0..sub.nrows).collect()
         }
-        IdRule::Superset => rows_of_answer_ids(sub_ids, ans_ids, id)?,
+        IdRule::Superset => rows_of_answer_ids(sub_ids, &ans_ids, id)?,
     };
     let sub_order: Vec<usize> = sub_ids.take(&kept).argsort().into_iter().map(|i| kept[i]).collect();
     let ans_order = ans_ids.argsort();
-    let actual_text = texts(ans_target, &ans_order);
+    let actual_text = texts(&ans_target, &ans_order);
     let predicted_text = texts(sub_target, &sub_order);
     let actual: Vec<Vec<&str>> = actual_text.iter().map(|t| split_on_space(t).collect()).collect();
     let predicted: Vec<Vec<&str>> = predicted_text.iter().map(|t| split_on_space(t).collect()).collect();
@@ -94,11 +94,11 @@ pub fn kendall_tau_order(sub: &Frame, answers: &Frame, id: &str, target: &str) -
     let sub_orders = submission_column(sub, target)?;
     let ans_ids = answers_column(answers, id)?;
     let ans_orders = answers_column(answers, target)?;
-    if !same_value_set(sub_ids, ans_ids) {
+    if !same_value_set(sub_ids, &ans_ids) {
         return Err(format!("Submission and answers must have the same `{id}` values"));
     }
     let sub_text = texts(sub_orders, &sub_ids.argsort());
-    let ans_text = texts(ans_orders, &ans_ids.argsort());
+    let ans_text = texts(&ans_orders, &ans_ids.argsort());
     let mut submitted: Vec<Vec<&str>> = Vec::with_capacity(sub_text.len());
     let mut truth: Vec<Vec<&str>> = Vec::with_capacity(ans_text.len());
     for (row, (s, a)) in sub_text.iter().zip(&ans_text).enumerate() {

@@ -40,7 +40,7 @@ pub fn mean_columnwise_rmsle(sub: &Frame, answers: &Frame, targets: &[String]) -
     same_length(sub, answers)?;
     let mut per_column = Vec::with_capacity(targets.len());
     for t in targets {
-        let truth = to_float_array(answers_column(answers, t)?, "y_true", true)?;
+        let truth = to_float_array(answers_column(answers, t)?.column(), "y_true", true)?;
         let pred = to_float_array(submission_column(sub, t)?, "y_pred", true)?;
         per_column.push(metrics::rmsle(&truth, &pred)?);
     }

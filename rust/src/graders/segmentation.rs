@@ -90,12 +90,12 @@ pub fn rle_mean_dice(
     let ans_rle = answers_column(answers, answer_rle)?;
     let (ws, hs) = (answers_column(answers, width)?, answers_column(answers, height)?);
     same_length(sub, answers)?;
-    if !same_value_set(sub_ids, ans_ids) {
+    if !same_value_set(sub_ids, &ans_ids) {
         return Err(format!("Submission and answers have different {id} values"));
     }
     let (so, ao) = (sub_ids.argsort(), ans_ids.argsort());
     // `rle_decode` asserts Python ints: the answers' size columns must be integer columns
-    if !matches!(hs, Column::Int(_)) || !matches!(ws, Column::Int(_)) {
+    if !matches!(*hs, Column::Int(_)) || !matches!(*ws, Column::Int(_)) {
         return Err("the answers' image sizes must be integers".into());
     }
     let scores = (0..so.len())
@@ -132,8 +132,8 @@ pub fn rle_iou_precision(
         return Err(format!("Expected submission to have columns [{id}, {rle}], got {:?}", sub.names));
     }
     same_length(sub, answers)?;
-    let ans_ids = text_or_empty(answers_column(answers, id)?, id)?;
-    let ans_rle = text_or_empty(answers_column(answers, rle)?, rle)?;
+    let ans_ids = text_or_empty(answers_column(answers, id)?.column(), id)?;
+    let ans_rle = text_or_empty(answers_column(answers, rle)?.column(), rle)?;
     let sub_ids = text_or_empty(submission_column(sub, id)?, id)?;
     let sub_rle = text_or_empty(submission_column(sub, rle)?, rle)?;
     let (so, ao) = super::checks::matching_rows(&sub_ids, &ans_ids, id)?;
@@ -317,7 +317,7 @@ pub fn rle_dice_hausdorff(sub: &Frame, answers: &Frame, id: &str, rle: &str, hei
     };
     let n = sub.nrows.min(answers.nrows);
     let sub_masks = decode_all(submission_column(sub, rle)?, n, false)?;
-    let ans_masks = decode_all(answers_column(answers, rle)?, answers.nrows, true)?;
+    let ans_masks = decode_all(answers_column(answers, rle)?.column(), answers.nrows, true)?;
     let dices: Vec<f64> = sub_masks
         .iter()
         .zip(&ans_masks)
@@ -329,7 +329,7 @@ pub fn rle_dice_hausdorff(sub: &Frame, answers: &Frame, id: &str, rle: &str, hei
             .collect()
     };
     let sub_ids = texts(submission_column(sub, id)?, n, "submission")?;
-    let ans_ids = texts(answers_column(answers, id)?, answers.nrows, "answers")?;
+    let ans_ids = texts(answers_column(answers, id)?.column(), answers.nrows, "answers")?;
     let sub_days = group_by_day(sub_masks, &sub_ids.iter().map(String::as_str).collect::<Vec<_>>())?;
     let ans_days = group_by_day(ans_masks, &ans_ids.iter().map(String::as_str).collect::<Vec<_>>())?;
     let distances = sub_days

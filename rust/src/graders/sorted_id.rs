@@ -54,7 +54,7 @@ impl SortedIdScore<'_> {
         let pairing = pair_matching_ids(sub_ids, ans_ids, self.id)?;
         let (sub_rows, ans_rows) = match self.scored_where {
             None => (pairing.sub_rows, pairing.ans_rows),
-            Some(filter) => scored_rows(answers, filter, sub_ids, ans_ids, pairing.sub_rows, pairing.ans_rows)?,
+            Some(filter) => scored_rows(answers, filter, sub_ids, &ans_ids, pairing.sub_rows, pairing.ans_rows)?,
         };
         let y_true = ans_target.take(&ans_rows);
         let y_pred = sub_target.take(&sub_rows);

@@ -87,10 +87,10 @@ pub fn mean_levenshtein(
     let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
     let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
     let (truth, pred): (Vec<Cow<str>>, Vec<Cow<str>>) = if cast_to_text {
-        (texts(truth_col, &ans_order), texts(pred_col, &sub_order))
+        (texts(&truth_col, &ans_order), texts(pred_col, &sub_order))
     } else {
         // Levenshtein.distance raises TypeError on a number or a missing value
-        let t = text_cells(truth_col, &ans_order, target, None)?;
+        let t = text_cells(&truth_col, &ans_order, target, None)?;
         let p = text_cells(pred_col, &sub_order, target, None)?;
         (t.into_iter().map(Cow::Borrowed).collect(), p.into_iter().map(Cow::Borrowed).collect())
     };
@@ -117,7 +117,7 @@ pub fn sequence_edit_rate(sub: &Frame, answers: &Frame, id: &str, target: &str) 
     required_columns(sub, answers, &[id, target])?;
     same_length(sub, answers)?;
     let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
-    let truth = int_sequences(&texts(answers_column(answers, target)?, &ans_order), target)?;
+    let truth = int_sequences(&texts(answers_column(answers, target)?.column(), &ans_order), target)?;
     let pred = int_sequences(&texts(submission_column(sub, target)?, &sub_order), target)?;
     let distances: u64 = truth
         .par_iter()
@@ -157,14 +157,14 @@ pub fn mean_word_jaccard(
     let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
     match average {
         JaccardAverage::PythonMean => {
-            let truth = texts_blank_for_missing(truth_col, &ans_order);
+            let truth = texts_blank_for_missing(&truth_col, &ans_order);
             let pred = texts_blank_for_missing(pred_col, &sub_order);
             let t: Vec<&str> = truth.iter().map(|c| c.as_ref()).collect();
             let p: Vec<&str> = pred.iter().map(|c| c.as_ref()).collect();
             metrics::mean_word_jaccard(&t, &p, None).map(RawScore::python)
         }
         JaccardAverage::SklearnSamples => {
-            let truth: Vec<_> = text_cells(truth_col, &ans_order, target, Some(""))?.into_iter().map(word_set).collect();
+            let truth: Vec<_> = text_cells(&truth_col, &ans_order, target, Some(""))?.into_iter().map(word_set).collect();
             let pred: Vec<_> = text_cells(pred_col, &sub_order, target, Some(""))?.into_iter().map(word_set).collect();
             let vocabulary: std::collections::HashSet<&String> = truth.iter().chain(&pred).flatten().collect();
             if vocabulary.len() < 2 {
@@ -184,7 +184,7 @@ pub fn exact_match_accuracy(sub: &Frame, answers: &Frame, id: &str, target: &str
     required_columns(sub, answers, &[id, target])?;
     same_length(sub, answers)?;
     let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
-    let truth = texts(answers_column(answers, target)?, &ans_order);
+    let truth = texts(answers_column(answers, target)?.column(), &ans_order);
     let pred = texts(submission_column(sub, target)?, &sub_order);
     let t: Vec<&str> = truth.iter().map(|c| c.as_ref()).collect();
     let p: Vec<&str> = pred.iter().map(|c| c.as_ref()).collect();
@@ -197,7 +197,7 @@ pub fn micro_f1_tag_sets(sub: &Frame, answers: &Frame, id: &str, target: &str) -
     same_length(sub, answers)?;
     let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
     // `fillna("").str.split()`: blanks are no tags; a number or boolean cannot be split
-    let truth = split_each(text_cells(answers_column(answers, target)?, &ans_order, target, Some(""))?);
+    let truth = split_each(text_cells(answers_column(answers, target)?.column(), &ans_order, target, Some(""))?);
     let pred = split_each(text_cells(submission_column(sub, target)?, &sub_order, target, Some(""))?);
     metrics::micro_f1_label_sets(&truth, &pred).map(RawScore::numpy)
 }
