@@ -7,7 +7,6 @@ use crate::cache::{cache_key, content_hash, CachedResult, ResultCache};
 use crate::frame::Frame;
 use crate::graders::{Answers, GraderSpec};
 use crate::medals::{rank, MedalThresholds, Ranking};
-use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -205,72 +204,272 @@ fn outcome_from(r: CachedResult, competition: &CompetitionSpec) -> Outcome {
 
 /// Grade many submissions in parallel; results come back in input order. `on_done` is
 /// called once per finished submission (for progress bars), from worker threads.
+///
+/// Memory is bounded by a budget of CSV bytes in flight: a submission is started only when
+/// its size, plus its competition's answers if they are not loaded yet, fits in what the
+/// submissions and answers in progress leave of the budget. The budget is the largest
+/// (answers + submission) of the job, so the largest submission can always run, alone if
+/// need be, with the free cores helping inside it; small ones run side by side. Work starts
+/// in order (competition by competition), and a submission that does not fit holds back
+/// those after it until it does, so a huge file is never starved. Answers are parsed once
+/// per competition and freed when its last submission is done.
 pub fn grade_many(
     jobs: &[Job],
     competitions: &HashMap<String, CompetitionSpec>,
     on_done: &(dyn Fn() + Sync),
     cache: Option<&ResultCache>,
 ) -> (Vec<Outcome>, GradeStats) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    // Jobs are graded competition by competition (competitions themselves in parallel), so a
-    // competition's answers are parsed once, by the first worker that needs them, and freed
-    // as soon as its last submission is graded: memory holds the answers of the competitions
-    // in progress, not of every competition in the job.
-    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
-    let mut group_of: HashMap<&str, usize> = HashMap::new();
-    for (i, job) in jobs.iter().enumerate() {
-        let g = *group_of.entry(job.competition_id.as_str()).or_insert_with(|| {
-            groups.push((job.competition_id.as_str(), Vec::new()));
-            groups.len() - 1
-        });
-        groups[g].1.push(i);
+    grade_many_with_budget(jobs, competitions, on_done, cache, None)
+}
+
+/// `grade_many` with an explicit budget of bytes in flight (`None`: the largest answers +
+/// submission of the job). A job larger than the budget still runs, alone.
+pub fn grade_many_with_budget(
+    jobs: &[Job],
+    competitions: &HashMap<String, CompetitionSpec>,
+    on_done: &(dyn Fn() + Sync),
+    cache: Option<&ResultCache>,
+    budget: Option<u64>,
+) -> (Vec<Outcome>, GradeStats) {
+    let plan = Plan::new(jobs, competitions);
+    let budget = budget.unwrap_or_else(|| plan.largest_need());
+    let sched = Scheduler {
+        jobs,
+        competitions,
+        on_done,
+        cache,
+        budget,
+        max_running: rayon::current_num_threads().max(1),
+        state: std::sync::Mutex::new(State {
+            next: 0,
+            in_flight: 0,
+            running: 0,
+            peak_in_flight: 0,
+            peak_running: 0,
+            left: plan.groups.iter().map(|g| g.rows.len()).collect(),
+            answers: plan.groups.iter().map(|_| None).collect(),
+        }),
+        outcomes: std::sync::Mutex::new(vec![None; jobs.len()]),
+        graded: Default::default(),
+        from_cache: Default::default(),
+        plan,
+    };
+    rayon::scope(|scope| sched.start_more(scope));
+    #[cfg(test)]
+    {
+        let st = sched.state.lock().unwrap();
+        LAST_PEAKS.with(|p| p.set((st.peak_in_flight, st.peak_running)));
     }
-    let (graded, from_cache) = (AtomicUsize::new(0), AtomicUsize::new(0));
-    let per_group: Vec<Vec<(usize, Outcome)>> = groups
-        .par_iter()
-        .map(|(competition_id, rows)| {
-            let answers: OnceLock<Result<Arc<LoadedAnswers>, String>> = OnceLock::new();
-            rows.par_iter()
-                .map(|&i| {
-                    let job = &jobs[i];
-                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let Some(comp) = competitions.get(*competition_id) else {
-                            let exists = check_submission_path(job.submission_path.as_deref()).is_ok();
-                            return Outcome::invalid(exists, format!("unknown competition id `{competition_id}`"));
-                        };
-                        let needed = comp.grader.is_some() && check_submission_path(job.submission_path.as_deref()).is_ok();
-                        let loaded = if needed {
-                            answers
-                                .get_or_init(|| load_answers(&comp.answers_path).map(Arc::new))
-                                .as_ref()
-                                .map(|a| a.as_ref())
-                                .map_err(String::as_str)
-                        } else {
-                            Err("answers not needed")
-                        };
-                        let (outcome, hit) = grade_with_cache(job.submission_path.as_deref(), comp, loaded, cache);
-                        if hit { &from_cache } else { &graded }.fetch_add(1, Ordering::Relaxed);
-                        outcome
-                    }))
-                    .unwrap_or_else(|panic| {
-                        let msg = panic
-                            .downcast_ref::<String>()
-                            .cloned()
-                            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                            .unwrap_or_else(|| "unknown panic".into());
-                        let exists = check_submission_path(job.submission_path.as_deref()).is_ok();
-                        Outcome::invalid(exists, format!("internal error while grading (please report): {msg}"))
-                    });
-                    on_done();
-                    (i, outcome)
-                })
-                .collect()
+    let outcomes = sched.outcomes.into_inner().unwrap().into_iter().map(|o| o.expect("every job graded")).collect();
+    (outcomes, GradeStats { graded: sched.graded.into_inner(), from_cache: sched.from_cache.into_inner() })
+}
+
+/// The jobs grouped by competition, with the sizes the budget counts.
+struct Plan<'a> {
+    groups: Vec<PlanGroup<'a>>,
+    /// (group, row) in the order work starts
+    order: Vec<(usize, usize)>,
+}
+
+struct PlanGroup<'a> {
+    competition_id: &'a str,
+    rows: Vec<usize>,
+    sizes: Vec<u64>,
+    answers_size: u64,
+}
+
+impl<'a> Plan<'a> {
+    fn new(jobs: &'a [Job], competitions: &HashMap<String, CompetitionSpec>) -> Self {
+        let mut groups: Vec<PlanGroup<'a>> = Vec::new();
+        let mut group_of: HashMap<&str, usize> = HashMap::new();
+        let file_size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+        for (i, job) in jobs.iter().enumerate() {
+            let id = job.competition_id.as_str();
+            let g = *group_of.entry(id).or_insert_with(|| {
+                let answers_size = competitions.get(id).map_or(0, |c| file_size(&c.answers_path));
+                groups.push(PlanGroup { competition_id: id, rows: Vec::new(), sizes: Vec::new(), answers_size });
+                groups.len() - 1
+            });
+            groups[g].rows.push(i);
+            groups[g].sizes.push(job.submission_path.as_deref().map_or(0, file_size));
+        }
+        let order = groups.iter().enumerate().flat_map(|(g, group)| (0..group.rows.len()).map(move |k| (g, k))).collect();
+        Plan { groups, order }
+    }
+
+    /// The most any one submission needs with its answers: the default budget.
+    fn largest_need(&self) -> u64 {
+        self.groups.iter().map(|g| g.answers_size + g.sizes.iter().max().copied().unwrap_or(0)).max().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// (peak bytes in flight, peak submissions running) of this thread's last `grade_many`
+    static LAST_PEAKS: std::cell::Cell<(u64, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+struct State {
+    /// position in `Plan::order` of the next job to start
+    next: usize,
+    in_flight: u64,
+    running: usize,
+    peak_in_flight: u64,
+    peak_running: usize,
+    /// submissions of each group not finished yet
+    left: Vec<usize>,
+    /// each group's answers while it has submissions in progress
+    answers: Vec<Option<Arc<OnceLock<Result<Arc<LoadedAnswers>, String>>>>>,
+}
+
+struct Scheduler<'a> {
+    jobs: &'a [Job],
+    competitions: &'a HashMap<String, CompetitionSpec>,
+    on_done: &'a (dyn Fn() + Sync),
+    cache: Option<&'a ResultCache>,
+    budget: u64,
+    max_running: usize,
+    plan: Plan<'a>,
+    state: std::sync::Mutex<State>,
+    outcomes: std::sync::Mutex<Vec<Option<Outcome>>>,
+    graded: std::sync::atomic::AtomicUsize,
+    from_cache: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Scheduler<'a> {
+    /// Start every job that fits, in order, stopping at the first that does not.
+    fn start_more<'s>(&'s self, scope: &rayon::Scope<'s>) {
+        let mut st = self.state.lock().unwrap();
+        while st.next < self.plan.order.len() && st.running < self.max_running {
+            let (g, k) = self.plan.order[st.next];
+            let group = &self.plan.groups[g];
+            let cost = group.sizes[k] + if st.answers[g].is_none() { group.answers_size } else { 0 };
+            if st.running > 0 && st.in_flight + cost > self.budget {
+                break;
+            }
+            st.next += 1;
+            st.running += 1;
+            st.in_flight += cost;
+            st.peak_in_flight = st.peak_in_flight.max(st.in_flight);
+            st.peak_running = st.peak_running.max(st.running);
+            let answers = st.answers[g].get_or_insert_with(|| Arc::new(OnceLock::new())).clone();
+            scope.spawn(move |scope| {
+                let outcome = self.grade_one(group.competition_id, &answers, group.rows[k]);
+                drop(answers);
+                self.outcomes.lock().unwrap()[group.rows[k]] = Some(outcome);
+                (self.on_done)();
+                {
+                    let mut st = self.state.lock().unwrap();
+                    st.running -= 1;
+                    st.in_flight -= group.sizes[k];
+                    st.left[g] -= 1;
+                    if st.left[g] == 0 {
+                        // the group's last submission: its answers go
+                        st.answers[g] = None;
+                        st.in_flight -= group.answers_size;
+                    }
+                }
+                self.start_more(scope);
+            });
+        }
+    }
+
+    fn grade_one(&self, competition_id: &str, answers: &OnceLock<Result<Arc<LoadedAnswers>, String>>, i: usize) -> Outcome {
+        use std::sync::atomic::Ordering;
+        let job = &self.jobs[i];
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let Some(comp) = self.competitions.get(competition_id) else {
+                let exists = check_submission_path(job.submission_path.as_deref()).is_ok();
+                return Outcome::invalid(exists, format!("unknown competition id `{competition_id}`"));
+            };
+            let needed = comp.grader.is_some() && check_submission_path(job.submission_path.as_deref()).is_ok();
+            let loaded = if needed {
+                answers
+                    .get_or_init(|| load_answers(&comp.answers_path).map(Arc::new))
+                    .as_ref()
+                    .map(|a| a.as_ref())
+                    .map_err(String::as_str)
+            } else {
+                Err("answers not needed")
+            };
+            let (outcome, hit) = grade_with_cache(job.submission_path.as_deref(), comp, loaded, self.cache);
+            if hit { &self.from_cache } else { &self.graded }.fetch_add(1, Ordering::Relaxed);
+            outcome
+        }))
+        .unwrap_or_else(|panic| {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            let exists = check_submission_path(job.submission_path.as_deref()).is_ok();
+            Outcome::invalid(exists, format!("internal error while grading (please report): {msg}"))
         })
-        .collect();
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; jobs.len()];
-    for (i, o) in per_group.into_iter().flatten() {
-        outcomes[i] = Some(o);
     }
-    let outcomes = outcomes.into_iter().map(|o| o.expect("every job graded")).collect();
-    (outcomes, GradeStats { graded: graded.into_inner(), from_cache: from_cache.into_inner() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two competitions (one with a large submission), answers and submissions on disk.
+    fn workload(dir: &Path) -> (Vec<Job>, HashMap<String, CompetitionSpec>) {
+        std::fs::create_dir_all(dir).unwrap();
+        let mut competitions = HashMap::new();
+        let mut jobs = Vec::new();
+        for (cid, rows) in [("small", 50usize), ("large", 5000)] {
+            let answers: String = std::iter::once("id,label\n".to_string())
+                .chain((0..rows).map(|i| format!("r{i},{}\n", i % 2)))
+                .collect();
+            let answers_path = dir.join(format!("{cid}-answers.csv"));
+            std::fs::write(&answers_path, answers).unwrap();
+            let spec = serde_json::json!({
+                "id": cid,
+                "answers_path": answers_path,
+                "grader": {"kind": "sorted_id_score", "id_column": "id", "target_column": "label", "metric": "mae"},
+                "medals": null,
+            });
+            competitions.insert(cid.to_string(), CompetitionSpec::from_json(spec).unwrap());
+            for k in 0..6 {
+                let sub: String = std::iter::once("id,label\n".to_string())
+                    .chain((0..rows).map(|i| format!("r{i},{}\n", (i + k) % 2)))
+                    .collect();
+                let path = dir.join(format!("{cid}-{k}.csv"));
+                std::fs::write(&path, sub).unwrap();
+                jobs.push(Job { competition_id: cid.into(), submission_path: Some(path) });
+            }
+        }
+        jobs.push(Job { competition_id: "small".into(), submission_path: Some(dir.join("missing.csv")) });
+        (jobs, competitions)
+    }
+
+    #[test]
+    fn budget_bounds_bytes_in_flight_without_changing_results() {
+        let dir = std::env::temp_dir().join(format!("mlebench-sched-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let (jobs, competitions) = workload(&dir);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+        let run = |budget: Option<u64>| {
+            pool.install(|| {
+                let (outcomes, stats) = grade_many_with_budget(&jobs, &competitions, &|| {}, None, budget);
+                (outcomes, stats, LAST_PEAKS.with(|p| p.get()))
+            })
+        };
+        let plan = Plan::new(&jobs, &competitions);
+        let largest = plan.largest_need();
+        let (default_out, stats, (peak_bytes, _)) = run(None);
+        assert_eq!(stats.graded, 13);
+        assert!(peak_bytes <= largest, "{peak_bytes} bytes in flight, budget {largest}");
+        // a budget below any single job: one submission at a time, same results
+        let (serial, _, (_, peak_running)) = run(Some(1));
+        assert_eq!(peak_running, 1);
+        assert_eq!(serial, default_out);
+        // a generous budget: side by side, same results, in input order
+        let (wide, _, (_, peak_running)) = run(Some(u64::MAX));
+        assert!(peak_running > 1);
+        assert_eq!(wide, default_out);
+        assert_eq!(default_out[0].score, Some(0.0));
+        assert_eq!(default_out[1].score, Some(1.0));
+        assert!(!default_out[12].submission_exists);
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

@@ -35,6 +35,7 @@ pub fn float_repr(x: f64) -> String {
 
 /// `str(value)` of one cell as pandas' `astype(str)` gives it: missing values become
 /// `"nan"`, floats their Python repr, booleans `"True"`/`"False"`.
+#[inline]
 pub fn cell_str(v: Value<'_>) -> Cow<'_, str> {
     match v {
         Value::Str(s) => Cow::Borrowed(s),

@@ -162,14 +162,34 @@ pub fn to_float_array(col: &Column, name: &str, finite: bool) -> Result<Vec<f64>
         other => other.numeric_f64().expect("numeric column"),
     };
     if finite {
-        if values.iter().any(|x| x.is_nan()) {
-            return Err(format!("Input {name} contains NaN."));
-        }
-        if values.iter().any(|x| x.is_infinite()) {
-            return Err(format!("Input {name} contains infinity or a value too large for dtype('float64')."));
-        }
+        check_finite(&values, name)?;
     }
     Ok(values)
+}
+
+/// `to_float_array` without a copy when the column is already float64 (the usual
+/// submission and answers column).
+pub fn float_view<'a>(col: &'a Column, name: &str, finite: bool) -> Result<std::borrow::Cow<'a, [f64]>, String> {
+    match col {
+        Column::Float(v) => {
+            if finite {
+                check_finite(v, name)?;
+            }
+            Ok(std::borrow::Cow::Borrowed(v))
+        }
+        other => to_float_array(other, name, finite).map(std::borrow::Cow::Owned),
+    }
+}
+
+/// sklearn's `_assert_all_finite` messages.
+pub fn check_finite(values: &[f64], name: &str) -> Result<(), String> {
+    if values.iter().any(|x| x.is_nan()) {
+        return Err(format!("Input {name} contains NaN."));
+    }
+    if values.iter().any(|x| x.is_infinite()) {
+        return Err(format!("Input {name} contains infinity or a value too large for dtype('float64')."));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

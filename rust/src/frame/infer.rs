@@ -16,6 +16,7 @@ const NA_VALUES: [&str; 17] = [
     "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan",
 ];
 
+#[inline]
 fn is_na(field: Option<&str>) -> bool {
     match field {
         None => true,

@@ -32,8 +32,9 @@ pub struct Records<'a> {
     owned: String,
     /// (start, end) byte offsets, one per field; `OWNED` set on both means `owned`.
     spans: Vec<(u32, u32)>,
-    /// index into `spans` where each record starts; one extra entry at the end.
-    starts: Vec<usize>,
+    /// index into `spans` where each record starts; one extra entry at the end. `u32` is
+    /// enough: inputs are under 2 GiB and every field takes at least one byte but the last.
+    starts: Vec<u32>,
 }
 
 const OWNED: u32 = 1 << 31;
@@ -48,7 +49,7 @@ impl<'a> Records<'a> {
     }
 
     pub fn record_len(&self, i: usize) -> usize {
-        self.starts[i + 1] - self.starts[i]
+        (self.starts[i + 1] - self.starts[i]) as usize
     }
 
     fn text(&self, (s, e): (u32, u32)) -> &str {
@@ -60,11 +61,11 @@ impl<'a> Records<'a> {
     }
 
     pub fn field(&self, record: usize, field: usize) -> &str {
-        self.text(self.spans[self.starts[record] + field])
+        self.text(self.spans[self.starts[record] as usize + field])
     }
 
     pub fn record(&self, record: usize) -> impl Iterator<Item = &str> + '_ {
-        self.spans[self.starts[record]..self.starts[record + 1]].iter().map(move |&span| self.text(span))
+        self.spans[self.starts[record] as usize..self.starts[record + 1] as usize].iter().map(move |&span| self.text(span))
     }
 }
 
@@ -132,7 +133,7 @@ impl Builder<'_> {
     }
 
     fn end_record(&mut self) {
-        self.rec.starts.push(self.rec.spans.len());
+        self.rec.starts.push(self.rec.spans.len() as u32);
     }
 }
 
@@ -141,8 +142,19 @@ pub fn tokenize(input: &str) -> Result<Records<'_>, TokenizeError> {
     if input.len() >= OWNED as usize {
         return Err(TokenizeError { message: "file is larger than 2 GiB; not supported".into() });
     }
+    // Size the span lists from the line count and the header's width up front: growing them
+    // by doubling would hold the old and the new buffer at once, up to three times the need.
+    // A file has at most (commas + lines) fields, which bounds the guess for odd files.
+    let (mut lines, mut commas) = (1usize, 0usize);
+    for &c in input.as_bytes() {
+        lines += usize::from(c == b'\n');
+        commas += usize::from(c == b',');
+    }
+    let width = input.lines().next().map_or(1, |h| h.bytes().filter(|&c| c == b',').count() + 1);
+    let mut starts = Vec::with_capacity(lines + 1);
+    starts.push(0);
     let mut b = Builder {
-        rec: Records { input, owned: String::new(), spans: Vec::new(), starts: vec![0] },
+        rec: Records { input, owned: String::new(), spans: Vec::with_capacity(lines.saturating_mul(width).min(commas + lines)), starts },
         field: Field::Borrowed { start: 0, end: 0 },
     };
     let mut state = State::StartRecord;

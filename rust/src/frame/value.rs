@@ -37,6 +37,7 @@ pub enum Value<'a> {
 
 impl<'a> Value<'a> {
     /// The number this value stands for in numeric context (bools are 0/1), if any.
+    #[inline]
     pub fn as_f64(self) -> Option<f64> {
         match self {
             Value::Int(v) => Some(v as f64),
@@ -48,12 +49,14 @@ impl<'a> Value<'a> {
         }
     }
 
+    #[inline]
     pub fn is_nan(self) -> bool {
         matches!(self, Value::Nan) || matches!(self, Value::Float(v) if v.is_nan())
     }
 
     /// Python `==` between two scalars (numpy object comparison does the same): numbers and
     /// bools compare by value, text only equals identical text, NaN equals nothing.
+    #[inline]
     pub fn py_eq(self, other: Value<'_>) -> bool {
         match (self, other) {
             (Value::Str(a), Value::Str(b)) => a == b,
@@ -71,6 +74,7 @@ impl<'a> Value<'a> {
     }
 
     /// A key that makes equal Python values hash alike (1 == 1.0 == True), for set checks.
+    #[inline]
     pub fn hash_key(self) -> HashKey<'a> {
         match self {
             Value::Str(s) => HashKey::Str(s),
@@ -163,6 +167,7 @@ impl Column {
         }
     }
 
+    #[inline]
     pub fn get(&self, i: usize) -> Value<'_> {
         match self {
             Column::Int(v) => Value::Int(v[i]),

@@ -218,21 +218,33 @@ fn hash_join(sub_ids: &Column, ans_ids: &Column, index: &RowIndex) -> Option<Vec
     use rayon::prelude::*;
     let lookup = |row: usize| {
         let v = sub_ids.get(row);
-        index.find(ans_ids, v.hash_key()).filter(|&a| v.py_eq(ans_ids.get(a)))
+        index.find(ans_ids, v.hash_key()).filter(|&a| v.py_eq(ans_ids.get(a))).map(|a| a as u32)
     };
-    let found: Option<Vec<usize>> = if sub_ids.len() < PARALLEL_ROWS {
+    // u32: a RowIndex only exists for fewer than u32::MAX rows
+    let found: Option<Vec<u32>> = if sub_ids.len() < PARALLEL_ROWS {
         (0..sub_ids.len()).map(lookup).collect()
     } else {
         (0..sub_ids.len()).into_par_iter().with_min_len(PARALLEL_ROWS / 4).map(lookup).collect()
     };
     let mut sub_rows = vec![usize::MAX; ans_ids.len()];
     for (row, a) in found?.into_iter().enumerate() {
+        let a = a as usize;
         if sub_rows[a] != usize::MAX {
             return None;
         }
         sub_rows[a] = row;
     }
     Some(sub_rows)
+}
+
+/// `values` in the order of `rows`, borrowed when that order is the identity (ids already in
+/// the answers' order, the common case).
+pub fn gather<'a>(values: &'a [f64], rows: &[usize]) -> std::borrow::Cow<'a, [f64]> {
+    if rows.len() == values.len() && rows.iter().enumerate().all(|(i, &r)| i == r) {
+        std::borrow::Cow::Borrowed(values)
+    } else {
+        std::borrow::Cow::Owned(rows.iter().map(|&r| values[r]).collect())
+    }
 }
 
 /// `sorted_pairing` that must match: the reference rejects differing ids.

@@ -1,27 +1,27 @@
 //! Graders of image-to-image competitions scored per pixel.
 
-use super::checks::{answers_column, pair_matching_ids, same_length, submission_column};
+use super::checks::{answers_column, gather, pair_matching_ids, same_length, submission_column};
 use super::RawScore;
 use crate::frame::Frame;
 use crate::metrics;
-use crate::sklearn::to_float_array;
+use crate::sklearn::{check_finite, float_view};
 
 /// Pixel RMSE (Denoising Dirty Documents): values must convert to float, lengths agree,
 /// ids sorted and compared, then `root_mean_squared_error` (NaN or infinity invalid).
 pub fn matched_id_rmse(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
     let ans_ids = answers_column(answers, id)?;
-    let ans_values = answers_column(answers, target)?;
-    to_float_array(&ans_values, "answers value", false)?;
+    let ans_values = float_view(answers_column(answers, target)?.column(), "answers value", false)?;
     let sub_ids = submission_column(sub, id)?;
-    let sub_values = submission_column(sub, target)?;
     // `Series.astype(float)`
-    to_float_array(sub_values, target, false)
+    let sub_values = float_view(submission_column(sub, target)?, target, false)
         .map_err(|e| format!("Submission must have float values in the '{target}' column ({e})"))?;
     same_length(sub, answers)?;
     let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
-    let (so, ao) = (pairing.sub_rows, pairing.ans_rows);
-    let y_sub = to_float_array(&sub_values.take(&so), "y_true", true)?;
-    let y_ans = to_float_array(&ans_values.take(&ao), "y_pred", true)?;
+    // pairs are a permutation of all rows, so the NaN/infinity checks can run unordered
+    check_finite(&sub_values, "y_true")?;
+    check_finite(&ans_values, "y_pred")?;
+    let y_sub = gather(&sub_values, &pairing.sub_rows);
+    let y_ans = gather(&ans_values, &pairing.ans_rows);
     metrics::rmse(&y_sub, &y_ans).map(RawScore::numpy)
 }
 

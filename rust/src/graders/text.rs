@@ -184,11 +184,11 @@ pub fn exact_match_accuracy(sub: &Frame, answers: &Frame, id: &str, target: &str
     required_columns(sub, answers, &[id, target])?;
     same_length(sub, answers)?;
     let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
-    let truth = texts(answers_column(answers, target)?.column(), &ans_order);
-    let pred = texts(submission_column(sub, target)?, &sub_order);
-    let t: Vec<&str> = truth.iter().map(|c| c.as_ref()).collect();
-    let p: Vec<&str> = pred.iter().map(|c| c.as_ref()).collect();
-    metrics::exact_match_accuracy(&t, &p).map(RawScore::python)
+    let (truth, pred) = (answers_column(answers, target)?.column(), submission_column(sub, target)?);
+    // compared pair by pair: no copy of either column's texts
+    let matches: Vec<bool> =
+        sub_order.iter().zip(&ans_order).map(|(&s, &a)| cell_str(pred.get(s)) == cell_str(truth.get(a))).collect();
+    Ok(RawScore::python(metrics::accuracy_from_matches(&matches)))
 }
 
 /// Micro F1 of whitespace-separated tags against the answers' tags.
