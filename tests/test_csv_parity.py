@@ -82,3 +82,18 @@ def test_ragged_rows_headers_and_blank_lines_match_pandas(tmp_path: Path, header
     if extra == "\ufeff":
         text = extra + text
     _assert_reads_like_pandas(tmp_path, text)
+
+
+def test_large_file_read_in_parts_matches_pandas(tmp_path: Path) -> None:
+    """Files of several MB without quotes are tokenized in parallel parts cut at newlines;
+    blank and whitespace-only lines, CRLF and lone CR endings, short rows and trailing commas
+    land on both sides of the cuts."""
+    pieces = ["{i},id_{i},{f}\n", "\n", "  \n", "{i},id {i},{f}\r\n", "{i},x{i}\r", "{i},y,\n", "{i}\n", "\t\n", " {i}, z{i} ,{f}\n"]
+    out, i = ["a,b,c\n"], 0
+    size = 0
+    while size < 9 << 20:
+        piece = pieces[i % len(pieces)].format(i=i, f=i / 7)
+        out.append(piece)
+        size += len(piece)
+        i += 1
+    _assert_reads_like_pandas(tmp_path, "".join(out))

@@ -17,6 +17,17 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Return freed memory to the system at once rather than after mimalloc's default 10 ms:
+/// a bulk job frees a parsed submission just before parsing the next, and the delay let the
+/// two overlap in resident memory (about 30 MB more at the peak for a 55 MB file), with no
+/// measurable gain in speed. Called when the Python module loads.
+pub fn release_memory_promptly() {
+    // `mi_option_purge_delay` in mimalloc.h (not among the crate's named options)
+    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: setting an option is allowed at any time; mimalloc reads it on each purge.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+}
+
 pub mod cache;
 pub mod checksum;
 pub mod frame;

@@ -530,6 +530,7 @@ fn builtin_configs() -> Vec<(&'static str, &'static str)> {
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    crate::release_memory_promptly();
     m.add_function(wrap_pyfunction!(roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(accuracy, m)?)?;
     m.add_function(wrap_pyfunction!(log_loss_binary, m)?)?;

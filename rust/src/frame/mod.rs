@@ -89,20 +89,11 @@ impl Frame {
         // pandas: when the first data row has more fields than the header, the extra leading
         // fields form an implicit index and are dropped from every row.
         let skip = if nrows > 0 { records.record_len(1).saturating_sub(ncols) } else { 0 };
-        for r in 1..records.len() {
-            let saw = records.record_len(r);
-            if saw > ncols + skip {
-                return Err(ReadError::FieldCount { line: r + 1, expected: ncols + skip, saw });
-            }
+        if let Some((r, saw)) = records.record_lens().enumerate().skip(1).find(|&(_, saw)| saw > ncols + skip) {
+            return Err(ReadError::FieldCount { line: r + 1, expected: ncols + skip, saw });
         }
         // columns are independent: type them in parallel when there is enough work
-        let build = |c: usize| {
-            let fields = (1..records.len()).map(|r| {
-                let k = c + skip;
-                (k < records.record_len(r)).then(|| records.field(r, k))
-            });
-            infer::infer_column(fields, nrows)
-        };
+        let build = |c: usize| infer::infer_column(records.column(c + skip, 1), nrows);
         let columns: Vec<Column> = if nrows * ncols >= 200_000 && ncols > 1 {
             use rayon::prelude::*;
             (0..ncols).into_par_iter().map(build).collect()

@@ -25,10 +25,18 @@ impl fmt::Display for TokenizeError {
 
 /// All records of a CSV text. Fields are slices of the input where they can be (unquoted
 /// fields, quoted ones without escapes); only fields that need unescaping are copied, into
-/// `owned`, so a file costs little more than its own bytes while it is being typed.
+/// `owned`, so a file costs little more than its own bytes while it is being typed. A large
+/// file without quotes is read in parts, one per core, each a run of whole lines.
 #[derive(Debug, Default)]
 pub struct Records<'a> {
     input: &'a str,
+    parts: Vec<Part>,
+    /// record number at which each part starts; one extra entry at the end
+    firsts: Vec<usize>,
+}
+
+#[derive(Debug, Default)]
+struct Part {
     owned: String,
     /// (start, end) byte offsets, one per field; `OWNED` set on both means `owned`.
     spans: Vec<(u32, u32)>,
@@ -39,33 +47,68 @@ pub struct Records<'a> {
 
 const OWNED: u32 = 1 << 31;
 
+impl Part {
+    fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    fn text<'s>(&'s self, input: &'s str, (s, e): (u32, u32)) -> &'s str {
+        if s & OWNED != 0 {
+            &self.owned[(s & !OWNED) as usize..(e & !OWNED) as usize]
+        } else {
+            &input[s as usize..e as usize]
+        }
+    }
+
+    fn record(&self, r: usize) -> &[(u32, u32)] {
+        &self.spans[self.starts[r] as usize..self.starts[r + 1] as usize]
+    }
+}
+
 impl<'a> Records<'a> {
     pub fn len(&self) -> usize {
-        self.starts.len().saturating_sub(1)
+        *self.firsts.last().unwrap_or(&0)
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    pub fn record_len(&self, i: usize) -> usize {
-        (self.starts[i + 1] - self.starts[i]) as usize
+    /// The part holding `record`, and the record's number within it.
+    fn locate(&self, record: usize) -> (&Part, usize) {
+        let p = if self.parts.len() == 1 { 0 } else { self.firsts.partition_point(|&f| f <= record) - 1 };
+        (&self.parts[p], record - self.firsts[p])
     }
 
-    fn text(&self, (s, e): (u32, u32)) -> &str {
-        if s & OWNED != 0 {
-            &self.owned[(s & !OWNED) as usize..(e & !OWNED) as usize]
-        } else {
-            &self.input[s as usize..e as usize]
-        }
+    pub fn record_len(&self, i: usize) -> usize {
+        let (part, r) = self.locate(i);
+        part.record(r).len()
     }
 
     pub fn field(&self, record: usize, field: usize) -> &str {
-        self.text(self.spans[self.starts[record] as usize + field])
+        let (part, r) = self.locate(record);
+        part.text(self.input, part.record(r)[field])
     }
 
     pub fn record(&self, record: usize) -> impl Iterator<Item = &str> + '_ {
-        self.spans[self.starts[record] as usize..self.starts[record + 1] as usize].iter().map(move |&span| self.text(span))
+        let (part, r) = self.locate(record);
+        part.record(r).iter().map(move |&span| part.text(self.input, span))
+    }
+
+    /// The number of fields of every record, in order.
+    pub fn record_lens(&self) -> impl Iterator<Item = usize> + '_ {
+        self.parts.iter().flat_map(|part| part.starts.windows(2).map(|w| (w[1] - w[0]) as usize))
+    }
+
+    /// Field `k` of every record from `from` on (`None` where a record is shorter), in order.
+    pub fn column(&self, k: usize, from: usize) -> impl Iterator<Item = Option<&str>> + Clone + '_ {
+        let input = self.input;
+        self.parts.iter().zip(&self.firsts).flat_map(move |(part, &first)| {
+            (from.saturating_sub(first).min(part.len())..part.len()).map(move |r| {
+                let fields = part.record(r);
+                fields.get(k).map(|&span| part.text(input, span))
+            })
+        })
     }
 }
 
@@ -88,7 +131,8 @@ enum Field {
 }
 
 struct Builder<'a> {
-    rec: Records<'a>,
+    input: &'a str,
+    rec: Part,
     field: Field,
 }
 
@@ -103,9 +147,9 @@ impl Builder<'_> {
             Field::Borrowed { end, .. } if *end == from => *end = to,
             Field::Borrowed { .. } => {
                 self.to_owned();
-                self.rec.owned.push_str(&self.rec.input[from..to]);
+                self.rec.owned.push_str(&self.input[from..to]);
             }
-            Field::Owned { .. } => self.rec.owned.push_str(&self.rec.input[from..to]),
+            Field::Owned { .. } => self.rec.owned.push_str(&self.input[from..to]),
         }
     }
 
@@ -119,7 +163,7 @@ impl Builder<'_> {
     fn to_owned(&mut self) {
         if let Field::Borrowed { start, end } = self.field {
             let at = self.rec.owned.len();
-            self.rec.owned.push_str(&self.rec.input[start..end]);
+            self.rec.owned.push_str(&self.input[start..end]);
             self.field = Field::Owned { start: at };
         }
     }
@@ -137,33 +181,71 @@ impl Builder<'_> {
     }
 }
 
+/// Below this many bytes a file is read in one part.
+const PARALLEL_BYTES: usize = 4 << 20;
+
 /// Split CSV text into records of fields.
 pub fn tokenize(input: &str) -> Result<Records<'_>, TokenizeError> {
     if input.len() >= OWNED as usize {
         return Err(TokenizeError { message: "file is larger than 2 GiB; not supported".into() });
     }
+    let bytes = input.as_bytes();
+    let threads = rayon::current_num_threads();
+    // Lines are independent unless a quoted field spans them, so a file without quotes can be
+    // cut after any newline.
+    let bounds: Vec<usize> = if input.len() >= PARALLEL_BYTES && threads > 1 && !bytes.contains(&b'"') {
+        let mut cuts = vec![0];
+        for t in 1..threads {
+            let aim = (input.len() * t / threads).max(*cuts.last().unwrap());
+            if let Some(nl) = bytes[aim..].iter().position(|&c| c == b'\n') {
+                cuts.push(aim + nl + 1);
+            }
+        }
+        cuts.push(input.len());
+        cuts.dedup();
+        cuts
+    } else {
+        vec![0, input.len()]
+    };
+    let parts: Vec<Part> = if bounds.len() > 2 {
+        use rayon::prelude::*;
+        bounds.par_windows(2).map(|w| tokenize_part(input, w[0], w[1])).collect::<Result<_, _>>()?
+    } else {
+        vec![tokenize_part(input, 0, input.len())?]
+    };
+    let mut firsts = vec![0];
+    for p in &parts {
+        firsts.push(firsts.last().unwrap() + p.len());
+    }
+    Ok(Records { input, parts, firsts })
+}
+
+/// Tokenize `input[from..to]`, where `from` starts a line and `to` ends one (or the input).
+fn tokenize_part(input: &str, from: usize, to: usize) -> Result<Part, TokenizeError> {
+    let bytes = &input.as_bytes()[..to];
     // Size the span lists from the line count and the header's width up front: growing them
     // by doubling would hold the old and the new buffer at once, up to three times the need.
     // A file has at most (commas + lines) fields, which bounds the guess for odd files.
     let (mut lines, mut commas) = (1usize, 0usize);
-    for &c in input.as_bytes() {
+    for &c in &bytes[from..] {
         lines += usize::from(c == b'\n');
         commas += usize::from(c == b',');
     }
-    let width = input.lines().next().map_or(1, |h| h.bytes().filter(|&c| c == b',').count() + 1);
+    let first_line = input[from..to].lines().next().unwrap_or("");
+    let width = first_line.bytes().filter(|&c| c == b',').count() + 1;
     let mut starts = Vec::with_capacity(lines + 1);
     starts.push(0);
     let mut b = Builder {
-        rec: Records { input, owned: String::new(), spans: Vec::with_capacity(lines.saturating_mul(width).min(commas + lines)), starts },
-        field: Field::Borrowed { start: 0, end: 0 },
+        input,
+        rec: Part { owned: String::new(), spans: Vec::with_capacity(lines.saturating_mul(width).min(commas + lines)), starts },
+        field: Field::Borrowed { start: from, end: from },
     };
     let mut state = State::StartRecord;
     // where a line that may turn out to be blank (spaces/tabs only) started
     let mut ws_start = 0usize;
     let mut quote_line = 0usize;
     let mut line = 1usize;
-    let bytes = input.as_bytes();
-    let mut i = 0usize;
+    let mut i = from;
     while i < bytes.len() {
         let c = bytes[i];
         match state {
@@ -345,5 +427,33 @@ mod tests {
     fn empty_fields() {
         assert_eq!(rows("a,b\n,\n1,"), vec![vec!["a", "b"], vec!["", ""], vec!["1", ""]]);
         assert_eq!(rows(",1"), vec![vec!["", "1"]]);
+    }
+
+    /// A file cut into parts reads exactly as in one piece: blank and whitespace lines,
+    /// every line ending, trailing commas and short rows across the cuts.
+    #[test]
+    fn parts_read_like_one_piece() {
+        let lines = ["1,a b,2.5\n", "\n", "  \n", "3,x,\r\n", "4\r", "5,y,6\n", " 7,z ,8\n", "\t\n", ",,\n", "9,w,1e3"];
+        let mut text = String::from("id,name,value\n");
+        let mut k = 0usize;
+        while text.len() < 3 * PARALLEL_BYTES {
+            text.push_str(lines[k % lines.len()]);
+            if k % lines.len() == lines.len() - 1 {
+                text.push('\n');
+            }
+            k = k.wrapping_mul(7).wrapping_add(3) % 1000;
+        }
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let parallel = pool.install(|| tokenize(&text).unwrap());
+        assert_eq!(parallel.parts.len(), 3);
+        let whole = tokenize_part(&text, 0, text.len()).unwrap();
+        assert_eq!(parallel.len(), whole.len());
+        for r in 0..whole.len() {
+            let expected: Vec<&str> = whole.record(r).iter().map(|&span| whole.text(&text, span)).collect();
+            assert_eq!(parallel.record(r).collect::<Vec<_>>(), expected, "record {r}");
+        }
+        let column: Vec<Option<&str>> = parallel.column(2, 1).collect();
+        assert_eq!(column.len(), whole.len() - 1);
+        assert_eq!(column[0], Some("2.5"));
     }
 }
