@@ -193,11 +193,11 @@ pub fn tokenize(input: &str) -> Result<Records<'_>, TokenizeError> {
     let threads = rayon::current_num_threads();
     // Lines are independent unless a quoted field spans them, so a file without quotes can be
     // cut after any newline.
-    let bounds: Vec<usize> = if input.len() >= PARALLEL_BYTES && threads > 1 && !bytes.contains(&b'"') {
+    let bounds: Vec<usize> = if input.len() >= PARALLEL_BYTES && threads > 1 && memchr::memchr(b'"', bytes).is_none() {
         let mut cuts = vec![0];
         for t in 1..threads {
             let aim = (input.len() * t / threads).max(*cuts.last().unwrap());
-            if let Some(nl) = bytes[aim..].iter().position(|&c| c == b'\n') {
+            if let Some(nl) = memchr::memchr(b'\n', &bytes[aim..]) {
                 cuts.push(aim + nl + 1);
             }
         }
@@ -225,19 +225,15 @@ fn tokenize_part(input: &str, from: usize, to: usize) -> Result<Part, TokenizeEr
     let bytes = &input.as_bytes()[..to];
     // Size the span lists from the line count and the header's width up front: growing them
     // by doubling would hold the old and the new buffer at once, up to three times the need.
-    // A file has at most (commas + lines) fields, which bounds the guess for odd files.
-    let (mut lines, mut commas) = (1usize, 0usize);
-    for &c in &bytes[from..] {
-        lines += usize::from(c == b'\n');
-        commas += usize::from(c == b',');
-    }
+    // A file has fewer fields than bytes plus lines, which bounds the guess for odd files.
+    let lines = memchr::memchr_iter(b'\n', &bytes[from..]).count() + 1;
     let first_line = input[from..to].lines().next().unwrap_or("");
     let width = first_line.bytes().filter(|&c| c == b',').count() + 1;
     let mut starts = Vec::with_capacity(lines + 1);
     starts.push(0);
     let mut b = Builder {
         input,
-        rec: Part { owned: String::new(), spans: Vec::with_capacity(lines.saturating_mul(width).min(commas + lines)), starts },
+        rec: Part { owned: String::new(), spans: Vec::with_capacity(lines.saturating_mul(width).min(to - from + lines)), starts },
         field: Field::Borrowed { start: from, end: from },
     };
     let mut state = State::StartRecord;

@@ -182,6 +182,19 @@ impl Column {
         }
     }
 
+    /// Start loading row `i` into the cache (a hint, for lookups in batches).
+    #[inline]
+    pub fn prefetch(&self, i: usize) {
+        use super::index::prefetch;
+        match self {
+            Column::Int(v) => prefetch(&v[i]),
+            Column::UInt(v) => prefetch(&v[i]),
+            Column::Float(v) => prefetch(&v[i]),
+            Column::Bool(v) => prefetch(&v[i]),
+            Column::Object(v) => prefetch(&v[i]),
+        }
+    }
+
     pub fn values(&self) -> impl Iterator<Item = Value<'_>> + '_ {
         (0..self.len()).map(move |i| self.get(i))
     }

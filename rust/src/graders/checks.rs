@@ -216,15 +216,23 @@ fn same_values(a: &Column, b: &Column) -> bool {
 /// exactly the answers' (unique) ids once each.
 fn hash_join(sub_ids: &Column, ans_ids: &Column, index: &RowIndex) -> Option<Vec<usize>> {
     use rayon::prelude::*;
-    let lookup = |row: usize| {
-        let v = sub_ids.get(row);
-        index.find(ans_ids, v.hash_key()).filter(|&a| v.py_eq(ans_ids.get(a))).map(|a| a as u32)
+    let n = sub_ids.len();
+    let lookup = |from: usize, to: usize| -> Option<Vec<u32>> {
+        let rows = index.find_all(ans_ids, |i| sub_ids.get(from + i).hash_key(), to - from);
+        // a key match is a Python `==` match except across types (1 == True), checked here
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, a)| a.filter(|&a| sub_ids.get(from + i).py_eq(ans_ids.get(a as usize))))
+            .collect()
     };
     // u32: a RowIndex only exists for fewer than u32::MAX rows
-    let found: Option<Vec<u32>> = if sub_ids.len() < PARALLEL_ROWS {
-        (0..sub_ids.len()).map(lookup).collect()
+    let found: Option<Vec<u32>> = if n < PARALLEL_ROWS {
+        lookup(0, n)
     } else {
-        (0..sub_ids.len()).into_par_iter().with_min_len(PARALLEL_ROWS / 4).map(lookup).collect()
+        let chunk = PARALLEL_ROWS / 4;
+        let parts: Option<Vec<Vec<u32>>> =
+            (0..n.div_ceil(chunk)).into_par_iter().map(|c| lookup(c * chunk, ((c + 1) * chunk).min(n))).collect();
+        parts.map(|p| p.concat())
     };
     let mut sub_rows = vec![usize::MAX; ans_ids.len()];
     for (row, a) in found?.into_iter().enumerate() {
