@@ -4,7 +4,7 @@
 
 use crate::frame::{Cell, Column, Value};
 use crate::numeric::py_float;
-use std::collections::HashSet;
+use crate::frame::value::FastSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetType {
@@ -35,7 +35,7 @@ fn distinct_count(col: &Column) -> Result<usize, String> {
             return Err("'<' not supported between instances of 'float' and 'str'".into());
         }
     }
-    let mut seen = HashSet::new();
+    let mut seen: FastSet<_> = FastSet::default();
     let mut nans = 0usize;
     for v in col.values() {
         if v.is_nan() {
@@ -108,7 +108,7 @@ pub fn check_targets(y_true: &Column, y_pred: &Column) -> Result<TargetType, Str
         if true_text != pred_text {
             return Err("Labels in y_true and y_pred should be of the same type.".into());
         }
-        let mut union = HashSet::new();
+        let mut union: FastSet<_> = FastSet::default();
         for v in y_true.values().chain(y_pred.values()) {
             union.insert(v.hash_key());
         }
@@ -126,7 +126,7 @@ pub fn unique_labels<'a>(a: &'a Column, b: &'a Column) -> Result<Vec<Value<'a>>,
     if is_text(a) != is_text(b) {
         return Err("Mix of label input types (string and number)".into());
     }
-    let mut seen = HashSet::new();
+    let mut seen: FastSet<_> = FastSet::default();
     let mut labels: Vec<Value> = Vec::new();
     for v in a.values().chain(b.values()) {
         if seen.insert(v.hash_key()) {

@@ -11,6 +11,7 @@
 
 use super::value::{Cell, Column};
 
+/// pandas' default missing-value markers (with "null"); none ends in a digit.
 const NA_VALUES: [&str; 17] = [
     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
     "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan",
@@ -20,7 +21,13 @@ const NA_VALUES: [&str; 17] = [
 fn is_na(field: Option<&str>) -> bool {
     match field {
         None => true,
-        Some(s) => s.is_empty() || (s.len() <= 8 && (NA_VALUES.contains(&s) || s == "null")),
+        // no missing-value marker ends in a digit: numbers skip the list
+        Some(s) => {
+            s.is_empty()
+                || (s.len() <= 8
+                    && !s.as_bytes()[s.len() - 1].is_ascii_digit()
+                    && (NA_VALUES.contains(&s) || s == "null"))
+        }
     }
 }
 
@@ -58,6 +65,19 @@ pub fn parse_pandas_int(s: &str) -> IntParse {
 /// exponent, or `inf`/`infinity` in any case, optionally signed; spaces/tabs around.
 /// Out-of-range literals (`1e500`) are refused, tiny ones underflow to 0.
 pub fn parse_pandas_float(s: &str) -> Option<f64> {
+    // The usual field, like `0.25` or `-3e-05`: nothing to trim, and not an inf/nan word,
+    // since it starts like a number and ends in a digit or a dot. Rust's float grammar is
+    // then exactly the decimal literal's, so one parse does it.
+    if let (Some(&first), Some(&last)) = (s.as_bytes().first(), s.as_bytes().last()) {
+        if (first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) && (last.is_ascii_digit() || last == b'.') {
+            return s.parse::<f64>().ok().filter(|v| v.is_finite());
+        }
+    }
+    parse_float_checked(s)
+}
+
+/// `parse_pandas_float` for any field: trims, reads inf words, checks the grammar.
+fn parse_float_checked(s: &str) -> Option<f64> {
     let t = trim_ws(s);
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     if body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity") {
@@ -323,5 +343,26 @@ mod tests {
         assert_eq!(col(&["tRUE", "fAlSe"]), Column::Bool(vec![true, false]));
         assert!(matches!(col(&[" True", "False"]), Column::Object(_)));
         assert_eq!(col(&["True", ""]), Column::Object(vec![Cell::Bool(true), Cell::Nan]));
+    }
+
+    #[test]
+    fn missing_markers_never_end_in_a_digit() {
+        assert!(NA_VALUES.iter().chain(["null"].iter()).all(|v| !v.as_bytes()[v.len() - 1].is_ascii_digit()));
+        assert!(is_na(Some("1.#IND")) && is_na(Some("nan")) && is_na(Some("")) && is_na(None));
+        assert!(!is_na(Some("0.5")) && !is_na(Some("1")));
+    }
+
+    #[test]
+    fn float_fast_path_agrees_with_the_checked_parse() {
+        let parts = ["", "-", "+", ".", "1", "05", "2.", ".5", "e", "E-", "e+", "7", "x", " ", "inf", "nan", "_", "9"];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let s = format!("{a}{b}{c}");
+                    let (fast, checked) = (parse_pandas_float(&s), parse_float_checked(&s));
+                    assert_eq!(fast.map(f64::to_bits), checked.map(f64::to_bits), "{s:?}");
+                }
+            }
+        }
     }
 }

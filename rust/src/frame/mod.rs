@@ -127,7 +127,7 @@ impl Frame {
 }
 
 fn memchr0(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 /// Header names as pandas' C parser makes them: a blank name becomes `Unnamed: i`; then,

@@ -181,6 +181,29 @@ impl Builder<'_> {
     }
 }
 
+/// The first `,`, `\n` or `\r` at or after `i` (or the end), eight bytes at a time: most
+/// fields are a few bytes long, so one or two steps find their end.
+#[inline]
+fn next_delimiter(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // high bit set in the bytes of `v` that are zero; exact for the lowest such byte, which
+    // is the only one used
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap());
+        let hits = zero_bytes(w ^ (ONES * b',' as u64)) | zero_bytes(w ^ (ONES * b'\n' as u64)) | zero_bytes(w ^ (ONES * b'\r' as u64));
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
 /// Below this many bytes a file is read in one part.
 const PARALLEL_BYTES: usize = 4 << 20;
 
@@ -304,9 +327,7 @@ fn tokenize_part(input: &str, from: usize, to: usize) -> Result<Part, TokenizeEr
             }
             State::InField => {
                 let run_start = i;
-                while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r') {
-                    i += 1;
-                }
+                i = next_delimiter(bytes, i);
                 b.extend(run_start, i);
                 if i < bytes.len() {
                     b.end_field();
@@ -451,5 +472,17 @@ mod tests {
         let column: Vec<Option<&str>> = parallel.column(2, 1).collect();
         assert_eq!(column.len(), whole.len() - 1);
         assert_eq!(column[0], Some("2.5"));
+    }
+
+    #[test]
+    fn delimiter_scan_matches_bytewise() {
+        let text = b"abcdefghij,k\nlmnopqrstuvw\rxyz,,0123456789abcdef";
+        for i in 0..text.len() {
+            let expected = (i..text.len()).find(|&j| matches!(text[j], b',' | b'\n' | b'\r')).unwrap_or(text.len());
+            assert_eq!(next_delimiter(text, i), expected, "from {i}");
+        }
+        // bytes just below and above the delimiters, and high bytes (UTF-8)
+        let tricky = "\u{0b}\u{0c}\u{2b}\u{2d}é日本\u{0e}\u{09},x".as_bytes();
+        assert_eq!(next_delimiter(tricky, 0), tricky.iter().position(|&c| c == b',').unwrap());
     }
 }

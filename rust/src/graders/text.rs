@@ -5,7 +5,7 @@
 
 use super::checks::{answers_column, same_length, submission_column};
 use super::RawScore;
-use crate::frame::{Column, Frame, Value};
+use crate::frame::{Cell, Column, Frame, Value};
 use crate::metrics;
 use crate::metrics::jaccard::{set_jaccard, word_set};
 use crate::pystr::{cell_str, parse_int, split_words};
@@ -186,8 +186,11 @@ pub fn exact_match_accuracy(sub: &Frame, answers: &Frame, id: &str, target: &str
     let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
     let (truth, pred) = (answers_column(answers, target)?.column(), submission_column(sub, target)?);
     // compared pair by pair: no copy of either column's texts
-    let matches: Vec<bool> =
-        sub_order.iter().zip(&ans_order).map(|(&s, &a)| cell_str(pred.get(s)) == cell_str(truth.get(a))).collect();
+    let same = |s: usize, a: usize| match (pred, truth) {
+        (Column::Object(p), Column::Object(t)) if matches!((&p[s], &t[a]), (Cell::Str(_), Cell::Str(_))) => p[s] == t[a],
+        _ => cell_str(pred.get(s)) == cell_str(truth.get(a)),
+    };
+    let matches: Vec<bool> = sub_order.iter().zip(&ans_order).map(|(&s, &a)| same(s, a)).collect();
     Ok(RawScore::python(metrics::accuracy_from_matches(&matches)))
 }
 
