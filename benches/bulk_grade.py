@@ -28,12 +28,13 @@ import numpy as np
 import polars as pl
 
 # Lite competitions, their approximate real test-set sizes (rows of the prepared answers)
-# and the shape of their data. dog-breed is left out until its grader lands.
+# and the shape of their data.
 LITE: dict[str, tuple[int, str]] = {
     "aerial-cactus-identification": (3_325, "auc"),
     "aptos2019-blindness-detection": (367, "grade"),
     "denoising-dirty-documents": (4_000_000, "pixels"),
     "detecting-insults-in-social-commentary": (2_647, "auc_text_id"),
+    "dog-breed-identification": (1_023, "multiclass"),
     "dogs-vs-cats-redux-kernels-edition": (2_500, "binary_prob"),
     "histopathologic-cancer-detection": (45_561, "auc"),
     "jigsaw-toxic-comment-classification-challenge": (63_978, "multilabel"),
@@ -105,8 +106,8 @@ def _frames(cid: str, shape: str, n: int, rng: np.random.Generator) -> tuple[pl.
         ans = pl.DataFrame({idc: ids, **{c: y[:, k] for k, c in enumerate(cols)}})
         return ans, lambda: pl.DataFrame({idc: ids, **{c: np.clip(y[:, k] * 0.5 + rng.random(n) * 0.5, 0, 1) for k, c in enumerate(cols)}})
     if shape == "multiclass":
-        k = 99 if cid.startswith("leaf") else 3
-        classes = [f"class_{j:02d}" for j in range(k)] if k == 99 else ["EAP", "HPL", "MWS"]
+        k = {"leaf-classification": 99, "dog-breed-identification": 120}.get(cid, 3)
+        classes = [f"class_{j:03d}" for j in range(k)] if k > 3 else ["EAP", "HPL", "MWS"]
         label = rng.integers(0, k, n)
         ans = pl.DataFrame({"id": ids, **{c: (label == j).astype(np.int64) for j, c in enumerate(classes)}})
 

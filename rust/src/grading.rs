@@ -210,8 +210,8 @@ fn outcome_from(r: CachedResult, competition: &CompetitionSpec) -> Outcome {
 /// submissions and answers in progress leave of the budget. The budget is the largest
 /// (answers + submission) of the job, so the largest submission can always run, alone if
 /// need be, with the free cores helping inside it; small ones run side by side. Work starts
-/// in order (competition by competition), and a submission that does not fit holds back
-/// those after it until it does, so a huge file is never starved. Answers are parsed once
+/// competition by competition, those needing the most memory first, and a submission that
+/// does not fit holds back those after it until it does, so a huge file is never starved. Answers are parsed once
 /// per competition and freed when its last submission is done.
 pub fn grade_many(
     jobs: &[Job],
@@ -293,13 +293,24 @@ impl<'a> Plan<'a> {
             groups[g].rows.push(i);
             groups[g].sizes.push(job.submission_path.as_deref().map_or(0, file_size));
         }
-        let order = groups.iter().enumerate().flat_map(|(g, group)| (0..group.rows.len()).map(move |k| (g, k))).collect();
+        // The competitions that need the most memory go first: their peak is the job's peak
+        // then, rather than landing on top of what smaller ones left fragmented in the heap.
+        let mut by_need: Vec<usize> = (0..groups.len()).collect();
+        by_need.sort_by_key(|&g| std::cmp::Reverse(groups[g].need()));
+        let order = by_need.into_iter().flat_map(|g| (0..groups[g].rows.len()).map(move |k| (g, k))).collect();
         Plan { groups, order }
     }
 
     /// The most any one submission needs with its answers: the default budget.
     fn largest_need(&self) -> u64 {
-        self.groups.iter().map(|g| g.answers_size + g.sizes.iter().max().copied().unwrap_or(0)).max().unwrap_or(0)
+        self.groups.iter().map(PlanGroup::need).max().unwrap_or(0)
+    }
+}
+
+impl PlanGroup<'_> {
+    /// Bytes in flight for the group's largest submission with its answers.
+    fn need(&self) -> u64 {
+        self.answers_size + self.sizes.iter().max().copied().unwrap_or(0)
     }
 }
 
