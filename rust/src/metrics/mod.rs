@@ -28,6 +28,7 @@ pub mod multilabel;
 pub mod multilabel_f1;
 pub mod pfbeta;
 pub mod pysort;
+pub mod radix;
 pub mod ranking;
 pub mod regression;
 pub mod rle;

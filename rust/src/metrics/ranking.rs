@@ -5,7 +5,7 @@
 //! class in `y_true` is an error; NaN or infinite scores are an error.
 
 use super::MetricResult;
-use crate::numeric::pairwise_sum;
+use crate::numeric::{pairwise_sum, pairwise_sum_by};
 
 /// `sklearn.metrics.roc_curve(y_true, y_score, drop_intermediate=True)` without the
 /// thresholds: false and true positive rates from the origin to `(1, 1)`.
@@ -32,49 +32,91 @@ pub fn roc_curve(is_positive: &[bool], y_score: &[f64]) -> Result<RocCurve, Stri
 /// one point per distinct score (descending) unless it lies on a straight segment
 /// (`drop_intermediate=True`).
 fn curve_points(is_positive: &[bool], y_score: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    // the order inside ties does not matter for the curve, so an unstable sort of
-    // (score key, label) pairs is enough (and cache friendly)
-    let mut pairs: Vec<(u64, bool)> =
-        y_score.iter().map(|&s| descending_key(s)).zip(is_positive.iter().copied()).collect();
-    if pairs.len() >= PARALLEL_SORT_MIN {
-        use rayon::slice::ParallelSliceMut;
-        pairs.par_sort_unstable_by_key(|p| p.0);
+    let (pos, neg) = sorted_class_keys(y_score, &|i| is_positive[i]);
+    let (tps, fps) = kept_counts(&pos, &neg);
+    (tps.iter().map(|&c| c as f64).collect(), fps.iter().map(|&c| c as f64).collect())
+}
+
+/// The descending keys of the positive and of the negative samples' scores, each sorted
+/// (largest score first) and closed by a `u64::MAX` sentinel (no finite score has that key).
+/// The two classes are sorted on two threads.
+fn sorted_class_keys<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: &P) -> (Vec<u64>, Vec<u64>) {
+    let n = y_score.len();
+    let n_pos = (0..n).filter(|&i| is_positive(i)).count();
+    // one class's keys, gathered without a data-dependent branch: every key is written at
+    // the next free slot, which only advances for a sample of the class (hence one slot of
+    // slack, which then holds the sentinel)
+    let side = |want: bool, count: usize| -> Vec<u64> {
+        let mut keys = vec![0u64; count + 1];
+        let mut k = 0usize;
+        for (i, &s) in y_score.iter().enumerate() {
+            keys[k] = descending_key(s);
+            k += usize::from(is_positive(i) == want);
+        }
+        keys.truncate(count);
+        super::radix::sort_u64(&mut keys);
+        keys.push(u64::MAX);
+        keys
+    };
+    if n >= PARALLEL_SORT_MIN {
+        rayon::join(|| side(true, n_pos), || side(false, n - n_pos))
     } else {
-        pairs.sort_unstable_by_key(|p| p.0);
+        (side(true, n_pos), side(false, n - n_pos))
     }
-    let mut keep_t = vec![0.0];
-    let mut keep_f = vec![0.0];
-    // a sliding window over thresholds: `prev` and `cur` (tps, fps); `cur` is kept unless
-    // it is collinear with its neighbours
-    let mut prev: Option<(f64, f64)> = None;
-    let mut cur: Option<(f64, f64)> = None;
-    let mut tp = 0.0;
-    for (k, &(key, positive)) in pairs.iter().enumerate() {
-        if positive {
-            tp += 1.0;
-        }
-        if k + 1 < pairs.len() && pairs[k + 1].0 == key {
-            continue;
-        }
-        let next = (tp, (k + 1) as f64 - tp);
-        if let Some(c) = cur {
-            let keep = match prev {
-                None => true,
-                Some(p) => (next.1 - 2.0 * c.1 + p.1) != 0.0 || (next.0 - 2.0 * c.0 + p.0) != 0.0,
-            };
-            if keep {
-                keep_t.push(c.0);
-                keep_f.push(c.1);
+}
+
+/// Walk the two sorted key lists from the largest score down. At each distinct score the
+/// cumulative true and false positive counts are the positions reached in each list. A
+/// point is kept unless the second differences of both counts are zero (scikit-learn's
+/// `drop_intermediate`); the first and last thresholds are always kept, and the origin is
+/// prepended. Returns `(tps, fps)` of the kept points.
+fn kept_counts(pos: &[u64], neg: &[u64]) -> (Vec<u64>, Vec<u64>) {
+    let cap = pos.len() + neg.len(); // samples + 2 >= thresholds + 1
+    let mut tps = vec![0u64; cap];
+    let mut fps = vec![0u64; cap];
+    let mut m = 1; // the origin (0, 0) is at index 0
+    let (mut i, mut j) = (0usize, 0usize);
+    let mut key = pos[0].min(neg[0]);
+    let (mut prev, mut cur) = ((0u64, 0u64), (0u64, 0u64));
+    let mut seen = 0u8; // thresholds passed so far, counted up to 2
+    // one step per sample: the heads of both lists give the next key, and a change of key
+    // closes the previous threshold (with distinct scores that test is always true, so the
+    // branch predicts well; keeping a point is decided without a branch)
+    while key != u64::MAX {
+        let (a, b) = (pos[i], neg[j]);
+        let k = a.min(b);
+        if k != key {
+            let next = (i as u64, j as u64);
+            if seen == 2 {
+                let keep = (next.0 - cur.0 != cur.0 - prev.0) | (next.1 - cur.1 != cur.1 - prev.1);
+                tps[m] = cur.0;
+                fps[m] = cur.1;
+                m += usize::from(keep);
+            } else if seen == 1 {
+                // the first threshold is always kept
+                tps[m] = cur.0;
+                fps[m] = cur.1;
+                m += 1;
+                seen = 2;
+            } else {
+                seen = 1;
             }
+            prev = cur;
+            cur = next;
+            key = k;
         }
-        prev = cur;
-        cur = Some(next);
+        i += usize::from(a == k);
+        j += usize::from(b == k);
     }
-    if let Some(c) = cur {
-        keep_t.push(c.0);
-        keep_f.push(c.1);
+    if seen > 0 {
+        // the last threshold is always kept
+        tps[m] = cur.0;
+        fps[m] = cur.1;
+        m += 1;
     }
-    (keep_t, keep_f)
+    tps.truncate(m);
+    fps.truncate(m);
+    (tps, fps)
 }
 
 /// Sorting this many scores or more uses both cores.
@@ -122,26 +164,31 @@ pub fn auc(x: &[f64], y: &[f64]) -> MetricResult {
 /// `y_true` holds the labels (any two distinct values; the larger is the positive class).
 pub fn roc_auc(y_true: &[f64], y_score: &[f64]) -> MetricResult {
     crate::sklearn::check_consistent_length(y_true.len(), y_score.len())?;
-    if y_score.iter().any(|x| !x.is_finite()) || y_true.iter().any(|x| !x.is_finite()) {
+    // folds instead of `any`: no early exit, so the loops vectorise
+    let all_finite = |v: &[f64]| v.iter().fold(true, |ok, x| ok & x.is_finite());
+    if !all_finite(y_score) || !all_finite(y_true) {
         return Err("Input contains NaN or infinity.".into());
     }
-    // the distinct labels, stopping at a third one (no need to sort the whole column)
-    let mut classes: Vec<f64> = Vec::with_capacity(3);
-    for &y in y_true {
-        if !classes.contains(&y) {
-            classes.push(y);
-            if classes.len() > 2 {
-                return Err("multiclass labels given to a binary ROC AUC".into());
-            }
-        }
-    }
-    if classes.len() < 2 {
+    // the distinct labels: the first value, the first value differing from it, and whether
+    // any value is neither of the two
+    let first = y_true.first().copied().unwrap_or(0.0);
+    let Some(&second) = y_true.iter().find(|&&y| y != first) else {
         return Err("Only one class present in y_true. ROC AUC score is not defined in that case.".into());
+    };
+    if !y_true.iter().fold(true, |ok, &y| ok & ((y == first) | (y == second))) {
+        return Err("multiclass labels given to a binary ROC AUC".into());
     }
-    let positive = classes[0].max(classes[1]);
-    let is_positive: Vec<bool> = y_true.iter().map(|&y| y == positive).collect();
-    let curve = roc_curve(&is_positive, y_score)?;
-    auc(&curve.fpr, &curve.tpr)
+    let positive = first.max(second);
+    let (pos, neg) = sorted_class_keys(y_score, &|i| y_true[i] == positive);
+    let (tps, fps) = kept_counts(&pos, &neg);
+    // `auc(fpr, tpr)` without materialising the rates: the same divisions and the same
+    // trapezoids `dx * (y[i] + y[i - 1]) / 2.0`, pairwise-summed in the same order; fpr never
+    // decreases, so the direction is 1 (and `1.0 * sum` is `sum`)
+    let (total_t, total_f) = (*tps.last().unwrap() as f64, *fps.last().unwrap() as f64);
+    let fpr = |i: usize| fps[i] as f64 / total_f;
+    let tpr = |i: usize| tps[i] as f64 / total_t;
+    let area = |i: usize| (fpr(i + 1) - fpr(i)) * (tpr(i + 1) + tpr(i)) / 2.0;
+    Ok(pairwise_sum_by(tps.len() - 1, &area))
 }
 
 #[cfg(test)]
@@ -189,6 +236,78 @@ mod tests {
         let no_negatives = roc_curve(&[true, true], &[0.2, 0.1]).unwrap();
         assert!(no_negatives.fpr.iter().all(|x| x.is_nan()));
         assert_eq!(no_negatives.tpr, vec![0.0, 0.5, 1.0]);
+    }
+
+    /// The sort-everything implementation this module used before the radix sort: one
+    /// comparison sort of (key, label) pairs, then one walk.
+    fn reference_curve_points(is_positive: &[bool], y_score: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        let mut pairs: Vec<(u64, bool)> =
+            y_score.iter().map(|&s| descending_key(s)).zip(is_positive.iter().copied()).collect();
+        pairs.sort_unstable_by_key(|p| p.0);
+        let (mut keep_t, mut keep_f) = (vec![0.0], vec![0.0]);
+        let (mut prev, mut cur): (Option<(f64, f64)>, Option<(f64, f64)>) = (None, None);
+        let mut tp = 0.0;
+        for (k, &(key, positive)) in pairs.iter().enumerate() {
+            if positive {
+                tp += 1.0;
+            }
+            if k + 1 < pairs.len() && pairs[k + 1].0 == key {
+                continue;
+            }
+            let next = (tp, (k + 1) as f64 - tp);
+            if let Some(c) = cur {
+                let keep = match prev {
+                    None => true,
+                    Some(p) => (next.1 - 2.0 * c.1 + p.1) != 0.0 || (next.0 - 2.0 * c.0 + p.0) != 0.0,
+                };
+                if keep {
+                    keep_t.push(c.0);
+                    keep_f.push(c.1);
+                }
+            }
+            prev = cur;
+            cur = Some(next);
+        }
+        if let Some(c) = cur {
+            keep_t.push(c.0);
+            keep_f.push(c.1);
+        }
+        (keep_t, keep_f)
+    }
+
+    #[test]
+    fn radix_walk_matches_the_sorting_walk_bit_for_bit() {
+        let mut seed = 99u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for &n in &[1usize, 2, 3, 10, 300, 5_000, 200_000] {
+            for shape in 0..5 {
+                let scores: Vec<f64> = (0..n)
+                    .map(|_| {
+                        let r = next();
+                        match shape {
+                            0 => (r >> 11) as f64 / (1u64 << 53) as f64,
+                            1 => (r % 5) as f64 * 0.25,               // heavy ties
+                            2 => if r % 2 == 0 { -0.0 } else { 0.0 }, // signed zeros tie
+                            3 => ((r % 2001) as f64 - 1000.0) * 1e300 / 1000.0,
+                            _ => 0.5,
+                        }
+                    })
+                    .collect();
+                let labels: Vec<bool> = (0..n).map(|i| if shape == 1 { next() % 10 == 0 } else { (next() ^ i as u64) % 2 == 0 }).collect();
+                assert_eq!(curve_points(&labels, &scores), reference_curve_points(&labels, &scores), "n={n} shape={shape}");
+                let y: Vec<f64> = labels.iter().map(|&b| f64::from(u8::from(b))).collect();
+                if labels.iter().any(|&b| b) && labels.iter().any(|&b| !b) {
+                    let (t, f) = reference_curve_points(&labels, &scores);
+                    let expected = auc(&rates(&f), &rates(&t)).unwrap();
+                    assert_eq!(roc_auc(&y, &scores).unwrap().to_bits(), expected.to_bits(), "n={n} shape={shape}");
+                }
+            }
+        }
     }
 
     #[test]
