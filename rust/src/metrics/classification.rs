@@ -56,7 +56,11 @@ pub fn log_loss_onehot(y_true: &[f64], y_pred: &[f64], k: usize) -> MetricResult
 /// more than two classes is an error (shape mismatch with a 1-D prediction).
 pub fn log_loss_binary(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
     crate::sklearn::check_consistent_length(y_pred.len(), y_true.len())?;
-    let classes = distinct_labels(y_true, 3);
+    let classes = if y_true.iter().fold(true, |ok, y| ok & y.is_finite()) {
+        finite_binary_labels(y_true)
+    } else {
+        distinct_labels(y_true, 3)
+    };
     match classes.len() {
         0 | 1 => {
             return Err(format!(
@@ -72,7 +76,7 @@ pub fn log_loss_binary(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
             ));
         }
     }
-    if y_pred.iter().any(|x| !x.is_finite()) {
+    if !y_pred.iter().fold(true, |ok, x| ok & x.is_finite()) {
         return Err("Input y_pred contains NaN or infinity.".into());
     }
     let positive = classes[0].max(classes[1]);
@@ -80,10 +84,30 @@ pub fn log_loss_binary(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
     // scikit-learn's row is [xlogy(1 - t, clip(1 - p)), xlogy(t, clip(p))]: one term is an
     // exact zero, so the row's pairwise sum is the other term, bit for bit
     let row_loss = |i: usize| {
-        let q = if y_true[i] == positive { y_pred[i] } else { 1.0 - y_pred[i] };
+        let p = y_pred[i];
+        // the probability of the true class, chosen without a branch (labels are random)
+        let q = select(y_true[i] == positive, p, 1.0 - p);
         -q.clamp(eps, 1.0 - eps).ln()
     };
     Ok(pairwise_sum_by(y_true.len(), &row_loss) / y_true.len() as f64)
+}
+
+/// `if c { a } else { b }` as bit masks, so the compiler cannot turn it into a branch.
+fn select(c: bool, a: f64, b: f64) -> f64 {
+    let mask = u64::from(c).wrapping_neg();
+    f64::from_bits((a.to_bits() & mask) | (b.to_bits() & !mask))
+}
+
+/// `distinct_labels(labels, 3)` for labels without NaN, in two vectorisable passes: the
+/// first value, the first value unlike it, and a third distinct value if there is one.
+fn finite_binary_labels(labels: &[f64]) -> Vec<f64> {
+    let Some(&first) = labels.first() else { return Vec::new() };
+    let Some(&second) = labels.iter().find(|&&y| y != first) else { return vec![first] };
+    if labels.iter().fold(true, |ok, &y| ok & ((y == first) | (y == second))) {
+        return vec![first, second];
+    }
+    let third = *labels.iter().find(|&&y| y != first && y != second).expect("a third label");
+    vec![first, second, third]
 }
 
 /// The distinct values of `labels` in order of appearance, stopping after `limit` of them.
@@ -138,6 +162,17 @@ mod tests {
         let half = log_loss_binary(&[1.0, 0.0], &[0.5, 0.5]).unwrap();
         assert!((half - 2f64.ln()).abs() < 1e-15);
         assert!(log_loss_binary(&[1.0, 1.0], &[0.5, 0.5]).is_err());
+    }
+
+    #[test]
+    fn binary_label_scan_agrees_with_the_general_one() {
+        let cases: [&[f64]; 7] = [&[], &[1.0], &[2.0, 2.0], &[0.0, -0.0, 1.0], &[3.0, 1.0, 3.0, 1.0], &[1.0, 0.0, 1.0, 2.0, 5.0], &[0.0, 1.0, 1.0, 0.0, 7.0]];
+        for c in cases {
+            let (a, b) = (finite_binary_labels(c), distinct_labels(c, 3));
+            assert_eq!(a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), b.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), "{c:?}");
+        }
+        assert_eq!(select(true, 1.5, -0.0).to_bits(), 1.5f64.to_bits());
+        assert_eq!(select(false, 1.5, -0.0).to_bits(), (-0.0f64).to_bits());
     }
 
     #[test]
