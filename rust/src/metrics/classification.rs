@@ -131,10 +131,31 @@ fn distinct_labels(labels: &[f64], limit: usize) -> Vec<f64> {
 pub fn quadratic_weighted_kappa(y1: &[usize], y2: &[usize], n_classes: usize) -> MetricResult {
     crate::sklearn::check_consistent_length(y1.len(), y2.len())?;
     let n = n_classes;
-    let mut confusion = vec![0i64; n * n];
+    let mut confusion = vec![0u64; n * n];
     for (&a, &b) in y1.iter().zip(y2) {
         confusion[a * n + b] += 1;
     }
+    Ok(kappa_from_confusion(&confusion, n))
+}
+
+/// `cohen_kappa_score(y1, y2, weights="quadratic")` on integer labels, the confusion matrix
+/// counted without sorting the samples.
+pub fn quadratic_weighted_kappa_int(y1: &[i64], y2: &[i64]) -> MetricResult {
+    crate::sklearn::check_consistent_length(y1.len(), y2.len())?;
+    let labels = super::int_labels::IntLabels::of(y1, y2);
+    match labels.confusion(y1, y2) {
+        Some(confusion) => Ok(kappa_from_confusion(&confusion, labels.len())),
+        None => {
+            let a: Vec<usize> = y1.iter().map(|&v| labels.index(v)).collect();
+            let b: Vec<usize> = y2.iter().map(|&v| labels.index(v)).collect();
+            quadratic_weighted_kappa(&a, &b, labels.len())
+        }
+    }
+}
+
+/// The quadratic-weighted kappa of a row-major `n x n` confusion matrix.
+fn kappa_from_confusion(confusion: &[u64], n: usize) -> f64 {
+    let confusion: Vec<i64> = confusion.iter().map(|&c| c as i64).collect();
     let sum0: Vec<i64> = (0..n).map(|j| (0..n).map(|i| confusion[i * n + j]).sum()).collect();
     let sum1: Vec<i64> = (0..n).map(|i| (0..n).map(|j| confusion[i * n + j]).sum()).collect();
     let total: i64 = sum0.iter().sum();
@@ -148,7 +169,7 @@ pub fn quadratic_weighted_kappa(y1: &[usize], y2: &[usize], n_classes: usize) ->
             weighted_expected[i * n + j] = w as f64 * expected;
         }
     }
-    Ok(1.0 - weighted_observed as f64 / pairwise_sum(&weighted_expected))
+    1.0 - weighted_observed as f64 / pairwise_sum(&weighted_expected)
 }
 
 #[cfg(test)]
@@ -180,6 +201,17 @@ mod tests {
         assert_eq!(quadratic_weighted_kappa(&[0, 1, 2], &[0, 1, 2], 3).unwrap(), 1.0);
         assert_eq!(quadratic_weighted_kappa(&[0, 0, 0, 0], &[0, 1, 2, 3], 4).unwrap(), 0.0);
         assert!(quadratic_weighted_kappa(&[1, 1], &[1, 1], 2).unwrap().is_nan());
+    }
+
+    #[test]
+    fn kappa_on_integer_labels_matches_indices() {
+        let a: Vec<i64> = (0..100_000).map(|i| (i * 7919) % 5 + 3).collect();
+        let b: Vec<i64> = (0..100_000).map(|i| (i * 104_729) % 7).collect();
+        let labels = super::super::int_labels::IntLabels::of(&a, &b);
+        let (ai, bi): (Vec<usize>, Vec<usize>) = (a.iter().map(|&x| labels.index(x)).collect(), b.iter().map(|&x| labels.index(x)).collect());
+        let expected = quadratic_weighted_kappa(&ai, &bi, labels.len()).unwrap();
+        assert_eq!(quadratic_weighted_kappa_int(&a, &b).unwrap().to_bits(), expected.to_bits());
+        assert!(quadratic_weighted_kappa_int(&[1, 1], &[1, 1]).unwrap().is_nan());
     }
 
     #[test]

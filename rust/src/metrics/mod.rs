@@ -16,6 +16,7 @@ pub mod exact_match;
 pub mod f1;
 pub mod geo;
 pub mod grouped;
+pub mod int_labels;
 pub mod hausdorff;
 pub mod jaccard;
 pub mod kendall;
