@@ -65,58 +65,134 @@ fn sorted_class_keys<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: 
     }
 }
 
-/// Walk the two sorted key lists from the largest score down. At each distinct score the
-/// cumulative true and false positive counts are the positions reached in each list. A
-/// point is kept unless the second differences of both counts are zero (scikit-learn's
-/// `drop_intermediate`); the first and last thresholds are always kept, and the origin is
-/// prepended. Returns `(tps, fps)` of the kept points.
-fn kept_counts(pos: &[u64], neg: &[u64]) -> (Vec<u64>, Vec<u64>) {
-    let cap = pos.len() + neg.len(); // samples + 2 >= thresholds + 1
-    let mut tps = vec![0u64; cap];
-    let mut fps = vec![0u64; cap];
-    let mut m = 1; // the origin (0, 0) is at index 0
-    let (mut i, mut j) = (0usize, 0usize);
-    let mut key = pos[0].min(neg[0]);
-    let (mut prev, mut cur) = ((0u64, 0u64), (0u64, 0u64));
-    let mut seen = 0u8; // thresholds passed so far, counted up to 2
+/// The last two thresholds passed, as cumulative `(tps, fps)`, and how many there were
+/// (counted up to 2).
+#[derive(Clone, Copy)]
+struct Window {
+    prev: (u64, u64),
+    cur: (u64, u64),
+    seen: u8,
+}
+
+/// Walk the two sorted key lists from positions `(i, j)` while the keys are below `stop`.
+/// At each distinct score the cumulative true and false positive counts are the positions
+/// reached in each list. Every threshold whose successor is reached is kept or dropped
+/// (scikit-learn's `drop_intermediate`: dropped when the second differences of both counts
+/// are zero; the first threshold is always kept) and kept ones are written to `out_t` and
+/// `out_f` from index 0. Returns how many were written and the window at the end, whose
+/// `cur` (the last threshold passed) is still undecided.
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    pos: &[u64],
+    neg: &[u64],
+    (mut i, mut j): (usize, usize),
+    stop: u64,
+    mut w: Window,
+    out_t: &mut [u64],
+    out_f: &mut [u64],
+) -> (usize, Window) {
+    let mut m = 0;
+    let mut key = pos[i].min(neg[j]);
+    if key >= stop {
+        return (0, w);
+    }
     // one step per sample: the heads of both lists give the next key, and a change of key
     // closes the previous threshold (with distinct scores that test is always true, so the
     // branch predicts well; keeping a point is decided without a branch)
-    while key != u64::MAX {
+    loop {
         let (a, b) = (pos[i], neg[j]);
         let k = a.min(b);
         if k != key {
             let next = (i as u64, j as u64);
-            if seen == 2 {
+            let (prev, cur) = (w.prev, w.cur);
+            if w.seen == 2 {
                 let keep = (next.0 - cur.0 != cur.0 - prev.0) | (next.1 - cur.1 != cur.1 - prev.1);
-                tps[m] = cur.0;
-                fps[m] = cur.1;
+                out_t[m] = cur.0;
+                out_f[m] = cur.1;
                 m += usize::from(keep);
-            } else if seen == 1 {
-                // the first threshold is always kept
-                tps[m] = cur.0;
-                fps[m] = cur.1;
+            } else if w.seen == 1 {
+                out_t[m] = cur.0;
+                out_f[m] = cur.1;
                 m += 1;
-                seen = 2;
+                w.seen = 2;
             } else {
-                seen = 1;
+                w.seen = 1;
             }
-            prev = cur;
-            cur = next;
+            w.prev = cur;
+            w.cur = next;
             key = k;
+            if key >= stop {
+                return (m, w);
+            }
         }
         i += usize::from(a == k);
         j += usize::from(b == k);
     }
-    if seen > 0 {
-        // the last threshold is always kept
-        tps[m] = cur.0;
-        fps[m] = cur.1;
-        m += 1;
+}
+
+/// Inputs with fewer samples are walked on one thread.
+const PARALLEL_WALK_MIN: usize = 1 << 16;
+
+/// The kept points of the curve, as `(tps, fps)` from the origin: [`walk`] over all the
+/// thresholds, then the last one (always kept). Large inputs are cut at a score into two
+/// walks run on two threads: the second starts with the window the first would end with,
+/// which the positions of the cut give directly, so the points are the same.
+fn kept_counts(pos: &[u64], neg: &[u64]) -> (Vec<u64>, Vec<u64>) {
+    let n = pos.len() + neg.len() - 2;
+    let start = Window { prev: (0, 0), cur: (0, 0), seen: 0 };
+    // write the last threshold at `m` and cut the outputs there
+    let finish = |(m, w): (usize, Window), out_t: &mut Vec<u64>, out_f: &mut Vec<u64>| {
+        let mut m = m;
+        if w.seen > 0 {
+            // the last threshold is always kept
+            out_t[m] = w.cur.0;
+            out_f[m] = w.cur.1;
+            m += 1;
+        }
+        out_t.truncate(m);
+        out_f.truncate(m);
+    };
+    // the cut: the middle key of the longer list; the second walk starts at its first sample
+    let longer = if pos.len() >= neg.len() { pos } else { neg };
+    let pivot = longer[(longer.len() - 1) / 2];
+    let (i0, j0) = (pos.partition_point(|&k| k < pivot), neg.partition_point(|&k| k < pivot));
+    if n < PARALLEL_WALK_MIN || i0 + j0 == 0 || pivot == u64::MAX {
+        // index 0 holds the origin
+        let (mut t, mut f) = (vec![0u64; n + 2], vec![0u64; n + 2]);
+        let (m, w) = walk(pos, neg, (0, 0), u64::MAX, start, &mut t[1..], &mut f[1..]);
+        finish((m + 1, w), &mut t, &mut f);
+        return (t, f);
     }
-    tps.truncate(m);
-    fps.truncate(m);
-    (tps, fps)
+    // the window at the cut: `cur` is the last threshold below the pivot, reached at
+    // (i0, j0); `prev` the one before it, if any
+    let below = |v: &[u64], end: usize| if end > 0 { Some(v[end - 1]) } else { None };
+    let last_key = below(pos, i0).into_iter().chain(below(neg, j0)).max().expect("a key below the pivot");
+    let first_key = pos[0].min(neg[0]);
+    let window = if first_key == last_key {
+        Window { prev: (0, 0), cur: (i0 as u64, j0 as u64), seen: 1 }
+    } else {
+        let prev = (pos[..i0].partition_point(|&k| k < last_key) as u64, neg[..j0].partition_point(|&k| k < last_key) as u64);
+        Window { prev, cur: (i0 as u64, j0 as u64), seen: 2 }
+    };
+    let ((mut t1, mut f1), (mut t2, mut f2)) = rayon::join(
+        || {
+            let (mut t, mut f) = (vec![0u64; i0 + j0 + 1], vec![0u64; i0 + j0 + 1]);
+            let (m, _) = walk(pos, neg, (0, 0), pivot, start, &mut t[1..], &mut f[1..]);
+            t.truncate(m + 1);
+            f.truncate(m + 1);
+            (t, f)
+        },
+        || {
+            let len = n - i0 - j0 + 1;
+            let (mut t, mut f) = (vec![0u64; len], vec![0u64; len]);
+            let end = walk(pos, neg, (i0, j0), u64::MAX, window, &mut t, &mut f);
+            finish(end, &mut t, &mut f);
+            (t, f)
+        },
+    );
+    t1.append(&mut t2);
+    f1.append(&mut f2);
+    (t1, f1)
 }
 
 /// Sorting this many scores or more uses both cores.
@@ -285,7 +361,7 @@ mod tests {
             seed
         };
         for &n in &[1usize, 2, 3, 10, 300, 5_000, 200_000] {
-            for shape in 0..5 {
+            for shape in 0..6 {
                 let scores: Vec<f64> = (0..n)
                     .map(|_| {
                         let r = next();
@@ -294,7 +370,8 @@ mod tests {
                             1 => (r % 5) as f64 * 0.25,               // heavy ties
                             2 => if r % 2 == 0 { -0.0 } else { 0.0 }, // signed zeros tie
                             3 => ((r % 2001) as f64 - 1000.0) * 1e300 / 1000.0,
-                            _ => 0.5,
+                            4 => 0.5,
+                            _ => (r % 2) as f64,
                         }
                     })
                     .collect();
