@@ -43,25 +43,30 @@ fn curve_points(is_positive: &[bool], y_score: &[f64]) -> (Vec<f64>, Vec<f64>) {
 fn sorted_class_keys<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: &P) -> (Vec<u64>, Vec<u64>) {
     let n = y_score.len();
     let n_pos = (0..n).filter(|&i| is_positive(i)).count();
-    // one class's keys, gathered without a data-dependent branch: every key is written at
-    // the next free slot, which only advances for a sample of the class (hence one slot of
-    // slack, which then holds the sentinel)
-    let side = |want: bool, count: usize| -> Vec<u64> {
-        let mut keys = vec![0u64; count + 1];
-        let mut k = 0usize;
-        for (i, &s) in y_score.iter().enumerate() {
-            keys[k] = descending_key(s);
-            k += usize::from(is_positive(i) == want);
-        }
-        keys.truncate(count);
+    // both classes' keys gathered in one pass without a data-dependent branch: each key is
+    // written at the next free slot of both lists, and only its own class's slot advances
+    // (hence one slot of slack in each, which then holds the sentinel)
+    let mut pos = vec![0u64; n_pos + 1];
+    let mut neg = vec![0u64; n - n_pos + 1];
+    let (mut p, mut q) = (0usize, 0usize);
+    for (i, &s) in y_score.iter().enumerate() {
+        let key = descending_key(s);
+        let positive = is_positive(i);
+        pos[p] = key;
+        neg[q] = key;
+        p += usize::from(positive);
+        q += usize::from(!positive);
+    }
+    let sort = |mut keys: Vec<u64>| {
+        keys.pop();
         super::radix::sort_u64(&mut keys);
         keys.push(u64::MAX);
         keys
     };
     if n >= PARALLEL_SORT_MIN {
-        rayon::join(|| side(true, n_pos), || side(false, n - n_pos))
+        rayon::join(|| sort(pos), || sort(neg))
     } else {
-        (side(true, n_pos), side(false, n - n_pos))
+        (sort(pos), sort(neg))
     }
 }
 
