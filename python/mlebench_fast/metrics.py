@@ -722,10 +722,9 @@ def f1_score(y_true: ArrayLike, y_pred: ArrayLike, average: str = "macro") -> fl
     ``"binary"``, more than two labels raise, as do two labels neither of which is 1; a
     single label other than 1 gives 0.0.
     """
-    if average == "binary":
-        t, p = _binary_f1_labels(y_true, y_pred)
-        return _core.f1_score(t, p, average)
     ti, pi = _int_labels(y_true), _int_labels(y_pred)
+    if average == "binary" and (ti is None or pi is None):
+        ti, pi = _binary_f1_labels(y_true, y_pred)
     if ti is not None and pi is not None:
         # integer labels are counted directly (no sort, no label codes)
         return _core.f1_score(ti, pi, average)
