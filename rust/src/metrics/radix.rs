@@ -16,11 +16,19 @@ fn digit(key: u64, pass: usize) -> usize {
 
 /// Sort `keys` ascending.
 pub fn sort_u64(keys: &mut Vec<u64>) {
+    let mut scratch = vec![0u64; if keys.len() < RADIX_MIN { 0 } else { keys.len() }];
+    sort_u64_with(keys, &mut scratch);
+}
+
+/// Sort `keys` ascending, using `scratch` (at least as long as `keys` when there are
+/// `RADIX_MIN` keys or more) as the second buffer of the passes; the result is in `keys`.
+pub fn sort_u64_with(keys: &mut [u64], scratch: &mut [u64]) {
     let n = keys.len();
     if n < RADIX_MIN {
         keys.sort_unstable();
         return;
     }
+    let scratch = &mut scratch[..n];
     // every digit's histogram in one read pass (counts do not depend on the order)
     let mut hist = vec![[0u32; BUCKETS]; PASSES];
     for &k in keys.iter() {
@@ -28,8 +36,8 @@ pub fn sort_u64(keys: &mut Vec<u64>) {
             h[digit(k, pass)] += 1;
         }
     }
-    let mut scratch = vec![0u64; n];
     let first = keys[0];
+    let mut in_scratch = false;
     for (pass, h) in hist.iter().enumerate() {
         if h[digit(first, pass)] as usize == n {
             continue; // every key has this digit: the pass would not move anything
@@ -40,12 +48,16 @@ pub fn sort_u64(keys: &mut Vec<u64>) {
             *o = total;
             total += c;
         }
-        for &k in keys.iter() {
+        let (src, dst): (&[u64], &mut [u64]) = if in_scratch { (scratch, keys) } else { (keys, scratch) };
+        for &k in src.iter() {
             let d = digit(k, pass);
-            scratch[offset[d] as usize] = k;
+            dst[offset[d] as usize] = k;
             offset[d] += 1;
         }
-        std::mem::swap(keys, &mut scratch);
+        in_scratch = !in_scratch;
+    }
+    if in_scratch {
+        keys.copy_from_slice(scratch);
     }
 }
 

@@ -24,30 +24,45 @@ pub fn roc_curve(is_positive: &[bool], y_score: &[f64]) -> Result<RocCurve, Stri
     if y_score.iter().any(|x| !x.is_finite()) {
         return Err("Input contains NaN or infinity.".into());
     }
-    let (keep_t, keep_f) = curve_points(is_positive, y_score);
+    let points = curve_points(y_score, &|i| is_positive[i])?;
+    let keep_t: Vec<f64> = points.iter().map(|&p| tps_of(p)).collect();
+    let keep_f: Vec<f64> = points.iter().map(|&p| fps_of(p)).collect();
     Ok(RocCurve { fpr: rates(&keep_f), tpr: rates(&keep_t) })
 }
 
-/// The points scikit-learn keeps on the ROC curve, as counts: `(tps, fps)` from the origin,
-/// one point per distinct score (descending) unless it lies on a straight segment
-/// (`drop_intermediate=True`).
-fn curve_points(is_positive: &[bool], y_score: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let (pos, neg) = sorted_class_keys(y_score, &|i| is_positive[i]);
-    let (tps, fps) = kept_counts(&pos, &neg);
-    (tps.iter().map(|&c| c as f64).collect(), fps.iter().map(|&c| c as f64).collect())
+/// A curve point: the cumulative true positive count in the high 32 bits, the false
+/// positive count in the low 32 bits.
+fn pack(tp: u64, fp: u64) -> u64 {
+    (tp << 32) | fp
 }
 
-/// The descending keys of the positive and of the negative samples' scores, each sorted
-/// (largest score first) and closed by a `u64::MAX` sentinel (no finite score has that key).
-/// The two classes are sorted on two threads.
-fn sorted_class_keys<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: &P) -> (Vec<u64>, Vec<u64>) {
+fn tps_of(point: u64) -> f64 {
+    f64::from((point >> 32) as u32)
+}
+
+fn fps_of(point: u64) -> f64 {
+    f64::from(point as u32)
+}
+
+/// The points scikit-learn keeps on the ROC curve (`drop_intermediate=True`), packed, from
+/// the origin: one point per distinct score (descending) unless it lies on a straight
+/// segment.
+///
+/// Each class's descending score keys are radix-sorted on its own thread, closed by a
+/// `u64::MAX` sentinel (no finite score has that key), then merged by [`kept_points`]. Two
+/// buffers of `n + 2` words serve every step (keys, then sorting scratch, then the points),
+/// so a call touches little fresh memory.
+fn curve_points<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: &P) -> Result<Vec<u64>, String> {
     let n = y_score.len();
+    if n > u32::MAX as usize {
+        return Err(format!("a ROC curve of {n} samples is more than this implementation counts (2^32 - 1)"));
+    }
     let n_pos = (0..n).filter(|&i| is_positive(i)).count();
+    let mut keys = vec![0u64; n + 2];
+    let (pos, neg) = keys.split_at_mut(n_pos + 1);
     // both classes' keys gathered in one pass without a data-dependent branch: each key is
     // written at the next free slot of both lists, and only its own class's slot advances
     // (hence one slot of slack in each, which then holds the sentinel)
-    let mut pos = vec![0u64; n_pos + 1];
-    let mut neg = vec![0u64; n - n_pos + 1];
     let (mut p, mut q) = (0usize, 0usize);
     for (i, &s) in y_score.iter().enumerate() {
         let key = descending_key(s);
@@ -57,17 +72,25 @@ fn sorted_class_keys<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: 
         p += usize::from(positive);
         q += usize::from(!positive);
     }
-    let sort = |mut keys: Vec<u64>| {
-        keys.pop();
-        super::radix::sort_u64(&mut keys);
-        keys.push(u64::MAX);
-        keys
-    };
-    if n >= PARALLEL_SORT_MIN {
-        rayon::join(|| sort(pos), || sort(neg))
-    } else {
-        (sort(pos), sort(neg))
+    let mut scratch = vec![0u64; n + 2];
+    {
+        let (scratch_pos, scratch_neg) = scratch.split_at_mut(n_pos + 1);
+        let (pos_keys, neg_keys) = (&mut pos[..n_pos], &mut neg[..n - n_pos]);
+        if n >= PARALLEL_SORT_MIN {
+            rayon::join(
+                || super::radix::sort_u64_with(pos_keys, scratch_pos),
+                || super::radix::sort_u64_with(neg_keys, scratch_neg),
+            );
+        } else {
+            super::radix::sort_u64_with(pos_keys, scratch_pos);
+            super::radix::sort_u64_with(neg_keys, scratch_neg);
+        }
     }
+    pos[n_pos] = u64::MAX;
+    neg[n - n_pos] = u64::MAX;
+    let m = kept_points(pos, neg, &mut scratch);
+    scratch.truncate(m);
+    Ok(scratch)
 }
 
 /// The last two thresholds passed, as cumulative `(tps, fps)`, and how many there were
@@ -83,18 +106,16 @@ struct Window {
 /// At each distinct score the cumulative true and false positive counts are the positions
 /// reached in each list. Every threshold whose successor is reached is kept or dropped
 /// (scikit-learn's `drop_intermediate`: dropped when the second differences of both counts
-/// are zero; the first threshold is always kept) and kept ones are written to `out_t` and
-/// `out_f` from index 0. Returns how many were written and the window at the end, whose
+/// are zero; the first threshold is always kept) and kept ones are written to `out` from
+/// index 0. Returns how many were written and the window at the end, whose
 /// `cur` (the last threshold passed) is still undecided.
-#[allow(clippy::too_many_arguments)]
 fn walk(
     pos: &[u64],
     neg: &[u64],
     (mut i, mut j): (usize, usize),
     stop: u64,
     mut w: Window,
-    out_t: &mut [u64],
-    out_f: &mut [u64],
+    out: &mut [u64],
 ) -> (usize, Window) {
     let mut m = 0;
     let mut key = pos[i].min(neg[j]);
@@ -112,12 +133,10 @@ fn walk(
             let (prev, cur) = (w.prev, w.cur);
             if w.seen == 2 {
                 let keep = (next.0 - cur.0 != cur.0 - prev.0) | (next.1 - cur.1 != cur.1 - prev.1);
-                out_t[m] = cur.0;
-                out_f[m] = cur.1;
+                out[m] = pack(cur.0, cur.1);
                 m += usize::from(keep);
             } else if w.seen == 1 {
-                out_t[m] = cur.0;
-                out_f[m] = cur.1;
+                out[m] = pack(cur.0, cur.1);
                 m += 1;
                 w.seen = 2;
             } else {
@@ -138,35 +157,31 @@ fn walk(
 /// Inputs with fewer samples are walked on one thread.
 const PARALLEL_WALK_MIN: usize = 1 << 16;
 
-/// The kept points of the curve, as `(tps, fps)` from the origin: [`walk`] over all the
-/// thresholds, then the last one (always kept). Large inputs are cut at a score into two
-/// walks run on two threads: the second starts with the window the first would end with,
-/// which the positions of the cut give directly, so the points are the same.
-fn kept_counts(pos: &[u64], neg: &[u64]) -> (Vec<u64>, Vec<u64>) {
+/// The kept points of the curve, packed, from the origin, written to `out` (at least as
+/// long as both lists): [`walk`] over all the thresholds, then the last one (always kept).
+/// Returns how many points there are. Large inputs are cut at a score into two walks run
+/// on two threads: the second starts with the window the first would end with, which the
+/// positions of the cut give directly, so the points are the same.
+fn kept_points(pos: &[u64], neg: &[u64], out: &mut [u64]) -> usize {
     let n = pos.len() + neg.len() - 2;
     let start = Window { prev: (0, 0), cur: (0, 0), seen: 0 };
-    // write the last threshold at `m` and cut the outputs there
-    let finish = |(m, w): (usize, Window), out_t: &mut Vec<u64>, out_f: &mut Vec<u64>| {
-        let mut m = m;
+    out[0] = 0; // the origin
+    // the last threshold, always kept, after the `m` points written by a walk
+    let finish = |(m, w): (usize, Window), out: &mut [u64]| -> usize {
         if w.seen > 0 {
-            // the last threshold is always kept
-            out_t[m] = w.cur.0;
-            out_f[m] = w.cur.1;
-            m += 1;
+            out[m] = pack(w.cur.0, w.cur.1);
+            m + 1
+        } else {
+            m
         }
-        out_t.truncate(m);
-        out_f.truncate(m);
     };
     // the cut: the middle key of the longer list; the second walk starts at its first sample
     let longer = if pos.len() >= neg.len() { pos } else { neg };
     let pivot = longer[(longer.len() - 1) / 2];
     let (i0, j0) = (pos.partition_point(|&k| k < pivot), neg.partition_point(|&k| k < pivot));
     if n < PARALLEL_WALK_MIN || i0 + j0 == 0 || pivot == u64::MAX {
-        // index 0 holds the origin
-        let (mut t, mut f) = (vec![0u64; n + 2], vec![0u64; n + 2]);
-        let (m, w) = walk(pos, neg, (0, 0), u64::MAX, start, &mut t[1..], &mut f[1..]);
-        finish((m + 1, w), &mut t, &mut f);
-        return (t, f);
+        let end = walk(pos, neg, (0, 0), u64::MAX, start, &mut out[1..]);
+        return 1 + finish(end, &mut out[1..]);
     }
     // the window at the cut: `cur` is the last threshold below the pivot, reached at
     // (i0, j0); `prev` the one before it, if any
@@ -179,25 +194,15 @@ fn kept_counts(pos: &[u64], neg: &[u64]) -> (Vec<u64>, Vec<u64>) {
         let prev = (pos[..i0].partition_point(|&k| k < last_key) as u64, neg[..j0].partition_point(|&k| k < last_key) as u64);
         Window { prev, cur: (i0 as u64, j0 as u64), seen: 2 }
     };
-    let ((mut t1, mut f1), (mut t2, mut f2)) = rayon::join(
-        || {
-            let (mut t, mut f) = (vec![0u64; i0 + j0 + 1], vec![0u64; i0 + j0 + 1]);
-            let (m, _) = walk(pos, neg, (0, 0), pivot, start, &mut t[1..], &mut f[1..]);
-            t.truncate(m + 1);
-            f.truncate(m + 1);
-            (t, f)
-        },
-        || {
-            let len = n - i0 - j0 + 1;
-            let (mut t, mut f) = (vec![0u64; len], vec![0u64; len]);
-            let end = walk(pos, neg, (i0, j0), u64::MAX, window, &mut t, &mut f);
-            finish(end, &mut t, &mut f);
-            (t, f)
-        },
+    // fewer than i0 + j0 thresholds lie below the pivot, and at most n - i0 - j0 + 1 points
+    // are written from it on
+    let (first, second) = out[1..].split_at_mut(i0 + j0);
+    let (m1, m2) = rayon::join(
+        || walk(pos, neg, (0, 0), pivot, start, first).0,
+        || finish(walk(pos, neg, (i0, j0), u64::MAX, window, second), second),
     );
-    t1.append(&mut t2);
-    f1.append(&mut f2);
-    (t1, f1)
+    out.copy_within(1 + i0 + j0..1 + i0 + j0 + m2, 1 + m1);
+    1 + m1 + m2
 }
 
 /// Sorting this many scores or more uses both cores.
@@ -260,16 +265,16 @@ pub fn roc_auc(y_true: &[f64], y_score: &[f64]) -> MetricResult {
         return Err("multiclass labels given to a binary ROC AUC".into());
     }
     let positive = first.max(second);
-    let (pos, neg) = sorted_class_keys(y_score, &|i| y_true[i] == positive);
-    let (tps, fps) = kept_counts(&pos, &neg);
+    let points = curve_points(y_score, &|i| y_true[i] == positive)?;
     // `auc(fpr, tpr)` without materialising the rates: the same divisions and the same
     // trapezoids `dx * (y[i] + y[i - 1]) / 2.0`, pairwise-summed in the same order; fpr never
     // decreases, so the direction is 1 (and `1.0 * sum` is `sum`)
-    let (total_t, total_f) = (*tps.last().unwrap() as f64, *fps.last().unwrap() as f64);
-    let fpr = |i: usize| fps[i] as f64 / total_f;
-    let tpr = |i: usize| tps[i] as f64 / total_t;
+    let last = *points.last().expect("the origin and a threshold");
+    let (total_t, total_f) = (tps_of(last), fps_of(last));
+    let fpr = |i: usize| fps_of(points[i]) / total_f;
+    let tpr = |i: usize| tps_of(points[i]) / total_t;
     let area = |i: usize| (fpr(i + 1) - fpr(i)) * (tpr(i + 1) + tpr(i)) / 2.0;
-    Ok(pairwise_sum_by(tps.len() - 1, &area))
+    Ok(pairwise_sum_by(points.len() - 1, &area))
 }
 
 #[cfg(test)]
@@ -381,7 +386,9 @@ mod tests {
                     })
                     .collect();
                 let labels: Vec<bool> = (0..n).map(|i| if shape == 1 { next() % 10 == 0 } else { (next() ^ i as u64) % 2 == 0 }).collect();
-                assert_eq!(curve_points(&labels, &scores), reference_curve_points(&labels, &scores), "n={n} shape={shape}");
+                let points = curve_points(&scores, &|i| labels[i]).unwrap();
+                let ours = (points.iter().map(|&p| tps_of(p)).collect::<Vec<_>>(), points.iter().map(|&p| fps_of(p)).collect::<Vec<_>>());
+                assert_eq!(ours, reference_curve_points(&labels, &scores), "n={n} shape={shape}");
                 let y: Vec<f64> = labels.iter().map(|&b| f64::from(u8::from(b))).collect();
                 if labels.iter().any(|&b| b) && labels.iter().any(|&b| !b) {
                     let (t, f) = reference_curve_points(&labels, &scores);
