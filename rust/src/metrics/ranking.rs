@@ -76,14 +76,32 @@ fn curve_points<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: &P) -
     {
         let (scratch_pos, scratch_neg) = scratch.split_at_mut(n_pos + 1);
         let (pos_keys, neg_keys) = (&mut pos[..n_pos], &mut neg[..n - n_pos]);
-        if n >= PARALLEL_SORT_MIN {
-            rayon::join(
-                || super::radix::sort_u64_with(pos_keys, scratch_pos),
-                || super::radix::sort_u64_with(neg_keys, scratch_neg),
-            );
+        let (scratch_pos, scratch_neg) = (&mut scratch_pos[..n_pos], &mut scratch_neg[..n - n_pos]);
+        use super::radix::sort_u64_with;
+        if n < PARALLEL_SORT_MIN {
+            sort_u64_with(pos_keys, scratch_pos);
+            sort_u64_with(neg_keys, scratch_neg);
+        } else if 4 * n_pos.min(n - n_pos) >= n {
+            rayon::join(|| sort_u64_with(pos_keys, scratch_pos), || sort_u64_with(neg_keys, scratch_neg));
         } else {
-            super::radix::sort_u64_with(pos_keys, scratch_pos);
-            super::radix::sort_u64_with(neg_keys, scratch_neg);
+            // one class holds most samples: its keys are cut in two by value and the parts
+            // sorted on two threads (the smaller class alongside the lower part)
+            let ((small, small_scratch), (large, large_scratch)) = if n_pos < n - n_pos {
+                ((pos_keys, scratch_pos), (neg_keys, scratch_neg))
+            } else {
+                ((neg_keys, scratch_neg), (pos_keys, scratch_pos))
+            };
+            let low = split_by_sampled_median(large, large_scratch);
+            let (low_keys, high_keys) = large_scratch.split_at_mut(low);
+            let (low_scratch, high_scratch) = large.split_at_mut(low);
+            rayon::join(
+                || {
+                    sort_u64_with(small, small_scratch);
+                    sort_u64_with(low_keys, low_scratch);
+                },
+                || sort_u64_with(high_keys, high_scratch),
+            );
+            large.copy_from_slice(large_scratch);
         }
     }
     pos[n_pos] = u64::MAX;
@@ -91,6 +109,28 @@ fn curve_points<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: &P) -
     let m = kept_points(pos, neg, &mut scratch);
     scratch.truncate(m);
     Ok(scratch)
+}
+
+/// Copy `keys` into `out` (as long) with the keys below a pivot first and the others after,
+/// without a data-dependent branch; returns how many are below. The pivot is the median of
+/// a sample of the keys, so the parts are about even unless one key is very frequent.
+fn split_by_sampled_median(keys: &[u64], out: &mut [u64]) -> usize {
+    let step = (keys.len() / 1024).max(1);
+    let mut sample: Vec<u64> = keys.iter().step_by(step).copied().collect();
+    sample.sort_unstable();
+    let pivot = sample[sample.len() / 2];
+    // the lower part fills `out` from the front, the upper from the back; each key is also
+    // written at the other end's free slot, which a later key overwrites (the last key
+    // writes the same slot twice)
+    let (mut lo, mut hi) = (0usize, keys.len());
+    for &k in keys {
+        let below = k < pivot;
+        out[lo] = k;
+        out[hi - 1] = k;
+        lo += usize::from(below);
+        hi -= usize::from(!below);
+    }
+    lo
 }
 
 /// The last two thresholds passed, as cumulative `(tps, fps)`, and how many there were
