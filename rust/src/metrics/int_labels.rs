@@ -22,9 +22,9 @@ pub struct IntLabels {
 
 /// `fold` over `v` on two threads when it is long (each half folded from `init`, then
 /// `combine`d).
-fn fold2<T: Send, F, C>(v: &[i64], init: T, fold: &F, combine: C) -> T
+fn fold2<T, F, C>(v: &[i64], init: T, fold: &F, combine: C) -> T
 where
-    T: Clone + Sync,
+    T: Clone + Send + Sync,
     F: Fn(T, &[i64]) -> T + Sync,
     C: Fn(T, T) -> T,
 {

@@ -48,9 +48,9 @@ pub fn matthews_corrcoef_int(y_true: &[i64], y_pred: &[i64]) -> MetricResult {
 
 /// The coefficient from per-label true and predicted counts and the number of matches.
 fn from_counts(true_sum: &[f64], pred_sum: &[f64], n_correct: f64, n_samples: f64) -> f64 {
-    let cov_true_pred = n_correct * n_samples - dot(&true_sum, &pred_sum);
-    let cov_pred_pred = n_samples * n_samples - dot(&pred_sum, &pred_sum);
-    let cov_true_true = n_samples * n_samples - dot(&true_sum, &true_sum);
+    let cov_true_pred = n_correct * n_samples - dot(true_sum, pred_sum);
+    let cov_pred_pred = n_samples * n_samples - dot(pred_sum, pred_sum);
+    let cov_true_true = n_samples * n_samples - dot(true_sum, true_sum);
     if cov_pred_pred * cov_true_true == 0.0 {
         return 0.0;
     }

@@ -15,7 +15,7 @@ fn digit(key: u64, pass: usize) -> usize {
 }
 
 /// Sort `keys` ascending.
-pub fn sort_u64(keys: &mut Vec<u64>) {
+pub fn sort_u64(keys: &mut [u64]) {
     let mut scratch = vec![0u64; if keys.len() < RADIX_MIN { 0 } else { keys.len() }];
     sort_u64_with(keys, &mut scratch);
 }
