@@ -28,6 +28,10 @@ def _labels(n, rng):
     return rng.integers(0, 5, n), rng.integers(0, 5, n)
 
 
+def _binary_labels(n, rng):
+    return rng.integers(0, 2, n), rng.integers(0, 2, n)
+
+
 def _onehot(n, rng):
     k = 10
     y = np.eye(k)[rng.integers(0, k, n)]
@@ -44,6 +48,9 @@ CASES: list[Case] = [
     ("log_loss (binary)", _binary, metrics.log_loss, skm.log_loss),
     ("log_loss (10 classes)", _onehot, metrics.log_loss, skm.log_loss),
     ("accuracy", _labels, metrics.accuracy, skm.accuracy_score),
+    ("f1 (binary)", _binary_labels, lambda a, b: metrics.f1_score(a, b, average="binary"), skm.f1_score),
+    ("f1 (macro, 5 classes)", _labels, lambda a, b: metrics.f1_score(a, b, average="macro"), lambda a, b: skm.f1_score(a, b, average="macro")),
+    ("matthews_corrcoef", _labels, metrics.matthews_corrcoef, skm.matthews_corrcoef),
     ("rmse", _regression, metrics.rmse, skm.root_mean_squared_error),
     ("rmsle", _regression, metrics.rmsle, skm.root_mean_squared_log_error),
     ("quadratic_weighted_kappa", _labels, metrics.quadratic_weighted_kappa, lambda a, b: skm.cohen_kappa_score(a, b, weights="quadratic")),

@@ -109,3 +109,26 @@ def test_edge_cases():
         metrics.f1_score([0, 1], [0, 1], average="weighted")
     with pytest.raises(ValueError):
         metrics.matthews_corrcoef([0.0, np.nan], [0.0, 1.0])
+
+
+@SETTINGS
+@given(label_pairs(max_label=2), st.booleans())
+def test_binary_f1_matches_sklearn(pair, as_float):
+    y_true, y_pred = pair
+    if as_float:
+        y_true, y_pred = y_true.astype(np.float64), y_pred.astype(np.float64)
+    try:
+        ref = _sklearn(skm.f1_score, y_true, y_pred)
+    except ValueError:
+        with pytest.raises(ValueError):
+            metrics.f1_score(y_true, y_pred, average="binary")
+        return
+    assert metrics.f1_score(y_true, y_pred, average="binary") == ref
+
+
+def test_binary_f1_edge_cases():
+    assert metrics.f1_score([0, 0], [0, 0], average="binary") == 0.0
+    assert metrics.f1_score(["a", "a"], ["a", "a"], average="binary") == 0.0
+    for bad in (([0, 2], [2, 2]), ([0, 1, 2], [0, 1, 1]), (["a", "b"], ["a", "b"]), ([0.5, 1.0], [1.0, 1.0])):
+        with pytest.raises(ValueError):
+            metrics.f1_score(*bad, average="binary")

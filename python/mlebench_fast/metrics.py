@@ -72,6 +72,15 @@ def _f64(a: ArrayLike, ndim: int = 1) -> np.ndarray:
     return arr
 
 
+def _int_labels(a: ArrayLike) -> np.ndarray | None:
+    """A 1-D array of integer or boolean labels as contiguous int64 (no copy when it
+    already is), or None for anything else (floats, text, uint64, other shapes)."""
+    arr = np.asarray(a)
+    if arr.ndim != 1 or not (arr.dtype.kind in "bi" or (arr.dtype.kind == "u" and arr.dtype.itemsize < 8)):
+        return None
+    return np.ascontiguousarray(arr, dtype=np.int64)
+
+
 def roc_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
     """Binary ROC AUC, like ``sklearn.metrics.roc_auc_score``.
 
@@ -88,6 +97,10 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     Edge cases: labels compare as float64 numbers (``2 == 2.0``); NaN never matches;
     empty inputs give NaN; different lengths raise.
     """
+    t, p = _int_labels(y_true), _int_labels(y_pred)
+    if t is not None and p is not None:
+        # integer labels compared as float64 without converting the arrays
+        return _core.accuracy_int(t, p)
     return _core.accuracy(_f64(y_true), _f64(y_pred))
 
 
@@ -666,16 +679,55 @@ def _label_codes(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.n
     return codes[: len(t)].copy(), codes[len(t) :].copy()
 
 
+def _binary_f1_labels(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Labels for ``average="binary"`` (``pos_label=1``) as int64, refusing what
+    scikit-learn refuses: NaN, non-integer numbers, and text (label 1 cannot be one of them:
+    two text labels raise, a single one scores 0)."""
+    t, p = np.asarray(y_true), np.asarray(y_pred)
+    if t.ndim != 1 or p.ndim != 1:
+        raise ValueError("y_true and y_pred must be 1-D label arrays")
+    if len(t) != len(p):
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: [{len(t)}, {len(p)}]"
+        )
+    if t.dtype.kind in "fiub" and p.dtype.kind in "fiub":
+        both = np.concatenate([t, p])
+        if both.dtype.kind == "f":
+            if np.isnan(both).any():
+                raise ValueError("Input contains NaN.")
+            if not (np.isfinite(both).all() and (both == np.floor(both)).all()):
+                raise ValueError("Classification metrics can't handle continuous targets")
+        return t.astype(np.int64), p.astype(np.int64)
+    labels = sorted(set(t.tolist()) | set(p.tolist()), key=str)
+    if not all(isinstance(v, str) for v in labels):
+        raise ValueError("average='binary' needs numeric labels or text labels, not a mix")
+    if len(labels) > 2:
+        raise ValueError("Target is multiclass but average='binary'.")
+    if 1 not in labels and len(labels) == 2:
+        raise ValueError(f"pos_label=1 is not a valid label. It should be one of {labels}")
+    # label 1 absent: no sample is true or predicted 1, so F1 is 0 (zero division)
+    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+
+
 def f1_score(y_true: ArrayLike, y_pred: ArrayLike, average: str = "macro") -> float:
     """F1 score of single-label targets, like
     ``sklearn.metrics.f1_score(y_true, y_pred, average=average)`` with the default labels
-    and ``zero_division``; ``average`` is ``"micro"`` or ``"macro"``.
+    and ``zero_division``; ``average`` is ``"binary"`` (the F1 of label 1, scikit-learn's
+    default ``pos_label``), ``"micro"`` or ``"macro"``.
 
     The labels are every label seen in ``y_true`` or ``y_pred``, sorted.
     Edge cases: a label that is only predicted counts in the macro average with F1 = 0, and
     so does one that is only true; micro F1 over all labels equals accuracy; empty inputs
-    give NaN (macro) or 0.0 (micro); NaN labels and different lengths raise.
+    give NaN (macro) or 0.0 (micro, binary); NaN labels and different lengths raise. With
+    ``"binary"``, more than two labels raise, as do two labels neither of which is 1; a
+    single label other than 1 gives 0.0.
     """
+    ti, pi = _int_labels(y_true), _int_labels(y_pred)
+    if average == "binary" and (ti is None or pi is None):
+        ti, pi = _binary_f1_labels(y_true, y_pred)
+    if ti is not None and pi is not None:
+        # integer labels are counted directly (no sort, no label codes)
+        return _core.f1_score(ti, pi, average)
     t, p = _label_codes(y_true, y_pred)
     return _core.f1_score(t, p, average)
 
@@ -687,5 +739,8 @@ def matthews_corrcoef(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     Edge cases: a constant ``y_true`` or ``y_pred`` gives 0.0 (not NaN), as do empty inputs;
     a perfect inversion of binary labels gives -1.0; NaN labels and different lengths raise.
     """
+    ti, pi = _int_labels(y_true), _int_labels(y_pred)
+    if ti is not None and pi is not None:
+        return _core.matthews_corrcoef(ti, pi)
     t, p = _label_codes(y_true, y_pred)
     return _core.matthews_corrcoef(t, p)

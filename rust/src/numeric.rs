@@ -54,6 +54,49 @@ fn pairwise_range<F: Fn(usize) -> f64 + Sync>(start: usize, n: usize, value: &F)
     }
 }
 
+/// `pairwise_sum_by(a.len(), |i| f(a[i], b[i]))` on slices: the same tree of additions, with
+/// leaves that index no further than their own 128 items, so the compiler drops the bounds
+/// checks and runs the 8 running sums as vector lanes (each lane adds in the same order, so
+/// the result is bit-identical). `b` must be at least as long as `a`.
+pub fn pairwise_sum_zip<F: Fn(f64, f64) -> f64 + Sync>(a: &[f64], b: &[f64], f: &F) -> f64 {
+    let n = a.len();
+    let b = &b[..n];
+    if n < 8 {
+        let mut res = 0.0;
+        for (&x, &y) in a.iter().zip(b) {
+            res += f(x, y);
+        }
+        res
+    } else if n <= 128 {
+        let mut r = [0.0f64; 8];
+        for (j, slot) in r.iter_mut().enumerate() {
+            *slot = f(a[j], b[j]);
+        }
+        let full = n - (n % 8);
+        for (ca, cb) in a[8..full].chunks_exact(8).zip(b[8..full].chunks_exact(8)) {
+            for j in 0..8 {
+                r[j] += f(ca[j], cb[j]);
+            }
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (&x, &y) in a[full..].iter().zip(&b[full..]) {
+            res += f(x, y);
+        }
+        res
+    } else {
+        let mut n2 = n / 2;
+        n2 -= n2 % 8;
+        let (a1, a2) = a.split_at(n2);
+        let (b1, b2) = b.split_at(n2);
+        if n >= PARALLEL_SUM_MIN {
+            let (x, y) = rayon::join(|| pairwise_sum_zip(a1, b1, f), || pairwise_sum_zip(a2, b2, f));
+            x + y
+        } else {
+            pairwise_sum_zip(a1, b1, f) + pairwise_sum_zip(a2, b2, f)
+        }
+    }
+}
+
 /// `np.mean` of a float64 array.
 pub fn np_mean(a: &[f64]) -> f64 {
     pairwise_sum(a) / a.len() as f64
@@ -151,6 +194,11 @@ mod tests {
         }
         assert_eq!(pairwise_sum(&v).to_bits(), seq(&v).to_bits());
         assert_eq!(pairwise_sum_by(v.len(), &|i| v[i] * 2.0).to_bits(), (2.0 * seq(&v)).to_bits());
+        let w: Vec<f64> = v.iter().rev().map(|x| x * 0.37).collect();
+        for n in [0, 1, 7, 8, 9, 127, 128, 129, 1000, 300_001, v.len()] {
+            let sq = |x: f64, y: f64| (x - y) * (x - y);
+            assert_eq!(pairwise_sum_zip(&v[..n], &w, &sq).to_bits(), pairwise_sum_by(n, &|i| sq(v[i], w[i])).to_bits(), "n={n}");
+        }
     }
 
     #[test]

@@ -39,10 +39,18 @@ fn accuracy(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_pred: PyReadonl
     if t.len() != p.len() {
         return Err(value_error(format!("y_true has {} values but y_pred has {}", t.len(), p.len())));
     }
-    Ok(py.detach(|| {
-        let m: Vec<bool> = t.iter().zip(p).map(|(a, b)| a == b).collect();
-        metrics::accuracy_from_matches(&m)
-    }))
+    // the share of matches, as `accuracy_from_matches` computes it
+    Ok(py.detach(|| metrics::int_labels::count_equal_f64(t, p) as f64 / t.len() as f64))
+}
+
+/// `accuracy` of integer labels compared as float64 numbers, without converting them.
+#[pyfunction]
+fn accuracy_int(py: Python<'_>, y_true: PyReadonlyArray1<'_, i64>, y_pred: PyReadonlyArray1<'_, i64>) -> PyResult<f64> {
+    let (t, p) = (int_slice(&y_true, "y_true")?, int_slice(&y_pred, "y_pred")?);
+    if t.len() != p.len() {
+        return Err(value_error(format!("y_true has {} values but y_pred has {}", t.len(), p.len())));
+    }
+    Ok(py.detach(|| metrics::int_labels::count_equal_as_f64(t, p) as f64 / t.len() as f64))
 }
 
 #[pyfunction]
@@ -78,16 +86,7 @@ fn rmsle(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_pred: PyReadonlyAr
 fn quadratic_weighted_kappa(py: Python<'_>, y1: PyReadonlyArray1<'_, i64>, y2: PyReadonlyArray1<'_, i64>) -> PyResult<f64> {
     let a = y1.as_slice().map_err(|_| value_error("y1 must be a contiguous int64 array".into()))?;
     let b = y2.as_slice().map_err(|_| value_error("y2 must be a contiguous int64 array".into()))?;
-    py.detach(|| {
-        let mut labels: Vec<i64> = a.iter().chain(b).copied().collect();
-        labels.sort_unstable();
-        labels.dedup();
-        let idx = |v: &i64| labels.binary_search(v).unwrap();
-        let ia: Vec<usize> = a.iter().map(idx).collect();
-        let ib: Vec<usize> = b.iter().map(idx).collect();
-        metrics::quadratic_weighted_kappa(&ia, &ib, labels.len())
-    })
-    .map_err(value_error)
+    py.detach(|| metrics::classification::quadratic_weighted_kappa_int(a, b)).map_err(value_error)
 }
 
 // ---- text, ranking and label-set kernels ----
@@ -343,26 +342,18 @@ fn int_slice<'a>(a: &'a PyReadonlyArray1<'_, i64>, name: &str) -> PyResult<&'a [
     a.as_slice().map_err(|_| value_error(format!("{name} must be a contiguous int64 array")))
 }
 
-/// Both label arrays as indices into their sorted union, and the number of labels.
-fn label_indices(a: &[i64], b: &[i64]) -> (Vec<usize>, Vec<usize>, usize) {
-    let mut labels: Vec<i64> = a.iter().chain(b).copied().collect();
-    labels.sort_unstable();
-    labels.dedup();
-    let index = |v: &i64| labels.binary_search(v).expect("label from the union");
-    (a.iter().map(index).collect(), b.iter().map(index).collect(), labels.len())
-}
-
 #[pyfunction]
 fn f1_score(py: Python<'_>, y_true: PyReadonlyArray1<'_, i64>, y_pred: PyReadonlyArray1<'_, i64>, average: &str) -> PyResult<f64> {
     let average = match average {
-        "micro" => metrics::F1Average::Micro,
-        "macro" => metrics::F1Average::Macro,
-        other => return Err(value_error(format!("average must be 'micro' or 'macro', got {other:?}"))),
+        "micro" => Some(metrics::F1Average::Micro),
+        "macro" => Some(metrics::F1Average::Macro),
+        "binary" => None,
+        other => return Err(value_error(format!("average must be 'binary', 'micro' or 'macro', got {other:?}"))),
     };
     let (t, p) = (int_slice(&y_true, "y_true")?, int_slice(&y_pred, "y_pred")?);
-    py.detach(|| {
-        let (ti, pi, n) = label_indices(t, p);
-        metrics::f1_score(&ti, &pi, n, average)
+    py.detach(|| match average {
+        Some(average) => metrics::f1::f1_score_int(t, p, average),
+        None => metrics::f1::f1_binary_int(t, p),
     })
     .map_err(value_error)
 }
@@ -370,11 +361,7 @@ fn f1_score(py: Python<'_>, y_true: PyReadonlyArray1<'_, i64>, y_pred: PyReadonl
 #[pyfunction]
 fn matthews_corrcoef(py: Python<'_>, y_true: PyReadonlyArray1<'_, i64>, y_pred: PyReadonlyArray1<'_, i64>) -> PyResult<f64> {
     let (t, p) = (int_slice(&y_true, "y_true")?, int_slice(&y_pred, "y_pred")?);
-    py.detach(|| {
-        let (ti, pi, n) = label_indices(t, p);
-        metrics::matthews_corrcoef(&ti, &pi, n)
-    })
-    .map_err(value_error)
+    py.detach(|| metrics::mcc::matthews_corrcoef_int(t, p)).map_err(value_error)
 }
 
 /// Parse a CSV the way the graders see it: `[(name, dtype, values)]`.
@@ -533,6 +520,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     crate::release_memory_promptly();
     m.add_function(wrap_pyfunction!(roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(accuracy, m)?)?;
+    m.add_function(wrap_pyfunction!(accuracy_int, m)?)?;
     m.add_function(wrap_pyfunction!(log_loss_binary, m)?)?;
     m.add_function(wrap_pyfunction!(log_loss_onehot, m)?)?;
     m.add_function(wrap_pyfunction!(rmse, m)?)?;

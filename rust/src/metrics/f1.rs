@@ -15,6 +15,7 @@
 //! - a constant prediction gives F1 = 0 for every other label.
 
 use super::MetricResult;
+use super::int_labels::IntLabels;
 use crate::numeric::pairwise_sum;
 
 /// How per-label counts are combined.
@@ -62,19 +63,57 @@ fn f1_from_counts(tp: u64, truth: u64, predicted: u64) -> f64 {
 /// `f1_score(y_true, y_pred, average=average)` on label indices `0..n_labels`.
 pub fn f1_score(y_true: &[usize], y_pred: &[usize], n_labels: usize, average: F1Average) -> MetricResult {
     let c = count_labels(y_true, y_pred, n_labels)?;
+    Ok(f1_from_label_counts(&c, average))
+}
+
+fn f1_from_label_counts(c: &LabelCounts, average: F1Average) -> f64 {
+    let n_labels = c.tp.len();
     match average {
         F1Average::Micro => {
             let total = |v: &[u64]| v.iter().sum::<u64>();
-            Ok(f1_from_counts(total(&c.tp), total(&c.truth), total(&c.predicted)))
+            f1_from_counts(total(&c.tp), total(&c.truth), total(&c.predicted))
         }
         F1Average::Macro => {
             if n_labels == 0 {
-                return Ok(f64::NAN);
+                return f64::NAN;
             }
             let per_label: Vec<f64> =
                 (0..n_labels).map(|l| f1_from_counts(c.tp[l], c.truth[l], c.predicted[l])).collect();
             // np.nanmean: numpy's pairwise sum divided by the count
-            Ok(pairwise_sum(&per_label) / n_labels as f64)
+            pairwise_sum(&per_label) / n_labels as f64
+        }
+    }
+}
+
+/// `f1_score(y_true, y_pred, average=average)` on integer labels (the label set is every
+/// label seen on either side, sorted), counted without sorting the samples.
+pub fn f1_score_int(y_true: &[i64], y_pred: &[i64], average: F1Average) -> MetricResult {
+    crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
+    let labels = IntLabels::of(y_true, y_pred);
+    let (truth, predicted, tp) = labels.counts(y_true, y_pred);
+    Ok(f1_from_label_counts(&LabelCounts { tp, predicted, truth }, average))
+}
+
+/// `f1_score(y_true, y_pred)` with its defaults `average="binary"`, `pos_label=1`, on
+/// integer labels: the F1 of label 1.
+///
+/// Edge cases (as scikit-learn): more than two labels on the two sides together raise
+/// (`Target is multiclass`); two labels neither of which is 1 raise (`pos_label=1 is not a
+/// valid label`); a single label other than 1 (or no sample) gives 0.0.
+pub fn f1_binary_int(y_true: &[i64], y_pred: &[i64]) -> MetricResult {
+    crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
+    let labels = IntLabels::of(y_true, y_pred);
+    if labels.len() > 2 {
+        return Err("Target is multiclass but average='binary'. Please choose another average setting, one of [None, 'micro', 'macro', 'weighted'].".into());
+    }
+    match labels.position(1) {
+        None if labels.len() == 2 => {
+            Err(format!("pos_label=1 is not a valid label. It should be one of {:?}", labels.values))
+        }
+        None => Ok(0.0),
+        Some(i) => {
+            let (truth, predicted, tp) = labels.counts(y_true, y_pred);
+            Ok(f1_from_counts(tp[i], truth[i], predicted[i]))
         }
     }
 }
@@ -116,6 +155,29 @@ mod tests {
         assert_eq!(f1_score(&[], &[], 0, Micro).unwrap(), 0.0);
         // a label absent from both sides counts as F1 = 0
         assert_eq!(f1_score(&[0, 0], &[0, 0], 2, Macro).unwrap(), 0.5);
+    }
+
+    #[test]
+    fn integer_labels_count_like_indices() {
+        let t: Vec<i64> = (0..100_000).map(|i| (i * 7919) % 5 - 2).collect();
+        let p: Vec<i64> = (0..100_000).map(|i| (i * 104_729) % 6 - 2).collect();
+        let labels = IntLabels::of(&t, &p);
+        let (ti, pi): (Vec<usize>, Vec<usize>) = (t.iter().map(|&x| labels.index(x)).collect(), p.iter().map(|&x| labels.index(x)).collect());
+        for average in [Micro, Macro] {
+            let expected = f1_score(&ti, &pi, labels.len(), average).unwrap();
+            assert_eq!(f1_score_int(&t, &p, average).unwrap().to_bits(), expected.to_bits());
+        }
+        assert!(f1_score_int(&[], &[], Macro).unwrap().is_nan());
+    }
+
+    #[test]
+    fn binary_average() {
+        // F1 of label 1: tp 1, true 2, predicted 2
+        assert_eq!(f1_binary_int(&[1, 1, 0, 0], &[1, 0, 1, 0]).unwrap(), 0.5);
+        assert_eq!(f1_binary_int(&[0, 0], &[0, 0]).unwrap(), 0.0);
+        assert_eq!(f1_binary_int(&[], &[]).unwrap(), 0.0);
+        assert!(f1_binary_int(&[0, 1, 2], &[0, 1, 1]).unwrap_err().contains("multiclass"));
+        assert_eq!(f1_binary_int(&[0, 2], &[2, 2]).unwrap_err(), "pos_label=1 is not a valid label. It should be one of [0, 2]");
     }
 
     #[test]

@@ -33,14 +33,28 @@ pub fn matthews_corrcoef(y_true: &[usize], y_pred: &[usize], n_labels: usize) ->
             n_correct += 1.0;
         }
     }
-    let n_samples = y_true.len() as f64;
-    let cov_true_pred = n_correct * n_samples - dot(&true_sum, &pred_sum);
-    let cov_pred_pred = n_samples * n_samples - dot(&pred_sum, &pred_sum);
-    let cov_true_true = n_samples * n_samples - dot(&true_sum, &true_sum);
+    Ok(from_counts(&true_sum, &pred_sum, n_correct, y_true.len() as f64))
+}
+
+/// `matthews_corrcoef` on integer labels, counted without sorting the samples.
+pub fn matthews_corrcoef_int(y_true: &[i64], y_pred: &[i64]) -> MetricResult {
+    crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
+    let labels = super::int_labels::IntLabels::of(y_true, y_pred);
+    let (truth, predicted, tp) = labels.counts(y_true, y_pred);
+    let as_f64 = |v: Vec<u64>| v.into_iter().map(|c| c as f64).collect::<Vec<f64>>();
+    let n_correct = tp.iter().sum::<u64>() as f64;
+    Ok(from_counts(&as_f64(truth), &as_f64(predicted), n_correct, y_true.len() as f64))
+}
+
+/// The coefficient from per-label true and predicted counts and the number of matches.
+fn from_counts(true_sum: &[f64], pred_sum: &[f64], n_correct: f64, n_samples: f64) -> f64 {
+    let cov_true_pred = n_correct * n_samples - dot(true_sum, pred_sum);
+    let cov_pred_pred = n_samples * n_samples - dot(pred_sum, pred_sum);
+    let cov_true_true = n_samples * n_samples - dot(true_sum, true_sum);
     if cov_pred_pred * cov_true_true == 0.0 {
-        return Ok(0.0);
+        return 0.0;
     }
-    Ok(cov_true_pred / (cov_true_true * cov_pred_pred).sqrt())
+    cov_true_pred / (cov_true_true * cov_pred_pred).sqrt()
 }
 
 #[cfg(test)]
@@ -54,6 +68,15 @@ mod tests {
         assert_eq!(matthews_corrcoef(&[0, 1, 1, 0], &[0, 0, 0, 0], 2).unwrap(), 0.0);
         assert_eq!(matthews_corrcoef(&[1, 1], &[1, 1], 2).unwrap(), 0.0);
         assert_eq!(matthews_corrcoef(&[], &[], 0).unwrap(), 0.0);
+    }
+
+    #[test]
+    fn integer_labels_match_indices() {
+        let t: Vec<i64> = (0..100_000).map(|i| (i * 7919) % 4 * 10).collect();
+        let p: Vec<i64> = (0..100_000).map(|i| (i * 104_729) % 5 * 10).collect();
+        let (ti, pi): (Vec<usize>, Vec<usize>) = (t.iter().map(|&x| (x / 10) as usize).collect(), p.iter().map(|&x| (x / 10) as usize).collect());
+        assert_eq!(matthews_corrcoef_int(&t, &p).unwrap().to_bits(), matthews_corrcoef(&ti, &pi, 5).unwrap().to_bits());
+        assert_eq!(matthews_corrcoef_int(&[], &[]).unwrap(), 0.0);
     }
 
     #[test]
