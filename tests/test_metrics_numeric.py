@@ -281,3 +281,14 @@ def test_bias_auc_inverted_is_zero():
     groups = np.array([[1, 0], [1, 1], [0, 1], [0, 0], [1, 1], [1, 0]], dtype=bool)
     assert metrics.bias_auc(labels, 1 - labels, groups) == 0.0
     assert metrics.bias_auc(labels, labels, groups) == 1.0
+
+
+@pytest.mark.parametrize("n", [8191, 8192, 8193, 16385, 24576 + 9, 131_072, 300_007])
+def test_sums_follow_numpy_chunks_bit_for_bit(n: int) -> None:
+    """numpy sums a long array in 8,192-item chunks (pairwise inside, chunk sums in order):
+    the kernels' sums must be the same floats, not merely close, past the first chunk."""
+    rng = np.random.default_rng(n)
+    for scale in (1.0, 1e3, 1e-3):
+        a, b = rng.standard_normal(n) * scale, rng.standard_normal(n) * scale
+        expected = float(np.sqrt(np.mean((a - b) ** 2)))
+        assert metrics.rmse(a, b) == expected
