@@ -175,7 +175,11 @@ pub fn grade_with_cache(
             return (outcome_from(hit, competition), true);
         }
     }
-    let result = match Frame::from_csv_bytes(&bytes) {
+    let like = match &answers.answers {
+        crate::graders::Answers::Table(frame) => Some(frame),
+        _ => None,
+    };
+    let result = match Frame::from_csv_bytes_like(&bytes, like) {
         Err(e) => CachedResult { score: None, valid: false, error: Some(format!("cannot read submission CSV: {e}")) },
         Ok(frame) => {
             drop(bytes);

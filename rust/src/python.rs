@@ -181,8 +181,8 @@ fn _int_hash(s: &str) -> Option<i64> {
 /// Row order of `sort_values` on a text column (None = missing), as the graders sort (tests).
 #[pyfunction]
 fn _sort_order(values: Vec<Option<String>>) -> Vec<usize> {
-    let cells = values.into_iter().map(|v| v.map_or(Cell::Nan, |s| Cell::Str(s.into()))).collect();
-    Column::Object(cells).argsort()
+    let cells: Vec<Cell> = values.into_iter().map(|v| v.map_or(Cell::Nan, |s| Cell::Str(s.into()))).collect();
+    Column::Object(cells.into()).argsort()
 }
 
 /// Row order of `sort_values` on a boolean column (tests).

@@ -49,7 +49,7 @@ fn column_from_py(values: &Bound<'_, PyList>) -> PyResult<Column> {
             }
         })
         .collect::<PyResult<Vec<_>>>()?;
-    Ok(Column::Object(cells))
+    Ok(Column::Object(cells.into()))
 }
 
 /// A column as a Python list: ints, floats, bools, or text with NaN for missing values.
@@ -61,7 +61,7 @@ pub(crate) fn column_to_py<'py>(py: Python<'py>, col: &Column) -> PyResult<Bound
         Column::Bool(v) => PyList::new(py, v)?,
         Column::Object(cells) => {
             let l = PyList::empty(py);
-            for c in cells {
+            for c in cells.iter() {
                 match c {
                     Cell::Str(s) => l.append(s.as_str())?,
                     Cell::Nan => l.append(f64::NAN)?,

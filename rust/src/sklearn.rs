@@ -197,7 +197,7 @@ mod tests {
     use super::*;
 
     fn s(v: &[&str]) -> Column {
-        Column::Object(v.iter().map(|x| Cell::Str((*x).into())).collect())
+        Column::Object(std::sync::Arc::new(v.iter().map(|x| Cell::Str((*x).into())).collect()))
     }
 
     #[test]
@@ -208,7 +208,7 @@ mod tests {
         assert_eq!(type_of_target(&Column::Float(vec![1e20, 1.0]), "y").unwrap(), TargetType::Continuous);
         assert_eq!(type_of_target(&Column::Float(vec![i64::MIN as f64, 1.0]), "y").unwrap(), TargetType::Binary);
         assert!(type_of_target(&Column::Float(vec![f64::NAN, 1.0]), "y").is_err());
-        assert_eq!(type_of_target(&Column::Object(vec![Cell::Bool(true), Cell::Nan]), "y").unwrap(), TargetType::Unknown);
+        assert_eq!(type_of_target(&Column::Object(std::sync::Arc::new(vec![Cell::Bool(true), Cell::Nan])), "y").unwrap(), TargetType::Unknown);
     }
 
     #[test]

@@ -169,7 +169,7 @@ mod tests {
     use crate::frame::Cell;
 
     fn text(ids: &[&str]) -> Column {
-        Column::Object(ids.iter().map(|s| Cell::Str((*s).into())).collect())
+        Column::Object(std::sync::Arc::new(ids.iter().map(|s| Cell::Str((*s).into())).collect()))
     }
 
     #[test]
@@ -192,7 +192,7 @@ mod tests {
     #[test]
     fn batched_lookups_equal_single_ones() {
         let ids: Vec<String> = (0..5000).map(|i| format!("{}_{}", i % 97, i)).collect();
-        let column = Column::Object(ids.iter().map(|s| Cell::Str(s.as_str().into())).collect());
+        let column = Column::Object(std::sync::Arc::new(ids.iter().map(|s| Cell::Str(s.as_str().into())).collect()));
         let index = RowIndex::build(&column).unwrap();
         let probes: Vec<String> = (0..7000).rev().map(|i| format!("{}_{}", i % 97, i)).collect();
         let batched = index.find_all(&column, |i| HashKey::Str(&probes[i]), probes.len());
@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn duplicated_or_missing_ids_have_no_index() {
         assert!(RowIndex::build(&text(&["a", "b", "a"])).is_none());
-        assert!(RowIndex::build(&Column::Object(vec![Cell::Str("a".into()), Cell::Nan])).is_none());
+        assert!(RowIndex::build(&Column::Object(std::sync::Arc::new(vec![Cell::Str("a".into()), Cell::Nan]))).is_none());
         assert!(RowIndex::build(&Column::Float(vec![1.0, f64::NAN])).is_none());
     }
 

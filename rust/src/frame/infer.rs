@@ -139,7 +139,7 @@ fn parse_bool(s: &str) -> Option<bool> {
 /// Infer one column from its raw fields (`None` = the row was short).
 pub fn infer_column<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nrows: usize) -> Column {
     if nrows == 0 {
-        return Column::Object(Vec::new());
+        return Column::Object(std::sync::Arc::new(Vec::new()));
     }
     let mut any_na = false;
     let mut all_na = true;
@@ -226,19 +226,19 @@ fn float_bool_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clon
         if !bool_na {
             return Column::Bool(bools.into_iter().map(Option::unwrap).collect());
         }
-        return Column::Object(
+        return Column::Object(std::sync::Arc::new(
             bools.into_iter().map(|b| b.map_or(Cell::Nan, Cell::Bool)).collect(),
-        );
+        ));
     }
     object_column(fields)
 }
 
 fn object_column<'a>(fields: impl Iterator<Item = Option<&'a str>>) -> Column {
-    Column::Object(
+    Column::Object(std::sync::Arc::new(
         fields
             .map(|f| if is_na(f) { Cell::Nan } else { Cell::Str(f.unwrap().into()) })
             .collect(),
-    )
+    ))
 }
 
 /// After an int64 overflow pandas retries the column as uint64, in file order:
@@ -280,7 +280,7 @@ fn uint_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nro
         }
     }
     if seen_uint && (seen_null || seen_sint) {
-        return Column::Object(fields.map(|f| Cell::Str(f.unwrap_or("").into())).collect());
+        return Column::Object(std::sync::Arc::new(fields.map(|f| Cell::Str(f.unwrap_or("").into())).collect()));
     }
     if seen_sint {
         return object_column(fields);
@@ -323,9 +323,9 @@ mod tests {
         assert!(matches!(col(&["18446744073709551615", "-1"]), Column::Object(_)));
         assert!(matches!(col(&["99999999999999999999", "1.5"]), Column::Object(_)));
         assert_eq!(col(&["9223372036854775808", "1.5"]), Column::Float(vec![9223372036854775808.0, 1.5]));
-        assert_eq!(col(&["9223372036854775808", "NA"]), Column::Object(vec![Cell::Str("9223372036854775808".into()), Cell::Str("NA".into())]));
+        assert_eq!(col(&["9223372036854775808", "NA"]), Column::Object(std::sync::Arc::new(vec![Cell::Str("9223372036854775808".into()), Cell::Str("NA".into())])));
         // below int64 without anything above it: no conflict, NA words become NaN
-        assert_eq!(col(&["-9223372036854775809", "NA"]), Column::Object(vec![Cell::Str("-9223372036854775809".into()), Cell::Nan]));
+        assert_eq!(col(&["-9223372036854775809", "NA"]), Column::Object(std::sync::Arc::new(vec![Cell::Str("-9223372036854775809".into()), Cell::Nan])));
         assert!(matches!(col(&["-9223372036854775809", "1.5"]), Column::Float(_)));
     }
 
@@ -342,7 +342,7 @@ mod tests {
         assert!(matches!(col(&["True", "1"]), Column::Object(_)));
         assert_eq!(col(&["tRUE", "fAlSe"]), Column::Bool(vec![true, false]));
         assert!(matches!(col(&[" True", "False"]), Column::Object(_)));
-        assert_eq!(col(&["True", ""]), Column::Object(vec![Cell::Bool(true), Cell::Nan]));
+        assert_eq!(col(&["True", ""]), Column::Object(std::sync::Arc::new(vec![Cell::Bool(true), Cell::Nan])));
     }
 
     #[test]

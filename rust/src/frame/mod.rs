@@ -65,16 +65,28 @@ pub struct Frame {
 
 impl Frame {
     pub fn from_csv_bytes(bytes: &[u8]) -> Result<Frame, ReadError> {
+        Frame::from_csv_bytes_like(bytes, None)
+    }
+
+    /// `from_csv_bytes` for a submission graded against `answers`: a text column whose
+    /// fields are, row by row, the very texts of the answers' column of the same name (the
+    /// id column of a submission in the answers' order, the usual case) would be typed to
+    /// an equal column, so it shares the answers' cells instead of building a copy.
+    pub fn from_csv_bytes_like(bytes: &[u8], answers: Option<&Frame>) -> Result<Frame, ReadError> {
         if let Some(offset) = memchr0(bytes) {
             return Err(ReadError::NulByte { offset });
         }
         let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
             offset: e.valid_up_to(),
         })?;
-        Frame::from_csv_str(text)
+        Frame::parse(text, answers)
     }
 
     pub fn from_csv_str(text: &str) -> Result<Frame, ReadError> {
+        Frame::parse(text, None)
+    }
+
+    fn parse(text: &str, answers: Option<&Frame>) -> Result<Frame, ReadError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let records = tokenize(text).map_err(|e| ReadError::Tokenize(e.message))?;
         if records.is_empty() {
@@ -93,7 +105,11 @@ impl Frame {
             return Err(ReadError::FieldCount { line: r + 1, expected: ncols + skip, saw });
         }
         // columns are independent: type them in parallel when there is enough work
-        let build = |c: usize| infer::infer_column(records.column(c + skip, 1), nrows);
+        let build = |c: usize| {
+            let fields = records.column(c + skip, 1);
+            shared_text_column(&names[c], fields.clone(), nrows, answers)
+                .unwrap_or_else(|| infer::infer_column(fields, nrows))
+        };
         let columns: Vec<Column> = if nrows * ncols >= 200_000 && ncols > 1 {
             use rayon::prelude::*;
             (0..ncols).into_par_iter().map(build).collect()
@@ -124,6 +140,26 @@ impl Frame {
     pub fn has_column(&self, name: &str) -> bool {
         self.position(name).is_some()
     }
+}
+
+/// The answers' column `name`, when it is text without missing values and `fields` are
+/// exactly its texts: typing those fields gives an equal column (the type of a column
+/// depends only on its texts), so the cells can be shared.
+fn shared_text_column<'a>(
+    name: &str,
+    mut fields: impl Iterator<Item = Option<&'a str>>,
+    nrows: usize,
+    answers: Option<&Frame>,
+) -> Option<Column> {
+    let answers = answers.filter(|a| a.nrows == nrows && nrows > 0)?;
+    let Column::Object(cells) = answers.column(name)? else {
+        return None;
+    };
+    let same = cells.iter().all(|cell| match (cell, fields.next()) {
+        (Cell::Str(t), Some(Some(f))) => t.as_str() == f,
+        _ => false,
+    });
+    same.then(|| Column::Object(std::sync::Arc::clone(cells)))
 }
 
 fn memchr0(bytes: &[u8]) -> Option<usize> {
@@ -182,7 +218,7 @@ mod tests {
     #[test]
     fn implicit_index_and_short_rows() {
         let f = frame("a,b\n1,5x,1\n2,2");
-        assert_eq!(f.columns[0], Column::Object(vec![Cell::Str("5x".into()), Cell::Str("2".into())]));
+        assert_eq!(f.columns[0], Column::Object(std::sync::Arc::new(vec![Cell::Str("5x".into()), Cell::Str("2".into())])));
         assert!(matches!(&f.columns[1], Column::Float(v) if v[0] == 1.0 && v[1].is_nan()));
         let f = frame("a,b\n1,2\n3");
         assert!(matches!(&f.columns[1], Column::Float(v) if v[0] == 2.0 && v[1].is_nan()));
@@ -202,7 +238,7 @@ mod tests {
         assert_eq!(Frame::from_csv_str("\n\n"), Err(ReadError::Empty));
         let f = frame("a,b");
         assert_eq!(f.nrows, 0);
-        assert_eq!(f.columns[0], Column::Object(vec![]));
+        assert_eq!(f.columns[0], Column::Object(std::sync::Arc::new(vec![])));
     }
 
     #[test]
@@ -210,5 +246,28 @@ mod tests {
         assert_eq!(frame("\u{feff}a\n1").names, vec!["a"]);
         assert!(matches!(Frame::from_csv_bytes(b"a\n\x001"), Err(ReadError::NulByte { .. })));
         assert!(matches!(Frame::from_csv_bytes(b"a\n\xff"), Err(ReadError::NotUtf8 { .. })));
+    }
+
+    #[test]
+    fn submission_text_column_equal_to_the_answers_shares_their_cells() {
+        let answers = frame("id,value\na_1,0.5\nb_2,1\n c,2\n");
+        let like = |csv: &str| Frame::from_csv_bytes_like(csv.as_bytes(), Some(&answers)).unwrap();
+        let shares = |f: &Frame| match (&f.columns[0], &answers.columns[0]) {
+            (Column::Object(x), Column::Object(y)) => std::sync::Arc::ptr_eq(x, y),
+            _ => false,
+        };
+        let same_order = like("id,value\na_1,0.1\nb_2,0.2\n c,0.3\n");
+        assert!(shares(&same_order));
+        assert_eq!(same_order, frame("id,value\na_1,0.1\nb_2,0.2\n c,0.3\n"));
+        // one text differs (even by a space), another order, or other lengths: typed as usual
+        for csv in ["id,value\na_1,0\nb_2,0\nc,0\n", "id,value\nb_2,0\na_1,0\n c,0\n", "id,value\na_1,0\nb_2,0\n"] {
+            let f = like(csv);
+            assert!(!shares(&f), "{csv}");
+            assert_eq!(f, frame(csv));
+        }
+        // answers with a missing id, or numeric ids, are never shared
+        let with_nan = frame("id,value\na,1\n,2\n");
+        assert!(!matches!(Frame::from_csv_bytes_like(b"id,value\na,1\n,2\n", Some(&with_nan)).unwrap().columns[0],
+            Column::Object(ref x) if matches!(&with_nan.columns[0], Column::Object(y) if std::sync::Arc::ptr_eq(x, y))));
     }
 }

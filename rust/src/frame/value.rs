@@ -21,7 +21,8 @@ pub enum Column {
     UInt(Vec<u64>),
     Float(Vec<f64>),
     Bool(Vec<bool>),
-    Object(Vec<Cell>),
+    /// Shared: a submission's id column that equals the answers' is the answers' own cells.
+    Object(std::sync::Arc<Vec<Cell>>),
 }
 
 /// A borrowed scalar, with Python's equality and ordering rules.
@@ -245,7 +246,7 @@ impl Column {
             Column::UInt(v) => Column::UInt(order.iter().map(|&i| v[i]).collect()),
             Column::Float(v) => Column::Float(order.iter().map(|&i| v[i]).collect()),
             Column::Bool(v) => Column::Bool(order.iter().map(|&i| v[i]).collect()),
-            Column::Object(v) => Column::Object(order.iter().map(|&i| v[i].clone()).collect()),
+            Column::Object(v) => Column::Object(std::sync::Arc::new(order.iter().map(|&i| v[i].clone()).collect())),
         }
     }
 }
@@ -309,7 +310,7 @@ mod tests {
         let a = Column::Int(vec![1, 2, 3]);
         let b = Column::Float(vec![3.0, 2.0, 1.0, 1.0]);
         assert!(same_value_set(&a, &b));
-        let c = Column::Object(vec![Cell::Str("1".into())]);
+        let c = Column::Object(std::sync::Arc::new(vec![Cell::Str("1".into())]));
         assert!(!same_value_set(&Column::Int(vec![1]), &c));
     }
 
@@ -317,7 +318,7 @@ mod tests {
     fn argsort_nan_last_and_stable() {
         let c = Column::Float(vec![2.0, f64::NAN, 1.0, 2.0]);
         assert_eq!(c.argsort(), vec![2, 0, 3, 1]);
-        let o = Column::Object(vec![Cell::Nan, Cell::Str("b".into()), Cell::Str("a".into())]);
+        let o = Column::Object(std::sync::Arc::new(vec![Cell::Nan, Cell::Str("b".into()), Cell::Str("a".into())]));
         assert_eq!(o.argsort(), vec![2, 1, 0]);
     }
 }

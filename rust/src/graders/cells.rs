@@ -50,7 +50,7 @@ pub fn text_or_empty(col: &Column, name: &str) -> Result<Column, String> {
             v => Err(format!("Expected all items in `{name}` to be strings, found {v:?}")),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Column::Object(cells))
+    Ok(Column::Object(std::sync::Arc::new(cells)))
 }
 
 /// Python's `float(token)`, with the reference's error.
@@ -87,7 +87,7 @@ mod tests {
         assert_eq!(split_whitespace(" a\t b\u{1f}c ").collect::<Vec<_>>(), vec!["a", "b", "c"]);
         assert_eq!(strip(" \n a b \t"), "a b");
         let c = text_or_empty(&Column::Float(vec![f64::NAN]), "x").unwrap();
-        assert_eq!(c, Column::Object(vec![Cell::Str(Default::default())]));
+        assert_eq!(c, Column::Object(std::sync::Arc::new(vec![Cell::Str(Default::default())])));
         assert!(text_or_empty(&Column::Int(vec![1]), "x").is_err());
     }
 }

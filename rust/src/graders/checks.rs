@@ -197,6 +197,12 @@ const PARALLEL_ROWS: usize = 1 << 16;
 fn same_values(a: &Column, b: &Column) -> bool {
     use rayon::prelude::*;
     let n = a.len();
+    if let (Column::Object(x), Column::Object(y)) = (a, b) {
+        if std::sync::Arc::ptr_eq(x, y) {
+            // a submission column that shares the answers' cells
+            return true;
+        }
+    }
     let equal = |i: usize| match (a, b) {
         (Column::Object(x), Column::Object(y)) => match (&x[i], &y[i]) {
             (Cell::Str(s), Cell::Str(t)) => s == t,

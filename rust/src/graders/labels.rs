@@ -68,7 +68,7 @@ fn python_list<'a>(col: &'a Column, name: &str) -> Result<Cow<'a, Column>, Strin
                     Cell::Bool(b) => Cell::Str(if *b { "True" } else { "False" }.into()),
                 })
                 .collect();
-            Ok(Cow::Owned(Column::Object(text)))
+            Ok(Cow::Owned(Column::Object(std::sync::Arc::new(text))))
         }
         Column::Object(cells) => Ok(Cow::Owned(Column::Float(
             cells
@@ -87,12 +87,12 @@ fn python_list<'a>(col: &'a Column, name: &str) -> Result<Cow<'a, Column>, Strin
 /// numbers as Python prints them) and `""`; a text column gets `""` for its missing cells.
 fn fill_missing_with_empty(col: &Column) -> Cow<'_, Column> {
     match col {
-        Column::Float(v) if v.iter().any(|x| x.is_nan()) => Cow::Owned(Column::Object(
+        Column::Float(v) if v.iter().any(|x| x.is_nan()) => Cow::Owned(Column::Object(std::sync::Arc::new(
             v.iter()
                 .map(|&x| Cell::Str(if x.is_nan() { Default::default() } else { repr_f64(x).into() }))
                 .collect(),
-        )),
-        Column::Object(cells) if cells.iter().any(|c| matches!(c, Cell::Nan)) => Cow::Owned(Column::Object(
+        ))),
+        Column::Object(cells) if cells.iter().any(|c| matches!(c, Cell::Nan)) => Cow::Owned(Column::Object(std::sync::Arc::new(
             cells
                 .iter()
                 .map(|c| match c {
@@ -100,7 +100,7 @@ fn fill_missing_with_empty(col: &Column) -> Cow<'_, Column> {
                     other => other.clone(),
                 })
                 .collect(),
-        )),
+        ))),
         _ => Cow::Borrowed(col),
     }
 }
@@ -179,7 +179,7 @@ mod tests {
     use super::*;
 
     fn text(v: &[&str]) -> Column {
-        Column::Object(v.iter().map(|s| Cell::Str((*s).into())).collect())
+        Column::Object(std::sync::Arc::new(v.iter().map(|s| Cell::Str((*s).into())).collect()))
     }
 
     #[test]
@@ -225,7 +225,7 @@ mod tests {
         assert!(LabelRule::FirstTokenInt.apply(&Column::Float(vec![12.0]), "y").is_err());
         assert!(LabelRule::FirstTokenInt.apply(&text(&["   "]), "y").is_err());
         assert!(LabelRule::FirstTokenInt.apply(&text(&["x 1"]), "y").is_err());
-        let with_nan = Column::Object(vec![Cell::Str("1".into()), Cell::Nan]);
+        let with_nan = Column::Object(std::sync::Arc::new(vec![Cell::Str("1".into()), Cell::Nan]));
         assert!(LabelRule::FirstTokenInt.apply(&with_nan, "y").is_err());
         let ints = Column::Int(vec![3, 4]);
         assert_eq!(*LabelRule::FirstTokenInt.apply(&ints, "y").unwrap(), ints);
@@ -233,9 +233,9 @@ mod tests {
 
     #[test]
     fn python_list_retypes_like_numpy() {
-        let mixed = Column::Object(vec![Cell::Str("a".into()), Cell::Nan, Cell::Bool(true)]);
+        let mixed = Column::Object(std::sync::Arc::new(vec![Cell::Str("a".into()), Cell::Nan, Cell::Bool(true)]));
         assert_eq!(*LabelRule::PythonList.apply(&mixed, "y").unwrap(), text(&["a", "nan", "True"]));
-        let bools = Column::Object(vec![Cell::Bool(true), Cell::Nan]);
+        let bools = Column::Object(std::sync::Arc::new(vec![Cell::Bool(true), Cell::Nan]));
         assert!(matches!(&*LabelRule::PythonList.apply(&bools, "y").unwrap(), Column::Float(v) if v[0] == 1.0 && v[1].is_nan()));
         let floats = Column::Float(vec![1.0, f64::NAN]);
         assert!(matches!(LabelRule::PythonList.apply(&floats, "y").unwrap(), Cow::Borrowed(_)));
@@ -245,7 +245,7 @@ mod tests {
 
     #[test]
     fn missing_as_empty() {
-        let t = Column::Object(vec![Cell::Str("blast".into()), Cell::Nan]);
+        let t = Column::Object(std::sync::Arc::new(vec![Cell::Str("blast".into()), Cell::Nan]));
         assert_eq!(*LabelRule::MissingAsEmpty.apply(&t, "y").unwrap(), text(&["blast", ""]));
         let all_missing = Column::Float(vec![f64::NAN, f64::NAN]);
         assert_eq!(*LabelRule::MissingAsEmpty.apply(&all_missing, "y").unwrap(), text(&["", ""]));

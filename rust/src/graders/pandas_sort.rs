@@ -56,7 +56,7 @@ mod tests {
     use super::*;
 
     fn text(v: &[&str]) -> Column {
-        Column::Object(v.iter().map(|s| Cell::Str((*s).into())).collect())
+        Column::Object(std::sync::Arc::new(v.iter().map(|s| Cell::Str((*s).into())).collect()))
     }
 
     #[test]
@@ -72,7 +72,7 @@ mod tests {
     #[test]
     fn monotonic_index_is_left_alone_and_missing_go_last() {
         assert_eq!(sort_index_order(&text(&["a", "a", "b"])), vec![0, 1, 2]);
-        let with_nan = Column::Object(vec![Cell::Str("b".into()), Cell::Nan, Cell::Str("a".into())]);
+        let with_nan = Column::Object(std::sync::Arc::new(vec![Cell::Str("b".into()), Cell::Nan, Cell::Str("a".into())]));
         assert_eq!(sort_index_order(&with_nan), vec![2, 0, 1]);
     }
 }
