@@ -153,6 +153,45 @@ pub fn grade_with_cache(
     answers: Result<&LoadedAnswers, &str>,
     cache: Option<&ResultCache>,
 ) -> (Outcome, bool) {
+    grade_reusing(path, competition, answers, cache, None)
+}
+
+/// A read buffer handed from one submission to the next in a bulk job. Freed memory goes
+/// back to the system at once (see `release_memory_promptly`), so every fresh buffer is
+/// faulted in and zeroed page by page again: for files of 100 MB that was a quarter of the
+/// job's time. Keeps one buffer, the largest given back.
+#[derive(Default)]
+pub struct SpareBuffer(std::sync::Mutex<Option<Vec<u8>>>);
+
+impl SpareBuffer {
+    /// The whole file, read into the spare buffer when there is one.
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(path)?;
+        let size = file.metadata().map_or(0, |m| m.len() as usize);
+        let mut buf = self.0.lock().unwrap().take().unwrap_or_default();
+        buf.clear();
+        buf.try_reserve_exact(size + 1)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::OutOfMemory, e.to_string()))?;
+        file.read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+
+    fn give_back(&self, buf: Vec<u8>) {
+        let mut spare = self.0.lock().unwrap();
+        if spare.as_ref().is_none_or(|s| s.capacity() < buf.capacity()) {
+            *spare = Some(buf);
+        }
+    }
+}
+
+fn grade_reusing(
+    path: Option<&Path>,
+    competition: &CompetitionSpec,
+    answers: Result<&LoadedAnswers, &str>,
+    cache: Option<&ResultCache>,
+    spare: Option<&SpareBuffer>,
+) -> (Outcome, bool) {
     let path = match check_submission_path(path) {
         Ok(p) => p,
         Err(e) => return (Outcome::invalid(false, e), false),
@@ -165,7 +204,11 @@ pub fn grade_with_cache(
         Ok(a) => a,
         Err(e) => return (Outcome::invalid(true, e.to_string()), false),
     };
-    let bytes = match std::fs::read(path) {
+    let read = match spare {
+        Some(spare) => spare.read(path),
+        None => std::fs::read(path),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => return (Outcome::invalid(true, format!("cannot read submission: {e}")), false),
     };
@@ -182,7 +225,10 @@ pub fn grade_with_cache(
     let result = match Frame::from_csv_bytes_like(&bytes, like) {
         Err(e) => CachedResult { score: None, valid: false, error: Some(format!("cannot read submission CSV: {e}")) },
         Ok(frame) => {
-            drop(bytes);
+            match spare {
+                Some(spare) => spare.give_back(bytes),
+                None => drop(bytes),
+            }
             match grader.grade(&frame, &answers.answers) {
                 Ok(raw) => CachedResult { score: Some(raw.rounded()), valid: true, error: None },
                 Err(e) => CachedResult { score: None, valid: false, error: Some(format!("invalid submission: {e}")) },
@@ -256,6 +302,7 @@ pub fn grade_many_with_budget(
         outcomes: std::sync::Mutex::new(vec![None; jobs.len()]),
         graded: Default::default(),
         from_cache: Default::default(),
+        spare: SpareBuffer::default(),
         plan,
     };
     rayon::scope(|scope| sched.start_more(scope));
@@ -349,6 +396,7 @@ struct Scheduler<'a> {
     outcomes: std::sync::Mutex<Vec<Option<Outcome>>>,
     graded: std::sync::atomic::AtomicUsize,
     from_cache: std::sync::atomic::AtomicUsize,
+    spare: SpareBuffer,
 }
 
 impl<'a> Scheduler<'a> {
@@ -407,7 +455,7 @@ impl<'a> Scheduler<'a> {
             } else {
                 Err("answers not needed")
             };
-            let (outcome, hit) = grade_with_cache(job.submission_path.as_deref(), comp, loaded, self.cache);
+            let (outcome, hit) = grade_reusing(job.submission_path.as_deref(), comp, loaded, self.cache, Some(&self.spare));
             if hit { &self.from_cache } else { &self.graded }.fetch_add(1, Ordering::Relaxed);
             outcome
         }))
@@ -485,6 +533,28 @@ mod tests {
         assert_eq!(default_out[0].score, Some(0.0));
         assert_eq!(default_out[1].score, Some(1.0));
         assert!(!default_out[12].submission_exists);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn spare_buffer_reads_whole_files_and_keeps_the_largest() {
+        let dir = std::env::temp_dir().join(format!("mlebench-spare-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (big, small) = (dir.join("big.csv"), dir.join("small.csv"));
+        std::fs::write(&big, "x".repeat(10_000)).unwrap();
+        std::fs::write(&small, "id\n1\n").unwrap();
+        let spare = SpareBuffer::default();
+        let b = spare.read(&big).unwrap();
+        assert_eq!(b.len(), 10_000);
+        spare.give_back(b);
+        // the small file reuses the big buffer, and reads only its own bytes
+        let s = spare.read(&small).unwrap();
+        assert_eq!(s, b"id\n1\n");
+        assert!(s.capacity() >= 10_000);
+        spare.give_back(s);
+        spare.give_back(Vec::with_capacity(10));
+        assert!(spare.0.lock().unwrap().as_ref().unwrap().capacity() >= 10_000);
+        assert!(spare.read(&dir.join("missing.csv")).is_err());
         std::fs::remove_dir_all(&dir).ok();
     }
 }
