@@ -174,6 +174,14 @@ def build(root: Path, competitions: list[str], n_submissions: int, scale: float,
     return Workload(data_dir, jsonl, total, largest_sub, largest_ans)
 
 
+def load(root: Path) -> Workload:
+    """A workload kept by an earlier `--keep` run."""
+    lines = [json.loads(line) for line in (root / "submissions.jsonl").read_text().splitlines() if line]
+    sizes = [Path(entry["submission_path"]).stat().st_size for entry in lines]
+    answers = [p.stat().st_size for p in (root / "data").glob("*/prepared/private/*")]
+    return Workload(root / "data", root / "submissions.jsonl", sum(sizes), max(sizes), max(answers))
+
+
 def _run_timed(cmd: list[str]) -> tuple[float, int, str]:
     """Wall time, peak RSS (bytes) of the child, and its stdout."""
     start = time.perf_counter()
@@ -192,14 +200,19 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--keep", action="store_true", help="keep the generated workload")
     ap.add_argument("--skip-baseline", action="store_true")
+    ap.add_argument("--reuse", type=Path, default=None, help="grade a workload kept by an earlier --keep run")
     args = ap.parse_args()
     competitions = [c for c in args.only.split(",") if c] or list(LITE)
-    root = Path(tempfile.mkdtemp(prefix="mlebench-fast-bench-"))
+    root = args.reuse or Path(tempfile.mkdtemp(prefix="mlebench-fast-bench-"))
+    if args.reuse:
+        args.keep = True
+        shutil.rmtree(root / "ours", ignore_errors=True)
     try:
         t = time.perf_counter()
-        w = build(root, competitions, args.submissions, args.scale)
-        print(f"workload: {args.submissions} submissions over {len(competitions)} competitions, "
-              f"{w.csv_bytes / 1e6:.0f} MB of CSV, built in {time.perf_counter() - t:.0f} s ({root})")
+        w = load(root) if args.reuse else build(root, competitions, args.submissions, args.scale)
+        args.submissions = sum(1 for _ in w.jsonl.open())
+        print(f"workload: {args.submissions} submissions, "
+              f"{w.csv_bytes / 1e6:.0f} MB of CSV, ready in {time.perf_counter() - t:.0f} s ({root})")
         ours_cmd = [sys.executable, "-m", "mlebench_fast.cli", "grade", "--submission", str(w.jsonl),
                     "--output-dir", str(root / "ours"), "--data-dir", str(w.data_dir), "--no-cache"]
         if args.jobs:
@@ -209,7 +222,8 @@ def main() -> None:
         ours = [r["score"] for r in json.loads(report.read_text())["competition_reports"]]
         print(f"mlebench-fast: {t_ours:.2f} s, {args.submissions / t_ours:.1f} submissions/s, "
               f"{w.csv_bytes / 1e6 / t_ours:.0f} MB/s, peak RSS {rss_ours / 1e6:.0f} MB "
-              f"(largest submission {w.largest_submission / 1e6:.1f} MB + its answers {w.largest_answers / 1e6:.1f} MB)")
+              f"= {rss_ours / (w.largest_submission + w.largest_answers):.1f}x the largest submission "
+              f"({w.largest_submission / 1e6:.1f} MB) + the largest answers ({w.largest_answers / 1e6:.1f} MB)")
         if args.skip_baseline:
             return
         base_cmd = [sys.executable, str(Path(__file__).with_name("reference_baseline.py")), str(w.jsonl), str(w.data_dir)]

@@ -183,6 +183,41 @@ pub fn infer_column<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, n
     float_bool_or_object(fields, nrows)
 }
 
+/// `infer_column` of a long column whose rows `from..to` `rows` yields, when it comes out
+/// float: the float pass, the costly one on a long numeric column, parses row chunks on all
+/// cores. `None` (the caller then runs `infer_column`) for any other outcome: integers, text,
+/// a uint64 overflow first, or a field that is not a float.
+pub fn float_column_in_parallel<'a, I, R>(rows: R, nrows: usize) -> Option<Column>
+where
+    R: Fn(usize, usize) -> I + Sync,
+    I: Iterator<Item = Option<&'a str>>,
+{
+    use rayon::prelude::*;
+    // `infer_column`'s int pass stops at the first field that is neither missing nor an
+    // int64; the float pass follows only when that field is not an int at all
+    let first = rows(0, nrows).find(|&f| !is_na(f) && !matches!(parse_pandas_int(f.unwrap_or("")), IntParse::Int(_)))?;
+    if !matches!(parse_pandas_int(first.unwrap_or("")), IntParse::NotInt) {
+        return None;
+    }
+    const CHUNK: usize = 1 << 15;
+    let mut floats = vec![0f64; nrows];
+    let parsed = floats.par_chunks_mut(CHUNK).enumerate().all(|(c, out)| {
+        let (from, len) = (c * CHUNK, out.len());
+        for (x, f) in out.iter_mut().zip(rows(from, from + len)) {
+            *x = if is_na(f) {
+                f64::NAN
+            } else {
+                match parse_pandas_float(f.unwrap_or("")) {
+                    Some(v) => v,
+                    None => return false,
+                }
+            };
+        }
+        true
+    });
+    parsed.then_some(Column::Float(floats))
+}
+
 fn float_bool_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nrows: usize) -> Column {
     // float64 pass
     let mut floats = Vec::with_capacity(nrows);
@@ -362,6 +397,38 @@ mod tests {
                     let (fast, checked) = (parse_pandas_float(&s), parse_float_checked(&s));
                     assert_eq!(fast.map(f64::to_bits), checked.map(f64::to_bits), "{s:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn parallel_float_pass_agrees_with_infer_column() {
+        let columns: Vec<Vec<&str>> = vec![
+            vec!["0.5", "", "1e3", "-2", "NA", "7"],
+            vec!["1", "2", "3.5"],
+            vec!["1", "2", "3"],
+            vec!["", "NA", "nan"],
+            vec!["1.5", "x"],
+            vec!["9223372036854775808", "1.5"],
+            vec!["-0", "0.25"],
+            vec!["True", "1.5"],
+            vec![" 1.5 ", "inf", "-Infinity"],
+        ];
+        for base in columns {
+            // long enough for several chunks, with the odd field at the end too
+            let fields: Vec<&str> = base.iter().copied().cycle().take(100_003).collect();
+            let rows = |a: usize, b: usize| fields[a..b].iter().map(|&f| Some(f));
+            let expected = infer_column(fields.iter().map(|&f| Some(f)), fields.len());
+            // `None` only sends the column to `infer_column`; a column must never differ
+            match float_column_in_parallel(rows, fields.len()) {
+                Some(c) => {
+                    let bits = |c: &Column| match c {
+                        Column::Float(v) => Some(v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()),
+                        _ => None,
+                    };
+                    assert!(bits(&c).is_some() && bits(&c) == bits(&expected), "{base:?}");
+                }
+                None => assert!(!["0.5", "1", " 1.5 ", "-0"].contains(&base[0]) || base[1] == "2", "{base:?} should take the parallel pass"),
             }
         }
     }

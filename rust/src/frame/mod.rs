@@ -50,6 +50,9 @@ impl fmt::Display for ReadError {
     }
 }
 
+/// From this many rows on, a float column is parsed in parallel chunks.
+const PARALLEL_ROWS: usize = 1 << 16;
+
 /// Columns wider than any competition's submission are refused before type inference, so a
 /// 20,000-column file costs a tokenizer pass and nothing more.
 pub const MAX_COLUMNS: usize = 10_000;
@@ -106,8 +109,15 @@ impl Frame {
         }
         // columns are independent: type them in parallel when there is enough work
         let build = |c: usize| {
-            let fields = records.column(c + skip, 1);
+            let k = c + skip;
+            let fields = records.column(k, 1);
             shared_text_column(&names[c], fields.clone(), nrows, answers)
+                .or_else(|| {
+                    // a long numeric column is parsed on all cores
+                    (nrows >= PARALLEL_ROWS)
+                        .then(|| infer::float_column_in_parallel(|a, b| records.column_between(k, 1 + a, 1 + b), nrows))
+                        .flatten()
+                })
                 .unwrap_or_else(|| infer::infer_column(fields, nrows))
         };
         let columns: Vec<Column> = if nrows * ncols >= 200_000 && ncols > 1 {

@@ -102,12 +102,15 @@ impl<'a> Records<'a> {
 
     /// Field `k` of every record from `from` on (`None` where a record is shorter), in order.
     pub fn column(&self, k: usize, from: usize) -> impl Iterator<Item = Option<&str>> + Clone + '_ {
+        self.column_between(k, from, self.len())
+    }
+
+    /// Field `k` of records `from..to`, in order.
+    pub fn column_between(&self, k: usize, from: usize, to: usize) -> impl Iterator<Item = Option<&str>> + Clone + '_ {
         let input = self.input;
-        self.parts.iter().zip(&self.firsts).flat_map(move |(part, &first)| {
-            (from.saturating_sub(first).min(part.len())..part.len()).map(move |r| {
-                let fields = part.record(r);
-                fields.get(k).map(|&span| part.text(input, span))
-            })
+        self.parts.iter().zip(self.firsts.windows(2)).flat_map(move |(part, w)| {
+            let (lo, hi) = (from.clamp(w[0], w[1]) - w[0], to.clamp(w[0], w[1]) - w[0]);
+            (lo..hi).map(move |r| part.record(r).get(k).map(|&span| part.text(input, span)))
         })
     }
 }
