@@ -661,9 +661,8 @@ def average_precision(y_true: ArrayLike, y_score: ArrayLike) -> float:
     return _core.average_precision(t, _f64(y_score))
 
 
-def _label_codes(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """Both label arrays as int64 positions in their sorted union (labels of one kind:
-    numbers or text)."""
+def _paired_labels(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Both label arrays, checked to be 1-D and of one length (scikit-learn's message)."""
     t, p = np.asarray(y_true), np.asarray(y_pred)
     if t.ndim != 1 or p.ndim != 1:
         raise ValueError("y_true and y_pred must be 1-D label arrays")
@@ -671,6 +670,13 @@ def _label_codes(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.n
         raise ValueError(
             f"Found input variables with inconsistent numbers of samples: [{len(t)}, {len(p)}]"
         )
+    return t, p
+
+
+def _label_codes(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Both label arrays as int64 positions in their sorted union (labels of one kind:
+    numbers or text)."""
+    t, p = _paired_labels(y_true, y_pred)
     both = np.concatenate([t, p])
     if both.dtype.kind == "f" and np.isnan(both).any():
         raise ValueError("Input contains NaN.")
@@ -683,13 +689,7 @@ def _binary_f1_labels(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray,
     """Labels for ``average="binary"`` (``pos_label=1``) as int64, refusing what
     scikit-learn refuses: NaN, non-integer numbers, and text (label 1 cannot be one of them:
     two text labels raise, a single one scores 0)."""
-    t, p = np.asarray(y_true), np.asarray(y_pred)
-    if t.ndim != 1 or p.ndim != 1:
-        raise ValueError("y_true and y_pred must be 1-D label arrays")
-    if len(t) != len(p):
-        raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: [{len(t)}, {len(p)}]"
-        )
+    t, p = _paired_labels(y_true, y_pred)
     if t.dtype.kind in "fiub" and p.dtype.kind in "fiub":
         both = np.concatenate([t, p])
         if both.dtype.kind == "f":

@@ -157,22 +157,19 @@ impl IntLabels {
 /// Samples where `a[i] == b[i]` as float64 numbers (`2 == 2.0`; large integers compare after
 /// rounding to float64, as numpy compares them once converted).
 pub fn count_equal_as_f64(a: &[i64], b: &[i64]) -> usize {
-    let n = a.len().min(b.len());
-    let count = |x: &[i64], y: &[i64]| x.iter().zip(y).fold(0usize, |c, (&s, &t)| c + usize::from(s as f64 == t as f64));
-    if n >= PARALLEL_MIN {
-        let (a1, a2) = a[..n].split_at(n / 2);
-        let (b1, b2) = b[..n].split_at(n / 2);
-        let (x, y) = rayon::join(|| count(a1, b1), || count(a2, b2));
-        x + y
-    } else {
-        count(&a[..n], &b[..n])
-    }
+    count_pairs(a, b, |s, t| s as f64 == t as f64)
 }
 
 /// The same count for float64 labels (NaN never matches).
 pub fn count_equal_f64(a: &[f64], b: &[f64]) -> usize {
+    count_pairs(a, b, |s, t| s == t)
+}
+
+/// Positions `i` (up to the shorter length) where `equal(a[i], b[i])`, halves on two threads
+/// for long inputs.
+fn count_pairs<T: Copy + Sync>(a: &[T], b: &[T], equal: impl Fn(T, T) -> bool + Sync) -> usize {
     let n = a.len().min(b.len());
-    let count = |x: &[f64], y: &[f64]| x.iter().zip(y).fold(0usize, |c, (&s, &t)| c + usize::from(s == t));
+    let count = |x: &[T], y: &[T]| x.iter().zip(y).fold(0usize, |c, (&s, &t)| c + usize::from(equal(s, t)));
     if n >= PARALLEL_MIN {
         let (a1, a2) = a[..n].split_at(n / 2);
         let (b1, b2) = b[..n].split_at(n / 2);
