@@ -297,6 +297,7 @@ pub fn grade_many_with_budget(
             peak_in_flight: 0,
             peak_running: 0,
             left: plan.groups.iter().map(|g| g.rows.len()).collect(),
+            group_running: vec![0; plan.groups.len()],
             answers: plan.groups.iter().map(|_| None).collect(),
         }),
         outcomes: std::sync::Mutex::new(vec![None; jobs.len()]),
@@ -380,6 +381,8 @@ struct State {
     peak_running: usize,
     /// submissions of each group not finished yet
     left: Vec<usize>,
+    /// submissions of each group in progress
+    group_running: Vec<usize>,
     /// each group's answers while it has submissions in progress
     answers: Vec<Option<Arc<OnceLock<Result<Arc<LoadedAnswers>, String>>>>>,
 }
@@ -410,20 +413,29 @@ impl<'a> Scheduler<'a> {
             if st.running > 0 && st.in_flight + cost > self.budget {
                 break;
             }
+            // While a submission of this competition is loading its answers, the others wait:
+            // loading runs parallel work, and a worker waiting on that work may pick up any
+            // queued task; one that waited on the same answers would wait on itself.
+            let loading = st.answers[g].as_ref().is_some_and(|a| a.get().is_none()) && st.group_running[g] > 0;
+            if loading {
+                break;
+            }
             st.next += 1;
             st.running += 1;
+            st.group_running[g] += 1;
             st.in_flight += cost;
             st.peak_in_flight = st.peak_in_flight.max(st.in_flight);
             st.peak_running = st.peak_running.max(st.running);
             let answers = st.answers[g].get_or_insert_with(|| Arc::new(OnceLock::new())).clone();
             scope.spawn(move |scope| {
-                let outcome = self.grade_one(group.competition_id, &answers, group.rows[k]);
+                let outcome = self.grade_one(group.competition_id, &answers, group.rows[k], &|| self.start_more(scope));
                 drop(answers);
                 self.outcomes.lock().unwrap()[group.rows[k]] = Some(outcome);
                 (self.on_done)();
                 {
                     let mut st = self.state.lock().unwrap();
                     st.running -= 1;
+                    st.group_running[g] -= 1;
                     st.in_flight -= group.sizes[k];
                     st.left[g] -= 1;
                     if st.left[g] == 0 {
@@ -437,7 +449,15 @@ impl<'a> Scheduler<'a> {
         }
     }
 
-    fn grade_one(&self, competition_id: &str, answers: &OnceLock<Result<Arc<LoadedAnswers>, String>>, i: usize) -> Outcome {
+    /// Grade job `i`; `loaded` runs once the answers are loaded, to let the competition's
+    /// other submissions start.
+    fn grade_one(
+        &self,
+        competition_id: &str,
+        answers: &OnceLock<Result<Arc<LoadedAnswers>, String>>,
+        i: usize,
+        loaded: &dyn Fn(),
+    ) -> Outcome {
         use std::sync::atomic::Ordering;
         let job = &self.jobs[i];
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -446,16 +466,17 @@ impl<'a> Scheduler<'a> {
                 return Outcome::invalid(exists, format!("unknown competition id `{competition_id}`"));
             };
             let needed = comp.grader.is_some() && check_submission_path(job.submission_path.as_deref()).is_ok();
-            let loaded = if needed {
-                answers
-                    .get_or_init(|| load_answers(&comp.answers_path).map(Arc::new))
-                    .as_ref()
-                    .map(|a| a.as_ref())
-                    .map_err(String::as_str)
+            let answers = if needed {
+                let first = answers.get().is_none();
+                let a = answers.get_or_init(|| load_answers(&comp.answers_path).map(Arc::new));
+                if first {
+                    loaded();
+                }
+                a.as_ref().map(|a| a.as_ref()).map_err(String::as_str)
             } else {
                 Err("answers not needed")
             };
-            let (outcome, hit) = grade_reusing(job.submission_path.as_deref(), comp, loaded, self.cache, Some(&self.spare));
+            let (outcome, hit) = grade_reusing(job.submission_path.as_deref(), comp, answers, self.cache, Some(&self.spare));
             if hit { &self.from_cache } else { &self.graded }.fetch_add(1, Ordering::Relaxed);
             outcome
         }))
@@ -555,6 +576,31 @@ mod tests {
         spare.give_back(Vec::with_capacity(10));
         assert!(spare.0.lock().unwrap().as_ref().unwrap().capacity() >= 10_000);
         assert!(spare.read(&dir.join("missing.csv")).is_err());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// Answers large enough to be parsed with parallel work, many workers, several submissions
+    /// of the competition queued: the others wait for the load instead of deadlocking on it.
+    #[test]
+    fn submissions_wait_for_answers_loaded_with_parallel_work() {
+        let dir = std::env::temp_dir().join(format!("mlebench-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let rows = 600_000;
+        let csv: String = std::iter::once("id,label\n".to_string()).chain((0..rows).map(|i| format!("r{i},{}\n", i % 2))).collect();
+        assert!(csv.len() > 4 << 20, "answers must take the parallel read");
+        let answers_path = dir.join("answers.csv");
+        std::fs::write(&answers_path, &csv).unwrap();
+        let sub = dir.join("sub.csv");
+        std::fs::write(&sub, &csv).unwrap();
+        let spec = serde_json::json!({
+            "id": "c", "answers_path": answers_path, "medals": null,
+            "grader": {"kind": "sorted_id_score", "id_column": "id", "target_column": "label", "metric": "mae"},
+        });
+        let competitions = HashMap::from([("c".to_string(), CompetitionSpec::from_json(spec).unwrap())]);
+        let jobs: Vec<Job> = (0..6).map(|_| Job { competition_id: "c".into(), submission_path: Some(sub.clone()) }).collect();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(8).build().unwrap();
+        let (outcomes, _) = pool.install(|| grade_many_with_budget(&jobs, &competitions, &|| {}, None, Some(u64::MAX)));
+        assert!(outcomes.iter().all(|o| o.score == Some(0.0)));
         std::fs::remove_dir_all(&dir).ok();
     }
 }
