@@ -196,7 +196,9 @@ where
     // `infer_column`'s int pass stops at the first field that is neither missing nor an
     // int64; the float pass follows only when that field is not an int at all
     let first = rows(0, nrows).find(|&f| !is_na(f) && !matches!(parse_pandas_int(f.unwrap_or("")), IntParse::Int(_)))?;
-    if !matches!(parse_pandas_int(first.unwrap_or("")), IntParse::NotInt) {
+    // not an int, and not a float either (a text column): nothing to do in parallel
+    let first = first.unwrap_or("");
+    if !matches!(parse_pandas_int(first), IntParse::NotInt) || parse_pandas_float(first).is_none() {
         return None;
     }
     const CHUNK: usize = 1 << 15;
