@@ -18,6 +18,7 @@ class Progress:
         self.done = 0
         self.enabled = sys.stderr.isatty()
         self._last = 0.0
+        self._start = time.monotonic()
 
     def advance(self, n: int = 1) -> None:
         self.done += n
@@ -27,13 +28,16 @@ class Progress:
             self._draw()
 
     def _draw(self) -> None:
+        elapsed = max(time.monotonic() - self._start, 1e-9)
+        rate = self.done / elapsed
         if self.total:
             width = 30
             filled = int(width * self.done / self.total)
             bar = "#" * filled + "-" * (width - filled)
-            text = f"\r{self.label}: [{bar}] {self.done}/{self.total} {self.unit}"
+            eta = (self.total - self.done) / rate if rate > 0 else 0.0
+            text = f"\r{self.label}: [{bar}] {self.done}/{self.total} {self.unit} {rate:,.0f} {self.unit}/s ETA {_clock(eta)}"
         else:
-            text = f"\r{self.label}: {self.done} {self.unit}"
+            text = f"\r{self.label}: {self.done} {self.unit} {rate:,.0f} {self.unit}/s"
         sys.stderr.write(text)
         sys.stderr.flush()
 
@@ -42,6 +46,11 @@ class Progress:
             self._draw()
             sys.stderr.write("\n")
             sys.stderr.flush()
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def track(items: Iterable[T], label: str, total: int | None = None, unit: str = "files") -> Iterator[T]:
