@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +37,17 @@ def dump(checksums: dict[str, Any]) -> str:
     return yaml.safe_dump(checksums, default_flow_style=False)
 
 
-def diff(actual: dict[str, Any], expected: dict[str, Any]) -> str:
-    lines = difflib.unified_diff(
-        dump(expected).splitlines(), dump(actual).splitlines(), "expected_checksums", "actual_checksums", lineterm=""
-    )
-    return "\n".join(lines)
+def differing_files(actual: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """One line per prepared file whose md5 differs from the expected one, or that only one side
+    has (`public/train.csv: md5 X, expected Y`)."""
+    lines = []
+    for part in ("public", "private"):
+        got, want = actual.get(part) or {}, expected.get(part) or {}
+        for name in sorted(set(got) | set(want)):
+            if name not in want:
+                lines.append(f"{part}/{name}: not in the expected checksums (md5 {got[name]})")
+            elif name not in got:
+                lines.append(f"{part}/{name}: missing (expected md5 {want[name]})")
+            elif got[name] != want[name]:
+                lines.append(f"{part}/{name}: md5 {got[name]}, expected {want[name]}")
+    return lines

@@ -124,13 +124,28 @@ def description_text(competition: Competition) -> str:
     )
 
 
+# The reference's own list of known issues: its preparation of these does not reproduce its
+# published checksums, so a mismatch there is the reference's, not the user's.
+KNOWN_CHECKSUM_MISMATCHES = {
+    "icecube-neutrinos-in-deep-ice": "the reference's README lists its checksums as not matching its own preparation",
+}
+
+
 def _verify(actual: dict[str, Any], expected: dict[str, Any] | None, competition_id: str) -> None:
     if expected is None:
         log.info("%s: no checksums.yaml, prepared files not verified", competition_id)
         return
-    if actual != expected:
+    differing = checksums.differing_files(actual, expected)
+    if differing:
+        known = KNOWN_CHECKSUM_MISMATCHES.get(competition_id)
+        hint = (
+            f" (known: {known}; --skip-verification prepares it anyway)"
+            if known
+            else " (the prepared folder was not put in place; --skip-verification prepares it anyway)"
+        )
         raise PrepareError(
-            f"checksums of `{competition_id}` do not match the expected ones:\n{checksums.diff(actual, expected)}"
+            f"checksums of `{competition_id}`'s prepared files do not match the reference's: "
+            f"{'; '.join(differing)}{hint}"
         )
 
 
@@ -154,8 +169,10 @@ def prepare_competition(
     keep_raw: bool = False,
     skip_verification: bool = False,
     overwrite_checksums: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> str:
-    """Prepare one competition; returns 'prepared' or 'already prepared'."""
+    """Prepare one competition; returns 'prepared' or 'already prepared'. `options` reach the
+    recipe's code (`Context.options`), e.g. files a user already has that a recipe would fetch."""
     competition = get_competition(competition_id)
     spec = prepare_spec(competition_id)
     if not spec.supported:
@@ -170,22 +187,35 @@ def prepare_competition(
         expected = None if overwrite_checksums else spec.expected_checksums
         zip_md5 = checksums.md5(zip_path, f"Hashing {zip_path.name}") if verify else None
         if verify and expected is not None and zip_md5 != expected.get("zip"):
+            known = KNOWN_CHECKSUM_MISMATCHES.get(competition_id)
             raise PrepareError(
                 f"checksum of {zip_path} is {zip_md5}, expected {expected.get('zip')} "
-                "(a different download; --skip-verification prepares it anyway)"
+                f"(a different download{'; known: ' + known if known else ''}; --skip-verification prepares it anyway)"
             )
         work = comp_dir / f".work-{os.getpid()}"
         for stale in comp_dir.glob(".work-*"):
             shutil.rmtree(stale, ignore_errors=True)
         try:
             ctx = recipe.Context(
-                competition_id, work / "raw", work / "prepared" / "public", work / "prepared" / "private"
+                competition_id,
+                work / "raw",
+                work / "prepared" / "public",
+                work / "prepared" / "private",
+                options=dict(options or {}),
             )
             for folder in (ctx.raw, ctx.public, ctx.private):
                 folder.mkdir(parents=True)
-            archive.extract(zip_path, ctx.raw, label=f"Extracting {zip_path.name}")
+            try:
+                archive.extract(zip_path, ctx.raw, label=f"Extracting {zip_path.name}")
+            except (archive.ArchiveError, OSError, EOFError) as e:
+                # a truncated or corrupt download: say which file, and how to get a fresh one
+                raise PrepareError(
+                    f"cannot extract {zip_path}: {e} (a truncated or corrupt download? delete it and run prepare again)"
+                ) from e
             try:
                 recipe.run(ctx, spec.steps)
+            except FileNotFoundError as e:
+                raise PrepareError(_missing_file_message(competition_id, ctx, e)) from e
             except Exception as e:  # any failure of a recipe or its code: report it, leave nothing behind
                 raise PrepareError(f"preparing `{competition_id}` failed: {type(e).__name__}: {e}") from e
             (ctx.public / "description.md").write_text(description_text(competition))
@@ -199,6 +229,20 @@ def prepare_competition(
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return "prepared"
+
+
+def _missing_file_message(competition_id: str, ctx: recipe.Context, error: FileNotFoundError) -> str:
+    """A file the recipe needs is not in the download: most often the wrong zip."""
+    missing = Path(error.filename) if error.filename else None
+    if missing is not None:
+        try:
+            return (
+                f"this download does not hold {missing.relative_to(ctx.raw).as_posix()}: "
+                f"is it `{competition_id}`'s download?"
+            )
+        except ValueError:
+            pass
+    return f"preparing `{competition_id}` failed: a file is missing: {error.filename or error}"
 
 
 def _write_checksums(competition_id: str, actual: dict[str, Any]) -> None:
