@@ -16,6 +16,8 @@ import pytest
 import yaml
 from sklearn.model_selection import train_test_split
 
+from conftest import SHARED
+
 from mlebench_fast import registry
 from mlebench_fast.prepare import download, pipeline, recipe
 from mlebench_fast.prepare.cli import PrepareCliError, run_prepare, selected_ids
@@ -322,7 +324,91 @@ def test_cli_reports_failures_per_competition(competitions_dir, raw_zip, tmp_pat
                   skip_verification=False, overwrite_checksums=False, echo=lines.append)
     assert run_prepare(competition_id=ID, from_zip=raw_zip, **kwargs) == 0
     assert run_prepare(competition_id=ID, from_zip=tmp_path / "missing.zip", **{**kwargs, "data_dir": tmp_path / "e"}) == 1
-    assert "prepared" in lines[0] and "FAILED" in lines[1]
+    assert lines[0].startswith("Preparing 1 competition")
+    assert "[1/1] synthetic-comp: prepared" in lines[2]
+    assert "FAILED" in lines[-1] and "missing.zip" in lines[-1]
+
+
+def test_a_split_with_good_missing_and_corrupt_zips(tmp_path, monkeypatch):
+    """`prepare --split`: the good zips are prepared, the others reported with their reason,
+    one table at the end, and the count of failures is the exit status's cause."""
+    comps = tmp_path / "competitions"
+    for cid in ("good-comp", "missing-comp", "corrupt-comp", "wrong-comp"):
+        (comps / cid).mkdir(parents=True)
+        (comps / cid / "config.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "id": cid,
+                    "name": cid,
+                    "answers": f"{cid}/prepared/private/test.csv",
+                    "sample_submission": f"{cid}/prepared/public/sample_submission.csv",
+                    "metric": "multi-class-log-loss",
+                    "splits": ["medium"],
+                    "grader": None,
+                }
+            )
+        )
+        (comps / cid / "prepare.yaml").write_text(yaml.safe_dump({"steps": RECIPE}, sort_keys=False))
+    monkeypatch.setenv(registry.CONFIGS_ENV, str(comps))
+    registry._all.cache_clear()
+    data = tmp_path / "data"
+    for cid in ("good-comp", "corrupt-comp", "wrong-comp"):
+        (data / cid).mkdir(parents=True)
+    _zip(data / "good-comp" / "good-comp.zip", {"train.csv": _train_csv(), "images.zip": _images_zip()})
+    (data / "corrupt-comp" / "corrupt-comp.zip").write_bytes(b"PK\x03\x04 truncated")
+    _zip(data / "wrong-comp" / "wrong-comp.zip", {"images.zip": _images_zip(), "other.csv": b"a\n1\n"})
+    # no Kaggle account here: the missing zip fails without a network call
+    monkeypatch.setattr(download, "_api", lambda: (_ for _ in ()).throw(download.DownloadError("no Kaggle credentials")))
+    lines: list[str] = []
+    try:
+        failures = run_prepare(competition_id=None, lite=False, all_=False, list_file=None, split="medium",
+                               data_dir=data, keep_raw=False, skip_verification=False, overwrite_checksums=False,
+                               from_zip=None, echo=lines.append)
+    finally:
+        registry._all.cache_clear()
+    assert failures == 3
+    assert (data / "good-comp" / "prepared" / "private" / "test.csv").is_file()
+    for cid in ("missing-comp", "corrupt-comp", "wrong-comp"):
+        assert not (data / cid / "prepared").exists()
+    table = "\n".join(lines[lines.index(""):])
+    assert "good-comp" in table and "1 prepared, 0 skipped (already prepared), 3 failed" in table
+    text = "\n".join(lines)
+    assert "corrupt download" in text
+    assert "this download does not hold train.csv: is it `wrong-comp`'s download?" in text
+    assert "missing-comp: FAILED" in text
+    # a second run skips what is prepared
+    lines.clear()
+    monkeypatch.setenv(registry.CONFIGS_ENV, str(comps))
+    try:
+        run_prepare(competition_id=None, lite=False, all_=False, list_file=None, split="medium", data_dir=data,
+                    keep_raw=False, skip_verification=False, overwrite_checksums=False, from_zip=None,
+                    echo=lines.append)
+    finally:
+        registry._all.cache_clear()
+    assert "1 prepared" not in lines[-1] and "0 prepared, 1 skipped" in lines[-1]
+
+
+def test_every_competition_ships_the_reference_checksums():
+    """All 82 competitions carry the reference's checksums of the real data, verified by default."""
+    shared = SHARED / "reference" / "checksums"
+    for c in registry.all_competitions():
+        expected = pipeline.prepare_spec(c.id).expected_checksums
+        assert expected is not None and set(expected) == {"zip", "public", "private"}, c.id
+        if shared.is_dir():
+            assert expected == yaml.safe_load((shared / f"{c.id}.yaml").read_text()), c.id
+
+
+def test_a_checksum_mismatch_names_the_files(competitions_dir, raw_zip, tmp_path):
+    pipeline.prepare_competition(ID, tmp_path / "data", from_zip=raw_zip, overwrite_checksums=True)
+    sums = yaml.safe_load((competitions_dir / ID / "checksums.yaml").read_text())
+    sums["private"]["test.csv"] = "f" * 32
+    sums["public"]["extra.csv"] = "e" * 32
+    (competitions_dir / ID / "checksums.yaml").write_text(yaml.safe_dump(sums))
+    with pytest.raises(pipeline.PrepareError) as err:
+        pipeline.prepare_competition(ID, tmp_path / "data2", from_zip=raw_zip)
+    assert f"private/test.csv: md5 " in str(err.value) and f"expected {'f' * 32}" in str(err.value)
+    assert "public/extra.csv: missing" in str(err.value)
+    assert "--skip-verification" in str(err.value)
 
 
 def test_json_listing_has_prepare_status():

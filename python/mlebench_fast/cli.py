@@ -180,6 +180,9 @@ def prepare(
     lite: Annotated[bool, typer.Option("--lite", help="The 22 competitions of MLE-bench Lite.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Every competition that has a preparation recipe.")] = False,
     list_file: Annotated[Optional[Path], typer.Option("--list", help="A text file with one competition id per line.")] = None,
+    split: Annotated[
+        Optional[str], typer.Option("--split", metavar="SPLIT", help=f"Every competition of a split: {', '.join(SPLITS)}.")
+    ] = None,
     data_dir: DataDir = None,
     keep_raw: Annotated[bool, typer.Option("--keep-raw", help="Keep the extracted raw download in <id>/raw.")] = False,
     skip_verification: Annotated[bool, typer.Option("--skip-verification", help="Do not check md5 checksums.")] = False,
@@ -199,6 +202,7 @@ def prepare(
             lite=lite,
             all_=all_,
             list_file=list_file,
+            split=split,
             data_dir=_data_dir(data_dir),
             keep_raw=keep_raw,
             skip_verification=skip_verification,

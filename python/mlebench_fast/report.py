@@ -169,6 +169,7 @@ def _run_group_report(directory: Path, group: str, required: bool, notes: list[s
 def resolve_split(split: str | None) -> tuple[str, list[str]]:
     """(display name, competition ids) of a split name (`low`/`lite`, `medium`, `high`,
     `split75`/`all`, `dev`) or of a text file with one competition id per line."""
+    from .idlists import read_id_list
     from .registry import split_ids
 
     split = split or DEFAULT_SPLIT
@@ -179,10 +180,9 @@ def resolve_split(split: str | None) -> tuple[str, list[str]]:
         names = ", ".join(dict.fromkeys(SPLIT_NAMES.values()))
         raise ReportError(f"unknown split `{split}`: not one of {names}, and no such file")
     try:
-        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        ids = read_id_list(path)
     except (OSError, UnicodeDecodeError) as e:
         raise ReportError(f"cannot read split file {path}: {e}") from None
-    ids = [line for line in lines if line and not line.startswith("#")]
     if not ids:
         raise ReportError(f"split file {path} lists no competition")
     repeated = sorted({i for i in ids if ids.count(i) > 1})

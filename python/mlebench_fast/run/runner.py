@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..registry import UnknownCompetition, get_competition
+from ..idlists import read_id_list
 from .agents import check_privileged_allowed, get_agent
 from .config import ConfigError, load_container_config, plan_gpus
 from .harness import Harness, RunSettings, private_dir, public_dir, remove_leftover_containers
@@ -43,10 +44,9 @@ class RunRequest:
 def read_competition_set(path: Path) -> list[str]:
     """One competition id per line; blank lines and `#` comments are skipped."""
     try:
-        text = path.read_text()
-    except OSError as e:
+        return read_id_list(path)
+    except (OSError, UnicodeDecodeError) as e:
         raise RunError(f"cannot read competition set {path}: {e}") from None
-    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
 
 
 def _is_empty(path: Path) -> bool:
