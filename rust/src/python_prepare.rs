@@ -145,6 +145,13 @@ impl PyTable {
         self.0.drop(&names).map(PyTable).map_err(err)
     }
 
+    /// `df.rename(columns={old: new})`; returns a new table.
+    fn rename(&self, old: &str, new: &str) -> PyResult<Self> {
+        let mut t = self.0.clone();
+        t.rename(old, new).map_err(err)?;
+        Ok(PyTable(t))
+    }
+
     /// `df[name] = values` (a list with one value per row); returns a new table.
     fn with_column(&self, name: &str, values: Bound<'_, PyList>) -> PyResult<Self> {
         let mut t = self.0.clone();

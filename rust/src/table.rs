@@ -85,6 +85,16 @@ impl Table {
         self.select(&keep)
     }
 
+    /// `df.rename(columns={old: new})`: the column keeps its place, type and values.
+    pub fn rename(&mut self, old: &str, new: &str) -> Result<(), String> {
+        let i = self.position(old)?;
+        if old != new && self.names.iter().any(|n| n == new) {
+            return Err(format!("a column named {new:?} exists already"));
+        }
+        self.names[i] = new.to_string();
+        Ok(())
+    }
+
     /// `df[name] = column`: replaces in place, or appends a new last column.
     pub fn set_column(&mut self, name: &str, column: Column) -> Result<(), String> {
         if column.len() != self.nrows && !self.names.is_empty() {
@@ -279,6 +289,15 @@ mod tests {
         let t = table("a\nx\n\"\"\n");
         // pandas reads the quoted empty field as NaN and writes it back as ""
         assert_eq!(t.to_csv(Quoting::Minimal), "a\nx\n\"\"\n");
+    }
+
+    #[test]
+    fn rename_keeps_place_and_type() {
+        let mut t = table("a,b\n1,x\n2,y\n");
+        t.rename("a", "id").unwrap();
+        assert_eq!(t.to_csv(Quoting::Minimal), "id,b\n1,x\n2,y\n");
+        assert!(t.rename("nope", "z").is_err());
+        assert!(t.rename("id", "b").is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ the prepared folders, all others in `raw/`. Steps:
   split and rows keep their order (`isin`); `unique: true` splits its distinct values;
   `test_size: {files: glob}` is n_files / (n_rows + n_files);
 - `derive: {from, as, <ops>}`: a new table from ops applied in the order written:
-  `select: [columns]`, `drop: [columns]`, `set: {column: constant}`,
+  `select: [columns]`, `drop: [columns]`, `rename: {old: new}`, `set: {column: constant}`,
   `fill: {value, except: [columns]}` (every other column set to `value`),
   `one_hot: {id, target, classes}` (`classes: {header_of: csv}` = that CSV's columns after
   the first), `renumber: {column: start}` (start, start+1, ... in row order; `start:
@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import archive, tables
-from .progress import track
+from .files import copy_many
 
 
 class RecipeError(Exception):
@@ -124,6 +124,9 @@ def _derive(ctx: Context, args: dict[str, Any]) -> None:
             table = table.select(list(value))
         elif op == "drop":
             table = table.drop(list(value))
+        elif op == "rename":
+            for old_name, new_name in value.items():
+                table = tables.rename(table, old_name, new_name)
         elif op == "set":
             for column, constant in value.items():
                 table = tables.constant(table, column, constant)
@@ -161,15 +164,13 @@ def _copy(ctx: Context, args: dict[str, Any]) -> None:
 def _copy_each(ctx: Context, args: dict[str, Any]) -> None:
     table = ctx.table(_required(args, "table", "copy_each"))
     src, dst = _required(args, "from", "copy_each"), _required(args, "to", "copy_each")
-    values = table.column(_required(args, "column", "copy_each"))
-    ctx.path(dst.replace("{}", "x")).parent.mkdir(parents=True, exist_ok=True)
-    for value in track(values, f"Copying {Path(dst).parent}"):
+    pairs = []
+    for value in table.column(_required(args, "column", "copy_each")):
         text = str(value)
         if "/" in text or text in ("", ".", ".."):
             raise RecipeError(f"file id {text!r} is not a plain file name")
-        target = ctx.path(dst.replace("{}", text))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ctx.path(src.replace("{}", text)), target)
+        pairs.append((ctx.path(src.replace("{}", text)), ctx.path(dst.replace("{}", text))))
+    copy_many(pairs, f"Copying {Path(dst).parent}")
 
 
 def _mkdir(ctx: Context, args: Any) -> None:

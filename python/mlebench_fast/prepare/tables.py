@@ -19,7 +19,11 @@ Table = _core.Table
 
 def read_csv(path: Path) -> Table:
     """`pd.read_csv(path, float_precision="round_trip")` (the reference's `read_csv`)."""
-    return Table.read_csv(Path(path))
+    path = Path(path)
+    if not path.is_file():
+        # FileNotFoundError names the file; prepare turns it into "this download has no ..."
+        raise FileNotFoundError(2, "No such file", str(path))
+    return Table.read_csv(path)
 
 
 def write_csv(table: Table, path: Path, quoting: str = "minimal") -> None:
@@ -92,6 +96,11 @@ def one_hot(table: Table, id_column: str, target_column: str, classes: Sequence[
             columns[key] = [math.nan] * len(ids)
         columns[key][row] = 1 if key in classes else 1.0
     return Table.from_columns(list(columns.items()))
+
+
+def rename(table: Table, old: str, new: str) -> Table:
+    """`df.rename(columns={old: new})`: same position, same values."""
+    return table.rename(old, new)
 
 
 def renumber(table: Table, column: str, start: int) -> Table:
