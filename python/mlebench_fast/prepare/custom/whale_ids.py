@@ -19,7 +19,7 @@ def whale_categorization(ctx: Context) -> None:
     missing from the new train set becomes new_whale."""
     csv = ctx.raw / "train.csv"
     if not csv.is_file():
-        raise RecipeError(f"this download has no train.csv ({csv}): is it whale-categorization-playground's?")
+        raise RecipeError("this download has no train.csv: is it whale-categorization-playground's?")
     old = read_csv(csv)
     if old.names != ["Image", "Id"]:
         raise RecipeError(f"train.csv should have the columns Image, Id, not {old.names}")
