@@ -6,26 +6,10 @@ from __future__ import annotations
 from ..files import copy_many
 from ..recipe import Context, RecipeError
 from ..tables import Table, read_csv, rows_where_isin, split_rows, write_csv
+from .frames import inner_merge
 from .raw_inputs import need, need_columns, need_files
 
 INFO = "HuBMAP-20-dataset_information.csv"
-
-
-def _inner_merge_on_id(left: Table, right: Table, columns: list[str]) -> Table:
-    """`left.merge(right[["id", *columns]], on="id")`: inner join in left row order, a left
-    row repeated once per matching right row (in right order)."""
-    positions: dict[object, list[int]] = {}
-    for j, key in enumerate(right.column("id")):
-        positions.setdefault(key, []).append(j)
-    left_rows, right_rows = [], []
-    for i, key in enumerate(left.column("id")):
-        for j in positions.get(key, []):
-            left_rows.append(i)
-            right_rows.append(j)
-    kept, matched = left.take(left_rows), right.take(right_rows)
-    return Table.from_columns(
-        [(name, kept.column(name)) for name in kept.names] + [(name, matched.column(name)) for name in columns]
-    )
 
 
 def prepare(ctx: Context) -> None:
@@ -47,7 +31,7 @@ def prepare(ctx: Context) -> None:
         )
     info = info.with_column("id", [str(f).replace(".tiff", "") for f in info.column("image_file")])
     info = rows_where_isin(info, "id", old_train.column("id"))
-    answers = _inner_merge_on_id(new_test, info, ["width_pixels", "height_pixels"])
+    answers = inner_merge(new_test, info, "id", ["width_pixels", "height_pixels"])
     write_csv(info.drop(["id"]), ctx.public / INFO)
     write_csv(new_train, ctx.public / "train.csv")
     write_csv(answers, ctx.private / "test.csv")
