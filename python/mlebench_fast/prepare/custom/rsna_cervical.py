@@ -10,11 +10,11 @@ from .. import tables
 from ..files import copy_many
 from ..recipe import Context, RecipeError
 from ...split import Random
+from .copy_batches import copy_in_batches
 
 TRAIN_RATIO = 0.1
 LABELS = ["patient_overall", "C1", "C2", "C3", "C4", "C5", "C6", "C7"]
 TRAIN_COLUMNS = ["StudyInstanceUID", *LABELS]
-COPY_BATCH = 50_000  # files listed at a time
 BBOX_COLUMNS = ["StudyInstanceUID", "x", "y", "width", "height", "slice_number"]
 
 
@@ -94,13 +94,15 @@ def prepare(ctx: Context) -> None:
 
 
 def _copy_studies(src: Path, dst: Path, uids: list[str], label: str) -> None:
-    """`shutil.copytree` of each study folder, in batches (the real data has ~700k slices)."""
-    pairs: list[tuple[Path, Path]] = []
-    for n, uid in enumerate(uids, start=1):
-        study = src / uid
-        if not study.is_dir():
-            raise RecipeError(f"this download has no train_images/{uid}/ for a study of train.csv")
-        pairs += [(f, dst / uid / f.relative_to(study)) for f in study.rglob("*") if f.is_file()]
-        if len(pairs) >= COPY_BATCH or n == len(uids):
-            copy_many(pairs, f"{label} ({n}/{len(uids)} studies)")
-            pairs = []
+    """`shutil.copytree` of each study folder (the real data has ~700k slices: listed lazily)."""
+
+    def pairs():
+        for uid in uids:
+            study = src / uid
+            if not study.is_dir():
+                raise RecipeError(f"this download has no train_images/{uid}/ for a study of train.csv")
+            for f in study.rglob("*"):
+                if f.is_file():
+                    yield f, dst / uid / f.relative_to(study)
+
+    copy_in_batches(pairs(), label)
