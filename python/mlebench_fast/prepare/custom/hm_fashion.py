@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -20,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import copy_many
 from ..progress import track
 from ..recipe import Context, RecipeError
 from ..tables import Table, read_csv
+from .trees import copy_tree
 
 CHUNK_LINES = 1_000_000
 COLUMNS = ["t_dat", "customer_id", "article_id", "price", "sales_channel_id"]
@@ -158,6 +157,8 @@ def prepare(ctx: Context) -> None:
     for name in ("transactions_train.csv", "articles.csv", "customers.csv", "sample_submission.csv"):
         if not (ctx.raw / name).is_file():
             raise RecipeError(f"this download has no {name}: is it the H&M competition's download?")
+    if not (ctx.raw / "images").is_dir():
+        raise RecipeError("this download has no images/ folder: is it the H&M competition's download?")
     source = ctx.raw / "transactions_train.csv"
     cache: dict = {}
     threshold = _max_day(source, cache) - dt.timedelta(days=7)
@@ -181,11 +182,4 @@ def prepare(ctx: Context) -> None:
 
     for name in ("sample_submission.csv", "articles.csv", "customers.csv"):
         shutil.copyfile(ctx.raw / name, ctx.public / name)
-    images = ctx.raw / "images"
-    if images.is_dir():
-        pairs = []
-        for root, dirs, files in os.walk(images):
-            rel = Path(root).relative_to(images)
-            (ctx.public / "images" / rel).mkdir(parents=True, exist_ok=True)
-            pairs.extend((Path(root) / f, ctx.public / "images" / rel / f) for f in files)
-        copy_many(pairs, "Copying article images")
+    copy_tree(ctx.raw / "images", ctx.public / "images", "Copying article images")
