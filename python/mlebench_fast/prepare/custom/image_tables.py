@@ -291,7 +291,7 @@ def invasive_species(ctx: Context) -> None:
     try:
         import py7zr
     except ImportError:
-        raise RecipeError("invasive-species-monitoring writes .7z archives: pip install 'mlebench-fast[download]' (py7zr)") from None
+        raise RecipeError("invasive-species-monitoring writes .7z archives: pip install 'mlebench-fast[prepare]' (py7zr)") from None
     for folder in ("train", "test"):
         empty = ctx.public / folder
         empty.mkdir()
