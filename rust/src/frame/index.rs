@@ -9,6 +9,7 @@
 //! overlap instead of queuing up (a shuffled submission of millions of ids otherwise waits
 //! on two or three misses per id).
 
+use super::prefetch::prefetch;
 use super::value::{Column, HashKey};
 use std::hash::BuildHasher;
 use std::sync::OnceLock;
@@ -115,18 +116,6 @@ impl RowIndex {
         }
         out
     }
-}
-
-/// Ask the CPU to start loading the cache line holding `x`.
-#[inline]
-pub(crate) fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint; any address is allowed.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(x as *const T as *const i8, std::arch::x86_64::_MM_HINT_T0)
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
 }
 
 /// One lazily built `RowIndex` per column of a frame. Cloning a frame drops the indexes;

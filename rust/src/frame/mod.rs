@@ -6,6 +6,7 @@
 mod index;
 mod infer;
 pub mod npsort;
+mod prefetch;
 mod tokenizer;
 pub mod value;
 

@@ -186,7 +186,7 @@ impl Column {
     /// Start loading row `i` into the cache (a hint, for lookups in batches).
     #[inline]
     pub fn prefetch(&self, i: usize) {
-        use super::index::prefetch;
+        use super::prefetch::prefetch;
         match self {
             Column::Int(v) => prefetch(&v[i]),
             Column::UInt(v) => prefetch(&v[i]),
