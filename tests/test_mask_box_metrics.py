@@ -294,4 +294,4 @@ def test_python_sort_order_with_nan_keys(keys):
     from mlebench_fast import _core
 
     expected = sorted(range(len(keys)), key=lambda i: keys[i], reverse=True)
-    assert _core.python_sorted_desc(keys) == expected
+    assert _core._testing.python_sorted_desc(keys) == expected

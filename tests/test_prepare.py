@@ -215,6 +215,7 @@ def test_checksums_written_then_verified(competitions_dir, raw_zip, tmp_path):
     # a wrong expected checksum fails, and nothing is left prepared
     sums["public"]["train.csv"] = "0" * 32
     (competitions_dir / ID / "checksums.yaml").write_text(yaml.safe_dump(sums))
+    registry._all.cache_clear()  # the registry is parsed once per process
     with pytest.raises(pipeline.PrepareError, match="do not match"):
         pipeline.prepare_competition(ID, tmp_path / "data3", from_zip=raw_zip)
     assert not (tmp_path / "data3" / ID / "prepared").exists()
@@ -230,6 +231,7 @@ def test_a_different_zip_is_refused(competitions_dir, raw_zip, tmp_path):
 
 def test_unsupported_and_unknown(competitions_dir, tmp_path):
     (competitions_dir / ID / "prepare.yaml").write_text("unsupported: needs TensorFlow\nsteps: []\n")
+    registry._all.cache_clear()  # the registry is parsed once per process
     assert pipeline.prepare_status(ID) == "no: needs TensorFlow"
     with pytest.raises(pipeline.PrepareError, match="TensorFlow"):
         pipeline.prepare_competition(ID, tmp_path, from_zip=tmp_path / "x.zip")
@@ -404,6 +406,7 @@ def test_a_checksum_mismatch_names_the_files(competitions_dir, raw_zip, tmp_path
     sums["private"]["test.csv"] = "f" * 32
     sums["public"]["extra.csv"] = "e" * 32
     (competitions_dir / ID / "checksums.yaml").write_text(yaml.safe_dump(sums))
+    registry._all.cache_clear()  # the registry is parsed once per process
     with pytest.raises(pipeline.PrepareError) as err:
         pipeline.prepare_competition(ID, tmp_path / "data2", from_zip=raw_zip)
     assert f"private/test.csv: md5 " in str(err.value) and f"expected {'f' * 32}" in str(err.value)

@@ -1,6 +1,8 @@
-"""Typed stubs of the Rust extension module (see `rust/src/python.rs`)."""
+"""Typed stubs of the Rust extension module (see `rust/src/python/`)."""
 
 from os import PathLike
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -83,12 +85,6 @@ def map_at_k(actual: list[list[str]], predicted: list[list[str]], k: int) -> flo
 def spearman(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> float: ...
 def split_words(s: str) -> list[str]: ...
 def split_on_space(s: str) -> list[str]: ...
-def _int_hash(s: str) -> int | None:
-    """hash(int(s)), or None where int(s) raises (testing aid)."""
-def _sort_order(values: list[str | None]) -> list[int]:
-    """Row order of sort_values on a text column, None = missing (testing aid)."""
-def _sort_order_bool(values: list[bool]) -> list[int]:
-    """Row order of sort_values on a boolean column (testing aid)."""
 def mean_columnwise_roc_auc(y_true: npt.NDArray[np.float64], y_score: npt.NDArray[np.float64]) -> float: ...
 def weighted_roc_auc(
     y_true: npt.NDArray[np.float64],
@@ -109,8 +105,6 @@ def box_iou_corners(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> f
 def coco_box_iou(dt: npt.NDArray[np.float64], gt: npt.NDArray[np.float64]) -> float: ...
 def box3d_iou(pred: npt.NDArray[np.float64], truth: npt.NDArray[np.float64]) -> float: ...
 def average_precision(y_true: npt.NDArray[np.float64], y_score: npt.NDArray[np.float64]) -> float: ...
-def python_sorted_desc(keys: list[float]) -> list[int]:
-    """Row order of CPython's `sorted(keys, reverse=True)`, NaN keys included."""
 def read_csv(path: str | PathLike[str]) -> list[tuple[str, str, list[Any]]]:
     """Parse a CSV as the graders see it: (column name, pandas dtype name, values)."""
 def leaderboard_thresholds(scores: list[float]) -> dict[str, Any]:
@@ -121,17 +115,65 @@ def rank_score(
 ) -> dict[str, bool]: ...
 def grade_many(
     jobs: list[tuple[str, str | None]],
-    competitions_json: str,
+    competitions: list[Competition],
+    data_dir: str | PathLike[str],
     threads: int | None = None,
     progress: bool = False,
     cache_dir: str | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Grade (competition_id, submission path) pairs in parallel, in order; also returns
-    {"graded": n, "from_cache": m}."""
-def builtin_configs() -> list[tuple[str, str]]:
-    """(competition id, config.yaml text) of every built-in competition."""
+    """Grade (competition id, submission path) jobs in parallel against the competitions'
+    answers under data_dir; one result dict per job, in order, and the counts."""
 
-# ---- dataset preparation (rust/src/python_prepare.rs, rust/src/python_split.rs) ----------
+# ---- the registry (rust/src/python/registry.rs) ------------------------------------------
+
+SPLITS: list[str]
+
+class Medals:
+    num_teams: int
+    lower_is_better: bool
+    gold: float
+    silver: float
+    bronze: float
+    median: float
+
+class Competition:
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def answers(self) -> str: ...
+    @property
+    def sample_submission(self) -> str: ...
+    @property
+    def metric(self) -> str: ...
+    @property
+    def splits(self) -> list[str]: ...
+    @property
+    def grader(self) -> dict[str, Any] | None: ...
+    @property
+    def supported(self) -> bool: ...
+    @property
+    def medals(self) -> Medals | None: ...
+    @property
+    def prepare_steps(self) -> list[Any] | None: ...
+    @property
+    def unpreparable_reason(self) -> str | None: ...
+    @property
+    def checksums(self) -> dict[str, Any] | None: ...
+    def answers_path(self, data_dir: str | PathLike[str]) -> Path: ...
+    def sample_submission_path(self, data_dir: str | PathLike[str]) -> Path: ...
+
+class Registry:
+    @staticmethod
+    def builtin() -> Registry: ...
+    @staticmethod
+    def from_dir(path: str | PathLike[str]) -> Registry: ...
+    def competitions(self) -> list[Competition]: ...
+    def split_ids(self, split: str) -> list[str]: ...
+    def __len__(self) -> int: ...
+
+# ---- dataset preparation (rust/src/python/prepare.rs, rust/src/python/split.rs) ----------
 
 class Table:
     """A table with pandas' column types, written back as pandas' `to_csv(index=False)`."""
@@ -159,7 +201,8 @@ def md5_files(paths: list[str], label: str | None = None) -> list[str]: ...
 def png_gray(path: str | PathLike[str]) -> tuple[int, int, list[int]]: ...
 def float_repr(x: float) -> str: ...
 def tfrecord_ids(path: str | PathLike[str], feature: str) -> list[str]: ...
-def builtin_competition_files(name: str) -> list[tuple[str, str]]: ...
+def sort_values_order(values: list[str | None]) -> list[int]:
+    """Row order of pandas' sort_values on a text column (None = missing)."""
 def train_test_split_indices(
     n_samples: int,
     test_size: tuple[str, float] | None,
@@ -193,3 +236,6 @@ class Pcg64Generator:
     def integers(self, low: int, high: int, n: int) -> list[int]: ...
     def permutation(self, n: int) -> list[int]: ...
     def choice(self, n: int, size: int, replace: bool, p: list[float] | None, shuffle: bool) -> list[int]: ...
+
+# exports only the test suite uses (rust/src/python/testing.rs)
+_testing: ModuleType

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import _core
-from .registry import Competition, UnknownCompetition, core_specs_json, default_data_dir, get_competition
+from .registry import Competition, UnknownCompetition, default_data_dir, get_competition
 
 logger = logging.getLogger("mlebench_fast")
 
@@ -167,14 +167,14 @@ def grade_many_with_stats(
     for comp in competitions.values():
         if comp.medals is None:
             logger.warning("%s has no leaderboard figures yet: no medals are awarded", comp.id)
-    specs = core_specs_json(list(competitions.values()), data_dir)
     core_jobs = [
         (e.competition_id, None if e.submission_path is None else os.fspath(Path(e.submission_path)))
         for e in normalised
     ]
     outcomes, stats = _core.grade_many(
         core_jobs,
-        specs,
+        list(competitions.values()),
+        os.fspath(Path(data_dir).resolve()),
         threads=jobs,
         progress=progress,
         cache_dir=None if cache_dir is None else os.fspath(cache_dir),

@@ -30,18 +30,24 @@ pub struct CompetitionSpec {
     pub grader_fingerprint: u128,
 }
 
+/// The identity of a grader for the results cache: its configuration as JSON, the crate
+/// version and `GRADER_REVISION` (a changed grader never reuses an older grader's results).
+pub fn grader_fingerprint(grader_config: Option<&serde_json::Value>) -> u128 {
+    let identity = format!(
+        "{}|{}|{}",
+        env!("CARGO_PKG_VERSION"),
+        GRADER_REVISION,
+        grader_config.map(|g| g.to_string()).unwrap_or_default()
+    );
+    content_hash(identity.as_bytes())
+}
+
 impl CompetitionSpec {
-    /// Parse a spec and fingerprint its grader (its JSON text, the crate version and
-    /// `GRADER_REVISION`).
+    /// Parse a spec (`id`, `answers_path`, `grader`, `medals`) and fingerprint its grader.
     pub fn from_json(value: serde_json::Value) -> Result<CompetitionSpec, String> {
-        let identity = format!(
-            "{}|{}|{}",
-            env!("CARGO_PKG_VERSION"),
-            GRADER_REVISION,
-            value.get("grader").map(|g| g.to_string()).unwrap_or_default()
-        );
+        let fingerprint = grader_fingerprint(value.get("grader"));
         let mut spec: CompetitionSpec = serde_json::from_value(value).map_err(|e| e.to_string())?;
-        spec.grader_fingerprint = content_hash(identity.as_bytes());
+        spec.grader_fingerprint = fingerprint;
         Ok(spec)
     }
 }

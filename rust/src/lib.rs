@@ -10,7 +10,8 @@
 //! - [`medals`]: Kaggle medal thresholds and ranking;
 //! - [`grading`]: the pipeline and parallel bulk grading;
 //! - [`split`]: bit-exact numpy/scikit-learn/Python randomness for dataset preparation;
-//! - [`pyfmt`]: Python's text forms of numbers.
+//! - [`pyfmt`]: Python's text forms of numbers;
+//! - [`registry`]: every competition's folder, parsed once into typed competitions.
 
 // Grading allocates and frees large buffers on every thread; glibc's malloc hands those to
 // mmap/munmap, whose page faults serialise the threads on the process's memory map lock.
@@ -50,7 +51,4 @@ pub mod tfrecord;
 
 #[cfg(feature = "python")]
 mod python;
-#[cfg(feature = "python")]
-mod python_prepare;
-#[cfg(feature = "python")]
-mod python_split;
+

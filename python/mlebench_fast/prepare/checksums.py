@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import _core
 
 # the reference checksums only these kinds of files, and only at the top of each folder
@@ -34,6 +32,8 @@ def all_checksums(zip_md5: str | None, public: Path, private: Path) -> dict[str,
 
 
 def dump(checksums: dict[str, Any]) -> str:
+    import yaml  # only `--overwrite-checksums` writes YAML; reading is the core's
+
     return yaml.safe_dump(checksums, default_flow_style=False)
 
 

@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
 
-from .. import _core
-from ..registry import CONFIGS_ENV, Competition, get_competition
+from ..registry import CONFIGS_ENV, Competition, _all, get_competition
 from . import archive, checksums, recipe
 from .download import download_competition_zip
 
@@ -47,24 +45,18 @@ class PrepareSpec:
 
     @property
     def supported(self) -> bool:
-        return self.steps is not None and self.unsupported is None
-
-
-def _competition_files(name: str) -> dict[str, str]:
-    override = os.environ.get(CONFIGS_ENV)
-    if override:
-        return {p.parent.name: p.read_text() for p in sorted(Path(override).glob(f"*/{name}"))}
-    return dict(_core.builtin_competition_files(name))
+        return self.unsupported is None
 
 
 def prepare_spec(competition_id: str) -> PrepareSpec:
-    recipes = _competition_files("prepare.yaml")
-    sums = _competition_files("checksums.yaml")
-    raw = yaml.safe_load(recipes[competition_id]) if competition_id in recipes else None
-    expected = yaml.safe_load(sums[competition_id]) if competition_id in sums else None
-    if raw is None:
-        return PrepareSpec(competition_id, None, "no preparation recipe yet", expected)
-    return PrepareSpec(competition_id, raw.get("steps"), raw.get("unsupported"), expected)
+    """The competition's recipe and reference checksums (parsed by the core's registry)."""
+    competition = get_competition(competition_id)
+    return PrepareSpec(
+        competition_id,
+        competition.prepare_steps,
+        competition.unpreparable_reason,
+        competition.checksums,
+    )
 
 
 def prepare_status(competition_id: str) -> str:
@@ -253,6 +245,7 @@ def _write_checksums(competition_id: str, actual: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(checksums.dump(actual))
     log.info("wrote %s", path)
+    _all.cache_clear()  # later preparations in this process verify against the new file
 
 
 def _move_into_place(work: Path, comp_dir: Path, keep_raw: bool) -> None:

@@ -1,7 +1,8 @@
 //! Python bindings of the regression and bespoke numeric kernels (see `metrics.py` for the
 //! documented wrappers).
 
-use super::{slice, value_error};
+use super::convert::slice;
+use super::errors::value_error;
 use crate::metrics;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;

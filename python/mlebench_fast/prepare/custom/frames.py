@@ -22,7 +22,7 @@ def sort_by_text(table: Table, column: str) -> Table:
             cells.append(v)
         else:
             raise RecipeError(f"sorting by {column!r}: expected text values, found {v!r}")
-    return table.take(list(_core._sort_order(cells)))
+    return table.take(list(_core.sort_values_order(cells)))
 
 
 def inner_merge(left: Table, right: Table, on: str, columns: list[str]) -> Table:

@@ -1,31 +1,12 @@
-//! The PyO3 layer: converts Python/numpy values to core types and back, releases the GIL
-//! around every computation, maps core errors to `ValueError`. No logic lives here.
+//! Bindings of the classification, text, ranking, mask and box kernels of [`crate::metrics`]
+//! (documented in `mlebench_fast.metrics`): numpy arrays in, the GIL released around each
+//! computation. Input checks live in the kernels; here only the array layout is checked.
 
-mod numeric_metrics;
-
-use crate::frame::{Cell, Column, Frame};
-use crate::cache::ResultCache;
-use crate::grading::{grade_many as core_grade_many, CompetitionSpec, Job};
-use crate::medals::{rank, thresholds_from_leaderboard, MedalThresholds};
+use super::convert::{int_slice, slice};
+use super::errors::value_error;
 use crate::metrics;
 use numpy::{PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-fn value_error(e: String) -> PyErr {
-    PyValueError::new_err(e)
-}
-
-fn slice<'a>(a: &'a PyReadonlyArray1<'_, f64>, name: &str) -> PyResult<&'a [f64]> {
-    a.as_slice().map_err(|_| value_error(format!("{name} must be a contiguous float64 array")))
-}
 
 #[pyfunction]
 fn roc_auc(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_score: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
@@ -89,7 +70,27 @@ fn quadratic_weighted_kappa(py: Python<'_>, y1: PyReadonlyArray1<'_, i64>, y2: P
     py.detach(|| metrics::classification::quadratic_weighted_kappa_int(a, b)).map_err(value_error)
 }
 
-// ---- text, ranking and label-set kernels ----
+#[pyfunction]
+fn f1_score(py: Python<'_>, y_true: PyReadonlyArray1<'_, i64>, y_pred: PyReadonlyArray1<'_, i64>, average: &str) -> PyResult<f64> {
+    let average = match average {
+        "micro" => Some(metrics::F1Average::Micro),
+        "macro" => Some(metrics::F1Average::Macro),
+        "binary" => None,
+        other => return Err(value_error(format!("average must be 'binary', 'micro' or 'macro', got {other:?}"))),
+    };
+    let (t, p) = (int_slice(&y_true, "y_true")?, int_slice(&y_pred, "y_pred")?);
+    py.detach(|| match average {
+        Some(average) => metrics::f1::f1_score_int(t, p, average),
+        None => metrics::f1::f1_binary_int(t, p),
+    })
+    .map_err(value_error)
+}
+
+#[pyfunction]
+fn matthews_corrcoef(py: Python<'_>, y_true: PyReadonlyArray1<'_, i64>, y_pred: PyReadonlyArray1<'_, i64>) -> PyResult<f64> {
+    let (t, p) = (int_slice(&y_true, "y_true")?, int_slice(&y_pred, "y_pred")?);
+    py.detach(|| metrics::mcc::matthews_corrcoef_int(t, p)).map_err(value_error)
+}
 
 #[pyfunction]
 fn levenshtein(py: Python<'_>, a: String, b: String) -> usize {
@@ -170,25 +171,6 @@ fn split_words(s: &str) -> Vec<String> {
 #[pyfunction]
 fn split_on_space(s: &str) -> Vec<String> {
     crate::pystr::split_on_space(s).map(str::to_string).collect()
-}
-
-/// `hash(int(s))` as the gesture grader keys tokens, or None where `int(s)` raises (tests).
-#[pyfunction]
-fn _int_hash(s: &str) -> Option<i64> {
-    crate::pystr::parse_int(s).map(|v| v.py_hash())
-}
-
-/// Row order of `sort_values` on a text column (None = missing), as the graders sort (tests).
-#[pyfunction]
-fn _sort_order(values: Vec<Option<String>>) -> Vec<usize> {
-    let cells: Vec<Cell> = values.into_iter().map(|v| v.map_or(Cell::Nan, |s| Cell::Str(s.into()))).collect();
-    Column::Object(cells.into()).argsort()
-}
-
-/// Row order of `sort_values` on a boolean column (tests).
-#[pyfunction]
-fn _sort_order_bool(values: Vec<bool>) -> Vec<usize> {
-    Column::Bool(values).argsort()
 }
 
 #[pyfunction]
@@ -332,192 +314,7 @@ fn average_precision(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_score:
     py.detach(|| metrics::average_precision::average_precision(&positive, s)).map_err(value_error)
 }
 
-/// Row order of CPython's `sorted(keys, reverse=True)` (NaN keys included), for tests.
-#[pyfunction]
-fn python_sorted_desc(keys: Vec<f64>) -> Vec<usize> {
-    metrics::pysort::python_sorted_desc(&keys)
-}
-
-fn int_slice<'a>(a: &'a PyReadonlyArray1<'_, i64>, name: &str) -> PyResult<&'a [i64]> {
-    a.as_slice().map_err(|_| value_error(format!("{name} must be a contiguous int64 array")))
-}
-
-#[pyfunction]
-fn f1_score(py: Python<'_>, y_true: PyReadonlyArray1<'_, i64>, y_pred: PyReadonlyArray1<'_, i64>, average: &str) -> PyResult<f64> {
-    let average = match average {
-        "micro" => Some(metrics::F1Average::Micro),
-        "macro" => Some(metrics::F1Average::Macro),
-        "binary" => None,
-        other => return Err(value_error(format!("average must be 'binary', 'micro' or 'macro', got {other:?}"))),
-    };
-    let (t, p) = (int_slice(&y_true, "y_true")?, int_slice(&y_pred, "y_pred")?);
-    py.detach(|| match average {
-        Some(average) => metrics::f1::f1_score_int(t, p, average),
-        None => metrics::f1::f1_binary_int(t, p),
-    })
-    .map_err(value_error)
-}
-
-#[pyfunction]
-fn matthews_corrcoef(py: Python<'_>, y_true: PyReadonlyArray1<'_, i64>, y_pred: PyReadonlyArray1<'_, i64>) -> PyResult<f64> {
-    let (t, p) = (int_slice(&y_true, "y_true")?, int_slice(&y_pred, "y_pred")?);
-    py.detach(|| metrics::mcc::matthews_corrcoef_int(t, p)).map_err(value_error)
-}
-
-/// Parse a CSV the way the graders see it: `[(name, dtype, values)]`.
-#[pyfunction]
-fn read_csv(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyList>> {
-    let frame = py
-        .detach(|| {
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Frame::from_csv_bytes(&bytes).map_err(|e| e.to_string())
-        })
-        .map_err(value_error)?;
-    let out = PyList::empty(py);
-    for (name, col) in frame.names.iter().zip(&frame.columns) {
-        let values = crate::python_prepare::column_to_py(py, col)?;
-        out.append((name, col.dtype(), values))?;
-    }
-    Ok(out.unbind())
-}
-
-fn thresholds_dict<'py>(py: Python<'py>, t: &MedalThresholds) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("gold", t.gold)?;
-    d.set_item("silver", t.silver)?;
-    d.set_item("bronze", t.bronze)?;
-    d.set_item("median", t.median)?;
-    d.set_item("lower_is_better", t.lower_is_better)?;
-    Ok(d)
-}
-
-/// Medal thresholds from leaderboard scores listed best first.
-#[pyfunction]
-fn leaderboard_thresholds(py: Python<'_>, scores: Vec<f64>) -> PyResult<Py<PyDict>> {
-    let t = thresholds_from_leaderboard(&scores).map_err(value_error)?;
-    Ok(thresholds_dict(py, &t)?.unbind())
-}
-
-/// Medals earned by `score` (None = invalid) given thresholds (None = no leaderboard).
-#[pyfunction]
-#[pyo3(signature = (score, gold, silver, bronze, median, lower_is_better))]
-fn rank_score(py: Python<'_>, score: Option<f64>, gold: f64, silver: f64, bronze: f64, median: f64, lower_is_better: bool) -> PyResult<Py<PyDict>> {
-    let t = MedalThresholds { gold, silver, bronze, median, lower_is_better };
-    let r = rank(score, Some(&t));
-    let d = PyDict::new(py);
-    d.set_item("gold_medal", r.gold_medal)?;
-    d.set_item("silver_medal", r.silver_medal)?;
-    d.set_item("bronze_medal", r.bronze_medal)?;
-    d.set_item("above_median", r.above_median)?;
-    d.set_item("any_medal", r.any_medal())?;
-    Ok(d.unbind())
-}
-
-/// Progress on stderr when it is a terminal, at most a few redraws a second.
-struct Progress {
-    total: usize,
-    done: AtomicUsize,
-    last: Mutex<Instant>,
-    enabled: bool,
-}
-
-impl Progress {
-    fn tick(&self) {
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if !self.enabled {
-            return;
-        }
-        let mut last = self.last.lock().unwrap();
-        if done < self.total && last.elapsed() < Duration::from_millis(100) {
-            return;
-        }
-        *last = Instant::now();
-        let width = 30;
-        let filled = width * done / self.total.max(1);
-        let bar: String = "#".repeat(filled) + &"-".repeat(width - filled);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\rGrading submissions [{bar}] {done}/{}", self.total);
-        if done == self.total {
-            let _ = writeln!(err);
-        }
-        let _ = err.flush();
-    }
-}
-
-/// Grade `[(competition_id, submission_path or None)]` in parallel; `competitions_json`
-/// is a JSON list of competition specs. Returns one dict per job, in order.
-#[pyfunction]
-#[pyo3(signature = (jobs, competitions_json, threads=None, progress=false, cache_dir=None))]
-fn grade_many(
-    py: Python<'_>,
-    jobs: Vec<(String, Option<PathBuf>)>,
-    competitions_json: &str,
-    threads: Option<usize>,
-    progress: bool,
-    cache_dir: Option<PathBuf>,
-) -> PyResult<(Py<PyList>, Py<PyDict>)> {
-    let values: Vec<serde_json::Value> = serde_json::from_str(competitions_json)
-        .map_err(|e| value_error(format!("bad competition specs: {e}")))?;
-    let specs = values
-        .into_iter()
-        .map(CompetitionSpec::from_json)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| value_error(format!("bad competition spec: {e}")))?;
-    let cache = match &cache_dir {
-        Some(dir) => Some(
-            ResultCache::open(dir)
-                .map_err(|e| value_error(format!("cannot open the results cache {}: {e}", dir.display())))?,
-        ),
-        None => None,
-    };
-    let competitions: HashMap<String, CompetitionSpec> = specs.into_iter().map(|c| (c.id.clone(), c)).collect();
-    let jobs: Vec<Job> = jobs
-        .into_iter()
-        .map(|(competition_id, submission_path)| Job { competition_id, submission_path })
-        .collect();
-    let bar = Progress {
-        total: jobs.len(),
-        done: AtomicUsize::new(0),
-        last: Mutex::new(Instant::now() - Duration::from_secs(1)),
-        enabled: progress && std::io::stderr().is_terminal(),
-    };
-    let (outcomes, stats) = py
-        .detach(|| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build()?;
-            Ok::<_, rayon::ThreadPoolBuildError>(
-                pool.install(|| core_grade_many(&jobs, &competitions, &|| bar.tick(), cache.as_ref())),
-            )
-        })
-        .map_err(|e| value_error(e.to_string()))?;
-    let out = PyList::empty(py);
-    for o in outcomes {
-        let d = PyDict::new(py);
-        d.set_item("score", o.score)?;
-        d.set_item("submission_exists", o.submission_exists)?;
-        d.set_item("valid_submission", o.valid_submission)?;
-        d.set_item("error", o.error)?;
-        d.set_item("gold_medal", o.ranking.gold_medal)?;
-        d.set_item("silver_medal", o.ranking.silver_medal)?;
-        d.set_item("bronze_medal", o.ranking.bronze_medal)?;
-        d.set_item("above_median", o.ranking.above_median)?;
-        d.set_item("any_medal", o.ranking.any_medal())?;
-        out.append(d)?;
-    }
-    let st = PyDict::new(py);
-    st.set_item("graded", stats.graded)?;
-    st.set_item("from_cache", stats.from_cache)?;
-    Ok((out.unbind(), st.unbind()))
-}
-
-/// `[(competition_id, config YAML text)]` of the built-in registry.
-#[pyfunction]
-fn builtin_configs() -> Vec<(&'static str, &'static str)> {
-    crate::registry::BUILTIN_CONFIGS.to_vec()
-}
-
-#[pymodule]
-fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::release_memory_promptly();
+pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(accuracy, m)?)?;
     m.add_function(wrap_pyfunction!(accuracy_int, m)?)?;
@@ -541,9 +338,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(spearman, m)?)?;
     m.add_function(wrap_pyfunction!(split_words, m)?)?;
     m.add_function(wrap_pyfunction!(split_on_space, m)?)?;
-    m.add_function(wrap_pyfunction!(_int_hash, m)?)?;
-    m.add_function(wrap_pyfunction!(_sort_order, m)?)?;
-    m.add_function(wrap_pyfunction!(_sort_order_bool, m)?)?;
     m.add_function(wrap_pyfunction!(mean_columnwise_roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(weighted_roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(multilabel_micro_f1, m)?)?;
@@ -558,15 +352,5 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(coco_box_iou, m)?)?;
     m.add_function(wrap_pyfunction!(box3d_iou, m)?)?;
     m.add_function(wrap_pyfunction!(average_precision, m)?)?;
-    m.add_function(wrap_pyfunction!(python_sorted_desc, m)?)?;
-    m.add_function(wrap_pyfunction!(read_csv, m)?)?;
-    m.add_function(wrap_pyfunction!(leaderboard_thresholds, m)?)?;
-    m.add_function(wrap_pyfunction!(rank_score, m)?)?;
-    m.add_function(wrap_pyfunction!(grade_many, m)?)?;
-    m.add_function(wrap_pyfunction!(builtin_configs, m)?)?;
-    numeric_metrics::register(m)?;
-    crate::python_split::register(m)?;
-    crate::python_prepare::register(m)?;
-    m.add("GRADER_VERSION", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,77 +1,14 @@
 //! PyO3 layer of dataset preparation: pandas-exact CSV tables ([`crate::table`]), parallel
 //! streaming MD5 ([`crate::checksum`]) and PNG gray levels ([`crate::image_gray`]).
 
+use super::convert::{column_from_py, column_to_py};
+use super::errors::value_error as err;
+use super::progress::{Progress, Unit};
 use crate::frame::{Cell, Column};
 use crate::table::{Quoting, Table};
-use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyString};
-use std::io::{IsTerminal, Write};
+use pyo3::types::PyList;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-fn err(e: String) -> PyErr {
-    PyValueError::new_err(e)
-}
-
-/// The column pandas would make from a Python list: bools, ints, floats (ints and floats
-/// mixed give floats), otherwise an object column of text (None/NaN are missing).
-fn column_from_py(values: &Bound<'_, PyList>) -> PyResult<Column> {
-    let items: Vec<Bound<'_, PyAny>> = values.iter().collect();
-    if !items.is_empty() && items.iter().all(|v| v.is_instance_of::<PyBool>()) {
-        return Ok(Column::Bool(items.iter().map(|v| v.extract::<bool>()).collect::<PyResult<_>>()?));
-    }
-    let is_int = |v: &Bound<'_, PyAny>| v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>();
-    if items.iter().all(is_int) {
-        return Ok(Column::Int(items.iter().map(|v| v.extract::<i64>()).collect::<PyResult<_>>()?));
-    }
-    if items.iter().all(|v| is_int(v) || v.is_instance_of::<PyFloat>()) {
-        return Ok(Column::Float(items.iter().map(|v| v.extract::<f64>()).collect::<PyResult<_>>()?));
-    }
-    let cells = items
-        .iter()
-        .map(|v| {
-            if v.is_none() {
-                Ok(Cell::Nan)
-            } else if let Ok(b) = v.cast::<PyBool>() {
-                Ok(Cell::Bool(b.is_true()))
-            } else if v.is_instance_of::<PyFloat>() && v.extract::<f64>()?.is_nan() {
-                Ok(Cell::Nan)
-            } else if let Ok(s) = v.cast::<PyString>() {
-                Ok(Cell::Str(s.to_str()?.into()))
-            } else {
-                Err(PyTypeError::new_err(format!(
-                    "a text column holds only str, bool or None/NaN, not {}",
-                    v.get_type().name()?
-                )))
-            }
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    Ok(Column::Object(cells.into()))
-}
-
-/// A column as a Python list: ints, floats, bools, or text with NaN for missing values.
-pub(crate) fn column_to_py<'py>(py: Python<'py>, col: &Column) -> PyResult<Bound<'py, PyList>> {
-    Ok(match col {
-        Column::Int(v) => PyList::new(py, v)?,
-        Column::UInt(v) => PyList::new(py, v)?,
-        Column::Float(v) => PyList::new(py, v)?,
-        Column::Bool(v) => PyList::new(py, v)?,
-        Column::Object(cells) => {
-            let l = PyList::empty(py);
-            for c in cells.iter() {
-                match c {
-                    Cell::Str(s) => l.append(s.as_str())?,
-                    Cell::Nan => l.append(f64::NAN)?,
-                    Cell::Bool(b) => l.append(*b)?,
-                }
-            }
-            l
-        }
-    })
-}
 
 fn quoting(name: &str) -> PyResult<Quoting> {
     match name {
@@ -182,51 +119,14 @@ impl PyTable {
     }
 }
 
-struct ByteProgress {
-    label: String,
-    total: u64,
-    done: AtomicU64,
-    last: Mutex<Instant>,
-    enabled: bool,
-}
-
-impl ByteProgress {
-    fn add(&self, n: u64) {
-        let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
-        if !self.enabled {
-            return;
-        }
-        let mut last = self.last.lock().unwrap();
-        if last.elapsed() < Duration::from_millis(200) && done < self.total {
-            return;
-        }
-        *last = Instant::now();
-        let pct = if self.total == 0 { 100.0 } else { done as f64 * 100.0 / self.total as f64 };
-        let mut err = std::io::stderr();
-        let _ = write!(err, "\r{}: {:5.1}% of {:.1} MB", self.label, pct, self.total as f64 / 1e6);
-        let _ = err.flush();
-    }
-
-    fn finish(&self) {
-        if self.enabled {
-            let _ = writeln!(std::io::stderr());
-        }
-    }
-}
-
 /// The MD5 of each file (streamed, in parallel), with a progress line on a terminal.
 #[pyfunction]
 #[pyo3(signature = (paths, label=None))]
 fn md5_files(py: Python<'_>, paths: Vec<PathBuf>, label: Option<String>) -> PyResult<Vec<String>> {
     let total = paths.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
-    let bar = ByteProgress {
-        enabled: label.is_some() && std::io::stderr().is_terminal(),
-        label: label.unwrap_or_default(),
-        total,
-        done: AtomicU64::new(0),
-        last: Mutex::new(Instant::now() - Duration::from_secs(1)),
-    };
-    let out = py.detach(|| crate::checksum::md5_files(&paths, &|n| bar.add(n)));
+    let show = label.is_some();
+    let bar = Progress::new(label.unwrap_or_default(), Unit::Bytes, total, show);
+    let out = py.detach(|| crate::checksum::md5_files(&paths, &|n| bar.advance(n)));
     bar.finish();
     out.map_err(err)
 }
@@ -258,18 +158,16 @@ fn float_repr(x: f64) -> String {
     crate::pyfmt::repr_f64(x)
 }
 
-/// `[(competition_id, YAML text)]` of the built-in `prepare.yaml` (or `checksums.yaml`) files.
+/// Row order of pandas' `sort_values` on a text column (None = missing): numpy's unstable
+/// quicksort, as the reference's preparations and graders sort.
 #[pyfunction]
-fn builtin_competition_files(name: &str) -> PyResult<Vec<(&'static str, &'static str)>> {
-    match name {
-        "prepare.yaml" => Ok(crate::registry::BUILTIN_PREPARE.to_vec()),
-        "checksums.yaml" => Ok(crate::registry::BUILTIN_CHECKSUMS.to_vec()),
-        other => Err(err(format!("no built-in {other} files"))),
-    }
+fn sort_values_order(values: Vec<Option<String>>) -> Vec<usize> {
+    let cells: Vec<Cell> = values.into_iter().map(|v| v.map_or(Cell::Nan, |s| Cell::Str(s.into()))).collect();
+    Column::Object(cells.into()).argsort()
 }
 
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(builtin_competition_files, m)?)?;
+pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(sort_values_order, m)?)?;
     m.add_class::<PyTable>()?;
     m.add_function(wrap_pyfunction!(md5_files, m)?)?;
     m.add_function(wrap_pyfunction!(png_gray, m)?)?;

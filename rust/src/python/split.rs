@@ -2,12 +2,8 @@
 //! Index-level only: the Python layer applies the indices to arrays and sequences.
 
 use crate::split::{self, Generator, PyRandom, RandomState, Size};
-use pyo3::exceptions::PyValueError;
+use super::errors::value_error as err;
 use pyo3::prelude::*;
-
-fn err(e: String) -> PyErr {
-    PyValueError::new_err(e)
-}
 
 /// A size argument as scikit-learn sees it: `("f", value)` or `("i", value)`.
 fn size_arg(kind: Option<(String, f64)>) -> PyResult<Option<Size>> {
@@ -141,7 +137,7 @@ impl PyGenerator {
     }
 }
 
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(train_test_split_indices, m)?)?;
     m.add_class::<PyLegacy>()?;
     m.add_class::<PyPyRandom>()?;
