@@ -192,6 +192,13 @@ def prepare(
     from_zip: Annotated[
         Optional[Path], typer.Option("--from-zip", help="Prepare from this zip instead of downloading it (one competition).")
     ] = None,
+    freesound_meta_zip: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--freesound-meta-zip",
+            help="FSDKaggle2019.meta.zip you already have (freesound-audio-tagging-2019 otherwise downloads it from Zenodo).",
+        ),
+    ] = None,
 ) -> None:
     """Download (Kaggle API) and prepare competitions exactly as MLE-bench splits them."""
     from .prepare.cli import PrepareCliError, run_prepare
@@ -208,6 +215,7 @@ def prepare(
             skip_verification=skip_verification,
             overwrite_checksums=overwrite_checksums,
             from_zip=from_zip,
+            options={"freesound_meta_zip": freesound_meta_zip} if freesound_meta_zip else None,
             echo=typer.echo,
         )
     except PrepareCliError as e:
