@@ -93,9 +93,10 @@ class _Split:
         m = len(starts)
         j = 0  # next line to route
         copied = int(starts[0]) if m else 0  # data before this offset is written or skipped
+        margin = WORD_MARGIN
         while j < m:
             n = m - j
-            words = self.words.window(2 * n + WORD_MARGIN)
+            words = self.words.window(2 * n + margin)
             # with `extra` words taken by randint draws so far in this pass, line j+i's
             # draw is the pair of words (2i+extra, 2i+extra+1): pairs of both parities
             n_pairs = (len(words) - 1) // 2
@@ -120,8 +121,10 @@ class _Split:
                 words_of = sentence.split()
                 try:
                     index, used = _randint_from(words, 2 * i + extra + 2, 1, len(words_of) - 1)
-                except IndexError:
-                    break  # out of spare words: line j+i is redone with a new window
+                except IndexError:  # out of spare words: line j+i is redone with a new window
+                    if i == 0:
+                        margin *= 2  # (a window too small for even one draw)
+                    break
                 self.train.write(view[copied : int(starts[line])])
                 copied = int(ends[line])
                 self.private_test.write(f'{self.n_test},"{sentence}"\n')
