@@ -1,6 +1,6 @@
-"""Checks on the Kaggle download shared by helper h7's preparations (medical imaging and
-segmentation competitions): a missing input gives a clear error naming it, not a bare
-KeyError or FileNotFoundError deep inside a copy."""
+"""Checks of a Kaggle download's files, shared by the competition-specific preparations: a
+missing input gives a clear error naming it and the competition ("is it this competition's
+download?"), not a bare KeyError or FileNotFoundError deep inside a copy."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from pathlib import Path
 from ..recipe import Context, RecipeError
 
 
-def need(ctx: Context, *names: str) -> None:
-    """Every `names` (a file or folder relative to the raw folder) must exist."""
-    for name in names:
-        if not (ctx.raw / name).exists():
-            raise RecipeError(
-                f"this download has no {name}: is it the download of {ctx.competition_id}?"
-            )
+def need(ctx: Context, *names: str) -> list[Path]:
+    """The raw paths of `names` (files or folders relative to the raw folder); a clear
+    RecipeError when one is missing."""
+    paths = [ctx.raw / name for name in names]
+    for name, path in zip(names, paths):
+        if not path.exists():
+            raise RecipeError(f"this download has no {name}: is it the download of {ctx.competition_id}?")
+    return paths
 
 
 def need_columns(table, columns: Iterable[str], what: str) -> None:
