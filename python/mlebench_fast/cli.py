@@ -307,6 +307,10 @@ from .run.cli import register as _register_run_commands  # noqa: E402
 
 _register_run_commands(app)
 
+from .texts.cli import texts_app as _texts_app  # noqa: E402
+
+app.add_typer(_texts_app, name="texts")
+
 
 def main() -> None:
     try:
