@@ -321,4 +321,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m mlebench_fast.cli` runs this file as __main__: use the package's module, whose
+    # CliError is the one the sub-apps (run, texts) raise, so their errors stay one line
+    from mlebench_fast.cli import main as _main
+
+    _main()

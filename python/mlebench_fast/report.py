@@ -766,7 +766,7 @@ def _compare_legend(comparison: Comparison) -> str:
     if any(isinstance(r, SplitResult) and r.padded_entries for a in comparison.agents for r in a.splits.values()):
         text += f" {PADDED_MARK} Computed by padding incomplete seeds with failed attempts."
     if not all(a.comparable for a in comparison.agents):
-        text += f" {NOT_COMPARABLE_MARK} {NOT_COMPARABLE[0].upper()}{NOT_COMPARABLE[1:]}: some runs used mlebench-fast's own texts."
+        text += f" {NOT_COMPARABLE_MARK} {NOT_COMPARABLE}: some of the agent's runs used mlebench-fast's own texts."
     return text
 
 

@@ -27,7 +27,7 @@ from .manifest import (
     load_manifest,
 )
 from .store import cache_root, sha256, verified_bytes
-from .task_card import task_card
+from . import task_card as cards
 
 # Where each text lives in the agent's container.
 INSTRUCTIONS_IN_IMAGE = {False: "home/instructions.txt", True: "home/instructions_obfuscated.txt"}
@@ -87,7 +87,7 @@ def description_bytes(competition: Competition, public: Path, obfuscated: bool =
     """The description of a prepared `public` folder: the verified reference text, else
     mlebench-fast's task card built from the folder's files."""
     data = verified_bytes(load_manifest(), description_path(competition.id, obfuscated))
-    return data if data is not None else task_card(competition, public, obfuscated).encode("utf-8")
+    return data if data is not None else cards.task_card(competition, public, obfuscated).encode("utf-8")
 
 
 def write_descriptions(competition: Competition, public: Path, refresh: bool = False) -> list[str]:
@@ -101,7 +101,7 @@ def write_descriptions(competition: Competition, public: Path, refresh: bool = F
         reference = verified_bytes(manifest, description_path(competition.id, obfuscated))
         if refresh and target.is_file() and (reference is None or target.read_bytes() == reference):
             continue
-        data = reference if reference is not None else task_card(competition, public, obfuscated).encode("utf-8")
+        data = reference if reference is not None else cards.task_card(competition, public, obfuscated).encode("utf-8")
         own = own or reference is None
         target.write_bytes(data)
         written.append(name)
@@ -146,6 +146,6 @@ def run_texts(instructions: bytes | None, public_dirs: dict[str, Path], obfuscat
 __all__ = [
     "INSTRUCTIONS", "INSTRUCTIONS_OBFUSCATED", "MANIFEST_ENV", "NOT_COMPARABLE", "Manifest", "TextsError",
     "cache_root", "description_bytes", "description_path", "instructions_bytes", "instructions_layer",
-    "instructions_path", "load_manifest", "provenance", "run_texts", "task_card", "warn_not_comparable",
+    "instructions_path", "load_manifest", "provenance", "run_texts", "warn_not_comparable",
     "write_descriptions",
 ]
