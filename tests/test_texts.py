@@ -269,6 +269,16 @@ def test_a_lower_is_better_metric_says_so(tmp_path: Path) -> None:
     assert "Predict `Acer`, `Alnus` for every `id`" in card
 
 
+def test_a_sample_submission_the_csv_module_cannot_read_still_gets_a_card(tmp_path: Path) -> None:
+    comp = get_competition(TITANIC)
+    public = tmp_path / "public"
+    public.mkdir()
+    (public / "sample_submission.csv").write_text("PassengerId,Transported\n1," + "x" * 200_000 + "\n")
+    card = task_card.task_card(comp, public)
+    assert "A CSV file in the format of the sample submission `sample_submission.csv`." in card
+    assert "- `sample_submission.csv`: a CSV file of 195.3 KiB (not read: field larger than field limit" in card
+
+
 # ------------------------------------------------------------------ prepare
 
 

@@ -25,6 +25,8 @@ from typing import Any, Iterable
 import numpy as np
 import polars as pl
 
+from . import texts
+
 # Per-seed metrics: the reference's names and order; the count each one is a rate of.
 RATE_FLAGS = {
     "submission_exists_percentage": "submission_exists",
@@ -58,7 +60,7 @@ NOTE_NAMES = 10  # competitions named in one note before "and N more"
 Z_95 = 1.96
 # Runs whose agent read mlebench-fast's own instructions or description, not the reference's
 # (the run group's metadata.json says which), cannot be compared with the leaderboard.
-NOT_COMPARABLE = "not comparable with the MLE-bench leaderboard"
+NOT_COMPARABLE = texts.NOT_COMPARABLE
 NOT_COMPARABLE_MARK = "†"
 
 

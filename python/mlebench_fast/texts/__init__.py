@@ -101,9 +101,8 @@ def write_descriptions(competition: Competition, public: Path, refresh: bool = F
         reference = verified_bytes(manifest, description_path(competition.id, obfuscated))
         if refresh and target.is_file() and (reference is None or target.read_bytes() == reference):
             continue
-        data = reference if reference is not None else cards.task_card(competition, public, obfuscated).encode("utf-8")
         own = own or reference is None
-        target.write_bytes(data)
+        target.write_bytes(description_bytes(competition, public, obfuscated))
         written.append(name)
     if own:
         warn_not_comparable(f"the reference's description of `{competition.id}` is not fetched, so mlebench-fast "

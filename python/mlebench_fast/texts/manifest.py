@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -65,6 +66,9 @@ def load_manifest() -> Manifest:
             if not parts or path.startswith("/") or ".." in parts:
                 raise ValueError(f"bad path {path!r}")
             files[path] = Entry(str(entry["sha256"]).lower(), int(entry["bytes"]))
-        return Manifest(str(raw["repository"]), str(raw["commit"]), str(raw["raw_url"]), files)
+        commit = str(raw["commit"])
+        if not re.fullmatch(r"[0-9A-Za-z_-]+", commit):  # it names the cache folder
+            raise ValueError(f"bad commit {commit!r}")
+        return Manifest(str(raw["repository"]), commit, str(raw["raw_url"]), files)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         raise TextsError(f"cannot read the texts manifest {source}: {type(e).__name__}: {e}") from None

@@ -120,7 +120,7 @@ def _file_line(file: Path) -> str:
         try:
             header, rows, exact = csv_shape(file)
         except (OSError, csv.Error) as e:
-            return f"- `{file.name}`: a CSV file ({_size(file.stat().st_size)}; unreadable: {e})"
+            return f"- `{file.name}`: a CSV file of {_size(file.stat().st_size)} (not read: {e})"
         count = f"{rows} rows" if exact else f"about {rows} rows"
         return f"- `{file.name}`: {count}, {len(header)} columns: {_names(header)}"
     return f"- `{file.name}`: {_size(file.stat().st_size)}"
@@ -151,7 +151,11 @@ def task_card(competition: Competition, public: Path, obfuscated: bool = False) 
     prefix = PurePosixPath(competition.id, "prepared", "public")
     sample_name = str(sample_rel.relative_to(prefix)) if sample_rel.is_relative_to(prefix) else sample_rel.name
     sample = public / sample_name
-    header, lines = _sample_rows(sample) if sample.is_file() else ([], [])
+    try:
+        header, lines = _sample_rows(sample) if sample.is_file() else ([], [])
+        sample_count = csv_shape(sample)[1] if header else 0
+    except (OSError, csv.Error):  # e.g. a field beyond the csv module's limit: describe it less
+        header, lines, sample_count = [], [], 0
     grader = competition.grader or {}
     id_column = grader.get("id_column") or (header[0] if header else None)
     targets = grader.get("target_columns") or ([grader["target_column"]] if grader.get("target_column") else None)
@@ -175,10 +179,9 @@ def task_card(competition: Competition, public: Path, obfuscated: bool = False) 
 
     out += ["", "## Submission format", ""]
     if header:
-        rows = csv_shape(sample)[1]
         out.append(
             f"A CSV file with the columns {_names(header)} and one row per line of the sample submission "
-            f"({rows} rows), in the format of `{sample_name}`, which begins:"
+            f"({sample_count} rows), in the format of `{sample_name}`, which begins:"
         )
         out += ["", "```", *lines, "```"]
     else:
