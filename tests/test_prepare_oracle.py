@@ -31,7 +31,8 @@ def _written_files(prepared: Path) -> dict[str, Path]:
     return {
         p.relative_to(prepared).as_posix(): p
         for p in sorted(prepared.rglob("*"))
-        if p.is_file() and p.relative_to(prepared).as_posix() != "public/description.md"
+        # the descriptions are the texts module's (tests/test_texts.py), not the recipe's
+        if p.is_file() and p.relative_to(prepared).as_posix() not in ("public/description.md", "public/description_obfuscated.md")
     }
 
 

@@ -332,3 +332,57 @@ def test_an_offline_run_still_reaches_its_validation_server(client, images, data
     finally:
         for c in _containers(client, group):
             c.remove(force=True)
+
+
+# ---------------------------------------------------------------------------- the texts agents read
+
+
+def test_the_agent_reads_the_texts_its_run_records(client, images, tmp_path: Path, monkeypatch) -> None:
+    """With the texts 'fetched' (a manifest whose hashes the test passes in: the image's
+    instructions and synthetic descriptions), the agent's container holds exactly those bytes,
+    `--obfuscated` swaps in the obfuscated ones (OBFUSCATE=true) and metadata.json records the
+    reference's commit and sha256 for each run; without them it records "own"."""
+    import hashlib
+
+    from mlebench_fast import texts
+    from mlebench_fast.run.runner import image_file
+
+    # what the agent's image holds (env build put it there: checked at the end)
+    shipped = {o: image_file(client, "mlebench-agent-probe", texts.INSTRUCTIONS_IN_IMAGE[o]) for o in (False, True)}
+    data = tmp_path / "data"
+    make_titanic(data)
+    public = data / TITANIC / "prepared" / "public"
+    described = {False: "# Synthetic reference description\n".encode(), True: b"# Task\n\nobfuscated\n"}
+    for o, name in texts.DESCRIPTION_FILES.items():
+        (public / name).write_bytes(described[o])
+    files = {texts.instructions_path(o): shipped[o] for o in (False, True)}
+    files |= {texts.description_path(TITANIC, o): described[o] for o in (False, True)}
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"repository": "openai/mle-bench", "commit": "c0ffee", "raw_url": "http://127.0.0.1:9/{path}",
+                                    "files": {p: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for p, d in files.items()}}))
+    with monkeypatch.context() as m:
+        m.setenv(texts.MANIFEST_ENV, str(manifest))
+        for obfuscated in (False, True):
+            runs = tmp_path / f"runs-{obfuscated}"
+            result, group = _run(data, runs, "--agent", "reader", "--competitions", TITANIC, *(["--obfuscated"] if obfuscated else []))
+            assert result.returncode == 0, result.stderr
+            assert "not comparable" not in result.stderr
+            (run_id, run), = _metadata(group)["runs"].items()
+            assert run["status"] == "succeeded", (group / run_id / "run.log").read_text()
+            logs = group / run_id / "logs"
+            assert (logs / "instructions.txt").read_bytes() == shipped[obfuscated]
+            assert (logs / "description.md").read_bytes() == described[obfuscated]
+            assert (logs / "obfuscate.txt").read_text().strip() == ("true" if obfuscated else "unset")
+            assert run["texts"]["obfuscated"] is obfuscated
+            for kind, path, data_ in (("instructions", texts.instructions_path(obfuscated), shipped[obfuscated]),
+                                      ("description", texts.description_path(TITANIC, obfuscated), described[obfuscated])):
+                assert run["texts"][kind] == {"source": "reference", "repository": "openai/mle-bench", "commit": "c0ffee",
+                                              "path": path, "sha256": hashlib.sha256(data_).hexdigest()}
+    # the shipped manifest: none of these bytes are the reference's
+    result, group = _run(data, tmp_path / "runs-own", "--agent", "reader", "--competitions", TITANIC)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("not comparable with the MLE-bench leaderboard") == 1
+    (run,) = _metadata(group)["runs"].values()
+    assert run["texts"]["instructions"]["source"] == "own" and run["texts"]["description"]["source"] == "own"
+    # env build put the texts module's instructions into the image the agent's is built on
+    assert shipped == {o: texts.instructions_bytes(o) for o in (False, True)}

@@ -315,6 +315,10 @@ from .run.cli import register as _register_run_commands  # noqa: E402
 
 _register_run_commands(app)
 
+from .texts.cli import texts_app as _texts_app  # noqa: E402
+
+app.add_typer(_texts_app, name="texts")
+
 
 def main() -> None:
     try:
@@ -325,4 +329,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m mlebench_fast.cli` runs this file as __main__: use the package's module, whose
+    # CliError is the one the sub-apps (run, texts) raise, so their errors stay one line
+    from mlebench_fast.cli import main as _main
+
+    _main()

@@ -25,6 +25,8 @@ from typing import Any, Iterable
 import numpy as np
 import polars as pl
 
+from . import texts
+
 # Per-seed metrics: the reference's names and order; the count each one is a rate of.
 RATE_FLAGS = {
     "submission_exists_percentage": "submission_exists",
@@ -56,6 +58,10 @@ REPORT_GLOB = "*grading_report*.json"
 EXPERIMENTS_CSV = "run_group_experiments.csv"
 NOTE_NAMES = 10  # competitions named in one note before "and N more"
 Z_95 = 1.96
+# Runs whose agent read mlebench-fast's own instructions or description, not the reference's
+# (the run group's metadata.json says which), cannot be compared with the leaderboard.
+NOT_COMPARABLE = texts.NOT_COMPARABLE
+NOT_COMPARABLE_MARK = "†"
 
 
 class ReportError(ValueError):
@@ -166,6 +172,42 @@ def _run_group_report(directory: Path, group: str, required: bool, notes: list[s
     return reports[0]
 
 
+def _own_texts(run: Any, ours: bool) -> bool:
+    texts = run.get("texts") if isinstance(run, dict) else None
+    if not isinstance(texts, dict):
+        # before runs recorded their texts, mlebench-fast always gave its own instructions
+        return ours and isinstance(run, dict) and run.get("status", "pending") != "pending"
+    return any(isinstance(t, dict) and t.get("source") != "reference" for t in (texts.get("instructions"), texts.get("description")))
+
+
+def own_texts_runs(grading_reports: Iterable[str]) -> tuple[int, int] | None:
+    """(runs that used mlebench-fast's own texts, runs) over the run groups the grading reports
+    sit in (their `metadata.json`), or None when no report sits in a run group. Groups of the
+    reference (no `settings`) used the reference's texts."""
+    own = total = 0
+    found = False
+    for folder in sorted({Path(p).resolve().parent for p in grading_reports}):
+        try:
+            metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        runs = metadata.get("runs") if isinstance(metadata, dict) else None
+        if not isinstance(runs, dict):
+            continue
+        found = True
+        ours = "settings" in metadata
+        own += sum(_own_texts(run, ours) for run in runs.values())
+        total += len(runs)
+    return (own, total) if found else None
+
+
+def not_comparable_note(who: str | None, counts: tuple[int, int] | None) -> str | None:
+    if counts is None or counts[0] == 0:
+        return None
+    return (f"{who + ': ' if who else ''}{NOT_COMPARABLE}: {counts[0]} of {counts[1]} runs used mlebench-fast's own "
+            "instructions or description, not the reference's (see `mlebench-fast texts`)")
+
+
 def resolve_split(split: str | None) -> tuple[str, list[str]]:
     """(display name, competition ids) of a split name (`low`/`lite`, `medium`, `high`,
     `split75`/`all`, `dev`) or of a text file with one competition id per line."""
@@ -264,6 +306,7 @@ class SplitResult:
     grading_reports: list[str]
     agent: str | None = None
     notes: list[str] = field(default_factory=list)
+    own_texts: tuple[int, int] | None = None  # (runs with own texts, runs) of its run groups
 
     @property
     def num_seeds(self) -> int:
@@ -419,6 +462,10 @@ def report_single(sources: list[Source], split: str | None = None, num_seeds: in
     name, ids = resolve_split(split)
     paths = [s.path for s in sources]
     result = report_split(load_reports(paths), name, ids, paths, num_seeds, pad_missing, agent=next(iter(agents), None))
+    result.own_texts = own_texts_runs(paths)
+    note = not_comparable_note(None, result.own_texts)
+    if note:
+        result.notes.append(note)
     experiments = sorted({s.group for s in sources if s.group and s.group != Path(s.path).parent.name})
     if len(experiments) > 1:
         result.notes.append(
@@ -433,6 +480,11 @@ class AgentResult:
     agent: str
     grading_reports: list[str]
     splits: dict[str, SplitResult | str]  # split -> result, or why there is none
+    own_texts: tuple[int, int] | None = None  # (runs with own texts, runs) of its run groups
+
+    @property
+    def comparable(self) -> bool:
+        return not (self.own_texts and self.own_texts[0])
 
 
 @dataclass
@@ -461,7 +513,7 @@ def report_compare(sources: list[Source], split: str | None = None, num_seeds: i
                 results[name] = report_split(reports, name, ids, paths, num_seeds, pad_missing, agent=agent)
             except ReportError as e:
                 results[name] = str(e)
-        agents.append(AgentResult(agent, sorted(paths), results))
+        agents.append(AgentResult(agent, sorted(paths), results, own_texts_runs(paths)))
     if all(isinstance(r, str) for a in agents for r in a.splits.values()):
         first = next(iter(agents[0].splits.values()))
         raise ReportError(f"no agent has a complete seed on any split; for example {agents[0].agent}: {first}")
@@ -556,8 +608,14 @@ def split_json(result: SplitResult) -> dict[str, Any]:
         "padded_entries": result.padded_entries,
         "grading_reports": result.grading_reports,
         "competitions": competition_rows(result),
+        "comparable_with_leaderboard": _comparable(result.own_texts),
+        "runs_with_own_texts": result.own_texts[0] if result.own_texts else None,
         "notes": result.notes,
     }
+
+
+def _comparable(counts: tuple[int, int] | None) -> bool | None:
+    return None if counts is None else counts[0] == 0
 
 
 def comparison_json(comparison: Comparison) -> dict[str, Any]:
@@ -569,6 +627,8 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
             {
                 "agent": a.agent,
                 "grading_reports": a.grading_reports,
+                "comparable_with_leaderboard": _comparable(a.own_texts),
+                "runs_with_own_texts": a.own_texts[0] if a.own_texts else None,
                 "splits": {s: split_json(r) if isinstance(r, SplitResult) else {"error": r} for s, r in a.splits.items()},
             }
             for a in comparison.agents
@@ -695,7 +755,8 @@ def leaderboard_table(comparison: Comparison) -> str:
             else:
                 cells.append("–")
                 seeds.append("–")
-        rows.append([a.agent, *cells, seeds[0] if len(set(seeds)) == 1 else "/".join(seeds)])
+        name = a.agent if a.comparable else f"{a.agent} {NOT_COMPARABLE_MARK}"
+        rows.append([name, *cells, seeds[0] if len(set(seeds)) == 1 else "/".join(seeds)])
     return markdown_table(header, rows)
 
 
@@ -706,6 +767,8 @@ def _compare_legend(comparison: Comparison) -> str:
     )
     if any(isinstance(r, SplitResult) and r.padded_entries for a in comparison.agents for r in a.splits.values()):
         text += f" {PADDED_MARK} Computed by padding incomplete seeds with failed attempts."
+    if not all(a.comparable for a in comparison.agents):
+        text += f" {NOT_COMPARABLE_MARK} {NOT_COMPARABLE}: some of the agent's runs used mlebench-fast's own texts."
     return text
 
 
@@ -725,6 +788,9 @@ def agent_table(comparison: Comparison, agent: AgentResult) -> str:
 def comparison_notes(comparison: Comparison) -> list[str]:
     notes = list(comparison.notes)
     for a in comparison.agents:
+        note = not_comparable_note(a.agent, a.own_texts)
+        if note:
+            notes.append(note)
         for split, r in a.splits.items():
             if isinstance(r, str):
                 notes.append(f"{a.agent}, `{split}`: {r}")

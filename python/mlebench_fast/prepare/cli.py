@@ -117,7 +117,7 @@ def run_prepare(
                 )
                 outcome = Outcome(
                     cid,
-                    "skipped" if status == "already prepared" else "prepared",
+                    "skipped" if status.startswith("already prepared") else "prepared",
                     status,
                     time.perf_counter() - start,
                 )

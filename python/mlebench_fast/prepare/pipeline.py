@@ -4,7 +4,7 @@ Layout under the data dir, the reference's, so data prepared by either tool work
 
     <data-dir>/<id>/<id>.zip            the Kaggle download (kept)
     <data-dir>/<id>/raw/                only with --keep-raw
-    <data-dir>/<id>/prepared/public/    what agents see (+ description.md)
+    <data-dir>/<id>/prepared/public/    what agents see (+ description.md, description_obfuscated.md)
     <data-dir>/<id>/prepared/private/   answers
 
 Atomic: everything is built in `<data-dir>/<id>/.work-<pid>/` and moved into place only
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 
+from .. import texts
 from ..registry import CONFIGS_ENV, Competition, _all, get_competition
 from . import archive, checksums, recipe
 from .download import download_competition_zip
@@ -104,18 +105,6 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def description_text(competition: Competition) -> str:
-    """A short description written by mlebench-fast from its own registry."""
-    return (
-        f"# {competition.name}\n\n"
-        f"Kaggle competition `{competition.id}` (https://www.kaggle.com/competitions/{competition.id}), "
-        "prepared by mlebench-fast with the MLE-bench train/test split.\n\n"
-        f"- Metric: {competition.metric}\n"
-        f"- Sample submission: `{Path(competition.sample_submission).name}` (its format is the submission format)\n\n"
-        "The full competition description, data description and rules are on the Kaggle page.\n"
-    )
-
-
 # The reference's own list of known issues: its preparation of these does not reproduce its
 # published checksums, so a mismatch there is the reference's, not the user's.
 KNOWN_CHECKSUM_MISMATCHES = {
@@ -173,7 +162,9 @@ def prepare_competition(
     comp_dir = data_dir / competition_id
     with _locked(comp_dir):
         if is_prepared(competition, data_dir) and not overwrite_checksums:
-            return "already prepared"
+            # texts fetched since it was prepared: the agent gets them without a re-preparation
+            refreshed = texts.write_descriptions(competition, comp_dir / "prepared" / "public", refresh=True)
+            return "already prepared" + (f"; wrote {', '.join(refreshed)}" if refreshed else "")
         zip_path = _zip_path(competition, data_dir, from_zip)
         verify = overwrite_checksums or not skip_verification
         expected = None if overwrite_checksums else spec.expected_checksums
@@ -210,7 +201,7 @@ def prepare_competition(
                 raise PrepareError(_missing_file_message(competition_id, ctx, e)) from e
             except Exception as e:  # any failure of a recipe or its code: report it, leave nothing behind
                 raise PrepareError(f"preparing `{competition_id}` failed: {type(e).__name__}: {e}") from e
-            (ctx.public / "description.md").write_text(description_text(competition))
+            texts.write_descriptions(competition, ctx.public)
             if verify:
                 actual = checksums.all_checksums(zip_md5, ctx.public, ctx.private)
                 if overwrite_checksums:

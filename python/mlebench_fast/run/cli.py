@@ -108,6 +108,7 @@ def run(
     share_gpus: Annotated[bool, typer.Option("--share-gpus", help="Allow workers to share GPUs when there are fewer GPUs than workers.")] = False,
     retain: Annotated[bool, typer.Option("--retain", help="Keep the containers (stopped) instead of removing them.")] = False,
     resume: Annotated[Optional[Path], typer.Option("--resume", help="Finish this run group (path, or name under --runs-dir).")] = None,
+    obfuscated: Annotated[bool, typer.Option("--obfuscated", help="The obfuscation experiment: agents get the obfuscated instructions and description (and OBFUSCATE=true).")] = False,
     agents_dir: AgentsDir = None,
 ) -> None:
     """Run an agent on competitions: one sealed container pair per (competition, seed)."""
@@ -129,7 +130,7 @@ def run(
             agent_id=agent, competition_ids=ids, n_seeds=n_seeds, n_workers=n_workers, data_dir=data_dir,
             runs_dir=runs_dir, container_config=container_config, time_limit=time_limit, gpus=gpus,
             gpu_ids=[g.strip() for g in gpu_ids.split(",") if g.strip()] if gpu_ids else None,
-            share_gpus=share_gpus, retain=retain, resume=resume, agents_dir=agents_dir,
+            share_gpus=share_gpus, retain=retain, resume=resume, agents_dir=agents_dir, obfuscated=obfuscated,
         )
         group = run_agent(request, _echo_err)
     except (RunError, ValueError) as e:

@@ -70,6 +70,8 @@ class RunSettings:
     validator_image: str
     engine_cpus: int | None = None
     stop_grace: float = 10.0
+    obfuscated: bool = False  # the obfuscation experiment: obfuscated instructions and description
+    texts: dict[str, dict[str, Any]] | None = None  # competition -> provenance of its texts (metadata)
 
 
 class RunLog:
@@ -222,6 +224,7 @@ class Harness:
         self.group.update(
             run_id, status=RUNNING, started_at=now_iso(), ended_at=None, duration_seconds=None,
             error=None, exit_code=None, worker=worker, gpu_ids=gpu_ids,
+            **({"texts": self.settings.texts[competition_id]} if self.settings.texts and competition_id in self.settings.texts else {}),
         )
         self.on_event(run_id, RUNNING)
         log(f"[worker {worker}] run {run_id}: agent {self.settings.agent.id}, {competition_id}, seed {run['seed']}"
@@ -314,8 +317,9 @@ class Harness:
             entrypoint=[AGENT_ENTRYPOINT],
             name=f"mlebench-{run_id}",
             labels=self._labels(run_id, "agent"),
-            environment={"COMPETITION_ID": competition_id, **CONTAINER_DIRS, **agent.env_vars},
-            volumes={str(public_dir(self.settings.data_dir, competition_id).resolve()): {"bind": "/home/data", "mode": "ro"}},
+            environment={"COMPETITION_ID": competition_id, **CONTAINER_DIRS, **agent.env_vars,
+                         **({"OBFUSCATE": "true"} if self.settings.obfuscated else {})},
+            volumes=self._data_volumes(competition_id),
             network_mode=f"container:{validator.id}",
             privileged=agent.privileged,
             detach=True,
@@ -326,6 +330,13 @@ class Harness:
         container.start()
         log(f"agent container {container.name} started: {' '.join(agent.command())}")
         return container
+
+    def _data_volumes(self, competition_id: str) -> dict[str, dict[str, str]]:
+        public = public_dir(self.settings.data_dir, competition_id).resolve()
+        volumes = {str(public): {"bind": "/home/data", "mode": "ro"}}
+        if self.settings.obfuscated:  # the agent reads the obfuscated description at the usual path
+            volumes[str(public / "description_obfuscated.md")] = {"bind": "/home/data/description.md", "mode": "ro"}
+        return volumes
 
     def _supervise(self, container, log: RunLog) -> tuple[str, int | None]:
         """Wait for the agent to exit or the deadline; returns (status, exit code)."""

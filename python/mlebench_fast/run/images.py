@@ -21,6 +21,8 @@ from typing import Any, Callable
 
 from platformdirs import user_cache_dir
 
+from .. import texts
+
 ENV_IMAGE = "mlebench-env"
 ROOTFS_REPO = "mlebench-env-rootfs"
 VALIDATOR_IMAGE = "mlebench-validator"
@@ -231,7 +233,6 @@ def ensure_rootfs_image(client, suite: str, mirror: str | None, echo: Echo) -> s
 
 # (file in the package's files/, path in the image, mode)
 LAYER_FILES = (
-    ("instructions.txt", "home/instructions.txt", 0o644),
     ("validate_submission.sh", "home/validate_submission.sh", 0o755),
     ("agent-entrypoint.sh", "usr/local/bin/mlebench-agent-entrypoint", 0o755),
 )
@@ -263,6 +264,11 @@ def _env_context(ctx: Path, base: str, with_settings: bool) -> str:
         shutil.copyfile(source, target)
         target.chmod(mode)
         parts += [dest, str(mode), target.read_bytes()]
+    for dest, data in texts.instructions_layer().items():  # the reference's when fetched, else our own
+        (layer / dest).parent.mkdir(parents=True, exist_ok=True)
+        (layer / dest).write_bytes(data)
+        (layer / dest).chmod(0o644)
+        parts += [dest, "420", data]
     dockerfile = _env_dockerfile(base, with_settings)
     (ctx / "Dockerfile").write_text(dockerfile)
     return _digest(dockerfile, *parts)

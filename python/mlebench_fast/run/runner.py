@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .. import texts
 from ..registry import UnknownCompetition, get_competition
+from ..texts import INSTRUCTIONS_IN_IMAGE
 from ..idlists import read_id_list
 from .agents import check_privileged_allowed, get_agent
 from .config import ConfigError, load_container_config, plan_gpus
@@ -39,6 +41,7 @@ class RunRequest:
     retain: bool = False
     resume: Path | None = None
     agents_dir: Path | None = None
+    obfuscated: bool = False
 
 
 def read_competition_set(path: Path) -> list[str]:
@@ -66,6 +69,17 @@ def preparation_problems(competition_ids: list[str], data_dir: Path) -> list[str
         if not priv.is_dir() or _is_empty(priv) or not comp.answers_path(data_dir).is_file():
             problems.append(f"{cid}: no answers at {comp.answers_path(data_dir)}")
     return problems
+
+
+def obfuscation_problems(competition_ids: list[str], data_dir: Path) -> list[str]:
+    """The obfuscated description replaces description.md in the agent's view: both must exist
+    (a folder prepared before mlebench-fast wrote the obfuscated one gets it from `prepare`)."""
+    return [
+        f"{cid}: no {name} in {public_dir(data_dir, cid)} (run `mlebench-fast prepare` on it again)"
+        for cid in competition_ids
+        for name in ("description.md", "description_obfuscated.md")
+        if not (public_dir(data_dir, cid) / name).is_file()
+    ]
 
 
 def _docker_client():
@@ -145,6 +159,30 @@ def _check_images(client, agent_image: str, echo: Echo) -> str:
         raise RunError(str(e)) from None
 
 
+def image_file(client, image: str, path: str) -> bytes | None:
+    """The bytes of one file of an image (from a container created, never started, and
+    removed), or None when the image has no such file."""
+    import io
+    import tarfile
+
+    from docker.errors import DockerException, NotFound
+
+    try:
+        container = client.containers.create(image=image, entrypoint=["true"], command=[])
+    except DockerException as e:
+        raise RunError(f"cannot read /{path} of {image}: {e}") from None
+    try:
+        stream, _ = container.get_archive("/" + path)
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+            member = tar.next()
+            source = tar.extractfile(member) if member is not None and member.isfile() else None
+            return source.read() if source is not None else None
+    except NotFound:
+        return None
+    finally:
+        container.remove(force=True)
+
+
 def run_agent(req: RunRequest, echo: Echo, progress_out=None) -> RunGroup:
     """Run (or resume) a run group; returns it when every run has finished. Raises
     RunError before starting anything when a check fails, KeyboardInterrupt when
@@ -172,6 +210,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
         gpus = req.gpus if (req.gpus is not None or req.gpu_ids) else stored.get("gpus")
         gpu_ids = req.gpu_ids if (req.gpus is not None or req.gpu_ids) else stored.get("gpu_ids")
         share = req.share_gpus or bool(stored.get("share_gpus"))
+        obfuscated = req.obfuscated or bool(stored.get("obfuscated"))
     else:
         if req.agent_id is None:
             raise RunError("--agent is required")
@@ -185,6 +224,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
         config = load_container_config(req.container_config)
         time_limit, n_workers = req.time_limit, req.n_workers or 1
         gpus, gpu_ids, share = req.gpus, req.gpu_ids, req.share_gpus
+        obfuscated = req.obfuscated
     if n_workers < 1:
         raise RunError("--n-workers must be at least 1")
     if time_limit is not None and time_limit <= 0:
@@ -192,8 +232,12 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
 
     agent = get_agent(agent_id, req.agents_dir)
     check_privileged_allowed(agent)
+    # the reference's agents switch the obfuscation experiment on with OBFUSCATE=true
+    obfuscated = obfuscated or agent.env_vars.get("OBFUSCATE") == "true"
     todo_ids = competition_ids if group is None else sorted({group.runs[r]["competition_id"] for r in group.unfinished()})
     problems = preparation_problems(todo_ids, data_dir.resolve())
+    if obfuscated:
+        problems += obfuscation_problems(todo_ids, data_dir.resolve())
     if problems:
         raise RunError("not every competition is prepared (see `mlebench-fast prepare`):\n  " + "\n  ".join(problems))
     for cid in todo_ids:
@@ -205,6 +249,10 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
     try:
         engine_cpus = _check_engine(client, config)
         validator_image = _check_images(client, agent.image, echo)
+        instructions = image_file(client, agent.image, INSTRUCTIONS_IN_IMAGE[obfuscated])
+        if obfuscated and instructions is None:
+            raise RunError(f"{agent.image} has no /{INSTRUCTIONS_IN_IMAGE[True]}: rebuild it (`env build`, `agents build`)")
+        run_texts = texts.run_texts(instructions, {cid: public_dir(data_dir.resolve(), cid) for cid in todo_ids}, obfuscated)
         if group is None:
             n_seeds = req.n_seeds or 1
             if n_seeds < 1:
@@ -213,7 +261,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
                 "agent_id": agent.id, "agent_name": agent.name, "agent_image": agent.image,
                 "competition_ids": competition_ids, "n_seeds": n_seeds, "n_workers": n_workers,
                 "data_dir": str(data_dir.resolve()), "container_config": config, "time_limit": time_limit,
-                "gpus": gpus, "gpu_ids": gpu_ids, "share_gpus": share,
+                "gpus": gpus, "gpu_ids": gpu_ids, "share_gpus": share, "obfuscated": obfuscated,
             }
             group = RunGroup.create(Path(req.runs_dir), agent.name, competition_ids, n_seeds, settings)
             echo(f"run group {group.path}: {len(group.runs)} run(s), {n_workers} worker(s)")
@@ -229,6 +277,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
     settings_obj = RunSettings(
         agent=agent, data_dir=data_dir.resolve(), container_config=config, time_limit=time_limit,
         retain=req.retain, gpu_plan=gpu_plan, validator_image=validator_image, engine_cpus=engine_cpus,
+        obfuscated=obfuscated, texts=run_texts,
     )
     progress = Progress(group, out=progress_out)
     harness = Harness(settings_obj, group, on_event=progress.event)
