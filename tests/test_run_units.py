@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from mlebench_fast.run.agents import AgentError, check_privileged_allowed, get_agent, resolve_secrets
+from mlebench_fast.run.agents import BUILTIN_AGENTS_DIR, AgentError, check_privileged_allowed, get_agent, resolve_secrets
 from mlebench_fast.run.config import (
     ConfigError, agent_create_kwargs, load_container_config, plan_gpus, validator_network_kwargs,
 )
@@ -43,7 +43,7 @@ def test_help_on_every_run_command() -> None:
     for cmd in (["run"], ["make-submission"], ["env"], ["env", "build"], ["agents"], ["agents", "build"], ["agents", "list"]):
         result = cli(*cmd, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout, (cmd, result.stderr)
-    result = cli("agents", "list", "--agents-dir", str(REPO / "agents"))
+    result = cli("agents", "list", "--agents-dir", str(BUILTIN_AGENTS_DIR))
     assert result.returncode == 0 and result.stdout.split() == ["dummy"]
 
 
@@ -114,7 +114,7 @@ def _agent_dir(tmp_path: Path, config: str) -> Path:
 
 
 def test_the_shipped_dummy_agent() -> None:
-    agent = get_agent("dummy", REPO / "agents")
+    agent = get_agent("dummy", BUILTIN_AGENTS_DIR)
     assert agent.image == "mlebench-agent-dummy" and not agent.privileged
     assert agent.command() == ["bash", "/home/agent/start.sh"]
 
@@ -168,7 +168,7 @@ def test_every_unprepared_competition_is_named_before_anything_starts(tmp_path: 
     (data / CACTUS / "prepared" / "public").mkdir(parents=True)
     problems = preparation_problems([TITANIC, CACTUS, "leaf-classification"], data)
     assert [p.split(":")[0] for p in problems] == [CACTUS, CACTUS, "leaf-classification", "leaf-classification"]
-    result = cli("run", "--agent", "dummy", "--agents-dir", str(REPO / "agents"),
+    result = cli("run", "--agent", "dummy", "--agents-dir", str(BUILTIN_AGENTS_DIR),
                  "--competitions", f"{TITANIC},{CACTUS}", "--data-dir", str(data), "--runs-dir", str(tmp_path / "runs"))
     assert result.returncode == 1 and "not every competition is prepared" in result.stderr and CACTUS in result.stderr
     assert not (tmp_path / "runs").exists()
@@ -177,7 +177,7 @@ def test_every_unprepared_competition_is_named_before_anything_starts(tmp_path: 
 def test_run_needs_exactly_one_competition_selection(tmp_path: Path) -> None:
     result = cli("run", "--agent", "dummy", "--competitions", TITANIC, "--split", "dev")
     assert result.returncode == 1 and "exactly one" in result.stderr
-    result = cli("run", "--agent", "dummy", "--agents-dir", str(REPO / "agents"), "--competitions", "no-such-thing")
+    result = cli("run", "--agent", "dummy", "--agents-dir", str(BUILTIN_AGENTS_DIR), "--competitions", "no-such-thing")
     assert result.returncode == 1 and "unknown competition" in result.stderr
     sets = tmp_path / "set.txt"
     sets.write_text(f"# dev set\n{TITANIC}\n\n{CACTUS}  # a comment\n")
