@@ -360,3 +360,11 @@ def test_grade_summary_groups_invalid_reasons_with_counts(tmp_path: Path) -> Non
     start = out.index("5 invalid submissions, by reason:")
     assert re.fullmatch(r"\s+3  submission file not found: <submission>", out[start + 1]), out
     assert re.fullmatch(r"\s+2  invalid submission: .*rows.*", out[start + 2]), out
+
+
+def test_a_git_lfs_pointer_for_the_submission_jsonl_is_named(tmp_path: Path) -> None:
+    jsonl = tmp_path / "submission.jsonl"
+    jsonl.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:" + "a" * 64 + "\nsize 5432\n")
+    result = run("grade", "--submission", str(jsonl), "--output-dir", str(tmp_path / "o"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {jsonl} is a Git LFS pointer, not the file itself: run `git lfs pull` in its repository"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import _core
+from .lfs import LfsPointerError, read_text
 from .registry import Competition, UnknownCompetition, core_specs_json, default_data_dir, get_competition
 
 logger = logging.getLogger("mlebench_fast")
@@ -86,7 +87,9 @@ def read_submission_jsonl(path: Path) -> list[Entry]:
     skipped. A malformed line is an error naming its line number."""
     entries = []
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
+    except LfsPointerError as e:  # the reference's runs/ keeps its JSONL in Git LFS
+        raise JsonlError(str(e)) from None
     except (OSError, UnicodeDecodeError) as e:
         raise JsonlError(f"cannot read {path}: {e}") from None
     for number, line in enumerate(text.splitlines(), start=1):
