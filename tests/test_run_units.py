@@ -452,14 +452,22 @@ def test_grading_a_run_group_again_replaces_its_older_report(tmp_path: Path) -> 
     assert cli("grade", "--run-group", str(group), "--data-dir", str(data)).returncode == 0
     (first,) = group.glob("*_grading_report.json")
     first.rename(group / "2020-01-01T00-00-00-GMT_grading_report.json")  # as if graded long ago
-    other = group / "notes_grading_report.json"  # not one of grade's: left alone
+    other = group / "notes_grading_report.json"  # not named as grade names its reports: left alone
     other.write_text("{}")
+    # the reference's report has the same kind of name but no `error` fields: left alone too
+    reference = group / "2019-01-01T00-00-00-GMT_grading_report.json"
+    old = json.loads((group / "2020-01-01T00-00-00-GMT_grading_report.json").read_text())
+    for r in old["competition_reports"]:
+        del r["error"]
+    reference.write_text(json.dumps(old))
     result = cli("grade", "--run-group", str(group), "--data-dir", str(data))
     assert result.returncode == 0, result.stderr
     assert "replaced the older report 2020-01-01T00-00-00-GMT_grading_report.json" in result.stdout
     reports = sorted(p.name for p in group.glob("*_grading_report.json"))
-    assert len(reports) == 2 and "notes_grading_report.json" in reports and "2020-01-01T00-00-00-GMT_grading_report.json" not in reports
+    assert len(reports) == 3 and reference.name in reports and "notes_grading_report.json" in reports, reports
+    assert "2020-01-01T00-00-00-GMT_grading_report.json" not in reports
     other.unlink()
+    reference.unlink()
     # and `report` reads the group without complaint
     result = cli("report", "--runs-dir", str(group.parent), "--split", "dev", "--pad-missing", "--output-dir", str(tmp_path / "rep"))
     assert result.returncode == 0, result.stderr

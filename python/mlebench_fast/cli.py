@@ -181,8 +181,23 @@ OWN_REPORT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-[A-Za-z+-]*_grading_re
 
 
 def _own_reports(folder: Path) -> list[Path]:
-    """The grading reports `grade` wrote into this folder before (named `<timestamp>_grading_report.json`)."""
-    return sorted(p for p in folder.glob("*_grading_report.json") if p.is_file() and OWN_REPORT.match(p.name))
+    """The grading reports `grade` wrote into this folder before: named `<timestamp>_grading_report.json`
+    and with this tool's `error` field in every competition report. The reference's reports
+    (same names, no `error` field) are never replaced."""
+    return sorted(p for p in folder.glob("*_grading_report.json") if p.is_file() and OWN_REPORT.match(p.name) and _written_here(p))
+
+
+def _written_here(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    if not isinstance(data, dict) or not isinstance(data.get("competition_reports"), list):
+        return False
+    reports = data["competition_reports"]
+    if not reports:
+        return "grader_errors" in data or data.get("total_runs") == 0
+    return all(isinstance(r, dict) and "error" in r for r in reports)
 
 
 def _fail_on_grader_errors(reports) -> None:
@@ -197,10 +212,12 @@ def _fail_on_grader_errors(reports) -> None:
     for cid, (message, count) in faults.items():
         typer.echo(f"error: {cid}: {message} ({count} submission{'s' if count != 1 else ''} not graded)", err=True)
     total = sum(count for _, count in faults.values())
+    answers = any("answers" in message for message, _ in faults.values())
     raise CliError(
         f"{total} submission{'s' if total != 1 else ''} of {len(faults)} competition{'s' if len(faults) != 1 else ''} "
         "could not be graded (the grader's problem, not the submissions'): they are listed under `grader_errors` "
-        "in the report and left out of its totals; --allow-missing-answers grades them as invalid instead"
+        "in the report and left out of its totals"
+        + ("; --allow-missing-answers grades those without answers as invalid instead" if answers else "")
     )
 
 
