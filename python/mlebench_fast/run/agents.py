@@ -76,8 +76,9 @@ def agents_search_path() -> list[Path]:
     env = os.environ.get(AGENTS_DIR_ENV)
     if env:
         return [Path(env)]
-    checkout = Path(__file__).resolve().parents[3] / "agents"
-    return list(dict.fromkeys([Path("agents"), checkout, BUILTIN_AGENTS_DIR]))
+    root = Path(__file__).resolve().parents[3]  # the checkout, when run from one
+    checkout = [root / "agents"] if (root / "pyproject.toml").is_file() else []
+    return list(dict.fromkeys([Path("agents"), *checkout, BUILTIN_AGENTS_DIR]))
 
 
 def default_agents_dir(agent_id: str | None = None) -> Path:
