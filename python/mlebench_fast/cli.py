@@ -417,6 +417,9 @@ def _print_summary(reports) -> None:
     for r in reports:
         if not r.grader_error:  # said apart, once per competition
             by_comp.setdefault(r.competition_id, []).append(r)
+    if not by_comp:
+        typer.echo("no submission was graded")
+        return
     width = max([len(c) for c in by_comp] + [11])
     typer.echo(f"{'competition':<{width}}  {'runs':>5} {'valid':>6} {'medals':>7} {'median+':>8} {'best score':>11}")
     for cid, rs in by_comp.items():
