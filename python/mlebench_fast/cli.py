@@ -440,7 +440,7 @@ def _print_summary(reports) -> None:
             typer.echo(f"  {count:>5}  {reason}")
         if len(reasons) > REASONS_SHOWN:
             rest = list(reasons.values())[REASONS_SHOWN:]
-            typer.echo(f"  {sum(rest):>5}  ... {len(rest)} other reasons (see `error` in the report)")
+            typer.echo(f"  {sum(rest):>5}  ... {len(rest)} other reason{'s' if len(rest) != 1 else ''} (see `error` in the report)")
 
 
 def invalid_reasons(reports) -> dict[str, int]:
