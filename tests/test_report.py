@@ -484,9 +484,31 @@ def test_runs_dir_problems(tmp_path: Path) -> None:
         rep.sources_from_runs_dir(runs, ["nope"], [])
     with pytest.raises(rep.ReportError, match="has no"):
         rep.sources_from_runs_dir(runs, ["notes"], [])
-    write_seed(runs / "g1_aide" / "second_grading_report.json", "GGGG")
-    with pytest.raises(rep.ReportError, match="g1_aide has 2 grading reports"):
-        rep.sources_from_runs_dir(runs, ["g1_aide"], [])
+
+
+def test_a_regraded_run_group_uses_its_newest_report_and_says_so(tmp_path: Path) -> None:
+    runs = make_runs(tmp_path)
+    # g1_aide graded again later ("GSV-" before, "GGGG" now)
+    newer = write_seed(runs / "g1_aide" / "2024-09-21T08-00-00-GMT_grading_report.json", "GGGG")
+    notes: list[str] = []
+    (source,) = rep.sources_from_runs_dir(runs, ["g1_aide"], notes)
+    assert source.path == newer
+    assert notes == [
+        "run group g1_aide has 2 grading reports: used the newest, 2024-09-21T08-00-00-GMT_grading_report.json "
+        "(not 2024-09-19T20-07-15-GMT_grading_report.json)"
+    ]
+    result = rep.report_single([source], split=write_split(tmp_path))
+    assert result.per_seed[0]["gold_medal_percentage"] == 100.0
+    # names without a timestamp: the last modified one
+    other = runs / "g2_aide" / "regraded_grading_report.json"
+    write_seed(other, "GGGG")
+    os.utime(other, (2e9, 2e9))
+    (source,) = rep.sources_from_runs_dir(runs, ["g2_aide"], [])
+    assert source.path == str(other)
+    # and on the command line, with --runs-dir over every group
+    result = run("--runs-dir", str(runs), "--run-groups", "g1_aide", "--split", write_split(tmp_path), "--output-dir", str(tmp_path / "o"))
+    assert result.returncode == 0, result.stderr
+    assert "note: run group g1_aide has 2 grading reports: used the newest" in result.stdout
 
 
 # ------------------------------------------------------------ command line
@@ -567,3 +589,71 @@ def test_cli_help() -> None:
     assert result.returncode == 0 and "Usage" in result.stdout
     for flag in ("--grading-reports", "--runs-dir", "--run-groups", "--split", "--num-seeds", "--pad-missing", "--compare", "--output-dir"):
         assert flag in result.stdout
+
+
+# ------------------------------------------------------------ the reference's habits
+
+
+def test_experiment_id_reads_run_group_experiments_csv_like_the_reference(tmp_path: Path) -> None:
+    runs = make_runs(tmp_path)
+    split = write_split(tmp_path)
+    # listed run groups that are absent or hold no report are skipped, as the reference does
+    (runs / "g4_aide").mkdir()
+    with (runs / "run_group_experiments.csv").open("a") as f:
+        f.write("aide-exp,g4_aide\naide-exp,g5_gone\n\n")
+    notes: list[str] = []
+    sources = rep.sources_from_experiments(runs, ["aide-exp"], notes)
+    assert [Path(s.path).parent.name for s in sources] == ["g1_aide", "g2_aide", "g3_aide"]
+    assert any("g4_aide" in n and "no *grading_report*.json" in n for n in notes)
+    assert any("g5_gone" in n and "no folder" in n for n in notes)
+    # the command line: --runs-dir defaults to ./runs, as the reference's runs/
+    result = run("--experiment-id", "aide-exp", "--split", split, "--output-dir", str(tmp_path / "o"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert data["agent"] == "aide-exp" and data["num_seeds_averaged"] == 3
+    assert [s["any_medal_percentage"] for s in data["per_seed"]] == [50.0, 25.0, 75.0]
+    # several experiments side by side
+    result = run("--experiment-id", "aide-exp", "--experiment-id", "mlab-exp", "--runs-dir", str(runs), "--compare",
+                 "--split", split, "--pad-missing", "--output-dir", str(tmp_path / "c"))
+    assert result.returncode == 0, result.stderr
+    assert {a["agent"] for a in json.loads((tmp_path / "c" / "report.json").read_text())["agents"]} == {"aide-exp", "mlab-exp"}
+    # unknown experiment: one line naming the known ones
+    result = run("--experiment-id", "nope", "--runs-dir", str(runs), "--output-dir", str(tmp_path / "x"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: experiment id `nope` not found in {runs / 'run_group_experiments.csv'} (known: aide-exp, mlab-exp)"
+    result = run("--experiment-id", "aide-exp", "--grading-reports", str(tmp_path / "r.json"), "--output-dir", str(tmp_path / "x"))
+    assert result.returncode == 1 and "--experiment-id picks the run groups itself" in result.stderr
+
+
+LFS_POINTER = "version https://git-lfs.github.com/spec/v1\noid sha256:1b523544054e852ff877ac24562629f2a1a4a07911ecfeb78da524116ff53040\nsize 5432\n"
+
+
+def test_git_lfs_pointers_are_named_with_the_fix(tmp_path: Path) -> None:
+    runs = make_runs(tmp_path)
+    report_file = next((runs / "g1_aide").glob("*grading_report*.json"))
+    report_file.write_text(LFS_POINTER)
+    result = run("--runs-dir", str(runs), "--split", write_split(tmp_path), "--output-dir", str(tmp_path / "o"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {report_file} is a Git LFS pointer, not the file itself: run `git lfs pull` in its repository"
+    table = runs / "run_group_experiments.csv"
+    table.write_text(LFS_POINTER)
+    for args in (["--experiment-id", "aide-exp", "--runs-dir", str(runs)], ["--runs-dir", str(runs)]):
+        result = run(*args, "--output-dir", str(tmp_path / "o"))
+        assert result.returncode == 1
+        assert result.stderr.strip() == f"error: {table} is a Git LFS pointer, not the file itself: run `git lfs pull` in its repository"
+
+
+def test_notes_give_a_count_and_the_first_few_names(tmp_path: Path) -> None:
+    # an agent run on the Lite competitions only, compared on every split: the other splits
+    # have no complete seed, and their notes must not list dozens of competitions
+    lite = split_ids("low")
+    path = write_report(tmp_path / "lite" / "grading_report.json", [(c, "V") for c in lite])
+    result = run("--grading-reports", f"A={path}", "--compare", "--output-dir", str(tmp_path / "o"))
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stdout.splitlines() if line.startswith("note: ")]
+    assert notes, result.stdout
+    every = set(split_ids("split75")) | set(split_ids("dev"))
+    for line in notes:
+        named = [w for w in re.split(r"[ ,():]+", line) if w in every]
+        assert len(named) <= rep.NOTE_NAMES, line
+        assert re.search(r"no report for \d+ of its \d+ competitions: .* and \d+ more", line), line

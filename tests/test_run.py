@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from mlebench_fast.run.agents import BUILTIN_AGENTS_DIR
 from run_helpers import ANSWER_MARKER, CACTUS, TITANIC, make_cactus, make_titanic, sha256
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,7 +50,7 @@ def images(client) -> None:
     base = os.environ.get("MLEBENCH_FAST_TEST_BASE_IMAGE")  # where debootstrap cannot run
     steps = [
         ("env", "build", *(["--base", base] if base else [])),
-        ("agents", "build", "dummy", "--agents-dir", str(REPO / "agents")),
+        ("agents", "build", "dummy", "--agents-dir", str(BUILTIN_AGENTS_DIR)),
         ("agents", "build", "probe", "--agents-dir", str(TEST_AGENTS)),
     ]
     for step in steps:
@@ -108,7 +109,7 @@ def _popen_run(data_dir: Path, runs: Path, log: Path, *args: str) -> subprocess.
 
 def test_dummy_agent_end_to_end_then_graded_valid(client, images, data_dir: Path, tmp_path: Path) -> None:
     result, group = _run(data_dir, tmp_path / "runs", "--agent", "dummy", "--competitions", TITANIC,
-                         "--n-seeds", "2", "--n-workers", "2", agents=REPO / "agents")
+                         "--n-seeds", "2", "--n-workers", "2", agents=BUILTIN_AGENTS_DIR)
     assert result.returncode == 0, result.stderr
     assert group is not None and group.name.endswith("_run-group_dummy") and f"Run group: {group}" in result.stdout
     meta = _metadata(group)
@@ -320,7 +321,7 @@ def test_an_offline_run_still_reaches_its_validation_server(client, images, data
     config = tmp_path / "offline.json"
     config.write_text(json.dumps({"shm_size": "1G", "validator_network_mode": "none"}))
     result, group = _run(data_dir, tmp_path / "runs", "--agent", "dummy", "--competitions", TITANIC,
-                         "--container-config", str(config), "--retain", agents=REPO / "agents")
+                         "--container-config", str(config), "--retain", agents=BUILTIN_AGENTS_DIR)
     try:
         assert result.returncode == 0, result.stderr
         (run_id, run), = _metadata(group)["runs"].items()

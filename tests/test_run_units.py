@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from mlebench_fast.run.agents import AgentError, check_privileged_allowed, get_agent, resolve_secrets
+from mlebench_fast.run.agents import BUILTIN_AGENTS_DIR, AgentError, check_privileged_allowed, get_agent, resolve_secrets
 from mlebench_fast.run.config import (
     ConfigError, agent_create_kwargs, load_container_config, plan_gpus, validator_network_kwargs,
 )
@@ -43,7 +43,7 @@ def test_help_on_every_run_command() -> None:
     for cmd in (["run"], ["make-submission"], ["env"], ["env", "build"], ["agents"], ["agents", "build"], ["agents", "list"]):
         result = cli(*cmd, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout, (cmd, result.stderr)
-    result = cli("agents", "list", "--agents-dir", str(REPO / "agents"))
+    result = cli("agents", "list", "--agents-dir", str(BUILTIN_AGENTS_DIR))
     assert result.returncode == 0 and result.stdout.split() == ["dummy"]
 
 
@@ -114,7 +114,7 @@ def _agent_dir(tmp_path: Path, config: str) -> Path:
 
 
 def test_the_shipped_dummy_agent() -> None:
-    agent = get_agent("dummy", REPO / "agents")
+    agent = get_agent("dummy", BUILTIN_AGENTS_DIR)
     assert agent.image == "mlebench-agent-dummy" and not agent.privileged
     assert agent.command() == ["bash", "/home/agent/start.sh"]
 
@@ -168,7 +168,7 @@ def test_every_unprepared_competition_is_named_before_anything_starts(tmp_path: 
     (data / CACTUS / "prepared" / "public").mkdir(parents=True)
     problems = preparation_problems([TITANIC, CACTUS, "leaf-classification"], data)
     assert [p.split(":")[0] for p in problems] == [CACTUS, CACTUS, "leaf-classification", "leaf-classification"]
-    result = cli("run", "--agent", "dummy", "--agents-dir", str(REPO / "agents"),
+    result = cli("run", "--agent", "dummy", "--agents-dir", str(BUILTIN_AGENTS_DIR),
                  "--competitions", f"{TITANIC},{CACTUS}", "--data-dir", str(data), "--runs-dir", str(tmp_path / "runs"))
     assert result.returncode == 1 and "not every competition is prepared" in result.stderr and CACTUS in result.stderr
     assert not (tmp_path / "runs").exists()
@@ -177,7 +177,7 @@ def test_every_unprepared_competition_is_named_before_anything_starts(tmp_path: 
 def test_run_needs_exactly_one_competition_selection(tmp_path: Path) -> None:
     result = cli("run", "--agent", "dummy", "--competitions", TITANIC, "--split", "dev")
     assert result.returncode == 1 and "exactly one" in result.stderr
-    result = cli("run", "--agent", "dummy", "--agents-dir", str(REPO / "agents"), "--competitions", "no-such-thing")
+    result = cli("run", "--agent", "dummy", "--agents-dir", str(BUILTIN_AGENTS_DIR), "--competitions", "no-such-thing")
     assert result.returncode == 1 and "unknown competition" in result.stderr
     sets = tmp_path / "set.txt"
     sets.write_text(f"# dev set\n{TITANIC}\n\n{CACTUS}  # a comment\n")
@@ -395,3 +395,100 @@ def test_grade_several_run_groups_in_one_job(tmp_path: Path) -> None:
         report = json.loads(path.read_text())
         assert report["total_runs"] == 2 and report["total_valid_submissions"] == 1
     assert cli("grade", "--run-groups", str(tmp_path / "nothing-*"), "--data-dir", str(data), "--output-dir", str(out)).returncode == 1
+
+
+# ------------------------------------------------------------------ newcomers: agents, re-grading, the reference's names
+
+
+def test_built_in_agents_ship_in_the_package_and_are_found_from_any_folder(tmp_path: Path) -> None:
+    import mlebench_fast
+
+    assert BUILTIN_AGENTS_DIR == Path(mlebench_fast.__file__).resolve().parent / "agents"
+    env = {"MLEBENCH_FAST_AGENTS_DIR": ""}
+    # from a folder with no ./agents: the built-in dummy, and where it comes from
+    result = cli("agents", "list", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["dummy", str(BUILTIN_AGENTS_DIR)]
+    assert get_agent("dummy").folder == BUILTIN_AGENTS_DIR / "dummy"
+    # ./agents comes first: its dummy is the one used
+    own = tmp_path / "agents" / "dummy"
+    own.mkdir(parents=True)
+    (own / "config.yaml").write_text("dummy:\n  start: dummy/start.sh\n  dockerfile: dummy/Dockerfile\n")
+    (own / "start.sh").write_text("#!/bin/bash\n")
+    (own / "Dockerfile").write_text("FROM mlebench-env\n")
+    result = cli("agents", "list", cwd=tmp_path, env=env)
+    assert result.stdout.split() == ["dummy", "agents"], result.stdout
+    # none found: say where we looked
+    result = cli("agents", "list", cwd=tmp_path, env={"MLEBENCH_FAST_AGENTS_DIR": str(tmp_path / "nowhere")})
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"error: no agents found; looked in {tmp_path / 'nowhere'} (absent); pass --agents-dir or set MLEBENCH_FAST_AGENTS_DIR"
+    )
+    result = cli("run", "--agent", "nope", "--competitions", TITANIC, cwd=tmp_path, env=env)
+    assert result.returncode == 1 and "no agent `nope` found (known: dummy); looked in agents" in result.stderr, result.stderr
+    assert str(BUILTIN_AGENTS_DIR) in result.stderr
+
+
+def test_run_accepts_the_references_agent_id(tmp_path: Path) -> None:
+    result = cli("run", "--agent-id", "no-such-agent", "--competitions", TITANIC, cwd=tmp_path, env={"MLEBENCH_FAST_AGENTS_DIR": ""})
+    assert result.returncode == 1 and "no agent `no-such-agent` found" in result.stderr, result.stderr
+
+
+def test_make_submission_accepts_the_references_metadata_option(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    make_titanic(data)
+    group = _group_with_submissions(tmp_path, data)
+    result = cli("make-submission", "--metadata", str(group / "metadata.json"), "--output", str(tmp_path / "out.jsonl"))
+    assert result.returncode == 0, result.stderr
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 2
+    result = cli("make-submission", "--metadata", str(group / "other.json"))
+    assert result.returncode == 1 and "metadata.json" in result.stderr
+
+
+def test_grading_a_run_group_again_replaces_its_older_report(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    make_titanic(data)
+    group = _group_with_submissions(tmp_path, data)
+    assert cli("grade", "--run-group", str(group), "--data-dir", str(data)).returncode == 0
+    (first,) = group.glob("*_grading_report.json")
+    first.rename(group / "2020-01-01T00-00-00-GMT_grading_report.json")  # as if graded long ago
+    other = group / "notes_grading_report.json"  # not named as grade names its reports: left alone
+    other.write_text("{}")
+    # the reference's report has the same kind of name but no `error` fields: left alone too
+    reference = group / "2019-01-01T00-00-00-GMT_grading_report.json"
+    old = json.loads((group / "2020-01-01T00-00-00-GMT_grading_report.json").read_text())
+    for r in old["competition_reports"]:
+        del r["error"]
+    reference.write_text(json.dumps(old))
+    result = cli("grade", "--run-group", str(group), "--data-dir", str(data))
+    assert result.returncode == 0, result.stderr
+    assert "replaced the older report 2020-01-01T00-00-00-GMT_grading_report.json" in result.stdout
+    reports = sorted(p.name for p in group.glob("*_grading_report.json"))
+    assert len(reports) == 3 and reference.name in reports and "notes_grading_report.json" in reports, reports
+    assert "2020-01-01T00-00-00-GMT_grading_report.json" not in reports
+    other.unlink()
+    reference.unlink()
+    # and `report` reads the group without complaint
+    result = cli("report", "--runs-dir", str(group.parent), "--split", "dev", "--pad-missing", "--output-dir", str(tmp_path / "rep"))
+    assert result.returncode == 0, result.stderr
+    assert "grading reports" not in result.stdout
+
+
+def test_grading_a_run_group_with_missing_answers_fails_loudly(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    make_titanic(data)
+    group = _group_with_submissions(tmp_path, data)
+    result = cli("grade", "--run-group", str(group), "--data-dir", str(tmp_path / "typo"))
+    assert result.returncode == 1
+    assert f"error: {TITANIC}: answers not found at {tmp_path / 'typo'}" in result.stderr
+    (path,) = group.glob("*_grading_report.json")
+    report = json.loads(path.read_text())
+    assert report["total_runs"] == 0 and len(report["grader_errors"]) == 2
+
+
+def test_a_git_lfs_pointer_for_run_group_metadata_is_named(tmp_path: Path) -> None:
+    group = tmp_path / "2024-09-06T18-25-55-UTC_run-group_aide"
+    group.mkdir()
+    (group / "metadata.json").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:" + "0" * 64 + "\nsize 12\n")
+    with pytest.raises(RunGroupError, match="is a Git LFS pointer, not the file itself: run `git lfs pull`"):
+        list(submission_entries(group))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import sys
 import tempfile
 import time
@@ -11,21 +13,52 @@ from typing import Annotated, Optional
 
 import typer
 
+from .cli_help import APP_SETTINGS, PlainUsage
+from .grading import default_cache_dir as _default_cache_dir
 from .prepare.pipeline import prepare_status
 from .registry import SPLITS, UnknownCompetition, all_competitions, default_data_dir, split_ids
 
-app = typer.Typer(
-    name="mlebench-fast",
-    help="A fast, faithful and secure implementation of MLE-bench.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+# plain help and errors (see cli_help); errors are one line (see `main`)
+app = typer.Typer(name="mlebench-fast", help="A fast, faithful and secure implementation of MLE-bench.", **APP_SETTINGS)
 
 DataDir = Annotated[
     Optional[Path],
-    typer.Option("--data-dir", help="Data dir holding <id>/prepared/{public,private} [default: user cache dir mle-bench/data]."),
+    typer.Option(
+        "--data-dir",
+        metavar="DIR",
+        help="Data dir holding <id>/prepared/{public,private}.",
+        show_default=str(default_data_dir()),
+    ),
 ]
+
+
+def version() -> str:
+    """The installed version and the grader's version (part of every results-cache key)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    from ._core import GRADER_VERSION
+
+    try:
+        number = installed_version("mlebench-fast")
+    except PackageNotFoundError:
+        number = "(not installed)"
+    return f"mlebench-fast {number}, grader {GRADER_VERSION}"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(version())
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    show_version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """A fast, faithful and secure implementation of MLE-bench."""
 
 
 class CliError(Exception):
@@ -36,10 +69,10 @@ def _data_dir(data_dir: Optional[Path]) -> Path:
     return data_dir if data_dir is not None else default_data_dir()
 
 
-@app.command("grade-sample")
+@app.command("grade-sample", cls=PlainUsage)
 def grade_sample(
-    submission: Annotated[Path, typer.Argument(help="Submission CSV.")],
-    competition_id: Annotated[str, typer.Argument(help="Competition id, e.g. spaceship-titanic.")],
+    submission: Annotated[Path, typer.Argument(metavar="SUBMISSION", help="Submission CSV.")],
+    competition_id: Annotated[str, typer.Argument(metavar="COMPETITION_ID", help="Competition id, e.g. spaceship-titanic.")],
     data_dir: DataDir = None,
 ) -> None:
     """Grade one submission CSV and print its report as JSON."""
@@ -54,32 +87,47 @@ def grade_sample(
 
 @app.command("grade")
 def grade(
-    submission: Annotated[Optional[Path], typer.Option("--submission", help="JSONL with `competition_id` and `submission_path` per line.")] = None,
-    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Where to write <timestamp>_grading_report.json (default with --run-group: the group).")] = None,
+    submission: Annotated[Optional[Path], typer.Option("--submission", metavar="JSONL", help="JSONL with `competition_id` and `submission_path` per line.")] = None,
+    output_dir: Annotated[
+        Optional[Path],
+        typer.Option("--output-dir", metavar="DIR", help="Where to write <timestamp>_grading_report.json.", show_default="with --run-group: the group"),
+    ] = None,
     run_group: Annotated[
         Optional[list[str]],
         typer.Option(
             "--run-group",
             "--run-groups",
+            metavar="DIR",
             help="Grade run groups directly (instead of --submission); repeat it or give a quoted glob "
-            "('runs/*'). Each group gets its report; with several, --output-dir also gets a combined one.",
+            "('runs/*'). Each group gets its report (replacing its older one); with several, --output-dir "
+            "also gets a combined one.",
         ),
     ] = None,
     data_dir: DataDir = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker threads [default: all cores].")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", help="Worker threads.", show_default="all cores")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Grade everything again; do not read or write the results cache.")] = False,
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Results cache folder [default: user cache dir mlebench-fast/results].")] = None,
+    cache_dir: Annotated[
+        Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Results cache folder.", show_default=str(_default_cache_dir()))
+    ] = None,
+    allow_missing_answers: Annotated[
+        bool,
+        typer.Option(
+            "--allow-missing-answers",
+            help="Grade the submissions of competitions whose answers are missing as invalid instead of "
+            "stopping with an error (for a data dir holding only some competitions).",
+        ),
+    ] = False,
 ) -> None:
     """Grade every submission listed in a JSONL file (or of a run group) and write the grading report.
 
     Results are cached by the content of each submission and of the answers and by the
     grader's version, so re-running after an interruption or an edit grades only what changed.
     """
-    from .grading import JsonlError, default_cache_dir, grade_jsonl, grade_many_with_stats, write_report
+    from .grading import JsonlError, grade_jsonl, grade_many_with_stats, write_report
 
     if (submission is None) == (run_group is None):
         raise CliError("give exactly one of --submission or --run-group")
-    cache = None if no_cache else (cache_dir or default_cache_dir())
+    cache = None if no_cache else (cache_dir or _default_cache_dir())
     if run_group is not None:
         from .run.rungroup import RunGroupError, submission_entries
 
@@ -91,7 +139,9 @@ def grade(
         except RunGroupError as e:
             raise CliError(str(e)) from None
         # one grading job for every group: answers parsed once, all cores busy
-        reports, stats = grade_many_with_stats([e for es in per_group for e in es], _data_dir(data_dir), jobs, True, cache)
+        reports, stats = grade_many_with_stats(
+            [e for es in per_group for e in es], _data_dir(data_dir), jobs, True, cache, allow_missing_answers
+        )
         start = 0
         names: dict[str, int] = {}
         for group, entries in zip(groups, per_group):
@@ -101,7 +151,12 @@ def grade(
             names[group.name] = names.get(group.name, 0) + 1
             folder = group.name if names[group.name] == 1 else f"{group.name}-{names[group.name]}"
             target = group if output_dir is None else (output_dir / folder if len(groups) > 1 else output_dir)
+            older = _own_reports(target) if target == group else []
             group_path = write_report(group_reports, target)
+            # a run group keeps one grading report, as the reference's aggregation expects
+            for old in (o for o in older if o != group_path):
+                old.unlink(missing_ok=True)
+                typer.echo(f"{group.name}: replaced the older report {old.name}")
             if len(groups) > 1:
                 typer.echo(f"{group.name}: {sum(r.valid_submission for r in group_reports)}/{len(group_reports)} valid, report {group_path}")
         path = write_report(reports, output_dir) if len(groups) > 1 else group_path
@@ -110,7 +165,8 @@ def grade(
             raise CliError("--output-dir is required with --submission")
         try:
             path, reports, stats = grade_jsonl(
-                submission, output_dir, data_dir=_data_dir(data_dir), jobs=jobs, progress=True, cache_dir=cache
+                submission, output_dir, data_dir=_data_dir(data_dir), jobs=jobs, progress=True, cache_dir=cache,
+                allow_missing_answers=allow_missing_answers,
             )
         except JsonlError as e:
             raise CliError(str(e)) from None
@@ -118,6 +174,51 @@ def grade(
     if cache is not None:
         typer.echo(f"{stats.graded} graded, {stats.from_cache} from the results cache ({cache})")
     typer.echo(f"Report: {path}")
+    _fail_on_grader_errors(reports)
+
+
+OWN_REPORT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-[A-Za-z+-]*_grading_report\.json$")
+
+
+def _own_reports(folder: Path) -> list[Path]:
+    """The grading reports `grade` wrote into this folder before: named `<timestamp>_grading_report.json`
+    and with this tool's `error` field in every competition report. The reference's reports
+    (same names, no `error` field) are never replaced."""
+    return sorted(p for p in folder.glob("*_grading_report.json") if p.is_file() and OWN_REPORT.match(p.name) and _written_here(p))
+
+
+def _written_here(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    if not isinstance(data, dict) or not isinstance(data.get("competition_reports"), list):
+        return False
+    reports = data["competition_reports"]
+    if not reports:
+        return "grader_errors" in data or data.get("total_runs") == 0
+    return all(isinstance(r, dict) and "error" in r for r in reports)
+
+
+def _fail_on_grader_errors(reports) -> None:
+    """Say once per competition what kept the grader from grading it, and exit non-zero."""
+    faults: dict[str, tuple[str, int]] = {}
+    for r in reports:
+        if r.grader_error:
+            message, count = faults.get(r.competition_id, (r.error, 0))
+            faults[r.competition_id] = (message, count + 1)
+    if not faults:
+        return
+    for cid, (message, count) in faults.items():
+        typer.echo(f"error: {cid}: {message} ({count} submission{'s' if count != 1 else ''} not graded)", err=True)
+    total = sum(count for _, count in faults.values())
+    answers = any("answers" in message for message, _ in faults.values())
+    raise CliError(
+        f"{total} submission{'s' if total != 1 else ''} of {len(faults)} competition{'s' if len(faults) != 1 else ''} "
+        "could not be graded (the grader's problem, not the submissions'): they are listed under `grader_errors` "
+        "in the report and left out of its totals"
+        + ("; --allow-missing-answers grades those without answers as invalid instead" if answers else "")
+    )
 
 
 def _expand_run_groups(values: list[str]) -> list[Path]:
@@ -140,7 +241,10 @@ def _expand_run_groups(values: list[str]) -> list[Path]:
 
 @app.command("list")
 def list_competitions(
-    split: Annotated[Optional[str], typer.Option("--split", metavar="SPLIT", help=f"Only this split: {', '.join(SPLITS)} (or lite, all).")] = None,
+    split: Annotated[
+        Optional[str],
+        typer.Option("--split", metavar="SPLIT", help=f"Only this split: {', '.join(SPLITS)} (or lite, all).", show_default="every competition"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """List every competition with its metric, splits and whether it is supported."""
@@ -176,10 +280,10 @@ def list_competitions(
 
 @app.command("prepare")
 def prepare(
-    competition_id: Annotated[Optional[str], typer.Option("-c", "--competition-id", help="One competition id.")] = None,
+    competition_id: Annotated[Optional[str], typer.Option("-c", "--competition-id", metavar="ID", help="One competition id.")] = None,
     lite: Annotated[bool, typer.Option("--lite", help="The 22 competitions of MLE-bench Lite.")] = False,
-    all_: Annotated[bool, typer.Option("--all", help="Every competition that has a preparation recipe.")] = False,
-    list_file: Annotated[Optional[Path], typer.Option("--list", help="A text file with one competition id per line.")] = None,
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Every competition that has a preparation recipe.")] = False,
+    list_file: Annotated[Optional[Path], typer.Option("--list", "-l", metavar="FILE", help="A text file with one competition id per line.")] = None,
     split: Annotated[
         Optional[str], typer.Option("--split", metavar="SPLIT", help=f"Every competition of a split: {', '.join(SPLITS)}.")
     ] = None,
@@ -190,7 +294,7 @@ def prepare(
         bool, typer.Option("--overwrite-checksums", help="Re-prepare and write competitions/<id>/checksums.yaml.")
     ] = False,
     from_zip: Annotated[
-        Optional[Path], typer.Option("--from-zip", help="Prepare from this zip instead of downloading it (one competition).")
+        Optional[Path], typer.Option("--from-zip", metavar="ZIP", help="Prepare from this zip instead of downloading it (one competition).")
     ] = None,
     freesound_meta_zip: Annotated[
         Optional[Path],
@@ -239,6 +343,7 @@ def demo() -> None:
     _print_summary(reports)
     typer.echo(f"Graded {len(reports)} submissions in {elapsed:.2f} s")
     typer.echo(f"Report: {path}")
+    typer.echo(f"Everything the demo wrote is in {root}; remove it with: rm -rf {shlex.quote(str(root))}")
 
 
 @app.command("report", context_settings={"allow_extra_args": True})
@@ -246,10 +351,28 @@ def report(
     ctx: typer.Context,
     output_dir: Annotated[Path, typer.Option("--output-dir", metavar="DIR", help="Where to write report.json, report.md and report.png.")],
     grading_reports: Annotated[Optional[list[str]], typer.Option("--grading-reports", metavar="FILE...", help="Grading report files; several may follow one flag. Prefix AGENT= to name the agent (for --compare).")] = None,
-    runs_dir: Annotated[Optional[Path], typer.Option("--runs-dir", metavar="DIR", help="Folder of run groups, each DIR/<run group>/*grading_report*.json.")] = None,
-    run_groups: Annotated[Optional[list[str]], typer.Option("--run-groups", metavar="NAME...", help="Only these run groups of --runs-dir (AGENT=NAME names the agent); default: all.")] = None,
-    split: Annotated[Optional[str], typer.Option("--split", metavar="SPLIT", help="low (lite), medium, high, split75 (all), dev, or a file of competition ids; default: split75.")] = None,
-    num_seeds: Annotated[Optional[int], typer.Option("--num-seeds", metavar="N", help="Average over the first N seeds; default: all.")] = None,
+    runs_dir: Annotated[
+        Optional[Path],
+        typer.Option("--runs-dir", metavar="DIR", help="Folder of run groups, each DIR/<run group>/*grading_report*.json.", show_default="runs with --experiment-id"),
+    ] = None,
+    run_groups: Annotated[
+        Optional[list[str]],
+        typer.Option("--run-groups", metavar="NAME...", help="Only these run groups of --runs-dir (AGENT=NAME names the agent).", show_default="all"),
+    ] = None,
+    experiment_ids: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--experiment-id",
+            metavar="ID",
+            help="The run groups of this experiment in DIR/run_group_experiments.csv, as the reference's "
+            "aggregation reads them (repeat it with --compare).",
+        ),
+    ] = None,
+    split: Annotated[
+        Optional[str],
+        typer.Option("--split", metavar="SPLIT", help="low (lite), medium, high, split75 (all), dev, or a file of competition ids.", show_default="split75"),
+    ] = None,
+    num_seeds: Annotated[Optional[int], typer.Option("--num-seeds", metavar="N", help="Average over the first N seeds (-1: all).", show_default="all")] = None,
     pad_missing: Annotated[bool, typer.Option("--pad-missing", help="Count missing competition reports as failed attempts instead of dropping incomplete seeds.")] = False,
     compare: Annotated[bool, typer.Option("--compare", help="One row per agent on the Low / Medium / High / All splits, like the MLE-bench leaderboard.")] = False,
 ) -> None:
@@ -260,10 +383,14 @@ def report(
     try:
         if run_groups and runs_dir is None:
             raise rep.ReportError("--run-groups needs --runs-dir")
-        if bool(grading_reports) == (runs_dir is not None):
-            raise rep.ReportError("give either --grading-reports FILE... or --runs-dir DIR")
+        if experiment_ids and (grading_reports or run_groups):
+            raise rep.ReportError("--experiment-id picks the run groups itself: leave out --grading-reports and --run-groups")
+        if not experiment_ids and bool(grading_reports) == (runs_dir is not None):
+            raise rep.ReportError("give either --grading-reports FILE..., --runs-dir DIR or --experiment-id ID")
         notes: list[str] = []
-        if runs_dir is not None:
+        if experiment_ids:
+            sources = rep.sources_from_experiments(runs_dir or Path("runs"), experiment_ids, notes)
+        elif runs_dir is not None:
             sources = rep.sources_from_runs_dir(runs_dir, run_groups, notes)
         else:
             sources = rep.sources_from_files(grading_reports)
@@ -290,10 +417,17 @@ def _variadic(extra: list[str], grading_reports: Optional[list[str]], run_groups
     return grading_reports, run_groups
 
 
+REASONS_SHOWN = 8  # invalid reasons listed in the grade summary before "and N more"
+
+
 def _print_summary(reports) -> None:
     by_comp: dict[str, list] = {}
     for r in reports:
-        by_comp.setdefault(r.competition_id, []).append(r)
+        if not r.grader_error:  # said apart, once per competition
+            by_comp.setdefault(r.competition_id, []).append(r)
+    if not by_comp:
+        typer.echo("no submission was graded")
+        return
     width = max([len(c) for c in by_comp] + [11])
     typer.echo(f"{'competition':<{width}}  {'runs':>5} {'valid':>6} {'medals':>7} {'median+':>8} {'best score':>11}")
     for cid, rs in by_comp.items():
@@ -306,9 +440,26 @@ def _print_summary(reports) -> None:
             f"{cid:<{width}}  {len(rs):>5} {sum(r.valid_submission for r in rs):>6} "
             f"{sum(r.any_medal for r in rs):>7} {sum(r.above_median for r in rs):>8} {best:>11}"
         )
-    invalid = [r for r in reports if not r.valid_submission]
-    if invalid:
-        typer.echo(f"{len(invalid)} invalid; first reason: {invalid[0].error}")
+    reasons = invalid_reasons([r for rs in by_comp.values() for r in rs])
+    if reasons:
+        total = sum(reasons.values())
+        typer.echo(f"{total} invalid submission{'s' if total != 1 else ''}, by reason:")
+        for reason, count in list(reasons.items())[:REASONS_SHOWN]:
+            typer.echo(f"  {count:>5}  {reason}")
+        if len(reasons) > REASONS_SHOWN:
+            rest = list(reasons.values())[REASONS_SHOWN:]
+            typer.echo(f"  {sum(rest):>5}  ... {len(rest)} other reason{'s' if len(rest) != 1 else ''} (see `error` in the report)")
+
+
+def invalid_reasons(reports) -> dict[str, int]:
+    """Why submissions are invalid, most frequent first; a reason that names the submission's own
+    file counts with the same reason for other files."""
+    counts: dict[str, int] = {}
+    for r in reports:
+        if not r.valid_submission:
+            reason = (r.error or "invalid").replace(r.submission_path, "<submission>")
+            counts[reason] = counts.get(reason, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 from .run.cli import register as _register_run_commands  # noqa: E402
@@ -320,17 +471,35 @@ from .texts.cli import texts_app as _texts_app  # noqa: E402
 app.add_typer(_texts_app, name="texts")
 
 
-def main() -> None:
+# the command-line parser's own error class, whichever click Typer uses (its own copy since 0.2x)
+_ParserError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    command = typer.main.get_command(app)
     try:
-        app()
+        code = command.main(args=argv, prog_name="mlebench-fast", standalone_mode=False)
     except CliError as e:
         typer.echo(f"error: {e}", err=True)
         sys.exit(1)
+    except _ParserError as e:
+        if type(e).__name__ == "NoArgsIsHelpError":  # no arguments: the help, as asked for
+            typer.echo(e.ctx.get_help())
+            sys.exit(0)
+        # one line, as every other error (Typer's own would print usage lines and a box)
+        ctx = getattr(e, "ctx", None)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        typer.echo(f"error: {e.format_message().rstrip('.')}{hint}", err=True)
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
-    # `python -m mlebench_fast.cli` runs this file as __main__: use the package's module, whose
-    # CliError is the one the sub-apps (run, texts) raise, so their errors stay one line
-    from mlebench_fast.cli import main as _main
+    # `python -m mlebench_fast.cli`: run the imported module's main, whose CliError is the one
+    # the sub-commands raise (this file also runs as __main__, with a class of its own)
+    from mlebench_fast.cli import main as _imported_main
 
-    _main()
+    _imported_main()

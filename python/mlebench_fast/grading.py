@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import _core
+from .lfs import LfsPointerError, read_text
 from .registry import Competition, UnknownCompetition, default_data_dir, get_competition
 
 logger = logging.getLogger("mlebench_fast")
@@ -43,6 +44,9 @@ class CompetitionReport:
     created_at: datetime
     submission_path: str
     error: str | None = None
+    # True when the grader could not grade (answers missing or unreadable, unknown competition):
+    # not the submission's fault, so grading reports keep it out of their totals
+    grader_error: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,7 +87,9 @@ def read_submission_jsonl(path: Path) -> list[Entry]:
     skipped. A malformed line is an error naming its line number."""
     entries = []
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
+    except LfsPointerError as e:  # the reference's runs/ keeps its JSONL in Git LFS
+        raise JsonlError(str(e)) from None
     except (OSError, UnicodeDecodeError) as e:
         raise JsonlError(f"cannot read {path}: {e}") from None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -127,15 +133,37 @@ def grade_many(
     jobs: int | None = None,
     progress: bool = False,
     cache_dir: Path | str | None = None,
+    allow_missing_answers: bool = False,
 ) -> list[CompetitionReport]:
     """Grade many submissions in parallel; reports come back in input order.
 
-    Bad input never raises here: a missing file, a malformed CSV or an unknown competition
-    gives an invalid report with the reason in `error`. With `cache_dir`, results are
-    remembered there (keyed by the submission's and the answers' content and the grader) and
-    re-used by later calls.
+    Bad input never raises here: a missing file or a malformed CSV gives an invalid report
+    with the reason in `error`. When the grader cannot grade a competition (unknown id, its
+    answers missing or unreadable) its submissions are not graded: their reports have
+    `grader_error` set and the fix in `error` (`allow_missing_answers=True` grades them as
+    invalid submissions instead, for a data dir holding only some competitions). With
+    `cache_dir`, results are remembered there (keyed by the submission's and the answers'
+    content and the grader) and re-used by later calls.
     """
-    return grade_many_with_stats(entries, data_dir, jobs, progress, cache_dir)[0]
+    return grade_many_with_stats(entries, data_dir, jobs, progress, cache_dir, allow_missing_answers)[0]
+
+
+def grader_fault(competition_id: str, comp: Competition | None, data_dir: Path, allow_missing_answers: bool = False) -> str | None:
+    """Why the grader cannot grade this competition at all (None when it can)."""
+    if comp is None:
+        return str(UnknownCompetition(competition_id))
+    if allow_missing_answers or not comp.supported:
+        return None
+    answers = comp.answers_path(data_dir)
+    fix = f"prepare it with `mlebench-fast prepare -c {competition_id}` or pass --data-dir"
+    if not answers.exists():
+        return f"answers not found at {answers}: {fix}"
+    try:
+        with answers.open("rb") as f:
+            f.read(1)
+    except OSError as e:
+        return f"cannot read the answers {answers} ({e.strerror or e}): {fix}"
+    return None
 
 
 def grade_many_with_stats(
@@ -144,6 +172,7 @@ def grade_many_with_stats(
     jobs: int | None = None,
     progress: bool = False,
     cache_dir: Path | str | None = None,
+    allow_missing_answers: bool = False,
 ) -> tuple[list[CompetitionReport], GradeStats]:
     """`grade_many`, also returning how much was graded and how much came from the cache."""
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
@@ -164,21 +193,30 @@ def grade_many_with_stats(
                 competitions[e.competition_id] = get_competition(e.competition_id)
             except UnknownCompetition:
                 pass
+    # checked here, once per competition, so that the grader's faults never pass for bad submissions
+    faults = {
+        cid: fault
+        for cid in dict.fromkeys(e.competition_id for e in normalised)
+        if (fault := grader_fault(cid, competitions.get(cid), data_dir, allow_missing_answers)) is not None
+    }
     for comp in competitions.values():
-        if comp.medals is None:
+        if comp.medals is None and comp.id not in faults:
             logger.warning("%s has no leaderboard figures yet: no medals are awarded", comp.id)
+    graded = [e for e in normalised if e.competition_id not in faults]
     core_jobs = [
         (e.competition_id, None if e.submission_path is None else os.fspath(Path(e.submission_path)))
-        for e in normalised
+        for e in graded
     ]
-    outcomes, stats = _core.grade_many(
+    core_outcomes, stats = _core.grade_many(
         core_jobs,
-        list(competitions.values()),
+        [c for c in competitions.values() if c.id not in faults],
         os.fspath(Path(data_dir).resolve()),
         threads=jobs,
         progress=progress,
         cache_dir=None if cache_dir is None else os.fspath(cache_dir),
     )
+    by_position = iter(core_outcomes)
+    outcomes = [_not_graded(e, faults[e.competition_id]) if e.competition_id in faults else next(by_position) for e in normalised]
     now = datetime.now()
     reports = []
     for e, o in zip(normalised, outcomes):
@@ -203,9 +241,17 @@ def grade_many_with_stats(
                 created_at=now,
                 submission_path=_report_path_text(e.submission_path),
                 error=o["error"],
+                grader_error=o.get("grader_error", False),
             )
         )
     return reports, GradeStats(stats["graded"], stats["from_cache"])
+
+
+def _not_graded(entry: Entry, fault: str) -> dict[str, Any]:
+    """The outcome of a submission the grader could not grade."""
+    exists = entry.submission_path is not None and Path(entry.submission_path).is_file()
+    flags = ("any_medal", "gold_medal", "silver_medal", "bronze_medal", "above_median", "valid_submission")
+    return {"score": None, **{k: False for k in flags}, "submission_exists": exists, "error": fault, "grader_error": True}
 
 
 def grade_csv(path: Path | str, competition_id: str, data_dir: Path | str | None = None) -> CompetitionReport:
@@ -224,7 +270,12 @@ def grade_csv(path: Path | str, competition_id: str, data_dir: Path | str | None
 
 
 def aggregate_reports(reports: list[CompetitionReport]) -> dict[str, Any]:
-    """The reference's summary: totals, then every competition report in input order."""
+    """The reference's summary: totals, then every competition report in input order.
+
+    Submissions the grader could not grade are kept out of both and listed under
+    `grader_errors` (a key the reference does not have, present only when there are some)."""
+    not_graded = [r for r in reports if r.grader_error]
+    reports = [r for r in reports if not r.grader_error]
     gold = sum(r.gold_medal for r in reports)
     silver = sum(r.silver_medal for r in reports)
     bronze = sum(r.bronze_medal for r in reports)
@@ -238,7 +289,11 @@ def aggregate_reports(reports: list[CompetitionReport]) -> dict[str, Any]:
         "total_bronze_medals": bronze,
         "total_above_median": sum(r.above_median for r in reports),
         "competition_reports": [r.to_dict() for r in reports],
-    }
+    } | (
+        {"grader_errors": [{"competition_id": r.competition_id, "submission_path": r.submission_path, "error": r.error} for r in not_graded]}
+        if not_graded
+        else {}
+    )
 
 
 def timestamp() -> str:
@@ -263,8 +318,9 @@ def grade_jsonl(
     jobs: int | None = None,
     progress: bool = False,
     cache_dir: Path | str | None = None,
+    allow_missing_answers: bool = False,
 ) -> tuple[Path, list[CompetitionReport], GradeStats]:
     """Grade every line of a submission JSONL and write `<timestamp>_grading_report.json`."""
     entries = read_submission_jsonl(submission_jsonl)
-    reports, stats = grade_many_with_stats(entries, data_dir, jobs, progress, cache_dir)
+    reports, stats = grade_many_with_stats(entries, data_dir, jobs, progress, cache_dir, allow_missing_answers)
     return write_report(reports, output_dir), reports, stats

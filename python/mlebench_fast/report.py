@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -26,6 +27,7 @@ import numpy as np
 import polars as pl
 
 from . import texts
+from .lfs import LfsPointerError, read_text
 
 # Per-seed metrics: the reference's names and order; the count each one is a rate of.
 RATE_FLAGS = {
@@ -56,7 +58,7 @@ SPLIT_NAMES = {"low": "low", "lite": "low", "medium": "medium", "high": "high", 
 DEFAULT_SPLIT = "split75"
 REPORT_GLOB = "*grading_report*.json"
 EXPERIMENTS_CSV = "run_group_experiments.csv"
-NOTE_NAMES = 10  # competitions named in one note before "and N more"
+NOTE_NAMES = 5  # competitions named in one note before "and N more"
 Z_95 = 1.96
 # Runs whose agent read mlebench-fast's own instructions or description, not the reference's
 # (the run group's metadata.json says which), cannot be compared with the leaderboard.
@@ -115,18 +117,67 @@ def _check_unique(sources: list[Source]) -> None:
         seen.add(key)
 
 
+def read_experiments_csv(table: Path) -> list[tuple[str, str]]:
+    """(experiment id, run group) rows of the reference's `run_group_experiments.csv`: an
+    `experiment_id,run_group` header, then one row per run group (the run group is everything
+    after the first comma)."""
+    try:
+        text = read_text(table)
+    except LfsPointerError as e:
+        raise ReportError(str(e)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ReportError(f"cannot read {table}: {e}") from None
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("experiment_id"):
+            continue
+        experiment, sep, group = line.strip().partition(",")
+        if sep and experiment.strip():
+            rows.append((experiment.strip(), group.strip()))
+    return rows
+
+
 def _experiments(runs_dir: Path) -> dict[str, str]:
     """run group -> experiment id from the reference's `run_group_experiments.csv`, if present."""
     table = runs_dir / EXPERIMENTS_CSV
     if not table.is_file():
         return {}
     mapping: dict[str, str] = {}
-    for line in table.read_text(encoding="utf-8").splitlines():
-        # `experiment_id,run_group` lines under a header; the run group is all after the first comma
-        experiment, sep, group = line.partition(",")
-        if sep and experiment.strip() and experiment.strip() != "experiment_id":
-            mapping.setdefault(group.strip(), experiment.strip())
+    for experiment, group in read_experiments_csv(table):
+        mapping.setdefault(group, experiment)
     return mapping
+
+
+def sources_from_experiments(runs_dir: Path, experiment_ids: list[str], notes: list[str]) -> list[Source]:
+    """The grading reports of every run group of each experiment, as the reference's aggregation
+    finds them with `--experiment-id`: run groups listed in `DIR/run_group_experiments.csv`, in
+    sorted order; a run group folder that is missing or holds no report is skipped (with a note)."""
+    runs_dir = Path(runs_dir)
+    table = runs_dir / EXPERIMENTS_CSV
+    if not table.is_file():
+        raise ReportError(f"--experiment-id needs {table} (the reference's runs/{EXPERIMENTS_CSV}); pass --runs-dir")
+    rows = read_experiments_csv(table)
+    sources = []
+    for experiment in dict.fromkeys(experiment_ids):
+        groups = sorted(g for e, g in rows if e == experiment)
+        if not groups:
+            known = _join_names(sorted(dict.fromkeys(e for e, _ in rows)), limit=NOTE_NAMES)
+            raise ReportError(f"experiment id `{experiment}` not found in {table} (known: {known or 'none'})")
+        found = []
+        for group in groups:
+            if not (runs_dir / group).is_dir():
+                notes.append(f"skipped run group {group} of experiment {experiment}: no folder {runs_dir / group}")
+                continue
+            report = _run_group_report(runs_dir / group, group, required=False, notes=notes)
+            if report is None:
+                notes.append(f"skipped run group {group} of experiment {experiment}: no {REPORT_GLOB} file")
+            else:
+                found.append(Source(str(report), experiment, experiment))
+        if not found:
+            raise ReportError(f"no grading report found for experiment id `{experiment}` in {runs_dir}")
+        sources += found
+    _check_unique(sources)
+    return sources
 
 
 def sources_from_runs_dir(runs_dir: Path, run_groups: list[str] | None, notes: list[str]) -> list[Source]:
@@ -147,10 +198,16 @@ def sources_from_runs_dir(runs_dir: Path, run_groups: list[str] | None, notes: l
     else:
         wanted = [(None, p.name) for p in runs_dir.iterdir() if p.is_dir()]
     sources = []
+    skipped: list[str] = []
     for label, group in sorted(wanted, key=lambda lg: lg[1]):
         report = _run_group_report(runs_dir / group, group, required=named, notes=notes)
         if report is not None:
             sources.append(Source(str(report), label, experiments.get(group, group)))
+        else:
+            skipped.append(group)
+    if skipped:
+        # one note, however many folders (the reference's runs/ has several without reports)
+        notes.append(f"skipped {_count(len(skipped), 'folder')} of {runs_dir} without a {REPORT_GLOB} file: {_join_names(skipped, limit=NOTE_NAMES)}")
     if not sources:
         raise ReportError(f"no run group in {runs_dir} holds a {REPORT_GLOB} file")
     _check_unique(sources)
@@ -162,12 +219,14 @@ def _run_group_report(directory: Path, group: str, required: bool, notes: list[s
         raise ReportError(f"run group not found: {directory}")
     reports = sorted(p for p in directory.glob(REPORT_GLOB) if p.is_file())
     if len(reports) > 1:
-        names = ", ".join(p.name for p in reports)
-        raise ReportError(f"run group {group} has {len(reports)} grading reports, expected one: {names}")
+        # re-graded: the newest report is the one that counts (the reference's aggregation stops here)
+        newest = newest_report(reports)
+        older = ", ".join(p.name for p in reports if p != newest)
+        notes.append(f"run group {group} has {len(reports)} grading reports: used the newest, {newest.name} (not {older})")
+        return newest
     if not reports:
         if required:
             raise ReportError(f"run group {group} has no {REPORT_GLOB} file")
-        notes.append(f"skipped {directory}: no {REPORT_GLOB} file")
         return None
     return reports[0]
 
@@ -206,6 +265,18 @@ def not_comparable_note(who: str | None, counts: tuple[int, int] | None) -> str 
         return None
     return (f"{who + ': ' if who else ''}{NOT_COMPARABLE}: {counts[0]} of {counts[1]} runs used mlebench-fast's own "
             "instructions or description, not the reference's (see `mlebench-fast texts`)")
+
+
+_TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d)")
+
+
+def newest_report(reports: list[Path]) -> Path:
+    """The newest of a run group's grading reports: by the timestamp that starts their names
+    (`grade` writes `<timestamp>_grading_report.json`, in GMT), else by modification time."""
+    stamps = [_TIMESTAMP.match(p.name) for p in reports]
+    if all(stamps):
+        return max(reports, key=lambda p: (_TIMESTAMP.match(p.name).group(1), p.name))  # type: ignore[union-attr]
+    return max(reports, key=lambda p: (p.stat().st_mtime, p.name))
 
 
 def resolve_split(split: str | None) -> tuple[str, list[str]]:
@@ -248,7 +319,9 @@ def _number(value: Any) -> float | None:
 
 def _rows_of_file(path: str) -> list[dict[str, Any]]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
+    except LfsPointerError as e:
+        raise ReportError(str(e)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ReportError(f"cannot read grading report {path}: {e}") from None
     reports = data.get("competition_reports") if isinstance(data, dict) else None
@@ -338,7 +411,7 @@ def _seed_count(counts: dict[str, int], split: str, num_seeds: int | None, pad_m
     if not pad_missing and missing:
         raise ReportError(
             f"no complete seed for split `{split}`: no report for {len(missing)} of its {len(counts)} "
-            f"competitions: {_join_names(missing)} (use --pad-missing to count them as failed attempts)"
+            f"competitions: {_join_names(missing, limit=NOTE_NAMES)} (use --pad-missing to count them as failed attempts)"
         )
     available = max(counts.values()) if pad_missing else min(counts.values())
     if available == 0:

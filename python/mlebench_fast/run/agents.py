@@ -66,15 +66,35 @@ class Agent:
         return cmd
 
 
-def default_agents_dir() -> Path:
-    """$MLEBENCH_FAST_AGENTS_DIR, else ./agents, else the agents/ of this source checkout."""
+# the agents shipped inside the package (package data), found from any folder
+BUILTIN_AGENTS_DIR = Path(__file__).resolve().parents[1] / "agents"
+
+
+def agents_search_path() -> list[Path]:
+    """Where agents are looked for without --agents-dir: $MLEBENCH_FAST_AGENTS_DIR alone when
+    set, else ./agents, the agents/ of a source checkout, then the built-in agents."""
     env = os.environ.get(AGENTS_DIR_ENV)
     if env:
-        return Path(env)
-    if Path("agents").is_dir():
-        return Path("agents")
-    checkout = Path(__file__).resolve().parents[3] / "agents"
-    return checkout if checkout.is_dir() else Path("agents")
+        return [Path(env)]
+    root = Path(__file__).resolve().parents[3]  # the checkout, when run from one
+    checkout = [root / "agents"] if (root / "pyproject.toml").is_file() else []
+    return list(dict.fromkeys([Path("agents"), *checkout, BUILTIN_AGENTS_DIR]))
+
+
+def default_agents_dir(agent_id: str | None = None) -> Path:
+    """The first folder of the search path that defines `agent_id` (as an id or a folder name),
+    else the first that exists; an error naming every folder looked in when none does."""
+    path = agents_search_path()
+    existing = [d for d in path if d.is_dir()]
+    for d in existing if agent_id is not None else []:
+        if (d / agent_id / "config.yaml").is_file() or any(agent_id in contents for _, contents in _configs(d)):
+            return d
+    if agent_id is None and existing:
+        return existing[0]
+    looked = ", ".join(f"{d}{'' if d.is_dir() else ' (absent)'}" for d in path)
+    known = ", ".join(dict.fromkeys(i for d in existing for _, contents in _configs(d) for i in contents)) or "none"
+    what = f"no agent `{agent_id}`" if agent_id is not None else "no agents dir"
+    raise AgentError(f"{what} found (known: {known}); looked in {looked}; pass --agents-dir or set {AGENTS_DIR_ENV}")
 
 
 def resolve_secrets(values: dict[str, Any], environ: dict[str, str] | None = None) -> dict[str, Any]:
@@ -124,7 +144,7 @@ def _relative_to_folder(value: str, agents_dir: Path, folder: Path, what: str, a
 
 def get_agent(agent_id: str, agents_dir: Path | None = None, environ: dict[str, str] | None = None) -> Agent:
     """The agent with this id (or, failing that, the first agent of the folder of this name)."""
-    agents_dir = agents_dir or default_agents_dir()
+    agents_dir = agents_dir or default_agents_dir(agent_id)
     configs = _configs(agents_dir)
     match = next(((p, c, agent_id) for p, c in configs if agent_id in c), None)
     if match is None:

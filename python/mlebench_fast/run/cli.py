@@ -9,12 +9,20 @@ from typing import Annotated, Optional
 
 import typer
 
-env_app = typer.Typer(help="The base image agents build on, and the validator image.", no_args_is_help=True)
-agents_app = typer.Typer(help="Agents in agents/<name>/ and their images.", no_args_is_help=True)
+from ..cli_help import APP_SETTINGS, PlainUsage
+from ..registry import default_data_dir
+
+env_app = typer.Typer(help="The base image agents build on, and the validator image.", **APP_SETTINGS)
+agents_app = typer.Typer(help="Agents (<agents dir>/<name>/config.yaml) and their images.", **APP_SETTINGS)
 
 AgentsDir = Annotated[
     Optional[Path],
-    typer.Option("--agents-dir", help="Folder of agents/<name>/config.yaml (default: $MLEBENCH_FAST_AGENTS_DIR, else ./agents)."),
+    typer.Option(
+        "--agents-dir",
+        metavar="DIR",
+        help="Folder of <name>/config.yaml agents.",
+        show_default="$MLEBENCH_FAST_AGENTS_DIR, else ./agents, then the built-in agents",
+    ),
 ]
 
 
@@ -42,9 +50,9 @@ def _echo_err(line: str) -> None:
 
 @env_app.command("build")
 def env_build(
-    base: Annotated[Optional[str], typer.Option("--base", help="Build on this image (already on the engine) instead of a debootstrap root filesystem.")] = None,
-    suite: Annotated[str, typer.Option("--suite", help="Debian release for debootstrap.")] = "bookworm",
-    mirror: Annotated[Optional[str], typer.Option("--mirror", help="Debian mirror URL for debootstrap (default: debootstrap's).")] = None,
+    base: Annotated[Optional[str], typer.Option("--base", metavar="IMAGE", help="Build on this image (already on the engine) instead of a debootstrap root filesystem.")] = None,
+    suite: Annotated[str, typer.Option("--suite", metavar="NAME", help="Debian release for debootstrap.")] = "bookworm",
+    mirror: Annotated[Optional[str], typer.Option("--mirror", metavar="URL", help="Debian mirror URL for debootstrap.", show_default="debootstrap's")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild even when the images are up to date.")] = False,
 ) -> None:
     """Build `mlebench-env` (agents' base image) and `mlebench-validator`; skipped when up to date."""
@@ -62,9 +70,9 @@ def env_build(
     typer.echo(f"done in {time.perf_counter() - start:.0f}s")
 
 
-@agents_app.command("build")
+@agents_app.command("build", cls=PlainUsage)
 def agents_build(
-    name: Annotated[str, typer.Argument(help="Agent id (or folder name), e.g. dummy.")],
+    name: Annotated[str, typer.Argument(metavar="AGENT", help="Agent id (or folder name), e.g. dummy.")],
     agents_dir: AgentsDir = None,
 ) -> None:
     """Build the agent's image from agents/<name>/Dockerfile (FROM mlebench-env)."""
@@ -72,7 +80,7 @@ def agents_build(
     from .images import ENV_IMAGE, ImageError
 
     try:
-        agent = get_agent(name, agents_dir or default_agents_dir())
+        agent = get_agent(name, agents_dir or default_agents_dir(name))
         client = _client()
         image = build_agent_image(client, agent, ENV_IMAGE, _echo_err)
     except (AgentError, ImageError) as e:
@@ -82,32 +90,50 @@ def agents_build(
 
 @agents_app.command("list")
 def agents_list(agents_dir: AgentsDir = None) -> None:
-    """List the agent ids found in the agents dir."""
-    from .agents import AgentError, default_agents_dir, list_agents
+    """List the agent ids found (with --agents-dir: in that folder; else along the search path, with where each is)."""
+    from .agents import AgentError, agents_search_path, list_agents
 
     try:
-        for agent_id in list_agents(agents_dir or default_agents_dir()):
-            typer.echo(agent_id)
+        if agents_dir is not None:
+            for agent_id in list_agents(agents_dir):
+                typer.echo(agent_id)
+            return
+        path = agents_search_path()
+        found: dict[str, Path] = {}
+        for folder in (d for d in path if d.is_dir()):
+            for agent_id in list_agents(folder):
+                found.setdefault(agent_id, folder)  # the first folder wins, as with `run`
     except AgentError as e:
         _fail(str(e))
+    if not found:
+        looked = ", ".join(f"{d}{'' if d.is_dir() else ' (absent)'}" for d in path)
+        _fail(f"no agents found; looked in {looked}; pass --agents-dir or set MLEBENCH_FAST_AGENTS_DIR")
+    width = max(len(i) for i in found)
+    for agent_id, folder in found.items():
+        typer.echo(f"{agent_id:<{width}}  {folder}")
 
 
 def run(
-    agent: Annotated[Optional[str], typer.Option("--agent", help="Agent id, e.g. dummy.")] = None,
-    competitions: Annotated[Optional[str], typer.Option("--competitions", help="Comma-separated competition ids.")] = None,
-    split: Annotated[Optional[str], typer.Option("--split", help="A split: low, medium, high, split75 or dev (lite, all).")] = None,
-    competition_set: Annotated[Optional[Path], typer.Option("--competition-set", help="File with one competition id per line.")] = None,
-    n_seeds: Annotated[Optional[int], typer.Option("--n-seeds", help="Runs per competition (default: 1).")] = None,
-    n_workers: Annotated[Optional[int], typer.Option("--n-workers", help="Runs at a time (default: 1).")] = None,
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Prepared data dir (default: user cache dir mle-bench/data).")] = None,
-    runs_dir: Annotated[Path, typer.Option("--runs-dir", help="Where run groups are written.")] = Path("runs"),
-    container_config: Annotated[Optional[Path], typer.Option("--container-config", help="JSON of container settings (CPU, memory, shm, gpus, runtime) (default: shipped).")] = None,
-    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Wall-clock seconds per run; the agent is stopped then (default: none).")] = None,
-    gpus: Annotated[Optional[int], typer.Option("--gpus", help="Use GPUs 0..N-1, split among workers.")] = None,
-    gpu_ids: Annotated[Optional[str], typer.Option("--gpu-ids", help="Comma-separated GPU ids to split among workers.")] = None,
+    agent: Annotated[Optional[str], typer.Option("--agent", "--agent-id", metavar="ID", help="Agent id, e.g. dummy.")] = None,
+    competitions: Annotated[Optional[str], typer.Option("--competitions", metavar="IDS", help="Comma-separated competition ids.")] = None,
+    split: Annotated[Optional[str], typer.Option("--split", metavar="SPLIT", help="A split: low, medium, high, split75 or dev (lite, all).")] = None,
+    competition_set: Annotated[Optional[Path], typer.Option("--competition-set", metavar="FILE", help="File with one competition id per line.")] = None,
+    n_seeds: Annotated[Optional[int], typer.Option("--n-seeds", metavar="N", help="Runs per competition.", show_default="1")] = None,
+    n_workers: Annotated[Optional[int], typer.Option("--n-workers", metavar="N", help="Runs at a time.", show_default="1")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", metavar="DIR", help="Prepared data dir.", show_default=str(default_data_dir()))] = None,
+    runs_dir: Annotated[Path, typer.Option("--runs-dir", metavar="DIR", help="Where run groups are written.")] = Path("runs"),
+    container_config: Annotated[
+        Optional[Path],
+        typer.Option("--container-config", metavar="FILE", help="JSON of container settings (CPU, memory, shm, gpus, runtime).", show_default="shipped"),
+    ] = None,
+    time_limit: Annotated[
+        Optional[float], typer.Option("--time-limit", metavar="SECONDS", help="Wall-clock seconds per run; the agent is stopped then.", show_default="none")
+    ] = None,
+    gpus: Annotated[Optional[int], typer.Option("--gpus", metavar="N", help="Use GPUs 0..N-1, split among workers.", show_default="none")] = None,
+    gpu_ids: Annotated[Optional[str], typer.Option("--gpu-ids", metavar="IDS", help="Comma-separated GPU ids to split among workers.")] = None,
     share_gpus: Annotated[bool, typer.Option("--share-gpus", help="Allow workers to share GPUs when there are fewer GPUs than workers.")] = False,
     retain: Annotated[bool, typer.Option("--retain", help="Keep the containers (stopped) instead of removing them.")] = False,
-    resume: Annotated[Optional[Path], typer.Option("--resume", help="Finish this run group (path, or name under --runs-dir).")] = None,
+    resume: Annotated[Optional[Path], typer.Option("--resume", metavar="GROUP", help="Finish this run group (path, or name under --runs-dir).")] = None,
     obfuscated: Annotated[bool, typer.Option("--obfuscated", help="The obfuscation experiment: agents get the obfuscated instructions and description (and OBFUSCATE=true).")] = False,
     agents_dir: AgentsDir = None,
 ) -> None:
@@ -142,14 +168,22 @@ def run(
 
 
 def make_submission(
-    run_group: Annotated[Path, typer.Option("--run-group", help="Run group folder (with metadata.json).")],
-    output: Annotated[Optional[Path], typer.Option("--output", help="JSONL to write (default: <run group>/submission.jsonl).")] = None,
-    rel_log_path: Annotated[str, typer.Option("--rel-log-path", help="Log file within a run folder.")] = "logs/agent.log",
-    rel_code_path: Annotated[str, typer.Option("--rel-code-path", help="Code file within a run folder.")] = "code/train.py",
+    run_group: Annotated[Optional[Path], typer.Option("--run-group", metavar="DIR", help="Run group folder (with metadata.json).")] = None,
+    metadata: Annotated[
+        Optional[Path], typer.Option("--metadata", metavar="FILE", help="The run group's metadata.json instead of --run-group (the reference's option).")
+    ] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", metavar="JSONL", help="JSONL to write.", show_default="<run group>/submission.jsonl")] = None,
+    rel_log_path: Annotated[str, typer.Option("--rel-log-path", metavar="PATH", help="Log file within a run folder.")] = "logs/agent.log",
+    rel_code_path: Annotated[str, typer.Option("--rel-code-path", metavar="PATH", help="Code file within a run folder.")] = "code/train.py",
 ) -> None:
     """Write the grading JSONL of a run group (input of `grade --submission`)."""
-    from .rungroup import RunGroupError, write_submission_jsonl
+    from .rungroup import METADATA, RunGroupError, write_submission_jsonl
 
+    if (run_group is None) == (metadata is None):
+        _fail("give exactly one of --run-group DIR or --metadata FILE")
+    if metadata is not None and metadata.name != METADATA:
+        _fail(f"--metadata names a run group's {METADATA}, not {metadata.name}")
+    run_group = run_group if run_group is not None else metadata.parent  # type: ignore[union-attr]
     output = output or run_group / "submission.jsonl"
     try:
         entries = write_submission_jsonl(run_group, output, rel_log_path=rel_log_path, rel_code_path=rel_code_path)

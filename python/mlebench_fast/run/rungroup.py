@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..grading import timestamp
+from ..lfs import LfsPointerError, read_text
 
 PENDING, RUNNING, SUCCEEDED, FAILED, TIMED_OUT, INTERRUPTED = (
     "pending", "running", "succeeded", "failed", "timed_out", "interrupted",
@@ -154,8 +155,10 @@ def submission_entries(group_dir: Path, rel_log_path: str = "logs/agent.log", re
     per run, with the submission's, log's and code's paths, or null where absent."""
     meta_path = group_dir / METADATA
     try:
-        metadata = json.loads(meta_path.read_text())
-    except (OSError, json.JSONDecodeError) as e:
+        metadata = json.loads(read_text(meta_path))
+    except LfsPointerError as e:  # the reference's runs/ keeps its JSON in Git LFS
+        raise RunGroupError(str(e)) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise RunGroupError(f"{group_dir} is not a run group: cannot read {meta_path} ({e})") from None
     runs = metadata.get("runs")
     if not isinstance(runs, dict):
