@@ -13,23 +13,15 @@ from typing import Annotated, Optional
 
 import typer
 
+from .cli_common import CliError, DataDir, resolve_data_dir
 from .cli_help import APP_SETTINGS, PlainUsage
 from .grading import default_cache_dir as _default_cache_dir
 from .prepare.pipeline import prepare_status
-from .registry import SPLITS, UnknownCompetition, all_competitions, default_data_dir, split_ids
+from .registry import SPLITS, UnknownCompetition, all_competitions, split_ids
 
 # plain help and errors (see cli_help); errors are one line (see `main`)
 app = typer.Typer(name="mlebench-fast", help="A fast, faithful and secure implementation of MLE-bench.", **APP_SETTINGS)
 
-DataDir = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--data-dir",
-        metavar="DIR",
-        help="Data dir holding <id>/prepared/{public,private}.",
-        show_default=str(default_data_dir()),
-    ),
-]
 
 
 def version() -> str:
@@ -61,12 +53,7 @@ def _main_options(
     """A fast, faithful and secure implementation of MLE-bench."""
 
 
-class CliError(Exception):
-    """An error to print as one line before exiting with status 1."""
-
-
-def _data_dir(data_dir: Optional[Path]) -> Path:
-    return data_dir if data_dir is not None else default_data_dir()
+_data_dir = resolve_data_dir
 
 
 @app.command("grade-sample", cls=PlainUsage)
@@ -466,9 +453,9 @@ from .run.cli import register as _register_run_commands  # noqa: E402
 
 _register_run_commands(app)
 
-from .texts.cli import texts_app as _texts_app  # noqa: E402
+from .texts.cli import register as _register_texts_commands  # noqa: E402
 
-app.add_typer(_texts_app, name="texts")
+_register_texts_commands(app)
 
 
 # the command-line parser's own error class, whichever click Typer uses (its own copy since 0.2x)

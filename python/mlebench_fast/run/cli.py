@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..cli_common import CliError, docker_client
 from ..cli_help import APP_SETTINGS, PlainUsage
 from ..registry import default_data_dir
 
@@ -27,21 +28,10 @@ AgentsDir = Annotated[
 
 
 def _fail(message: str) -> None:
-    from ..cli import CliError
-
     raise CliError(message)
 
 
-def _client():
-    import docker
-    from docker.errors import DockerException
-
-    try:
-        client = docker.from_env()
-        client.ping()
-        return client
-    except DockerException as e:
-        _fail(f"cannot reach the Docker engine: {e}")
+_client = docker_client
 
 
 def _echo_err(line: str) -> None:

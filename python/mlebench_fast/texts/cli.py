@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..cli_common import CliError
 from .manifest import TextsError, load_manifest
 from .store import CORRUPT, MISSING, VERIFIED, cache_root, state
 
@@ -18,9 +19,11 @@ texts_app = typer.Typer(
 
 
 def _fail(message: str) -> None:
-    from ..cli import CliError
-
     raise CliError(message)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(texts_app, name="texts")
 
 
 def _kind(path: str) -> str:
