@@ -1,6 +1,20 @@
 //! Checks shared by the graders, each with the reference's outcome (pass or invalid).
 
 use crate::frame::{Cell, Column, Frame, RowIndex};
+use serde::Deserialize;
+
+/// How a multi-class probability grader checks the submission's columns.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnRule {
+    /// exactly `1 + n_classes` columns and as many rows as the answers; the id must come
+    /// first, since row sums are taken over every column after the first
+    ExactShape,
+    /// the column set is exactly `{id} + classes`, in any order
+    ExactColumnSet,
+    /// the id and every class column must be present; other columns are ignored
+    RequiredColumns,
+}
 
 pub fn submission_column<'a>(sub: &'a Frame, name: &str) -> Result<&'a Column, String> {
     sub.column(name)

@@ -2,7 +2,8 @@
 
 use super::auc::sorted_id_orders;
 use super::checks::{answers_column, same_length, submission_column};
-use super::RawScore;
+use super::{Grade, RawScore};
+use serde::Deserialize;
 use crate::frame::{Cell, Column, Frame};
 use crate::metrics;
 use std::collections::HashMap;
@@ -11,28 +12,40 @@ use std::collections::HashMap;
 /// cell split on whitespace (an empty cell is no label), binarised over the labels that occur
 /// in the answers (`MultiLabelBinarizer(classes=...)`), so labels the answers never use are
 /// dropped rather than counted as false positives.
-pub fn multilabel_micro_f1(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-    answers_column(answers, id)?;
-    let answer_labels = answers_column(answers, target)?;
-    submission_column(sub, id)?;
-    let predicted_labels = submission_column(sub, target)?;
-    same_length(sub, answers)?;
-    let (sub_order, ans_order) = sorted_id_orders(sub, answers, id)?;
-    let true_rows = reorder(split_labels(&answer_labels, "answers")?, &ans_order);
-    if true_rows.iter().any(Vec::is_empty) {
-        // the reference's class list then holds NaN next to text and cannot be sorted
-        return Err("an answers row has no label; is the competition prepared correctly?".into());
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MultilabelMicroF1 {
+    pub id_column: String,
+    pub target_column: String,
+}
+
+impl Grade for MultilabelMicroF1 {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        answers_column(answers, id)?;
+        let answer_labels = answers_column(answers, target)?;
+        submission_column(sub, id)?;
+        let predicted_labels = submission_column(sub, target)?;
+        same_length(sub, answers)?;
+        let (sub_order, ans_order) = sorted_id_orders(sub, answers, id)?;
+        let true_rows = reorder(split_labels(&answer_labels, "answers")?, &ans_order);
+        if true_rows.iter().any(Vec::is_empty) {
+            // the reference's class list then holds NaN next to text and cannot be sorted
+            return Err("an answers row has no label; is the competition prepared correctly?".into());
+        }
+        let pred_rows = reorder(split_labels(predicted_labels, target)?, &sub_order);
+        let mut classes: HashMap<&str, usize> = HashMap::new();
+        for label in true_rows.iter().flatten() {
+            let next = classes.len();
+            classes.entry(label).or_insert(next);
+        }
+        let index = |rows: &[Vec<&str>]| -> Vec<Vec<usize>> {
+            rows.iter().map(|r| r.iter().filter_map(|l| classes.get(l).copied()).collect()).collect()
+        };
+        metrics::multilabel_micro_f1(&index(&true_rows), &index(&pred_rows), classes.len()).map(RawScore::numpy)
     }
-    let pred_rows = reorder(split_labels(predicted_labels, target)?, &sub_order);
-    let mut classes: HashMap<&str, usize> = HashMap::new();
-    for label in true_rows.iter().flatten() {
-        let next = classes.len();
-        classes.entry(label).or_insert(next);
-    }
-    let index = |rows: &[Vec<&str>]| -> Vec<Vec<usize>> {
-        rows.iter().map(|r| r.iter().filter_map(|l| classes.get(l).copied()).collect()).collect()
-    };
-    metrics::multilabel_micro_f1(&index(&true_rows), &index(&pred_rows), classes.len()).map(RawScore::numpy)
 }
 
 fn reorder<T: Clone>(rows: Vec<T>, order: &[usize]) -> Vec<T> {
@@ -75,6 +88,10 @@ fn python_split(s: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn multilabel_micro_f1(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+        MultilabelMicroF1 { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    }
 
     fn frame(csv: &str) -> Frame {
         Frame::from_csv_str(csv).unwrap()

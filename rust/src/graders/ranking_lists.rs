@@ -3,7 +3,7 @@
 
 use super::checks::{answers_column, same_length, submission_column};
 use super::text::texts;
-use super::RawScore;
+use super::{Grade, RawScore};
 use crate::frame::value::same_value_set;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
@@ -37,40 +37,51 @@ fn exact_column_set(sub: &Frame, expected: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// MAP@k of space-separated prediction lists against the answers' label sets.
+///
 /// MAP@k of `split(" ")` prediction lists against the answers' `split(" ")` label sets.
-pub fn map_at_k(
-    sub: &Frame,
-    answers: &Frame,
-    id: &str,
-    target: &str,
-    k: usize,
-    exact_columns: bool,
-    ids: IdRule,
-) -> Result<RawScore, String> {
-    let ans_ids = answers_column(answers, id)?;
-    let ans_target = answers_column(answers, target)?;
-    if exact_columns {
-        exact_column_set(sub, &[id, target])?;
-    }
-    let sub_ids = submission_column(sub, id)?;
-    let sub_target = submission_column(sub, target)?;
-    let kept: Vec<usize> = match ids {
-        IdRule::SameSet => {
-            if !same_value_set(sub_ids, &ans_ids) {
-                return Err(format!("Submission and answers have different `{id}` values"));
-            }
-            same_length(sub, answers)?;
-            (0..sub.nrows).collect()
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MapAtK {
+    pub id_column: String,
+    pub target_column: String,
+    pub k: usize,
+    /// the submission's column set must be exactly {id, target}
+    pub exact_columns: bool,
+    pub ids: IdRule,
+}
+
+impl Grade for MapAtK {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        let (k, exact_columns, ids) = (self.k, self.exact_columns, self.ids);
+        let ans_ids = answers_column(answers, id)?;
+        let ans_target = answers_column(answers, target)?;
+        if exact_columns {
+            exact_column_set(sub, &[id, target])?;
         }
-        IdRule::Superset => rows_of_answer_ids(sub_ids, &ans_ids, id)?,
-    };
-    let sub_order: Vec<usize> = sub_ids.take(&kept).argsort().into_iter().map(|i| kept[i]).collect();
-    let ans_order = ans_ids.argsort();
-    let actual_text = texts(&ans_target, &ans_order);
-    let predicted_text = texts(sub_target, &sub_order);
-    let actual: Vec<Vec<&str>> = actual_text.iter().map(|t| split_on_space(t).collect()).collect();
-    let predicted: Vec<Vec<&str>> = predicted_text.iter().map(|t| split_on_space(t).collect()).collect();
-    Ok(RawScore::numpy(metrics::mean_average_precision_at_k(&actual, &predicted, k)))
+        let sub_ids = submission_column(sub, id)?;
+        let sub_target = submission_column(sub, target)?;
+        let kept: Vec<usize> = match ids {
+            IdRule::SameSet => {
+                if !same_value_set(sub_ids, &ans_ids) {
+                    return Err(format!("Submission and answers have different `{id}` values"));
+                }
+                same_length(sub, answers)?;
+                (0..sub.nrows).collect()
+            }
+            IdRule::Superset => rows_of_answer_ids(sub_ids, &ans_ids, id)?,
+        };
+        let sub_order: Vec<usize> = sub_ids.take(&kept).argsort().into_iter().map(|i| kept[i]).collect();
+        let ans_order = ans_ids.argsort();
+        let actual_text = texts(&ans_target, &ans_order);
+        let predicted_text = texts(sub_target, &sub_order);
+        let actual: Vec<Vec<&str>> = actual_text.iter().map(|t| split_on_space(t).collect()).collect();
+        let predicted: Vec<Vec<&str>> = predicted_text.iter().map(|t| split_on_space(t).collect()).collect();
+        Ok(RawScore::numpy(metrics::mean_average_precision_at_k(&actual, &predicted, k)))
+    }
 }
 
 /// `set(sub_ids) >= set(answer_ids)`, then the submission rows whose id is an answer id.
@@ -87,67 +98,96 @@ fn rows_of_answer_ids(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<Ve
     Ok((0..sub_ids.len()).filter(|&i| answer_keys.contains(&sub_ids.get(i).hash_key())).collect())
 }
 
+/// Kendall-tau ordering score of whitespace-separated item orders, rows by sorted id.
+///
 /// Kendall-tau ordering score of whitespace-separated item orders.
-pub fn kendall_tau_order(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-    same_length(sub, answers)?;
-    let sub_ids = submission_column(sub, id)?;
-    let sub_orders = submission_column(sub, target)?;
-    let ans_ids = answers_column(answers, id)?;
-    let ans_orders = answers_column(answers, target)?;
-    if !same_value_set(sub_ids, &ans_ids) {
-        return Err(format!("Submission and answers must have the same `{id}` values"));
-    }
-    let sub_text = texts(sub_orders, &sub_ids.argsort());
-    let ans_text = texts(&ans_orders, &ans_ids.argsort());
-    let mut submitted: Vec<Vec<&str>> = Vec::with_capacity(sub_text.len());
-    let mut truth: Vec<Vec<&str>> = Vec::with_capacity(ans_text.len());
-    for (row, (s, a)) in sub_text.iter().zip(&ans_text).enumerate() {
-        let (s, a): (Vec<&str>, Vec<&str>) = (split_words(s).collect(), split_words(a).collect());
-        if s.len() != a.len() {
-            return Err(format!(
-                "row {} (sorted by `{id}`): the submission orders {} items but the answer has {}",
-                row + 1,
-                s.len(),
-                a.len()
-            ));
-        }
-        submitted.push(s);
-        truth.push(a);
-    }
-    // The reference ranks the answers' items by their position in the submitted order
-    // (the names are swapped in its code): an answer item missing from the submission is
-    // an error, a repeated submitted item ranks at its first position.
-    metrics::kendall_tau_ordering(&submitted, &truth).map(RawScore::python)
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KendallTauOrder {
+    pub id_column: String,
+    pub target_column: String,
 }
 
+impl Grade for KendallTauOrder {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        same_length(sub, answers)?;
+        let sub_ids = submission_column(sub, id)?;
+        let sub_orders = submission_column(sub, target)?;
+        let ans_ids = answers_column(answers, id)?;
+        let ans_orders = answers_column(answers, target)?;
+        if !same_value_set(sub_ids, &ans_ids) {
+            return Err(format!("Submission and answers must have the same `{id}` values"));
+        }
+        let sub_text = texts(sub_orders, &sub_ids.argsort());
+        let ans_text = texts(&ans_orders, &ans_ids.argsort());
+        let mut submitted: Vec<Vec<&str>> = Vec::with_capacity(sub_text.len());
+        let mut truth: Vec<Vec<&str>> = Vec::with_capacity(ans_text.len());
+        for (row, (s, a)) in sub_text.iter().zip(&ans_text).enumerate() {
+            let (s, a): (Vec<&str>, Vec<&str>) = (split_words(s).collect(), split_words(a).collect());
+            if s.len() != a.len() {
+                return Err(format!(
+                    "row {} (sorted by `{id}`): the submission orders {} items but the answer has {}",
+                    row + 1,
+                    s.len(),
+                    a.len()
+                ));
+            }
+            submitted.push(s);
+            truth.push(a);
+        }
+        // The reference ranks the answers' items by their position in the submitted order
+        // (the names are swapped in its code): an answer item missing from the submission is
+        // an error, a repeated submitted item ranks at its first position.
+        metrics::kendall_tau_ordering(&submitted, &truth).map(RawScore::python)
+    }
+}
+
+/// Mean over target columns of Spearman's rho, rows paired after sorting by id (the ids
+/// are never compared); the submission has exactly the id and target columns.
+///
 /// Mean of Spearman's rho over the target columns, rows paired by sorted id.
-pub fn columnwise_spearman(sub: &Frame, answers: &Frame, id: &str, targets: &[String]) -> Result<RawScore, String> {
-    let sub_ids = submission_column(sub, id)?;
-    for t in targets {
-        submission_column(sub, t)?;
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnwiseSpearman {
+    pub id_column: String,
+    pub target_columns: Vec<String>,
+}
+
+impl Grade for ColumnwiseSpearman {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, targets) = (self.id_column.as_str(), &self.target_columns);
+        let sub_ids = submission_column(sub, id)?;
+        for t in targets {
+            submission_column(sub, t)?;
+        }
+        if sub.ncols() != targets.len() + 1 {
+            return Err(format!(
+                "Submission has {} target columns, expected {}",
+                sub.ncols().saturating_sub(1),
+                targets.len()
+            ));
+        }
+        same_length(sub, answers)?;
+        let ans_ids = answers_column(answers, id)?;
+        if answers.ncols() != targets.len() + 1 {
+            return Err("the answers file does not have exactly the id and target columns".into());
+        }
+        // rows pair by sorted position, ids never compared
+        let pairing = super::checks::sorted_pairing(sub_ids, ans_ids);
+        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let mut rhos = Vec::with_capacity(targets.len());
+        for t in targets {
+            let x = submission_column(sub, t)?.take(&sub_order);
+            let y = answers_column(answers, t)?.take(&ans_order);
+            rhos.push(column_spearman(&x, &y, t)?);
+        }
+        Ok(RawScore::numpy(np_mean(&rhos)))
     }
-    if sub.ncols() != targets.len() + 1 {
-        return Err(format!(
-            "Submission has {} target columns, expected {}",
-            sub.ncols().saturating_sub(1),
-            targets.len()
-        ));
-    }
-    same_length(sub, answers)?;
-    let ans_ids = answers_column(answers, id)?;
-    if answers.ncols() != targets.len() + 1 {
-        return Err("the answers file does not have exactly the id and target columns".into());
-    }
-    // rows pair by sorted position, ids never compared
-    let pairing = super::checks::sorted_pairing(sub_ids, ans_ids);
-    let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
-    let mut rhos = Vec::with_capacity(targets.len());
-    for t in targets {
-        let x = submission_column(sub, t)?.take(&sub_order);
-        let y = answers_column(answers, t)?.take(&ans_order);
-        rhos.push(column_spearman(&x, &y, t)?);
-    }
-    Ok(RawScore::numpy(np_mean(&rhos)))
 }
 
 /// `scipy.stats.spearmanr(x, y).correlation` on two columns: NaN for fewer than two rows, a
@@ -180,6 +220,18 @@ fn column_ranks(col: &Column, name: &str) -> Result<Vec<f64>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn map_at_k(sub: &Frame, answers: &Frame, id: &str, target: &str, k: usize, exact_columns: bool, ids: IdRule) -> Result<RawScore, String> {
+        MapAtK { id_column: id.into(), target_column: target.into(), k, exact_columns, ids }.grade(sub, answers)
+    }
+
+    fn columnwise_spearman(sub: &Frame, answers: &Frame, id: &str, targets: &[String]) -> Result<RawScore, String> {
+        ColumnwiseSpearman { id_column: id.into(), target_columns: targets.to_vec() }.grade(sub, answers)
+    }
+
+    fn kendall_tau_order(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+        KendallTauOrder { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    }
 
     fn frame(s: &str) -> Frame {
         Frame::from_csv_str(s).unwrap()
