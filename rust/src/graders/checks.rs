@@ -3,6 +3,33 @@
 use crate::frame::{Cell, Column, Frame, RowIndex};
 use serde::Deserialize;
 
+/// How a grader checks the submission's ids against the answers' (a config's `ids:`). Each
+/// grader accepts the policies the reference's graders of its family use.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IdPolicy {
+    /// same length, and after sorting both files by id the ids are equal row by row
+    #[default]
+    SortedEqual,
+    /// `set(submission ids) == set(answer ids)`; a duplicated id passes when the row count
+    /// still matches (rows are then paired by sorted position)
+    SameSet,
+    /// every answer id present; rows of other ids are dropped (a duplicated row is kept and
+    /// shifts the pairing after sorting, as in the reference)
+    Superset,
+}
+
+impl IdPolicy {
+    /// Deserialise an `ids:` value that must be one of `allowed` (a grader's config field).
+    pub fn one_of<'de, D: serde::Deserializer<'de>>(d: D, allowed: &[IdPolicy]) -> Result<IdPolicy, D::Error> {
+        let policy = IdPolicy::deserialize(d)?;
+        if !allowed.contains(&policy) {
+            return Err(serde::de::Error::custom(format!("this grader's `ids` must be one of {allowed:?}, not {policy:?}")));
+        }
+        Ok(policy)
+    }
+}
+
 /// How a multi-class probability grader checks the submission's columns.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

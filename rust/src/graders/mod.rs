@@ -29,7 +29,8 @@ pub mod sorted_id;
 pub mod text;
 
 pub use checks::ColumnRule;
-pub use label_metric::{ClassificationMetric, IdCheck};
+pub use checks::IdPolicy;
+pub use label_metric::ClassificationMetric;
 pub use labels::LabelRule;
 pub use merged_id::MergedMetric;
 pub use sorted_id::{RowFilter, SortedIdMetric};
@@ -223,6 +224,21 @@ mod tests {
         let nested = json!({"kind": "sorted_id_score", "id_column": "id", "target_column": "y", "metric": "rmse",
                             "scored_where": {"column": "u", "equal": 0}});
         assert!(spec(nested).is_err());
+    }
+
+    #[test]
+    fn each_grader_accepts_only_the_id_policies_it_implements() {
+        let label = |ids: &str| {
+            spec(json!({"kind": "label_metric", "id_column": "id", "target_column": "y", "metric": "accuracy", "ids": ids}))
+        };
+        assert!(label("sorted_equal").is_ok() && label("same_set").is_ok());
+        assert!(label("superset").unwrap_err().contains("must be one of"));
+        let map = |ids: &str| {
+            spec(json!({"kind": "map_at_k", "id_column": "id", "target_column": "y", "k": 5, "exact_columns": true, "ids": ids}))
+        };
+        assert!(map("same_set").is_ok() && map("superset").is_ok());
+        assert!(map("sorted_equal").is_err());
+        assert!(map("sorted").is_err());
     }
 
     #[test]

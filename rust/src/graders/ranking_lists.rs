@@ -1,7 +1,7 @@
 //! Graders of ranking competitions: MAP@k of prediction lists, Kendall-tau of item orders,
 //! column-wise Spearman correlation.
 
-use super::checks::{answers_column, same_length, submission_column};
+use super::checks::{answers_column, same_length, submission_column, IdPolicy};
 use super::text::texts;
 use super::{Grade, RawScore};
 use crate::frame::value::same_value_set;
@@ -12,17 +12,6 @@ use crate::numeric::np_mean;
 use crate::pystr::{split_on_space, split_words};
 use serde::Deserialize;
 use std::collections::HashSet;
-
-/// How MAP@k graders check the submission's ids against the answers'.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum IdRule {
-    /// the same set of ids and the same number of rows
-    SameSet,
-    /// every answer id present; rows of other ids are dropped (a duplicated row is kept and
-    /// shifts the pairing after sorting, as in the reference)
-    Superset,
-}
 
 fn exact_column_set(sub: &Frame, expected: &[&str]) -> Result<(), String> {
     let got: HashSet<&str> = sub.names.iter().map(String::as_str).collect();
@@ -48,7 +37,13 @@ pub struct MapAtK {
     pub k: usize,
     /// the submission's column set must be exactly {id, target}
     pub exact_columns: bool,
-    pub ids: IdRule,
+    /// `same_set` (then the row counts must match too) or `superset`
+    #[serde(deserialize_with = "same_set_or_superset")]
+    pub ids: IdPolicy,
+}
+
+fn same_set_or_superset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IdPolicy, D::Error> {
+    IdPolicy::one_of(d, &[IdPolicy::SameSet, IdPolicy::Superset])
 }
 
 impl Grade for MapAtK {
@@ -65,14 +60,16 @@ impl Grade for MapAtK {
         let sub_ids = submission_column(sub, id)?;
         let sub_target = submission_column(sub, target)?;
         let kept: Vec<usize> = match ids {
-            IdRule::SameSet => {
+            IdPolicy::SameSet => {
                 if !same_value_set(sub_ids, &ans_ids) {
                     return Err(format!("Submission and answers have different `{id}` values"));
                 }
                 same_length(sub, answers)?;
                 (0..sub.nrows).collect()
             }
-            IdRule::Superset => rows_of_answer_ids(sub_ids, &ans_ids, id)?,
+            IdPolicy::Superset => rows_of_answer_ids(sub_ids, &ans_ids, id)?,
+            // refused when the config is read; reachable only from Rust code
+            IdPolicy::SortedEqual => return Err("grader config error: map_at_k does not implement `ids: sorted_equal`".into()),
         };
         let sub_order: Vec<usize> = sub_ids.take(&kept).argsort().into_iter().map(|i| kept[i]).collect();
         let ans_order = ans_ids.argsort();
@@ -221,7 +218,7 @@ fn column_ranks(col: &Column, name: &str) -> Result<Vec<f64>, String> {
 mod tests {
     use super::*;
 
-    fn map_at_k(sub: &Frame, answers: &Frame, id: &str, target: &str, k: usize, exact_columns: bool, ids: IdRule) -> Result<RawScore, String> {
+    fn map_at_k(sub: &Frame, answers: &Frame, id: &str, target: &str, k: usize, exact_columns: bool, ids: IdPolicy) -> Result<RawScore, String> {
         MapAtK { id_column: id.into(), target_column: target.into(), k, exact_columns, ids }.grade(sub, answers)
     }
 
@@ -241,19 +238,19 @@ mod tests {
     fn map_same_set_and_superset() {
         let answers = frame("Image,Id\na.jpg,w1\nb.jpg,w2\n");
         let sub = frame("Id,Image\nx w2,b.jpg\nw1,a.jpg\n");
-        let s = map_at_k(&sub, &answers, "Image", "Id", 5, true, IdRule::SameSet).unwrap();
+        let s = map_at_k(&sub, &answers, "Image", "Id", 5, true, IdPolicy::SameSet).unwrap();
         assert_eq!(s.value, 0.75);
         let extra = frame("Image,Id,conf\na.jpg,w1,1\nb.jpg,w2,1\n");
-        assert!(map_at_k(&extra, &answers, "Image", "Id", 5, true, IdRule::SameSet).is_err());
-        assert!(map_at_k(&extra, &answers, "Image", "Id", 5, false, IdRule::SameSet).is_ok());
+        assert!(map_at_k(&extra, &answers, "Image", "Id", 5, true, IdPolicy::SameSet).is_err());
+        assert!(map_at_k(&extra, &answers, "Image", "Id", 5, false, IdPolicy::SameSet).is_ok());
         // superset: an extra customer is dropped; a missing one is invalid
         let more = frame("Image,Id\nc.jpg,w9\nb.jpg,w2\na.jpg,w1\n");
-        assert_eq!(map_at_k(&more, &answers, "Image", "Id", 12, true, IdRule::Superset).unwrap().value, 1.0);
+        assert_eq!(map_at_k(&more, &answers, "Image", "Id", 12, true, IdPolicy::Superset).unwrap().value, 1.0);
         let fewer = frame("Image,Id\nb.jpg,w2\n");
-        assert!(map_at_k(&fewer, &answers, "Image", "Id", 12, true, IdRule::Superset).is_err());
+        assert!(map_at_k(&fewer, &answers, "Image", "Id", 12, true, IdPolicy::Superset).is_err());
         // double space: an empty token takes a slot
         let double = frame("Image,Id\na.jpg,x  w1\nb.jpg,w2\n");
-        assert_eq!(map_at_k(&double, &answers, "Image", "Id", 5, true, IdRule::SameSet).unwrap().value, (1.0 / 3.0 + 1.0) / 2.0);
+        assert_eq!(map_at_k(&double, &answers, "Image", "Id", 5, true, IdPolicy::SameSet).unwrap().value, (1.0 / 3.0 + 1.0) / 2.0);
     }
 
     #[test]
