@@ -2,7 +2,8 @@
 //! multi-label form (jigsaw-toxic-comment), and the TPR-band weighted AUC (alaska2).
 
 use super::checks::{
-    answers_column, pair_matching_ids, probabilities_by_min_max, same_length, sorted_pairing, submission_column,
+    answers_column, exact_column_set, pair_matching_ids, probabilities_by_min_max, same_length, sorted_pairing,
+    submission_column, ColumnRule,
 };
 use super::pandas_sort::sort_index_order;
 use super::{Grade, RawScore};
@@ -11,7 +12,7 @@ use crate::frame::value::HashKey;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
 use crate::sklearn::to_float_array;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Rows of the submission and of the answers paired as the reference pairs them after
 /// sorting both files by id; differing ids are refused
@@ -33,8 +34,8 @@ fn fill_column(matrix: &mut [f64], n_columns: usize, c: usize, col: &Column, ord
 
 /// Mean over `targets` of the binary ROC AUC of each column, rows aligned by sorted id.
 ///
-/// `exact_column_set`: the submission's columns must be exactly the id and the targets, in
-/// any order (plant-pathology-2020); otherwise extra columns are ignored.
+/// `column_rule: exact_column_set`: the submission's columns must be exactly the id and the
+/// targets, in any order (plant-pathology-2020); otherwise extra columns are ignored.
 /// `probability_range_check`: each target column must pass `pd.to_numeric` and lie in
 /// `[0, 1]` by its min and max (ranzcr, which runs `prepare_for_auroc_metric` per column).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -42,12 +43,17 @@ fn fill_column(matrix: &mut [f64], n_columns: usize, c: usize, col: &Column, ord
 pub struct ColumnwiseRocAuc {
     pub id_column: String,
     pub target_columns: Vec<String>,
-    /// the submission's columns must be exactly the id and the targets (any order)
-    #[serde(default)]
-    pub exact_column_set: bool,
+    /// `exact_column_set` (exactly the id and the targets, any order) or `required_columns`
+    /// (the default: extra columns are ignored)
+    #[serde(default = "required_columns", deserialize_with = "ColumnRule::set_or_required")]
+    pub column_rule: ColumnRule,
     /// each target column must be numeric with min >= 0 and max <= 1 (NaN skipped)
     #[serde(default)]
     pub probability_range_check: bool,
+}
+
+fn required_columns() -> ColumnRule {
+    ColumnRule::RequiredColumns
 }
 
 impl Grade for ColumnwiseRocAuc {
@@ -55,22 +61,15 @@ impl Grade for ColumnwiseRocAuc {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, targets) = (self.id_column.as_str(), &self.target_columns);
-        let (exact_column_set, probability_range_check) = (self.exact_column_set, self.probability_range_check);
+        let (column_rule, probability_range_check) = (self.column_rule, self.probability_range_check);
         answers_column(answers, id)?;
         for t in targets {
             answers_column(answers, t)?;
         }
-        if exact_column_set {
+        if column_rule == ColumnRule::ExactColumnSet {
             same_length(sub, answers)?;
-            let got: HashSet<&str> = sub.names.iter().map(String::as_str).collect();
-            let expected: HashSet<&str> = targets.iter().map(String::as_str).chain([id]).collect();
-            if got != expected {
-                return Err(format!(
-                    "Submission must have exactly the columns `{id}`, {} (found: {})",
-                    targets.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "),
-                    sub.names.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
-                ));
-            }
+            let expected: Vec<&str> = std::iter::once(id).chain(targets.iter().map(String::as_str)).collect();
+            exact_column_set(sub, &expected)?;
         } else {
             for t in targets {
                 submission_column(sub, t)?;

@@ -30,17 +30,52 @@ impl IdPolicy {
     }
 }
 
-/// How a multi-class probability grader checks the submission's columns.
+/// How a grader checks the submission's columns (a config's `column_rule:`); "the expected
+/// columns" are the id and the grader's target (or class) columns. Each grader accepts the
+/// rules the reference's graders of its family use.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnRule {
-    /// exactly `1 + n_classes` columns and as many rows as the answers; the id must come
-    /// first, since row sums are taken over every column after the first
+    /// exactly one more column than the targets and as many rows as the answers; the id
+    /// must come first, since row sums are taken over every column after the first
     ExactShape,
-    /// the column set is exactly `{id} + classes`, in any order
+    /// the column set is exactly the expected columns, in any order
     ExactColumnSet,
-    /// the id and every class column must be present; other columns are ignored
+    /// every expected column must be present; other columns are ignored
     RequiredColumns,
+}
+
+impl ColumnRule {
+    /// Deserialise a `column_rule:` value that must be one of `allowed`.
+    pub fn one_of<'de, D: serde::Deserializer<'de>>(d: D, allowed: &[ColumnRule]) -> Result<ColumnRule, D::Error> {
+        let rule = ColumnRule::deserialize(d)?;
+        if !allowed.contains(&rule) {
+            return Err(serde::de::Error::custom(format!("this grader's `column_rule` must be one of {allowed:?}, not {rule:?}")));
+        }
+        Ok(rule)
+    }
+
+    /// `exact_column_set` or `required_columns`, for graders without a shape rule.
+    pub fn set_or_required<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ColumnRule, D::Error> {
+        ColumnRule::one_of(d, &[ColumnRule::ExactColumnSet, ColumnRule::RequiredColumns])
+    }
+}
+
+/// `set(submission.columns) == set(expected)` (column names are unique, as pandas makes them).
+pub fn exact_column_set(sub: &Frame, expected: &[&str]) -> Result<(), String> {
+    let mut got: Vec<&str> = sub.names.iter().map(String::as_str).collect();
+    let mut want = expected.to_vec();
+    got.sort_unstable();
+    want.sort_unstable();
+    if got != want {
+        let quoted = |names: &mut dyn Iterator<Item = &str>| names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        return Err(format!(
+            "Submission must have exactly the columns {} (found: {})",
+            quoted(&mut expected.iter().copied()),
+            quoted(&mut sub.names.iter().map(String::as_str))
+        ));
+    }
+    Ok(())
 }
 
 pub fn submission_column<'a>(sub: &'a Frame, name: &str) -> Result<&'a Column, String> {

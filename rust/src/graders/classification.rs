@@ -4,7 +4,7 @@ use super::checks::{
     answers_column, pair_matching_ids, probabilities_by_min_max, probabilities_elementwise, same_length,
     sorted_pairing, submission_column,
 };
-use super::checks::ColumnRule;
+use super::checks::{exact_column_set, ColumnRule};
 use super::{Grade, RawScore};
 use crate::frame::{Column, Frame, Value};
 use crate::frame::value::same_value_set;
@@ -177,18 +177,7 @@ impl Grade for MulticlassLogLoss {
                 sub.columns[1..].iter().collect()
             }
             ColumnRule::ExactColumnSet => {
-                let mut expected: Vec<&str> = classes.clone();
-                expected.push(id);
-                let mut got: Vec<&str> = sub.names.iter().map(String::as_str).collect();
-                expected.sort_unstable();
-                got.sort_unstable();
-                got.dedup();
-                if got != expected || sub.ncols() != classes.len() + 1 {
-                    return Err(format!(
-                        "Submission must have exactly an `{id}` column and one column per class ({} classes)",
-                        classes.len()
-                    ));
-                }
+                exact_column_set(sub, &[&[id], classes.as_slice()].concat())?;
                 same_length(sub, answers)?;
                 classes.iter().map(|c| sub.column(c).unwrap()).collect()
             }

@@ -1,7 +1,7 @@
 //! Graders of directions and positions: IceCube's mean angular error and the Smartphone
 //! Decimeter per-trip haversine error.
 
-use super::checks::{answers_column, same_length, sorted_pairing, submission_column};
+use super::checks::{answers_column, exact_column_set, same_length, sorted_pairing, submission_column};
 use super::{Grade, RawScore};
 use serde::Deserialize;
 use crate::frame::value::{same_value_set, HashKey};
@@ -25,13 +25,7 @@ impl Grade for MeanAngularError {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, azimuth, zenith) = (self.id_column.as_str(), self.azimuth_column.as_str(), self.zenith_column.as_str());
-        let mut got: Vec<&str> = sub.names.iter().map(String::as_str).collect();
-        let mut expected = vec![id, azimuth, zenith];
-        got.sort_unstable();
-        expected.sort_unstable();
-        if got != expected {
-            return Err(format!("Submission must have exactly the columns `{id}`, `{azimuth}` and `{zenith}`"));
-        }
+        exact_column_set(sub, &[id, azimuth, zenith])?;
         let sub_az = finite_numbers(submission_column(sub, azimuth)?, azimuth)?;
         let sub_zen = finite_numbers(submission_column(sub, zenith)?, zenith)?;
         let ans_az = answers_column(answers, azimuth)?.numeric_f64().ok_or("the answers' azimuth is not numeric")?;

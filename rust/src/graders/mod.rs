@@ -234,11 +234,27 @@ mod tests {
         assert!(label("sorted_equal").is_ok() && label("same_set").is_ok());
         assert!(label("superset").unwrap_err().contains("must be one of"));
         let map = |ids: &str| {
-            spec(json!({"kind": "map_at_k", "id_column": "id", "target_column": "y", "k": 5, "exact_columns": true, "ids": ids}))
+            spec(json!({"kind": "map_at_k", "id_column": "id", "target_column": "y", "k": 5, "column_rule": "exact_column_set", "ids": ids}))
         };
         assert!(map("same_set").is_ok() && map("superset").is_ok());
         assert!(map("sorted_equal").is_err());
         assert!(map("sorted").is_err());
+    }
+
+    #[test]
+    fn one_spelling_for_the_column_rule() {
+        let auc = |extra: serde_json::Value| {
+            let mut g = json!({"kind": "columnwise_roc_auc", "id_column": "id", "target_columns": ["a"]});
+            g.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            spec(g)
+        };
+        let GraderSpec::ColumnwiseRocAuc(default) = auc(json!({})).unwrap() else { panic!() };
+        assert_eq!(default.column_rule, ColumnRule::RequiredColumns);
+        assert!(auc(json!({"column_rule": "exact_column_set"})).is_ok());
+        assert!(auc(json!({"column_rule": "exact_shape"})).unwrap_err().contains("must be one of"));
+        assert!(auc(json!({"exact_column_set": true})).is_err(), "the old spelling is refused");
+        let map = json!({"kind": "map_at_k", "id_column": "id", "target_column": "y", "k": 5, "exact_columns": true, "ids": "same_set"});
+        assert!(spec(map).is_err(), "the old spelling is refused");
     }
 
     #[test]

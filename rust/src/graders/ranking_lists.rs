@@ -1,7 +1,7 @@
 //! Graders of ranking competitions: MAP@k of prediction lists, Kendall-tau of item orders,
 //! column-wise Spearman correlation.
 
-use super::checks::{answers_column, same_length, submission_column, IdPolicy};
+use super::checks::{answers_column, exact_column_set, same_length, submission_column, ColumnRule, IdPolicy};
 use super::text::texts;
 use super::{Grade, RawScore};
 use crate::frame::value::same_value_set;
@@ -13,19 +13,6 @@ use crate::pystr::{split_on_space, split_words};
 use serde::Deserialize;
 use std::collections::HashSet;
 
-fn exact_column_set(sub: &Frame, expected: &[&str]) -> Result<(), String> {
-    let got: HashSet<&str> = sub.names.iter().map(String::as_str).collect();
-    let want: HashSet<&str> = expected.iter().copied().collect();
-    if got != want {
-        return Err(format!(
-            "Submission must have exactly the columns {} (found {})",
-            expected.join(", "),
-            sub.names.join(", ")
-        ));
-    }
-    Ok(())
-}
-
 /// MAP@k of space-separated prediction lists against the answers' label sets.
 ///
 /// MAP@k of `split(" ")` prediction lists against the answers' `split(" ")` label sets.
@@ -35,8 +22,9 @@ pub struct MapAtK {
     pub id_column: String,
     pub target_column: String,
     pub k: usize,
-    /// the submission's column set must be exactly {id, target}
-    pub exact_columns: bool,
+    /// `exact_column_set` (exactly the id and target columns) or `required_columns`
+    #[serde(deserialize_with = "ColumnRule::set_or_required")]
+    pub column_rule: ColumnRule,
     /// `same_set` (then the row counts must match too) or `superset`
     #[serde(deserialize_with = "same_set_or_superset")]
     pub ids: IdPolicy,
@@ -51,10 +39,10 @@ impl Grade for MapAtK {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
-        let (k, exact_columns, ids) = (self.k, self.exact_columns, self.ids);
+        let (k, column_rule, ids) = (self.k, self.column_rule, self.ids);
         let ans_ids = answers_column(answers, id)?;
         let ans_target = answers_column(answers, target)?;
-        if exact_columns {
+        if column_rule == ColumnRule::ExactColumnSet {
             exact_column_set(sub, &[id, target])?;
         }
         let sub_ids = submission_column(sub, id)?;
@@ -218,8 +206,9 @@ fn column_ranks(col: &Column, name: &str) -> Result<Vec<f64>, String> {
 mod tests {
     use super::*;
 
-    fn map_at_k(sub: &Frame, answers: &Frame, id: &str, target: &str, k: usize, exact_columns: bool, ids: IdPolicy) -> Result<RawScore, String> {
-        MapAtK { id_column: id.into(), target_column: target.into(), k, exact_columns, ids }.grade(sub, answers)
+    fn map_at_k(sub: &Frame, answers: &Frame, id: &str, target: &str, k: usize, exact: bool, ids: IdPolicy) -> Result<RawScore, String> {
+        let column_rule = if exact { ColumnRule::ExactColumnSet } else { ColumnRule::RequiredColumns };
+        MapAtK { id_column: id.into(), target_column: target.into(), k, column_rule, ids }.grade(sub, answers)
     }
 
     fn columnwise_spearman(sub: &Frame, answers: &Frame, id: &str, targets: &[String]) -> Result<RawScore, String> {
