@@ -3,7 +3,7 @@
 
 use super::checks::{
     answers_column, exact_column_set, pair_matching_ids, probabilities_by_min_max, same_length, sorted_pairing,
-    submission_column, ColumnRule,
+    submission_column, ColumnRule, Pairing,
 };
 use super::pandas_sort::sort_index_order;
 use super::{Grade, RawScore};
@@ -13,14 +13,6 @@ use crate::frame::{Column, Frame, Value};
 use crate::metrics;
 use crate::sklearn::to_float_array;
 use std::collections::HashMap;
-
-/// Rows of the submission and of the answers paired as the reference pairs them after
-/// sorting both files by id; differing ids are refused
-/// (`(sub[id].values != answers[id].values).any()`).
-pub(super) fn sorted_id_orders(sub: &Frame, answers: &Frame, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
-    let pairing = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
-    Ok((pairing.sub_rows, pairing.ans_rows))
-}
 
 /// Writes the rows `order` of `col` as float64 (`check_array`: text through `float()`,
 /// NaN and infinity refused) to a row-major matrix of `n_columns` columns at column `c`.
@@ -82,7 +74,7 @@ impl Grade for ColumnwiseRocAuc {
                 probabilities_by_min_max(submission_column(sub, t)?, t)?;
             }
         }
-        let (sub_order, ans_order) = sorted_id_orders(sub, answers, id)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let k = targets.len();
         let mut y_true = vec![0.0; answers.nrows * k];
         let mut y_score = vec![0.0; sub.nrows * k];
@@ -232,7 +224,7 @@ impl Grade for WeightedRocAuc {
         same_length(sub, answers)?;
         submission_column(sub, id)?;
         submission_column(sub, target)?;
-        let (sub_order, ans_order) = sorted_id_orders(sub, answers, id)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let y_score = to_float_array(&submission_column(sub, target)?.take(&sub_order), target, false)
             .map_err(|e| format!("The `{target}` column must hold numbers ({e})"))?;
         let y_true = to_float_array(&answers_column(answers, target)?.take(&ans_order), "answers", false)?;

@@ -337,7 +337,9 @@ pub fn gather<'a>(values: &'a [f64], rows: &[usize]) -> std::borrow::Cow<'a, [f6
     }
 }
 
-/// `sorted_pairing` that must match: the reference rejects differing ids.
+/// The one "pair rows by sorted id" of graders whose reference sorts both files by id and
+/// refuses `(submission[id] != answers[id]).any()`: [`sorted_pairing`], and an error naming
+/// the first differing id (after sorting) when the ids differ.
 pub fn pair_matching_ids<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>, id: &str) -> Result<Pairing, String> {
     let ans_ids: Ids<'a> = ans_ids.into();
     let pairing = sorted_pairing(sub_ids, ans_ids);
@@ -351,8 +353,3 @@ pub fn pair_matching_ids<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>, id: 
     Ok(pairing)
 }
 
-/// The (submission rows, answer rows) of `pair_matching_ids`.
-pub fn matching_rows<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
-    let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
-    Ok((pairing.sub_rows, pairing.ans_rows))
-}

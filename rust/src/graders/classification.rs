@@ -1,10 +1,9 @@
 //! Graders of classification competitions.
 
 use super::checks::{
-    answers_column, pair_matching_ids, probabilities_by_min_max, probabilities_elementwise, same_length,
-    sorted_pairing, submission_column,
+    answers_column, exact_column_set, pair_matching_ids, probabilities_by_min_max, probabilities_elementwise,
+    same_length, sorted_pairing, submission_column, ColumnRule,
 };
-use super::checks::{exact_column_set, ColumnRule};
 use super::{Grade, RawScore};
 use crate::frame::{Column, Frame, Value};
 use crate::frame::value::same_value_set;
@@ -32,15 +31,6 @@ impl RowSumCheck {
     }
 }
 
-/// Both files sorted by id, then `(sub_ids != answer_ids).any()` refused; returns the
-/// target columns as (answers, submission), paired row by row.
-fn align_by_sorted_id(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<(Column, Column), String> {
-    let p = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
-    let y_pred = submission_column(sub, target)?.take(&p.sub_rows);
-    let y_true = answers_column(answers, target)?.take(&p.ans_rows);
-    Ok((y_true, y_pred))
-}
-
 /// Label accuracy after sorting both files by id; same length and ids required.
 ///
 /// Label accuracy (`prepare_for_accuracy_metric` + `accuracy_score`).
@@ -61,7 +51,9 @@ impl Grade for Accuracy {
         same_length(sub, answers)?;
         submission_column(sub, target)?;
         submission_column(sub, id)?;
-        let (y_true, y_pred) = align_by_sorted_id(sub, answers, id, target)?;
+        let p = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let y_pred = submission_column(sub, target)?.take(&p.sub_rows);
+        let y_true = answers_column(answers, target)?.take(&p.ans_rows);
         check_targets(&y_true, &y_pred)?;
         let matches: Vec<bool> = (0..y_true.len()).map(|i| y_true.get(i).py_eq(y_pred.get(i))).collect();
         Ok(RawScore::python(metrics::accuracy_from_matches(&matches)))
@@ -89,7 +81,9 @@ impl Grade for RocAuc {
         let scores = submission_column(sub, target)?;
         same_length(sub, answers)?;
         probabilities_by_min_max(scores, target)?;
-        let (y_true, y_pred) = align_by_sorted_id(sub, answers, id, target)?;
+        let p = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let y_pred = submission_column(sub, target)?.take(&p.sub_rows);
+        let y_true = answers_column(answers, target)?.take(&p.ans_rows);
         let y_true = to_float_array(&y_true, "y_true", true)?;
         let y_score = to_float_array(&y_pred, "y_score", true)?;
         metrics::roc_auc(&y_true, &y_score).map(RawScore::numpy)

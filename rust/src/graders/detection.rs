@@ -3,7 +3,7 @@
 //! `metrics::{coco, detection}`.
 
 use super::cells::{float_token, is_missing, split_whitespace, strip, text};
-use super::checks::{answers_column, same_length, submission_column};
+use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
 use super::{Grade, RawScore};
 use serde::Deserialize;
 use crate::frame::value::same_value_set;
@@ -73,7 +73,7 @@ impl Grade for Lyft3dMap {
         let sub_ids = submission_column(sub, id)?;
         let sub_pred = submission_column(sub, target)?;
         let (ans_ids, ans_pred) = (answers_column(answers, id)?, answers_column(answers, target)?);
-        let (so, ao) = super::checks::matching_rows(sub_ids, ans_ids, id)?;
+        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, ans_ids, id)?;
         let parse = |col: &Column, order: &[usize], fill: bool| -> Result<Vec<Vec<Box3dSpec>>, String> {
             order
                 .iter()
@@ -248,7 +248,7 @@ impl Grade for SiimMap {
         let sub_ids = submission_column(sub, id)?;
         let sub_pred = submission_column(sub, target)?;
         let (ans_ids, ans_pred) = (answers_column(answers, id)?, answers_column(answers, target)?);
-        let (so, ao) = super::checks::matching_rows(sub_ids, ans_ids, id)?;
+        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, ans_ids, id)?;
         let preds = so.iter().map(|&i| parse_siim(sub_pred.get(i), i)).collect::<Result<Vec<_>, _>>()?;
         let truths = ao.iter().map(|&i| parse_siim(ans_pred.get(i), i)).collect::<Result<Vec<_>, _>>()?;
         if preds.is_empty() {
@@ -277,7 +277,7 @@ impl Grade for KuzushijiF1 {
         let sub_ids = submission_column(sub, id)?;
         let sub_labels = submission_column(sub, target)?;
         let (ans_ids, ans_labels) = (answers_column(answers, id)?, answers_column(answers, target)?);
-        let (so, ao) = super::checks::matching_rows(sub_ids, ans_ids, id)?;
+        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, ans_ids, id)?;
         // the format check runs over every prediction before any scoring
         let preds = so
             .iter()

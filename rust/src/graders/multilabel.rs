@@ -1,7 +1,6 @@
 //! Graders of multi-label competitions whose predictions are space-separated label lists.
 
-use super::auc::sorted_id_orders;
-use super::checks::{answers_column, same_length, submission_column};
+use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
 use super::{Grade, RawScore};
 use serde::Deserialize;
 use crate::frame::{Cell, Column, Frame};
@@ -29,7 +28,7 @@ impl Grade for MultilabelMicroF1 {
         submission_column(sub, id)?;
         let predicted_labels = submission_column(sub, target)?;
         same_length(sub, answers)?;
-        let (sub_order, ans_order) = sorted_id_orders(sub, answers, id)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let true_rows = reorder(split_labels(&answer_labels, "answers")?, &ans_order);
         if true_rows.iter().any(Vec::is_empty) {
             // the reference's class list then holds NaN next to text and cannot be sorted

@@ -2,7 +2,7 @@
 //! to runs (never to pixels) with the reference's checks, then scored from pixel counts.
 
 use super::cells::{pixel_count, py_int, text, text_or_empty};
-use super::checks::{answers_column, same_length, submission_column};
+use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
 use super::{Grade, RawScore};
 use serde::Deserialize;
 use crate::frame::value::same_value_set;
@@ -69,7 +69,7 @@ impl Grade for RleGlobalDice {
         let sub_ids = submission_column(sub, id)?;
         let sub_rle = submission_column(sub, rle)?;
         same_length(sub, answers)?;
-        let (so, ao) = super::checks::matching_rows(sub_ids, answers_column(answers, id)?, id)?;
+        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, answers_column(answers, id)?, id)?;
         let (ans_rle, hs, ws) = (answers_column(answers, rle)?, answers_column(answers, height)?, answers_column(answers, width)?);
         let total = (0..so.len())
             .into_par_iter()
@@ -166,7 +166,7 @@ impl Grade for RleIouPrecision {
         let ans_rle = text_or_empty(answers_column(answers, rle)?.column(), rle)?;
         let sub_ids = text_or_empty(submission_column(sub, id)?, id)?;
         let sub_rle = text_or_empty(submission_column(sub, rle)?, rle)?;
-        let (so, ao) = super::checks::matching_rows(&sub_ids, &ans_ids, id)?;
+        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(&sub_ids, &ans_ids, id)?;
         let len = height * width;
         let scores = (0..so.len())
             .into_par_iter()

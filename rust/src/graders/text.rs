@@ -3,7 +3,7 @@
 //! sorted ids differ from the answers'; cells become Python strings the way the reference
 //! converts them (`astype(str)`, `fillna("")`, or not at all).
 
-use super::checks::{answers_column, same_length, submission_column};
+use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
 use super::{Grade, RawScore};
 use crate::frame::{Cell, Column, Frame, Value};
 use crate::metrics;
@@ -12,19 +12,6 @@ use crate::pystr::{cell_str, parse_int, split_words};
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::borrow::Cow;
-
-/// The pairs of `sort_values(id)` on both files, after checking that the sorted ids are
-/// equal position by position (which also requires equal lengths): (submission rows,
-/// answer rows). Unique matching ids pair without sorting (`pair_matching_ids`).
-pub(super) fn sorted_rows_with_matching_ids(
-    sub: &Frame,
-    answers: &Frame,
-    id: &str,
-) -> Result<(Vec<usize>, Vec<usize>), String> {
-    let sub_ids = submission_column(sub, id)?;
-    let ans_ids = answers_column(answers, id)?;
-    super::checks::matching_rows(sub_ids, ans_ids, id)
-}
 
 /// `col.astype(str)` of the rows in `order`.
 pub(super) fn texts<'a>(col: &'a Column, order: &[usize]) -> Vec<Cow<'a, str>> {
@@ -97,7 +84,7 @@ impl Grade for MeanLevenshtein {
         let cast_to_text = self.cast_to_text;
         required_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
         let (truth, pred): (Vec<Cow<str>>, Vec<Cow<str>>) = if cast_to_text {
             (texts(&truth_col, &ans_order), texts(pred_col, &sub_order))
@@ -144,7 +131,7 @@ impl Grade for SequenceEditRate {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         required_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let truth = int_sequences(&texts(answers_column(answers, target)?.column(), &ans_order), target)?;
         let pred = int_sequences(&texts(submission_column(sub, target)?, &sub_order), target)?;
         let distances: u64 = truth
@@ -192,7 +179,7 @@ impl Grade for MeanWordJaccard {
         let average = self.average;
         required_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
         match average {
             JaccardAverage::PythonMean => {
@@ -237,7 +224,7 @@ impl Grade for ExactMatchAccuracy {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         required_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let (truth, pred) = (answers_column(answers, target)?.column(), submission_column(sub, target)?);
         // compared pair by pair: no copy of either column's texts
         let same = |s: usize, a: usize| match (pred, truth) {
@@ -267,7 +254,7 @@ impl Grade for MicroF1TagSets {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         required_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         // `fillna("").str.split()`: blanks are no tags; a number or boolean cannot be split
         let truth = split_each(text_cells(answers_column(answers, target)?.column(), &ans_order, target, Some(""))?);
         let pred = split_each(text_cells(submission_column(sub, target)?, &sub_order, target, Some(""))?);
