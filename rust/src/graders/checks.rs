@@ -78,6 +78,20 @@ pub fn exact_column_set(sub: &Frame, expected: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// Every column of `columns` in the answers, then every one in the submission, each in the
+/// order given: graders list them in the order of the reference's checks, so an invalid
+/// submission is reported with the column the reference names (and a broken answers file
+/// before anything about the submission, as the reference reads the answers first).
+pub fn require_columns(sub: &Frame, answers: &Frame, columns: &[&str]) -> Result<(), String> {
+    for c in columns {
+        answers_column(answers, c)?;
+    }
+    for c in columns {
+        submission_column(sub, c)?;
+    }
+    Ok(())
+}
+
 pub fn submission_column<'a>(sub: &'a Frame, name: &str) -> Result<&'a Column, String> {
     sub.column(name)
         .ok_or_else(|| format!("Submission is missing the `{name}` column (columns found: {})", list_columns(sub)))

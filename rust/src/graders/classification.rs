@@ -2,7 +2,7 @@
 
 use super::checks::{
     answers_column, exact_column_set, pair_matching_ids, probabilities_by_min_max, probabilities_elementwise,
-    same_length, sorted_pairing, submission_column, ColumnRule,
+    require_columns, same_length, sorted_pairing, submission_column, ColumnRule,
 };
 use super::{Grade, RawScore};
 use crate::frame::{Column, Frame, Value};
@@ -75,9 +75,7 @@ impl Grade for RocAuc {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
-        answers_column(answers, id)?;
-        answers_column(answers, target)?;
-        submission_column(sub, id)?;
+        require_columns(sub, answers, &[id, target])?;
         let scores = submission_column(sub, target)?;
         same_length(sub, answers)?;
         probabilities_by_min_max(scores, target)?;

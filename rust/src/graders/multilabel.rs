@@ -1,6 +1,6 @@
 //! Graders of multi-label competitions whose predictions are space-separated label lists.
 
-use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
+use super::checks::{answers_column, pair_matching_ids, require_columns, same_length, submission_column, Pairing};
 use super::{Grade, RawScore};
 use serde::Deserialize;
 use crate::frame::{Cell, Column, Frame};
@@ -23,9 +23,8 @@ impl Grade for MultilabelMicroF1 {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
-        answers_column(answers, id)?;
+        require_columns(sub, answers, &[id, target])?;
         let answer_labels = answers_column(answers, target)?;
-        submission_column(sub, id)?;
         let predicted_labels = submission_column(sub, target)?;
         same_length(sub, answers)?;
         let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;

@@ -1,6 +1,6 @@
 //! Graders of regression competitions.
 
-use super::checks::{answers_column, same_length, sorted_pairing, submission_column};
+use super::checks::{answers_column, require_columns, same_length, sorted_pairing, submission_column};
 use super::{Grade, RawScore};
 use serde::Deserialize;
 use crate::frame::Frame;
@@ -56,12 +56,7 @@ impl Grade for MeanColumnwiseRmsle {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let targets = &self.target_columns;
-        for t in targets {
-            answers_column(answers, t)?;
-        }
-        for t in targets {
-            submission_column(sub, t)?;
-        }
+        require_columns(sub, answers, &targets.iter().map(String::as_str).collect::<Vec<_>>())?;
         same_length(sub, answers)?;
         let mut per_column = Vec::with_capacity(targets.len());
         for t in targets {

@@ -3,7 +3,7 @@
 //! sorted ids differ from the answers'; cells become Python strings the way the reference
 //! converts them (`astype(str)`, `fillna("")`, or not at all).
 
-use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
+use super::checks::{answers_column, pair_matching_ids, require_columns, same_length, submission_column, Pairing};
 use super::{Grade, RawScore};
 use crate::frame::{Cell, Column, Frame, Value};
 use crate::metrics;
@@ -51,16 +51,6 @@ fn text_cells<'a>(
         .collect()
 }
 
-fn required_columns(sub: &Frame, answers: &Frame, columns: &[&str]) -> Result<(), String> {
-    for c in columns {
-        answers_column(answers, c)?;
-    }
-    for c in columns {
-        submission_column(sub, c)?;
-    }
-    Ok(())
-}
-
 /// Mean Levenshtein distance (by code point) between texts, rows aligned by sorted id
 /// (ids must match). `cast_to_text`: cells go through `str()` first (a blank becomes
 /// "nan"); otherwise any cell that is not text makes the submission invalid.
@@ -82,7 +72,7 @@ impl Grade for MeanLevenshtein {
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         let cast_to_text = self.cast_to_text;
-        required_columns(sub, answers, &[id, target])?;
+        require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
         let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
@@ -129,7 +119,7 @@ impl Grade for SequenceEditRate {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
-        required_columns(sub, answers, &[id, target])?;
+        require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
         let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let truth = int_sequences(&texts(answers_column(answers, target)?.column(), &ans_order), target)?;
@@ -177,7 +167,7 @@ impl Grade for MeanWordJaccard {
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         let average = self.average;
-        required_columns(sub, answers, &[id, target])?;
+        require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
         let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
@@ -222,7 +212,7 @@ impl Grade for ExactMatchAccuracy {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
-        required_columns(sub, answers, &[id, target])?;
+        require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
         let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         let (truth, pred) = (answers_column(answers, target)?.column(), submission_column(sub, target)?);
@@ -252,7 +242,7 @@ impl Grade for MicroF1TagSets {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
-        required_columns(sub, answers, &[id, target])?;
+        require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
         let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
         // `fillna("").str.split()`: blanks are no tags; a number or boolean cannot be split
