@@ -1,9 +1,10 @@
 //! Graders built on ROC AUC variants: the mean over several label columns, the positional
-//! multi-label form (jigsaw-toxic-comment), and the TPR-band weighted AUC (alaska2).
+//! multi-label form (jigsaw-toxic-comment), the TPR-band weighted AUC (alaska2) and Jigsaw's
+//! bias AUC.
 
 use super::checks::{
-    answers_column, exact_column_set, pair_matching_ids, probabilities_by_min_max, same_length, sorted_pairing,
-    submission_column, ColumnRule, Pairing,
+    answers_column, describe, exact_column_set, pair_matching_ids, probabilities_by_min_max, same_length,
+    sorted_pairing, submission_column, ColumnRule, Pairing,
 };
 use super::pandas_sort::sort_index_order;
 use super::{Grade, RawScore};
@@ -195,7 +196,7 @@ fn submission_rows_kept(sub_ids: &Column, ans_ids: &Column, keep: &[bool]) -> Re
             by_id.get(&v.hash_key()).map(|&i| keep[i]).ok_or_else(|| {
                 format!(
                     "Submission id {} is not in the answers",
-                    super::checks::describe(v)
+                    describe(v)
                 )
             })
         })
@@ -235,5 +236,91 @@ impl Grade for WeightedRocAuc {
             return Err(format!("The `{target}` column contains missing values (NaN)"));
         }
         metrics::weighted_roc_auc(&y_true, &y_score, tpr_thresholds, weights).map(RawScore::numpy)
+    }
+}
+
+/// Jigsaw Unintended Bias: predictions (in `prediction` or, like the answers file itself, in
+/// the target column; not both) and answers are cut at 0.5, then scored by
+/// [`metrics::bias_auc_score`].
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BiasAuc {
+    pub id_column: String,
+    pub prediction_column: String,
+    pub target_column: String,
+    /// the answers' identity subgroup columns
+    pub identity_columns: Vec<String>,
+    /// the power of the generalised means of the subgroup AUCs
+    pub power: f64,
+    /// the weight of the overall AUC and of each generalised mean
+    pub weight: f64,
+}
+
+impl Grade for BiasAuc {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let sub_ids = submission_column(sub, &self.id_column)?;
+        let predictions = match (sub.column(&self.prediction_column), sub.column(&self.target_column)) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "Submission has both `{}` and `{}` columns: renaming makes a duplicate column",
+                    self.prediction_column, self.target_column
+                ))
+            }
+            (Some(c), None) | (None, Some(c)) => c,
+            (None, None) => return Err(format!("Submission must have a `{}` column", self.prediction_column)),
+        };
+        let ans_ids = answers_column(answers, &self.id_column)?;
+        let pairing = pair_matching_ids(sub_ids, ans_ids, &self.id_column)?;
+        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let scores = at_least_half(&predictions.take(&sub_order), &self.prediction_column)?;
+        let labels = at_least_half(&answers_column(answers, &self.target_column)?.take(&ans_order), &self.target_column)?;
+        let subgroups: Vec<Vec<bool>> = self
+            .identity_columns
+            .iter()
+            .map(|name| {
+                let flags = at_least_half(&answers_column(answers, name)?.take(&ans_order), name)?;
+                Ok(flags.iter().map(|&f| f == 1.0).collect())
+            })
+            .collect::<Result<_, String>>()?;
+        metrics::bias_auc_score(&labels, &scores, &subgroups, self.power, self.weight).map(RawScore::numpy)
+    }
+}
+
+/// `col.apply(lambda x: 1 if x >= 0.5 else 0)`: NaN gives 0, text cannot be compared.
+fn at_least_half(col: &Column, name: &str) -> Result<Vec<f64>, String> {
+    col.values()
+        .map(|v| match v {
+            Value::Str(s) => Err(format!("The `{name}` column holds text ('{s}'); '>=' not supported between 'str' and 'float'")),
+            v => Ok(f64::from(u8::from(v.as_f64().is_some_and(|x| x >= 0.5)))),
+        })
+        .collect()
+}
+
+/// Laplace log-likelihood on each patient's last `last_weeks` measured weeks.
+///
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(s: &str) -> Frame {
+        Frame::from_csv_str(s).unwrap()
+    }
+
+    #[test]
+    fn bias_auc_binarises_and_picks_the_column() {
+        let answers = frame("id,toxicity,g\n1,0.9,1\n2,0.1,1\n3,0.6,0\n4,0.0,0\n5,0.7,1\n6,0.2,0");
+        let identity_columns = vec!["g".to_string()];
+        let (id_column, prediction_column, target_column) = ("id".into(), "prediction".into(), "toxicity".into());
+        let g = BiasAuc { id_column, prediction_column, target_column, identity_columns, power: -5.0, weight: 0.25 };
+        assert_eq!(g.grade(&answers, &answers).unwrap().value, 1.0);
+        let below = frame("id,prediction\n1,0.4\n2,0.1\n3,0.3\n4,0.0\n5,0.45\n6,0.2");
+        assert_eq!(g.grade(&below, &answers).unwrap().value, 0.5);
+        let both = frame("id,prediction,toxicity\n1,1,1\n2,0,0\n3,1,1\n4,0,0\n5,1,1\n6,0,0");
+        assert!(g.grade(&both, &answers).is_err());
+        let text = frame("id,prediction\n1,high\n2,0.1\n3,0.3\n4,0.0\n5,0.45\n6,0.2");
+        assert!(g.grade(&text, &answers).is_err());
     }
 }

@@ -2,7 +2,8 @@
 //! them (which tokens, which separators, which errors), then scored by the kernels of
 //! `metrics::{coco, detection}`.
 
-use super::cells::{float_token, is_missing, split_whitespace, strip, text};
+use super::cell_parsing::{float_token, is_missing, text};
+use crate::pystr::{split_words, strip};
 use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
 use super::{Grade, RawScore};
 use serde::Deserialize;
@@ -212,7 +213,7 @@ impl Grade for CocoMap {
 /// `label confidence xmin ymin xmax ymax`; text is required, an incomplete group fails.
 fn parse_siim(v: Value<'_>, row: usize) -> Result<Vec<LabelledBox>, String> {
     let s = text(v).ok_or_else(|| format!("row {}: PredictionString must be text, got {v:?}", row + 1))?;
-    let tokens: Vec<&str> = split_whitespace(s).collect();
+    let tokens: Vec<&str> = split_words(s).collect();
     if tokens.len() % 6 != 0 {
         return Err(format!("row {}: PredictionString needs 6 tokens per box, got {}", row + 1, tokens.len()));
     }

@@ -3,7 +3,7 @@
 //! a scikit-learn classification metric runs with scikit-learn's own input checks.
 
 use super::checks::{answers_column, pair_matching_ids, same_length, sorted_pairing, submission_column, IdPolicy};
-use super::labels::LabelRule;
+use super::label_conversion::LabelRule;
 use super::{Grade, RawScore};
 use crate::frame::value::{same_value_set, HashKey};
 use crate::frame::{Column, Frame, Value};

@@ -8,18 +8,16 @@
 //! its struct and `impl Grade` in its family's file and add one line to `grader_kinds!`.
 
 pub mod auc;
-pub mod bespoke;
-mod cells;
+mod cell_parsing;
 mod checks;
 pub mod classification;
 pub mod detection;
 pub mod geo;
+mod label_conversion;
 pub mod label_metric;
-mod labels;
 pub mod merged_id;
 pub mod multilabel;
 mod pandas_sort;
-pub mod pixels;
 pub mod probabilities;
 pub mod question_answering;
 pub mod ranking_lists;
@@ -28,10 +26,9 @@ pub mod segmentation;
 pub mod sorted_id;
 pub mod text;
 
-pub use checks::ColumnRule;
-pub use checks::IdPolicy;
+pub use checks::{ColumnRule, IdPolicy};
+pub use label_conversion::LabelRule;
 pub use label_metric::ClassificationMetric;
-pub use labels::LabelRule;
 pub use merged_id::MergedMetric;
 pub use sorted_id::{RowFilter, SortedIdMetric};
 
@@ -163,9 +160,9 @@ grader_kinds! {
     MeltedMultilabelLogLoss(probabilities::MeltedMultilabelLogLoss),
     MeanAngularError(geo::MeanAngularError),
     TripHaversine(geo::TripHaversine),
-    BiasAuc(bespoke::BiasAuc),
-    LaplaceLastWeeks(bespoke::LaplaceLastWeeks),
-    KeepMaskMcrmse(bespoke::KeepMaskMcrmse),
+    BiasAuc(auc::BiasAuc),
+    LaplaceLastWeeks(regression::LaplaceLastWeeks),
+    KeepMaskMcrmse(regression::KeepMaskMcrmse),
     MeanLevenshtein(text::MeanLevenshtein),
     SequenceEditRate(text::SequenceEditRate),
     MeanWordJaccard(text::MeanWordJaccard),
@@ -184,7 +181,7 @@ grader_kinds! {
     RleIouPrecision(segmentation::RleIouPrecision),
     RleFbeta(segmentation::RleFbeta),
     RleDiceHausdorff(segmentation::RleDiceHausdorff),
-    MatchedIdRmse(pixels::MatchedIdRmse),
+    MatchedIdRmse(regression::MatchedIdRmse),
     Lyft3dMap(detection::Lyft3dMap),
     CocoMap(detection::CocoMap),
     SiimMap(detection::SiimMap),

@@ -1,7 +1,7 @@
 //! Graders of segmentation competitions: masks given as run-length encoded text, decoded
 //! to runs (never to pixels) with the reference's checks, then scored from pixel counts.
 
-use super::cells::{pixel_count, py_int, text, text_or_empty};
+use super::cell_parsing::{pixel_count, py_int, text, text_or_empty};
 use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
 use super::{Grade, RawScore};
 use serde::Deserialize;
