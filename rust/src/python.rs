@@ -335,7 +335,7 @@ fn average_precision(py: Python<'_>, y_true: PyReadonlyArray1<'_, f64>, y_score:
 /// Row order of CPython's `sorted(keys, reverse=True)` (NaN keys included), for tests.
 #[pyfunction]
 fn python_sorted_desc(keys: Vec<f64>) -> Vec<usize> {
-    metrics::pysort::python_sorted_desc(&keys)
+    crate::sorting::descending::python_sorted_desc(&keys)
 }
 
 fn int_slice<'a>(a: &'a PyReadonlyArray1<'_, i64>, name: &str) -> PyResult<&'a [i64]> {

@@ -6,7 +6,7 @@ use super::checks::{
     answers_column, describe, exact_column_set, pair_matching_ids, probabilities_by_min_max, same_length,
     sorted_pairing, submission_column, ColumnRule, Pairing,
 };
-use super::pandas_sort::sort_index_order;
+use crate::sorting::pandas_sort_index::sort_index_order;
 use super::{Grade, RawScore};
 use serde::Deserialize;
 use crate::frame::value::HashKey;

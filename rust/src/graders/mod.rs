@@ -17,7 +17,6 @@ mod label_conversion;
 pub mod label_metric;
 pub mod merged_id;
 pub mod multilabel;
-mod pandas_sort;
 pub mod probabilities;
 pub mod question_answering;
 pub mod ranking_lists;

@@ -28,13 +28,10 @@ pub mod mcc;
 pub mod multilabel;
 pub mod multilabel_f1;
 pub mod pfbeta;
-pub mod pysort;
-pub mod radix;
 pub mod ranking;
 pub mod regression;
 pub mod rle;
 pub mod set_f1;
-pub mod timsort;
 pub mod weighted_auc;
 
 pub use classification::{accuracy_from_matches, log_loss_binary, log_loss_onehot, quadratic_weighted_kappa};
