@@ -567,6 +567,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     numeric_metrics::register(m)?;
     crate::python_split::register(m)?;
     crate::python_prepare::register(m)?;
-    m.add("GRADER_VERSION", env!("CARGO_PKG_VERSION"))?;
+    m.add("GRADER_VERSION", crate::grading::GRADER_VERSION)?;
     Ok(())
 }
