@@ -239,6 +239,9 @@ impl Grade for WeightedRocAuc {
     }
 }
 
+/// Jigsaw's bias AUC: overall AUC and power means of subgroup/BPSN/BNSP AUCs, with
+/// predictions and labels cut at 0.5.
+///
 /// Jigsaw Unintended Bias: predictions (in `prediction` or, like the answers file itself, in
 /// the target column; not both) and answers are cut at 0.5, then scored by
 /// [`metrics::bias_auc_score`].
@@ -297,9 +300,6 @@ fn at_least_half(col: &Column, name: &str) -> Result<Vec<f64>, String> {
         })
         .collect()
 }
-
-/// Laplace log-likelihood on each patient's last `last_weeks` measured weeks.
-///
 
 #[cfg(test)]
 mod tests {

@@ -108,6 +108,8 @@ impl Grade for MatchedIdRmse {
     }
 }
 
+/// Laplace log-likelihood on each patient's last `last_weeks` measured weeks.
+///
 /// OSIC pulmonary fibrosis: every submitted `Patient_Week` must exist in the answers; only
 /// each patient's last `last_weeks` measured weeks are scored (no length check), pairing
 /// rows by sorted `Patient_Week`.
