@@ -12,8 +12,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-/// Bump when a grader's behaviour changes: cached results of older graders are then ignored.
-pub const GRADER_REVISION: u32 = 1;
+/// The version of the graders: the crate's version, then a revision to bump when a grader's
+/// behaviour changes between releases. Cached results key on it (with the grader's spec), so
+/// results of older graders are then ignored. Python sees it as `mlebench_fast.GRADER_VERSION`.
+pub const GRADER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+1");
 
 /// What the core needs to know about a competition.
 #[derive(Debug, Clone, Deserialize)]
@@ -30,26 +32,20 @@ pub struct CompetitionSpec {
     pub grader_fingerprint: u128,
 }
 
-/// The identity of a grader for the results cache: its configuration as JSON, the crate
-/// version and `GRADER_REVISION` (a changed grader never reuses an older grader's results).
-pub fn grader_fingerprint(grader_config: Option<&serde_json::Value>) -> u128 {
-    let identity = format!(
-        "{}|{}|{}",
-        env!("CARGO_PKG_VERSION"),
-        GRADER_REVISION,
-        grader_config.map(|g| g.to_string()).unwrap_or_default()
-    );
-    content_hash(identity.as_bytes())
-}
-
 impl CompetitionSpec {
-    /// Parse a spec (`id`, `answers_path`, `grader`, `medals`) and fingerprint its grader.
+    /// Parse a spec and fingerprint its grader (see [`grader_fingerprint`]).
     pub fn from_json(value: serde_json::Value) -> Result<CompetitionSpec, String> {
-        let fingerprint = grader_fingerprint(value.get("grader"));
+        let grader = value.get("grader").map(|g| g.to_string()).unwrap_or_default();
         let mut spec: CompetitionSpec = serde_json::from_value(value).map_err(|e| e.to_string())?;
-        spec.grader_fingerprint = fingerprint;
+        spec.grader_fingerprint = grader_fingerprint(GRADER_VERSION, &grader);
         Ok(spec)
     }
+}
+
+/// The identity of a grader in the results cache: the graders' version and the grader's spec
+/// (its JSON text), so a new version or a changed spec grades again.
+pub fn grader_fingerprint(version: &str, grader_json: &str) -> u128 {
+    content_hash(format!("{version}|{grader_json}").as_bytes())
 }
 
 /// Answers parsed once per competition, with the hash of their bytes.
@@ -501,6 +497,19 @@ impl<'a> Scheduler<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_grader_version_or_spec_is_a_new_cache_identity() {
+        let spec = r#"{"kind":"accuracy","id_column":"id","target_column":"y"}"#;
+        let other = r#"{"kind":"accuracy","id_column":"id","target_column":"label"}"#;
+        assert_eq!(grader_fingerprint(GRADER_VERSION, spec), grader_fingerprint(GRADER_VERSION, spec));
+        assert_ne!(grader_fingerprint(GRADER_VERSION, spec), grader_fingerprint("0.0.0+0", spec));
+        assert_ne!(grader_fingerprint(GRADER_VERSION, spec), grader_fingerprint(GRADER_VERSION, other));
+        let grader = serde_json::json!({"kind": "accuracy", "id_column": "id", "target_column": "y"});
+        let parsed = CompetitionSpec::from_json(serde_json::json!({"id": "c", "answers_path": "/a.csv", "grader": grader}));
+        assert_eq!(parsed.unwrap().grader_fingerprint, grader_fingerprint(GRADER_VERSION, &grader.to_string()));
+        assert!(GRADER_VERSION.starts_with(env!("CARGO_PKG_VERSION")));
+    }
 
     /// Two competitions (one with a large submission), answers and submissions on disk.
     fn workload(dir: &Path) -> (Vec<Job>, HashMap<String, CompetitionSpec>) {

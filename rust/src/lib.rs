@@ -7,6 +7,7 @@
 //! - [`metrics`]: metric kernels on float arrays, texts and label lists;
 //! - [`pystr`]: Python's string semantics (`str()`, `split`, `int()`) for text graders;
 //! - [`graders`]: declarative per-competition graders;
+//! - [`sorting`]: ports of CPython's, numpy's and pandas' sorts, where their order matters;
 //! - [`medals`]: Kaggle medal thresholds and ranking;
 //! - [`grading`]: the pipeline and parallel bulk grading;
 //! - [`split`]: bit-exact numpy/scikit-learn/Python randomness for dataset preparation;
@@ -45,6 +46,7 @@ pub mod pyfmt;
 pub mod pystr;
 pub mod registry;
 pub mod sklearn;
+pub mod sorting;
 pub mod split;
 pub mod table;
 pub mod tfrecord;

@@ -7,7 +7,7 @@
 //! (`MLEBENCH_FAST_COMPETITIONS_DIR`, handy while editing configs). This module is the one
 //! owner of these facts: Python's `mlebench_fast.registry` is a view of it.
 
-use crate::grading::{grader_fingerprint, CompetitionSpec};
+use crate::grading::{grader_fingerprint, CompetitionSpec, GRADER_VERSION};
 use crate::graders::GraderSpec;
 use crate::medals::MedalThresholds;
 use serde::Deserialize;
@@ -167,7 +167,10 @@ impl Competition {
             answers_path: self.answers_path(data_dir),
             grader: self.grader.clone(),
             medals: self.medals.map(|m| m.thresholds()),
-            grader_fingerprint: grader_fingerprint(self.grader_config.as_ref()),
+            grader_fingerprint: grader_fingerprint(
+                GRADER_VERSION,
+                &self.grader_config.as_ref().map(|g| g.to_string()).unwrap_or_default(),
+            ),
         }
     }
 }

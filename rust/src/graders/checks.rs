@@ -1,6 +1,96 @@
 //! Checks shared by the graders, each with the reference's outcome (pass or invalid).
 
 use crate::frame::{Cell, Column, Frame, RowIndex};
+use serde::Deserialize;
+
+/// How a grader checks the submission's ids against the answers' (a config's `ids:`). Each
+/// grader accepts the policies the reference's graders of its family use.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IdPolicy {
+    /// same length, and after sorting both files by id the ids are equal row by row
+    #[default]
+    SortedEqual,
+    /// `set(submission ids) == set(answer ids)`; a duplicated id passes when the row count
+    /// still matches (rows are then paired by sorted position)
+    SameSet,
+    /// every answer id present; rows of other ids are dropped (a duplicated row is kept and
+    /// shifts the pairing after sorting, as in the reference)
+    Superset,
+}
+
+impl IdPolicy {
+    /// Deserialise an `ids:` value that must be one of `allowed` (a grader's config field).
+    pub fn one_of<'de, D: serde::Deserializer<'de>>(d: D, allowed: &[IdPolicy]) -> Result<IdPolicy, D::Error> {
+        let policy = IdPolicy::deserialize(d)?;
+        if !allowed.contains(&policy) {
+            return Err(serde::de::Error::custom(format!("this grader's `ids` must be one of {allowed:?}, not {policy:?}")));
+        }
+        Ok(policy)
+    }
+}
+
+/// How a grader checks the submission's columns (a config's `column_rule:`); "the expected
+/// columns" are the id and the grader's target (or class) columns. Each grader accepts the
+/// rules the reference's graders of its family use.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnRule {
+    /// exactly one more column than the targets and as many rows as the answers; the id
+    /// must come first, since row sums are taken over every column after the first
+    ExactShape,
+    /// the column set is exactly the expected columns, in any order
+    ExactColumnSet,
+    /// every expected column must be present; other columns are ignored
+    RequiredColumns,
+}
+
+impl ColumnRule {
+    /// Deserialise a `column_rule:` value that must be one of `allowed`.
+    pub fn one_of<'de, D: serde::Deserializer<'de>>(d: D, allowed: &[ColumnRule]) -> Result<ColumnRule, D::Error> {
+        let rule = ColumnRule::deserialize(d)?;
+        if !allowed.contains(&rule) {
+            return Err(serde::de::Error::custom(format!("this grader's `column_rule` must be one of {allowed:?}, not {rule:?}")));
+        }
+        Ok(rule)
+    }
+
+    /// `exact_column_set` or `required_columns`, for graders without a shape rule.
+    pub fn set_or_required<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ColumnRule, D::Error> {
+        ColumnRule::one_of(d, &[ColumnRule::ExactColumnSet, ColumnRule::RequiredColumns])
+    }
+}
+
+/// `set(submission.columns) == set(expected)` (column names are unique, as pandas makes them).
+pub fn exact_column_set(sub: &Frame, expected: &[&str]) -> Result<(), String> {
+    let mut got: Vec<&str> = sub.names.iter().map(String::as_str).collect();
+    let mut want = expected.to_vec();
+    got.sort_unstable();
+    want.sort_unstable();
+    if got != want {
+        let quoted = |names: &mut dyn Iterator<Item = &str>| names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        return Err(format!(
+            "Submission must have exactly the columns {} (found: {})",
+            quoted(&mut expected.iter().copied()),
+            quoted(&mut sub.names.iter().map(String::as_str))
+        ));
+    }
+    Ok(())
+}
+
+/// Every column of `columns` in the answers, then every one in the submission, each in the
+/// order given: graders list them in the order of the reference's checks, so an invalid
+/// submission is reported with the column the reference names (and a broken answers file
+/// before anything about the submission, as the reference reads the answers first).
+pub fn require_columns(sub: &Frame, answers: &Frame, columns: &[&str]) -> Result<(), String> {
+    for c in columns {
+        answers_column(answers, c)?;
+    }
+    for c in columns {
+        submission_column(sub, c)?;
+    }
+    Ok(())
+}
 
 pub fn submission_column<'a>(sub: &'a Frame, name: &str) -> Result<&'a Column, String> {
     sub.column(name)
@@ -261,7 +351,9 @@ pub fn gather<'a>(values: &'a [f64], rows: &[usize]) -> std::borrow::Cow<'a, [f6
     }
 }
 
-/// `sorted_pairing` that must match: the reference rejects differing ids.
+/// The one "pair rows by sorted id" of graders whose reference sorts both files by id and
+/// refuses `(submission[id] != answers[id]).any()`: [`sorted_pairing`], and an error naming
+/// the first differing id (after sorting) when the ids differ.
 pub fn pair_matching_ids<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>, id: &str) -> Result<Pairing, String> {
     let ans_ids: Ids<'a> = ans_ids.into();
     let pairing = sorted_pairing(sub_ids, ans_ids);
@@ -275,8 +367,128 @@ pub fn pair_matching_ids<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>, id: 
     Ok(pairing)
 }
 
-/// The (submission rows, answer rows) of `pair_matching_ids`.
-pub fn matching_rows<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>, id: &str) -> Result<(Vec<usize>, Vec<usize>), String> {
-    let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
-    Ok((pairing.sub_rows, pairing.ans_rows))
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(csv: &str) -> Frame {
+        Frame::from_csv_str(csv).unwrap()
+    }
+
+    fn text(values: &[&str]) -> Column {
+        Column::Object(std::sync::Arc::new(values.iter().map(|s| Cell::Str((*s).into())).collect()))
+    }
+
+    /// The pairs as (submission id, answer id) texts, sorted: what any pairing of the
+    /// reference's "sort both, pair by position" must produce.
+    fn pairs(sub: &Column, ans: &Column, p: &Pairing) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> =
+            p.sub_rows.iter().zip(&p.ans_rows).map(|(&s, &a)| (describe(sub.get(s)), describe(ans.get(a)))).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn exact_column_set_ignores_order_and_refuses_extra_or_missing_columns() {
+        assert!(exact_column_set(&frame("b,id,a\n1,2,3\n"), &["id", "a", "b"]).is_ok());
+        let extra = exact_column_set(&frame("id,a,b,c\n1,2,3,4\n"), &["id", "a", "b"]).unwrap_err();
+        assert!(extra.contains("exactly the columns `id`, `a`, `b`") && extra.contains("`c`"), "{extra}");
+        assert!(exact_column_set(&frame("id,a\n1,2\n"), &["id", "a", "b"]).is_err());
+        // pandas renames a repeated header, so `a` twice is `a` and `a.1`
+        assert!(exact_column_set(&frame("id,a,a\n1,2,3\n"), &["id", "a"]).is_err());
+    }
+
+    #[test]
+    fn require_columns_reports_the_answers_first_then_the_submission_in_order() {
+        let answers = frame("id,y,z\n1,2,3\n");
+        assert!(require_columns(&frame("z,y,id\n1,2,3\n"), &answers, &["id", "y", "z"]).is_ok());
+        let first_missing = require_columns(&frame("id\n1\n"), &answers, &["id", "z", "y"]).unwrap_err();
+        assert!(first_missing.contains("missing the `z` column"), "{first_missing}");
+        let broken = require_columns(&frame("id\n1\n"), &frame("id\n1\n"), &["id", "y"]).unwrap_err();
+        assert!(broken.contains("answers file has no `y`"), "{broken}");
+    }
+
+    #[test]
+    fn a_missing_column_names_what_was_found() {
+        let err = submission_column(&frame("a,b\n1,2\n"), "id").unwrap_err();
+        assert!(err.contains("`id`") && err.contains("`a`, `b`"), "{err}");
+        let wide = frame("c0,c1,c2,c3,c4,c5,c6,c7,c8,c9\n0,1,2,3,4,5,6,7,8,9\n");
+        assert!(submission_column(&wide, "id").unwrap_err().contains("... 2 more"));
+        assert!(answers_column(&wide, "c3").is_ok());
+    }
+
+    #[test]
+    fn lengths_and_ids() {
+        assert!(same_length(&frame("a\n1\n2\n"), &frame("a\n1\n")).unwrap_err().contains("2 rows but 1"));
+        assert!(ids_match(&text(&["a", "b"]), &text(&["a", "b"]), "id").is_ok());
+        let err = ids_match(&text(&["a", "c"]), &text(&["a", "b"]), "id").unwrap_err();
+        assert!(err.contains("'c'"), "{err}");
+        assert!(ids_match(&text(&["a"]), &text(&["a", "b"]), "id").is_err());
+        let long = "x".repeat(70);
+        assert_eq!(describe(crate::frame::Value::Str(&long)), format!("'{}...'", "x".repeat(60)));
+        assert_eq!(describe(crate::frame::Value::Bool(true)), "True");
+        assert_eq!(describe(crate::frame::Value::Nan), "NaN");
+    }
+
+    #[test]
+    fn probability_checks_by_min_max_skip_nan_elementwise_do_not() {
+        let col = |csv: &str| frame(csv).columns[0].clone();
+        // a blank cell (not a blank line, which pandas skips) is NaN
+        assert_eq!(probabilities_by_min_max(&col("p,q\n0,1\n,1\n1,1\n"), "p").unwrap().len(), 3);
+        assert!(probabilities_by_min_max(&col("p\n0\n1.5\n"), "p").is_err());
+        assert!(probabilities_by_min_max(&col("p\n0\nhigh\n"), "p").unwrap_err().contains("numeric"));
+        assert!(probabilities_elementwise(&col("p\n0\n1\n"), "p").is_ok());
+        assert!(probabilities_elementwise(&col("p,q\n0,1\n,1\n1,1\n"), "p").is_err());
+        assert!(probabilities_elementwise(&col("p\n-0.1\n1\n"), "p").is_err());
+        assert!(probabilities_elementwise(&col("p\n0.5\nhigh\n"), "p").unwrap_err().contains("text"));
+    }
+
+    #[test]
+    fn sorted_pairing_pairs_as_sorting_both_files_would() {
+        let answers = text(&["b", "a", "c", "d"]);
+        // same order: identity, no sort
+        let p = sorted_pairing(&text(&["b", "a", "c", "d"]), &answers);
+        assert!(p.ids_equal && p.sub_rows == [0, 1, 2, 3] && p.ans_rows == [0, 1, 2, 3]);
+        // shuffled unique ids, with and without the answers' cached index
+        let shuffled = text(&["d", "c", "b", "a"]);
+        let answers_frame = frame("id\nb\na\nc\nd\n");
+        let plain = sorted_pairing(&shuffled, &answers);
+        let indexed = sorted_pairing(&shuffled, answers_column(&answers_frame, "id").unwrap());
+        for p in [&plain, &indexed] {
+            assert!(p.ids_equal);
+            assert!(pairs(&shuffled, &answers, p).iter().all(|(s, a)| s == a));
+        }
+        // a duplicated id pairs by sorted position and is reported unequal
+        let dup = text(&["a", "a", "c", "d"]);
+        let p = sorted_pairing(&dup, &answers);
+        assert!(!p.ids_equal);
+        let expected: Vec<(String, String)> =
+            [("'a'", "'a'"), ("'a'", "'b'"), ("'c'", "'c'"), ("'d'", "'d'")].map(|(s, a)| (s.into(), a.into())).into();
+        assert_eq!(pairs(&dup, &answers, &p), expected);
+        // different lengths: no pairing, ids unequal
+        assert!(!sorted_pairing(&text(&["a"]), &answers).ids_equal);
+    }
+
+    #[test]
+    fn pair_matching_ids_refuses_what_the_reference_refuses() {
+        let answers = text(&["b", "a", "c"]);
+        assert!(pair_matching_ids(&text(&["c", "b", "a"]), &answers, "id").is_ok());
+        let foreign = pair_matching_ids(&text(&["c", "b", "z"]), &answers, "id").err().unwrap();
+        assert!(foreign.contains("first difference after sorting: 'b'"), "{foreign}");
+        assert!(pair_matching_ids(&text(&["c", "b", "b"]), &answers, "id").is_err());
+        assert!(pair_matching_ids(&text(&["c", "b"]), &answers, "id").err().unwrap().contains("numbers of `id`"));
+        // numbers pair with equal numbers of another type (1 == 1.0), not with their text
+        let ints = frame("id\n2\n1\n").columns[0].clone();
+        let floats = frame("id\n1.0\n2.0\n").columns[0].clone();
+        assert!(pair_matching_ids(&ints, &floats, "id").is_ok());
+        assert!(pair_matching_ids(&ints, &text(&["1", "2"]), "id").is_err());
+    }
+
+    #[test]
+    fn gather_borrows_in_the_identity_order() {
+        let v = [1.0, 2.0, 3.0];
+        assert!(matches!(gather(&v, &[0, 1, 2]), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(gather(&v, &[2, 0]).as_ref(), &[3.0, 1.0]);
+    }
 }

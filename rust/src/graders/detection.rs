@@ -2,9 +2,11 @@
 //! them (which tokens, which separators, which errors), then scored by the kernels of
 //! `metrics::{coco, detection}`.
 
-use super::cells::{float_token, is_missing, split_whitespace, strip, text};
-use super::checks::{answers_column, same_length, submission_column};
-use super::RawScore;
+use super::cell_parsing::{float_token, is_missing, text};
+use crate::pystr::{split_words, strip};
+use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
+use super::{Grade, RawScore};
+use serde::Deserialize;
 use crate::frame::value::same_value_set;
 use crate::frame::value::HashKey;
 use crate::frame::{Column, Frame, Value};
@@ -52,40 +54,54 @@ fn parse_lyft_row(v: Value<'_>, row: usize) -> Result<(Vec<Box3dSpec>, bool), St
     Ok((boxes, false))
 }
 
+/// Lyft 3D boxes: mAP over IoU thresholds 0.5..0.95, mean over samples.
+///
 /// Lyft 3D detection: ids sorted and compared, the organisers' mAP over IoU thresholds
 /// 0.5..0.95 per sample, averaged over samples and thresholds.
-pub fn lyft_3d_map(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-    same_length(sub, answers)?;
-    let sub_ids = submission_column(sub, id)?;
-    let sub_pred = submission_column(sub, target)?;
-    let (ans_ids, ans_pred) = (answers_column(answers, id)?, answers_column(answers, target)?);
-    let (so, ao) = super::checks::matching_rows(sub_ids, ans_ids, id)?;
-    let parse = |col: &Column, order: &[usize], fill: bool| -> Result<Vec<Vec<Box3dSpec>>, String> {
-        order
-            .iter()
-            .map(|&i| {
-                let v = col.get(i);
-                let v = if fill && v.is_nan() { Value::Str("") } else { v };
-                parse_lyft_row(v, i).map(|(b, _)| b)
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Lyft3dMap {
+    pub id_column: String,
+    pub target_column: String,
+}
+
+impl Grade for Lyft3dMap {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        same_length(sub, answers)?;
+        let sub_ids = submission_column(sub, id)?;
+        let sub_pred = submission_column(sub, target)?;
+        let (ans_ids, ans_pred) = (answers_column(answers, id)?, answers_column(answers, target)?);
+        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, ans_ids, id)?;
+        let parse = |col: &Column, order: &[usize], fill: bool| -> Result<Vec<Vec<Box3dSpec>>, String> {
+            order
+                .iter()
+                .map(|&i| {
+                    let v = col.get(i);
+                    let v = if fill && v.is_nan() { Value::Str("") } else { v };
+                    parse_lyft_row(v, i).map(|(b, _)| b)
+                })
+                .collect()
+        };
+        let preds = parse(sub_pred, &so, true)?;
+        let truths = parse(&ans_pred, &ao, false)?;
+        let per_sample = (0..so.len())
+            .into_par_iter()
+            .map(|k| {
+                // `Box3D` requires a text sample token, checked only for boxes it builds
+                let token_ok = text(sub_ids.get(so[k])).is_some() && text(ans_ids.get(ao[k])).is_some();
+                let compared = truths[k].iter().any(|g| preds[k].iter().any(|p| p.name == g.name));
+                if compared && !token_ok {
+                    return Err("Sample_token must be a string!".to_string());
+                }
+                lyft_sample_map(&truths[k], &preds[k])
             })
-            .collect()
-    };
-    let preds = parse(sub_pred, &so, true)?;
-    let truths = parse(&ans_pred, &ao, false)?;
-    let per_sample = (0..so.len())
-        .into_par_iter()
-        .map(|k| {
-            // `Box3D` requires a text sample token, checked only for boxes it builds
-            let token_ok = text(sub_ids.get(so[k])).is_some() && text(ans_ids.get(ao[k])).is_some();
-            let compared = truths[k].iter().any(|g| preds[k].iter().any(|p| p.name == g.name));
-            if compared && !token_ok {
-                return Err("Sample_token must be a string!".to_string());
-            }
-            lyft_sample_map(&truths[k], &preds[k])
-        })
-        .collect::<Result<Vec<[f64; 10]>, String>>()?;
-    let flat: Vec<f64> = per_sample.iter().flatten().copied().collect();
-    Ok(RawScore::numpy(np_mean(&flat)))
+            .collect::<Result<Vec<[f64; 10]>, String>>()?;
+        let flat: Vec<f64> = per_sample.iter().flatten().copied().collect();
+        Ok(RawScore::numpy(np_mean(&flat)))
+    }
 }
 
 /// `list(map(float, s.split(" ")))` reshaped to rows of `width`.
@@ -105,89 +121,99 @@ fn float_to_int(x: f64) -> Result<f64, String> {
     Ok(x.trunc())
 }
 
+/// pycocotools bbox mAP (`stats[0]`) at one IoU threshold, boxes as `class score x0 y0 x1 y1`.
+///
 /// VinBigData: pycocotools' bbox mAP at one IoU threshold (`stats[0]`), with the
 /// reference's annotation ids and its corner boxes read as `[x, y, w, h]`.
-#[allow(clippy::too_many_arguments)]
-pub fn coco_map(
-    sub: &Frame,
-    answers: &Frame,
-    image_column: &str,
-    class_column: &str,
-    corner_columns: &[String; 4],
-    target: &str,
-    iou_threshold: f64,
-) -> Result<RawScore, String> {
-    let ans_images = answers_column(answers, image_column)?;
-    let ans_classes = answers_column(answers, class_column)?;
-    let corners: Vec<Vec<f64>> = corner_columns
-        .iter()
-        .map(|c| {
-            let col = answers_column(answers, c)?;
-            let v = col.numeric_f64().ok_or_else(|| format!("answers column `{c}` must be numeric"))?;
-            if v.iter().any(|x| x.is_nan()) {
-                return Err(format!("Answers must not contain any NaN values in `{c}` column"));
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CocoMap {
+    pub image_column: String,
+    pub class_column: String,
+    /// the answers' box corners: x_min, y_min, x_max, y_max
+    pub corner_columns: [String; 4],
+    pub target_column: String,
+    pub iou_threshold: f64,
+}
+
+impl Grade for CocoMap {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (image_column, class_column, corner_columns) = (self.image_column.as_str(), self.class_column.as_str(), &self.corner_columns);
+        let (target, iou_threshold) = (self.target_column.as_str(), self.iou_threshold);
+        let ans_images = answers_column(answers, image_column)?;
+        let ans_classes = answers_column(answers, class_column)?;
+        let corners: Vec<Vec<f64>> = corner_columns
+            .iter()
+            .map(|c| {
+                let col = answers_column(answers, c)?;
+                let v = col.numeric_f64().ok_or_else(|| format!("answers column `{c}` must be numeric"))?;
+                if v.iter().any(|x| x.is_nan()) {
+                    return Err(format!("Answers must not contain any NaN values in `{c}` column"));
+                }
+                Ok(v)
+            })
+            .collect::<Result<_, String>>()?;
+        let sub_pred = submission_column(sub, target)?;
+        let sub_images = submission_column(sub, image_column)?;
+        if !same_value_set(sub_images, &ans_images) {
+            return Err(format!("The set of {image_column}s in the submission must match the set in the answers"));
+        }
+        // images numbered in order of first appearance in the answers (`unique()`)
+        let mut image_index: HashMap<HashKey, usize> = HashMap::new();
+        let mut rows_of_image: Vec<Vec<usize>> = Vec::new();
+        for (r, v) in ans_images.values().enumerate() {
+            let next = rows_of_image.len();
+            let i = *image_index.entry(v.hash_key()).or_insert(next);
+            if i == next {
+                rows_of_image.push(Vec::new());
             }
-            Ok(v)
-        })
-        .collect::<Result<_, String>>()?;
-    let sub_pred = submission_column(sub, target)?;
-    let sub_images = submission_column(sub, image_column)?;
-    if !same_value_set(sub_images, &ans_images) {
-        return Err(format!("The set of {image_column}s in the submission must match the set in the answers"));
-    }
-    // images numbered in order of first appearance in the answers (`unique()`)
-    let mut image_index: HashMap<HashKey, usize> = HashMap::new();
-    let mut rows_of_image: Vec<Vec<usize>> = Vec::new();
-    for (r, v) in ans_images.values().enumerate() {
-        let next = rows_of_image.len();
-        let i = *image_index.entry(v.hash_key()).or_insert(next);
-        if i == next {
-            rows_of_image.push(Vec::new());
+            rows_of_image[i].push(r);
         }
-        rows_of_image[i].push(r);
-    }
-    let class_ids = ans_classes.numeric_f64().ok_or_else(|| "answers class ids must be numeric".to_string())?;
-    let mut gts = Vec::with_capacity(answers.nrows);
-    for (image, rows) in rows_of_image.iter().enumerate() {
-        for &r in rows {
-            let [x0, y0, x1, y1] = [corners[0][r], corners[1][r], corners[2][r], corners[3][r]];
-            gts.push(CocoBox {
-                id: gts.len() as u64,
-                image,
-                category: class_ids[r],
-                bbox: [x0, y0, x1, y1],
-                area: (x1 - x0) * (y1 - y0),
-                score: 0.0,
-            });
+        let class_ids = ans_classes.numeric_f64().ok_or_else(|| "answers class ids must be numeric".to_string())?;
+        let mut gts = Vec::with_capacity(answers.nrows);
+        for (image, rows) in rows_of_image.iter().enumerate() {
+            for &r in rows {
+                let [x0, y0, x1, y1] = [corners[0][r], corners[1][r], corners[2][r], corners[3][r]];
+                gts.push(CocoBox {
+                    id: gts.len() as u64,
+                    image,
+                    category: class_ids[r],
+                    bbox: [x0, y0, x1, y1],
+                    area: (x1 - x0) * (y1 - y0),
+                    score: 0.0,
+                });
+            }
         }
-    }
-    let mut dts = Vec::new();
-    for r in 0..sub.nrows {
-        let v = sub_pred.get(r);
-        let s = text(v).ok_or_else(|| format!("row {}: PredictionString must be text, got {v:?}", r + 1))?;
-        let image_id = sub_images.get(r);
-        let image = *image_index
-            .get(&image_id.hash_key())
-            .ok_or_else(|| format!("row {}: unknown {image_column} {image_id:?}", r + 1))?;
-        for p in float_rows(s, 6)? {
-            dts.push(CocoBox {
-                id: dts.len() as u64,
-                image,
-                category: float_to_int(p[0])?,
-                bbox: [p[2], p[3], p[4], p[5]],
-                area: (p[4] - p[2]) * (p[5] - p[3]),
-                score: p[1],
-            });
+        let mut dts = Vec::new();
+        for r in 0..sub.nrows {
+            let v = sub_pred.get(r);
+            let s = text(v).ok_or_else(|| format!("row {}: PredictionString must be text, got {v:?}", r + 1))?;
+            let image_id = sub_images.get(r);
+            let image = *image_index
+                .get(&image_id.hash_key())
+                .ok_or_else(|| format!("row {}: unknown {image_column} {image_id:?}", r + 1))?;
+            for p in float_rows(s, 6)? {
+                dts.push(CocoBox {
+                    id: dts.len() as u64,
+                    image,
+                    category: float_to_int(p[0])?,
+                    bbox: [p[2], p[3], p[4], p[5]],
+                    area: (p[4] - p[2]) * (p[5] - p[3]),
+                    score: p[1],
+                });
+            }
         }
+        Ok(RawScore::numpy(coco_mean_average_precision(&gts, &dts, &class_ids, rows_of_image.len(), iou_threshold)))
     }
-    Ok(RawScore::numpy(coco_mean_average_precision(&gts, &dts, &class_ids, rows_of_image.len(), iou_threshold)))
 }
 
 /// SIIM `parse_prediction_string`: whitespace-separated groups of
 /// `label confidence xmin ymin xmax ymax`; text is required, an incomplete group fails.
 fn parse_siim(v: Value<'_>, row: usize) -> Result<Vec<LabelledBox>, String> {
     let s = text(v).ok_or_else(|| format!("row {}: PredictionString must be text, got {v:?}", row + 1))?;
-    let tokens: Vec<&str> = split_whitespace(s).collect();
+    let tokens: Vec<&str> = split_words(s).collect();
     if tokens.len() % 6 != 0 {
         return Err(format!("row {}: PredictionString needs 6 tokens per box, got {}", row + 1, tokens.len()));
     }
@@ -204,69 +230,97 @@ fn parse_siim(v: Value<'_>, row: usize) -> Result<Vec<LabelledBox>, String> {
         .map_err(|e| format!("Could not parse PredictionString: {e}"))
 }
 
+/// SIIM-COVID19: mAP over the answers' labels (study and image rows alike).
+///
 /// SIIM-COVID19: ids sorted and compared, mAP over the answers' labels.
-pub fn siim_map(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-    same_length(sub, answers)?;
-    let sub_ids = submission_column(sub, id)?;
-    let sub_pred = submission_column(sub, target)?;
-    let (ans_ids, ans_pred) = (answers_column(answers, id)?, answers_column(answers, target)?);
-    let (so, ao) = super::checks::matching_rows(sub_ids, ans_ids, id)?;
-    let preds = so.iter().map(|&i| parse_siim(sub_pred.get(i), i)).collect::<Result<Vec<_>, _>>()?;
-    let truths = ao.iter().map(|&i| parse_siim(ans_pred.get(i), i)).collect::<Result<Vec<_>, _>>()?;
-    if preds.is_empty() {
-        return Ok(RawScore::python(0.0));
-    }
-    siim_mean_average_precision(&preds, &truths).map(RawScore::numpy)
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SiimMap {
+    pub id_column: String,
+    pub target_column: String,
 }
 
-/// Kuzushiji: rows sorted by image id and compared; predictions `label X Y` triples.
-pub fn kuzushiji(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-    same_length(sub, answers)?;
-    let sub_ids = submission_column(sub, id)?;
-    let sub_labels = submission_column(sub, target)?;
-    let (ans_ids, ans_labels) = (answers_column(answers, id)?, answers_column(answers, target)?);
-    let (so, ao) = super::checks::matching_rows(sub_ids, ans_ids, id)?;
-    // the format check runs over every prediction before any scoring
-    let preds = so
-        .iter()
-        .map(|&i| {
-            let v = sub_labels.get(i);
-            if is_missing(v) {
-                return Ok(None);
-            }
-            let s = text(v).ok_or_else(|| format!("row {}: labels must be text, got {v:?}", i + 1))?;
-            let tokens: Vec<&str> = s.split(' ').collect();
-            if tokens.len() % 3 != 0 {
-                return Err(format!("Malformed prediction string: {s}"));
-            }
-            let points = tokens
-                .chunks(3)
-                .map(|t| Ok(CharPoint { label: t[0].to_string(), x: float_token(t[1])?, y: float_token(t[2])? }))
-                .collect::<Result<Vec<_>, String>>()
-                .map_err(|e| format!("X and Y values must be floats: {e}"))?;
-            Ok(Some(points))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    let mut total = PageCounts::default();
-    for (k, pred) in preds.iter().enumerate() {
-        let truth = ans_labels.get(ao[k]);
-        let page = match (pred, is_missing(truth)) {
-            (None, true) => PageCounts::default(),
-            (Some(p), true) => PageCounts { fp: p.len() as u64, ..Default::default() },
-            (pred, false) => {
-                let t = text(truth).ok_or_else(|| "answers labels must be text".to_string())?;
-                let tokens: Vec<&str> = t.split(' ').collect();
-                match pred {
-                    None => PageCounts { fn_: (tokens.len() / 5) as u64, ..Default::default() },
-                    Some(p) => kuzushiji_page(p, &parse_char_boxes(&tokens)?),
-                }
-            }
-        };
-        total.tp += page.tp;
-        total.fp += page.fp;
-        total.fn_ += page.fn_;
+impl Grade for SiimMap {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        same_length(sub, answers)?;
+        let sub_ids = submission_column(sub, id)?;
+        let sub_pred = submission_column(sub, target)?;
+        let (ans_ids, ans_pred) = (answers_column(answers, id)?, answers_column(answers, target)?);
+        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, ans_ids, id)?;
+        let preds = so.iter().map(|&i| parse_siim(sub_pred.get(i), i)).collect::<Result<Vec<_>, _>>()?;
+        let truths = ao.iter().map(|&i| parse_siim(ans_pred.get(i), i)).collect::<Result<Vec<_>, _>>()?;
+        if preds.is_empty() {
+            return Ok(RawScore::python(0.0));
+        }
+        siim_mean_average_precision(&preds, &truths).map(RawScore::numpy)
     }
-    Ok(RawScore::python(kuzushiji_f1(total)))
+}
+
+/// Kuzushiji: F1 of predicted points strictly inside same-label boxes.
+///
+/// Kuzushiji: rows sorted by image id and compared; predictions `label X Y` triples.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KuzushijiF1 {
+    pub id_column: String,
+    pub target_column: String,
+}
+
+impl Grade for KuzushijiF1 {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        same_length(sub, answers)?;
+        let sub_ids = submission_column(sub, id)?;
+        let sub_labels = submission_column(sub, target)?;
+        let (ans_ids, ans_labels) = (answers_column(answers, id)?, answers_column(answers, target)?);
+        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, ans_ids, id)?;
+        // the format check runs over every prediction before any scoring
+        let preds = so
+            .iter()
+            .map(|&i| {
+                let v = sub_labels.get(i);
+                if is_missing(v) {
+                    return Ok(None);
+                }
+                let s = text(v).ok_or_else(|| format!("row {}: labels must be text, got {v:?}", i + 1))?;
+                let tokens: Vec<&str> = s.split(' ').collect();
+                if tokens.len() % 3 != 0 {
+                    return Err(format!("Malformed prediction string: {s}"));
+                }
+                let points = tokens
+                    .chunks(3)
+                    .map(|t| Ok(CharPoint { label: t[0].to_string(), x: float_token(t[1])?, y: float_token(t[2])? }))
+                    .collect::<Result<Vec<_>, String>>()
+                    .map_err(|e| format!("X and Y values must be floats: {e}"))?;
+                Ok(Some(points))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let mut total = PageCounts::default();
+        for (k, pred) in preds.iter().enumerate() {
+            let truth = ans_labels.get(ao[k]);
+            let page = match (pred, is_missing(truth)) {
+                (None, true) => PageCounts::default(),
+                (Some(p), true) => PageCounts { fp: p.len() as u64, ..Default::default() },
+                (pred, false) => {
+                    let t = text(truth).ok_or_else(|| "answers labels must be text".to_string())?;
+                    let tokens: Vec<&str> = t.split(' ').collect();
+                    match pred {
+                        None => PageCounts { fn_: (tokens.len() / 5) as u64, ..Default::default() },
+                        Some(p) => kuzushiji_page(p, &parse_char_boxes(&tokens)?),
+                    }
+                }
+            };
+            total.tp += page.tp;
+            total.fp += page.fp;
+            total.fn_ += page.fn_;
+        }
+        Ok(RawScore::python(kuzushiji_f1(total)))
+    }
 }
 
 fn parse_char_boxes(tokens: &[&str]) -> Result<Vec<CharBox>, String> {
@@ -325,6 +379,22 @@ mod tests {
 #[cfg(test)]
 mod grader_tests {
     use super::*;
+
+    fn lyft_3d_map(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+        Lyft3dMap { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    }
+    fn siim_map(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+        SiimMap { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    }
+    fn kuzushiji(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+        KuzushijiF1 { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    }
+
+    fn coco_map(sub: &Frame, answers: &Frame, image: &str, class: &str, corners: &[String; 4], target: &str, iou_threshold: f64) -> Result<RawScore, String> {
+        let corner_columns = corners.clone();
+        CocoMap { image_column: image.into(), class_column: class.into(), corner_columns, target_column: target.into(), iou_threshold }.grade(sub, answers)
+    }
+
 
     fn f(csv: &str) -> Frame {
         Frame::from_csv_str(csv).unwrap()

@@ -1,8 +1,9 @@
 //! Graders of directions and positions: IceCube's mean angular error and the Smartphone
 //! Decimeter per-trip haversine error.
 
-use super::checks::{answers_column, same_length, sorted_pairing, submission_column};
-use super::RawScore;
+use super::checks::{answers_column, exact_column_set, same_length, sorted_pairing, submission_column};
+use super::{Grade, RawScore};
+use serde::Deserialize;
 use crate::frame::value::{same_value_set, HashKey};
 use crate::frame::{Column, Frame};
 use crate::metrics;
@@ -11,29 +12,36 @@ use std::collections::{HashMap, HashSet};
 
 /// IceCube: the submission's columns must be exactly `{id, azimuth, zenith}`, the angles of a
 /// numpy number type (not bool, not text) and finite; rows are paired by sorted id.
-pub fn mean_angular_error(sub: &Frame, answers: &Frame, id: &str, azimuth: &str, zenith: &str) -> Result<RawScore, String> {
-    let mut got: Vec<&str> = sub.names.iter().map(String::as_str).collect();
-    let mut expected = vec![id, azimuth, zenith];
-    got.sort_unstable();
-    expected.sort_unstable();
-    if got != expected {
-        return Err(format!("Submission must have exactly the columns `{id}`, `{azimuth}` and `{zenith}`"));
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MeanAngularError {
+    pub id_column: String,
+    pub azimuth_column: String,
+    pub zenith_column: String,
+}
+
+impl Grade for MeanAngularError {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, azimuth, zenith) = (self.id_column.as_str(), self.azimuth_column.as_str(), self.zenith_column.as_str());
+        exact_column_set(sub, &[id, azimuth, zenith])?;
+        let sub_az = finite_numbers(submission_column(sub, azimuth)?, azimuth)?;
+        let sub_zen = finite_numbers(submission_column(sub, zenith)?, zenith)?;
+        let ans_az = answers_column(answers, azimuth)?.numeric_f64().ok_or("the answers' azimuth is not numeric")?;
+        let ans_zen = answers_column(answers, zenith)?.numeric_f64().ok_or("the answers' zenith is not numeric")?;
+        same_length(sub, answers)?;
+        let sub_ids = submission_column(sub, id)?;
+        let ans_ids = answers_column(answers, id)?;
+        if !same_value_set(sub_ids, &ans_ids) {
+            return Err(format!("Submission and answers must have the same `{id}` values"));
+        }
+        let pairing = sorted_pairing(sub_ids, ans_ids);
+        let (so, ao) = (pairing.sub_rows, pairing.ans_rows);
+        let pick = |v: &[f64], order: &[usize]| order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        metrics::mean_angular_error(&pick(&ans_az, &ao), &pick(&ans_zen, &ao), &pick(&sub_az, &so), &pick(&sub_zen, &so))
+            .map(RawScore::numpy)
     }
-    let sub_az = finite_numbers(submission_column(sub, azimuth)?, azimuth)?;
-    let sub_zen = finite_numbers(submission_column(sub, zenith)?, zenith)?;
-    let ans_az = answers_column(answers, azimuth)?.numeric_f64().ok_or("the answers' azimuth is not numeric")?;
-    let ans_zen = answers_column(answers, zenith)?.numeric_f64().ok_or("the answers' zenith is not numeric")?;
-    same_length(sub, answers)?;
-    let sub_ids = submission_column(sub, id)?;
-    let ans_ids = answers_column(answers, id)?;
-    if !same_value_set(sub_ids, &ans_ids) {
-        return Err(format!("Submission and answers must have the same `{id}` values"));
-    }
-    let pairing = sorted_pairing(sub_ids, ans_ids);
-    let (so, ao) = (pairing.sub_rows, pairing.ans_rows);
-    let pick = |v: &[f64], order: &[usize]| order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-    metrics::mean_angular_error(&pick(&ans_az, &ao), &pick(&ans_zen, &ao), &pick(&sub_az, &so), &pick(&sub_zen, &so))
-        .map(RawScore::numpy)
 }
 
 /// `np.issubdtype(dtype, np.number)` and every value finite.
@@ -52,47 +60,62 @@ fn finite_numbers(col: &Column, name: &str) -> Result<Vec<f64>, String> {
 /// submission's rows of that trip are paired with the answers' by position (no sort by time)
 /// and scored by the mean of the 50th and 95th percentiles of the haversine error; trips are
 /// averaged.
-pub fn trip_haversine(sub: &Frame, answers: &Frame, trip: &str, latitude: &str, longitude: &str, time: &str) -> Result<RawScore, String> {
-    let ans_trips = answers_column(answers, trip)?;
-    answers_column(answers, time)?;
-    let ans_lat = answers_column(answers, latitude)?;
-    let ans_lon = answers_column(answers, longitude)?;
-    let sub_trips = submission_column(sub, trip)?;
-    submission_column(sub, time)?;
-    let sub_lat = submission_column(sub, latitude)?;
-    let sub_lon = submission_column(sub, longitude)?;
-    same_length(sub, answers)?;
-    let ans_groups = rows_by_value(&ans_trips);
-    let sub_groups = rows_by_value(sub_trips);
-    let mut seen = HashSet::new();
-    let mut per_trip = Vec::new();
-    for t in ans_trips.values() {
-        if !seen.insert(t.hash_key()) {
-            continue;
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TripHaversine {
+    pub trip_column: String,
+    pub time_column: String,
+    pub latitude_column: String,
+    pub longitude_column: String,
+}
+
+impl Grade for TripHaversine {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (trip, time) = (self.trip_column.as_str(), self.time_column.as_str());
+        let (latitude, longitude) = (self.latitude_column.as_str(), self.longitude_column.as_str());
+        let ans_trips = answers_column(answers, trip)?;
+        answers_column(answers, time)?;
+        let ans_lat = answers_column(answers, latitude)?;
+        let ans_lon = answers_column(answers, longitude)?;
+        let sub_trips = submission_column(sub, trip)?;
+        submission_column(sub, time)?;
+        let sub_lat = submission_column(sub, latitude)?;
+        let sub_lon = submission_column(sub, longitude)?;
+        same_length(sub, answers)?;
+        let ans_groups = rows_by_value(&ans_trips);
+        let sub_groups = rows_by_value(sub_trips);
+        let mut seen = HashSet::new();
+        let mut per_trip = Vec::new();
+        for t in ans_trips.values() {
+            if !seen.insert(t.hash_key()) {
+                continue;
+            }
+            // a NaN trip matches no row (`== NaN`), and the quantile of nothing then fails
+            let rows = |groups: &HashMap<HashKey, Vec<usize>>| groups.get(&t.hash_key()).cloned().unwrap_or_default();
+            let (ans_rows, sub_rows) = (rows(&ans_groups), rows(&sub_groups));
+            if ans_rows.len() != sub_rows.len() {
+                return Err(format!(
+                    "Submission and answers must have the same number of rows for each `{trip}`: {} rows in the submission and {} in the answers for {}",
+                    sub_rows.len(),
+                    ans_rows.len(),
+                    super::checks::describe(t)
+                ));
+            }
+            let d = metrics::haversine_distances(
+                &degrees(sub_lat, &sub_rows, latitude)?,
+                &degrees(sub_lon, &sub_rows, longitude)?,
+                &degrees(&ans_lat, &ans_rows, latitude)?,
+                &degrees(&ans_lon, &ans_rows, longitude)?,
+            )?;
+            per_trip.push((metrics::quantile(&d, 0.5)? + metrics::quantile(&d, 0.95)?) / 2.0);
         }
-        // a NaN trip matches no row (`== NaN`), and the quantile of nothing then fails
-        let rows = |groups: &HashMap<HashKey, Vec<usize>>| groups.get(&t.hash_key()).cloned().unwrap_or_default();
-        let (ans_rows, sub_rows) = (rows(&ans_groups), rows(&sub_groups));
-        if ans_rows.len() != sub_rows.len() {
-            return Err(format!(
-                "Submission and answers must have the same number of rows for each `{trip}`: {} rows in the submission and {} in the answers for {}",
-                sub_rows.len(),
-                ans_rows.len(),
-                super::checks::describe(t)
-            ));
+        if per_trip.is_empty() {
+            return Err("the answers hold no trip".into());
         }
-        let d = metrics::haversine_distances(
-            &degrees(sub_lat, &sub_rows, latitude)?,
-            &degrees(sub_lon, &sub_rows, longitude)?,
-            &degrees(&ans_lat, &ans_rows, latitude)?,
-            &degrees(&ans_lon, &ans_rows, longitude)?,
-        )?;
-        per_trip.push((metrics::quantile(&d, 0.5)? + metrics::quantile(&d, 0.95)?) / 2.0);
+        Ok(RawScore::numpy(np_mean(&per_trip)))
     }
-    if per_trip.is_empty() {
-        return Err("the answers hold no trip".into());
-    }
-    Ok(RawScore::numpy(np_mean(&per_trip)))
 }
 
 /// Row numbers of each distinct value (Python equality), in file order.
@@ -113,6 +136,15 @@ fn degrees(col: &Column, rows: &[usize], name: &str) -> Result<Vec<f64>, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mean_angular_error(sub: &Frame, answers: &Frame, id: &str, azimuth: &str, zenith: &str) -> Result<RawScore, String> {
+        MeanAngularError { id_column: id.into(), azimuth_column: azimuth.into(), zenith_column: zenith.into() }.grade(sub, answers)
+    }
+
+    fn trip_haversine(sub: &Frame, answers: &Frame, trip: &str, latitude: &str, longitude: &str, time: &str) -> Result<RawScore, String> {
+        let (trip_column, time_column) = (trip.into(), time.into());
+        TripHaversine { trip_column, time_column, latitude_column: latitude.into(), longitude_column: longitude.into() }.grade(sub, answers)
+    }
 
     fn frame(s: &str) -> Frame {
         Frame::from_csv_str(s).unwrap()

@@ -3,7 +3,7 @@
 //! counted, once per repeat.
 
 use super::checks::{answers_column, submission_column};
-use super::RawScore;
+use super::{Grade, RawScore};
 use crate::frame::value::{same_value_set, HashKey};
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
@@ -11,7 +11,7 @@ use crate::sklearn::to_float_array;
 use serde::Deserialize;
 use crate::frame::value::{FastMap, FastSet};
 
-/// The metric of a [`super::GraderSpec::MergedOnId`] grader.
+/// The metric of a [`MergedOnId`] grader.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum MergedMetric {
@@ -22,21 +22,29 @@ pub enum MergedMetric {
     MeanLogMaeByGroup,
 }
 
-pub struct MergedOnId<'a> {
-    pub id: &'a str,
-    pub target: &'a str,
+/// Only the id *set* checked, then the submission inner-joined onto the answers by id
+/// (repeated rows count once per repeat) and scored by `metric`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MergedOnId {
+    pub id_column: String,
+    pub target_column: String,
     pub metric: MergedMetric,
-    pub group: Option<&'a str>,
+    /// the grouping column of the answers, for `mean_log_mae_by_group`
+    #[serde(default)]
+    pub group_column: Option<String>,
 }
 
-impl MergedOnId<'_> {
-    pub fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        let ans_target = answers_column(answers, self.target)?;
-        let ans_ids = answers_column(answers, self.id)?;
-        let sub_target = submission_column(sub, self.target)?;
-        let sub_ids = submission_column(sub, self.id)?;
+impl Grade for MergedOnId {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let ans_target = answers_column(answers, &self.target_column)?;
+        let ans_ids = answers_column(answers, &self.id_column)?;
+        let sub_target = submission_column(sub, &self.target_column)?;
+        let sub_ids = submission_column(sub, &self.id_column)?;
         if !same_value_set(sub_ids, &ans_ids) {
-            return Err(format!("Submission `{}` values are not the same set as the answers'", self.id));
+            return Err(format!("Submission `{}` values are not the same set as the answers'", self.id_column));
         }
         let (ans_rows, sub_rows) = inner_join(&ans_ids, sub_ids);
         match self.metric {
@@ -46,7 +54,7 @@ impl MergedOnId<'_> {
                 Ok(RawScore::python(metrics::mae(&t, &p)?.round_ties_even()))
             }
             MergedMetric::MeanLogMaeByGroup => {
-                let name = self.group.ok_or("the mean_log_mae_by_group metric needs a `group_column`")?;
+                let name = self.group_column.as_deref().ok_or("the mean_log_mae_by_group metric needs a `group_column`")?;
                 let groups = answers_column(answers, name)?;
                 mean_log_mae_by_group(&ans_target, sub_target, &groups, &ans_rows, &sub_rows).map(RawScore::numpy)
             }
@@ -135,7 +143,7 @@ mod tests {
 
     #[test]
     fn log_mae_per_sorted_group() {
-        let g = MergedOnId { id: "id", target: "y", metric: MergedMetric::MeanLogMaeByGroup, group: Some("type") };
+        let g = MergedOnId { id_column: "id".into(), target_column: "y".into(), metric: MergedMetric::MeanLogMaeByGroup, group_column: Some("type".into()) };
         // group a: MAE 1; group b: MAE e
         let e = std::f64::consts::E;
         let sub = frame(&format!("id,y\n4,5.0\n3,{}\n2,1.0\n1,{}", 3.0 + e, 1.0 - e));
@@ -147,7 +155,7 @@ mod tests {
 
     #[test]
     fn id_set_only_and_duplicates_count_twice() {
-        let g = MergedOnId { id: "id", target: "y", metric: MergedMetric::MaeRoundedToInt, group: None };
+        let g = MergedOnId { id_column: "id".into(), target_column: "y".into(), metric: MergedMetric::MaeRoundedToInt, group_column: None };
         let dup = frame("id,y\n1,1.0\n2,2.0\n3,3.0\n4,4.0\n4,14.0");
         assert_eq!(g.grade(&dup, &frame(ANSWERS)).unwrap().value, 2.0);
         let half = frame("id,y\n1,3.5\n2,4.5\n3,5.5\n4,6.5");

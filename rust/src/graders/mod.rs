@@ -2,34 +2,36 @@
 //! parameters; each kind reproduces one family of the reference's grading functions: the
 //! same checks (so the same submissions are invalid), the same alignment of submission rows
 //! to answer rows, the same metric and the same rounding of the result.
+//!
+//! Each kind is a parameter struct in the file of its family, deserialised from the config
+//! (unknown keys refused, so a typo fails) and implementing [`Grade`]. To add a kind, write
+//! its struct and `impl Grade` in its family's file and add one line to `grader_kinds!`.
 
-mod auc;
-mod bespoke;
-mod cells;
+pub mod auc;
+mod cell_parsing;
 mod checks;
-mod classification;
-mod detection;
-mod geo;
-mod label_metric;
-mod labels;
-mod merged_id;
-mod multilabel;
-mod pandas_sort;
-mod pixels;
-mod probabilities;
-mod question_answering;
-mod ranking_lists;
-mod regression;
-mod segmentation;
-mod sorted_id;
-mod text;
+pub mod classification;
+pub mod detection;
+pub mod geo;
+mod label_conversion;
+pub mod label_metric;
+pub mod merged_id;
+pub mod multilabel;
+pub mod probabilities;
+pub mod question_answering;
+pub mod ranking_lists;
+pub mod regression;
+pub mod segmentation;
+pub mod sorted_id;
+pub mod text;
 
+pub use checks::{ColumnRule, IdPolicy};
+pub use label_conversion::LabelRule;
+pub use label_metric::ClassificationMetric;
 pub use merged_id::MergedMetric;
 pub use sorted_id::{RowFilter, SortedIdMetric};
 
 use crate::frame::Frame;
-pub use label_metric::{IdCheck, LabelMetric};
-pub use labels::LabelRule;
 use crate::numeric::{np_round, py_round};
 use serde::Deserialize;
 
@@ -88,416 +90,178 @@ impl RawScore {
     }
 }
 
-/// How a multi-class probability grader checks the submission's columns.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ColumnRule {
-    /// exactly `1 + n_classes` columns and as many rows as the answers; the id must come
-    /// first, since row sums are taken over every column after the first
-    ExactShape,
-    /// the column set is exactly `{id} + classes`, in any order
-    ExactColumnSet,
-    /// the id and every class column must be present; other columns are ignored
-    RequiredColumns,
-}
+/// One grader kind: its parameters (the fields of the struct) and the grading they set up.
+pub trait Grade {
+    /// What the kind reads the answers file as: a table ([`Frame`]) or JSON Lines.
+    type Answers: AnswersForm + ?Sized;
 
-/// How a probability grader checks that each submission row sums to one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum RowSumCheck {
-    /// `np.isclose(row_sum, 1, atol=atol)` (with numpy's default rtol 1e-5)
-    IsClose { atol: f64 },
-    /// `row_sum.round(decimals) == 1`
-    Rounded { decimals: i32 },
-}
-
-impl RowSumCheck {
-    fn from_config(atol: Option<f64>, decimals: Option<i32>) -> Result<Self, String> {
-        match (atol, decimals) {
-            (Some(atol), None) => Ok(RowSumCheck::IsClose { atol }),
-            (None, Some(decimals)) => Ok(RowSumCheck::Rounded { decimals }),
-            _ => Err("grader config error: give exactly one of `row_sum_atol` and `row_sum_decimals`".into()),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum GraderSpec {
-    /// Label accuracy after sorting both files by id; same length and ids required.
-    Accuracy { id_column: String, target_column: String },
-    /// Binary ROC AUC of a probability column in [0, 1], rows aligned by sorted id.
-    RocAuc { id_column: String, target_column: String },
-    /// RMSE after sorting both files by id; ids are never compared, only the lengths.
-    SortedRmse { id_column: String, target_column: String },
-    /// Binary log loss of a probability column; the id set and length must match.
-    BinaryLogLoss { id_column: String, target_column: String },
-    /// Multi-class log loss of one probability column per class (the answers are one-hot;
-    /// the classes are `classes`, by default the answers' columns other than the id).
-    /// Exactly one of `row_sum_atol` and `row_sum_decimals` states the row-sum check.
-    MulticlassLogLoss {
-        id_column: String,
-        column_rule: ColumnRule,
-        #[serde(default)]
-        classes: Option<Vec<String>>,
-        /// absolute tolerance of the "each row sums to one" check (`np.isclose`, rtol 1e-5)
-        #[serde(default)]
-        row_sum_atol: Option<f64>,
-        /// the check is instead "each row sum rounded to this many decimals equals 1"
-        #[serde(default)]
-        row_sum_decimals: Option<i32>,
-    },
-    /// Mean over target columns of RMSLE, rows paired by position (ids never read).
-    MeanColumnwiseRmsle { target_columns: Vec<String> },
-    /// Quadratic weighted kappa of integer grades, rows aligned by sorted id; the id sets
-    /// must match.
-    QuadraticWeightedKappa { id_column: String, target_column: String },
-    /// Both files sorted by id, the sorted ids equal row by row (same length); one target
-    /// column scored by `metric`, optionally only where the answers' `scored_where` column
-    /// equals a value, optionally with every prediction required within `bounds` (inclusive).
-    SortedIdScore {
-        id_column: String,
-        target_column: String,
-        metric: SortedIdMetric,
-        #[serde(default)]
-        bounds: Option<[f64; 2]>,
-        #[serde(default)]
-        scored_where: Option<RowFilter>,
-    },
-    /// Only the id *set* checked, then the submission inner-joined onto the answers by id
-    /// (repeated rows count once per repeat) and scored by `metric`.
-    MergedOnId {
-        id_column: String,
-        target_column: String,
-        metric: MergedMetric,
-        /// the grouping column of the answers, for `mean_log_mae_by_group`
-        #[serde(default)]
-        group_column: Option<String>,
-    },
-    /// KL divergence from the answers' vote shares to the submitted class probabilities;
-    /// Kaggle's probability checks cover every non-id submission column, and integer
-    /// columns are not clipped (a 0 under a voted class gives +inf).
-    KlDivergenceVotes { id_column: String, target_columns: Vec<String> },
-    /// Label-weighted LRAP; the submission's columns must be the id then exactly the
-    /// answers' class columns in order; rows aligned by sorted id.
-    LabelWeightedLrap { id_column: String },
-    /// Weighted multi-label log loss of melted `<group>_<label>` rows, unmelted to one row
-    /// per group; probabilities within [0, 1], ids equal after sorting.
-    MeltedMultilabelLogLoss {
-        id_column: String,
-        target_column: String,
-        label_columns: Vec<String>,
-        negative_weights: Vec<f64>,
-        positive_weights: Vec<f64>,
-    },
-    /// Mean angular error of azimuth/zenith directions; exact column set, finite numbers,
-    /// rows aligned by sorted id.
-    MeanAngularError { id_column: String, azimuth_column: String, zenith_column: String },
-    /// Per trip, mean of the 50th and 95th percentile haversine errors (rows paired by
-    /// position within the trip), averaged over trips.
-    TripHaversine { trip_column: String, time_column: String, latitude_column: String, longitude_column: String },
-    /// Jigsaw's bias AUC: overall AUC and power means of subgroup/BPSN/BNSP AUCs, with
-    /// predictions and labels cut at 0.5.
-    BiasAuc {
-        id_column: String,
-        prediction_column: String,
-        target_column: String,
-        identity_columns: Vec<String>,
-        power: f64,
-        weight: f64,
-    },
-    /// Laplace log-likelihood on each patient's last `last_weeks` measured weeks.
-    LaplaceLastWeeks {
-        patient_column: String,
-        patient_week_column: String,
-        fvc_column: String,
-        confidence_column: String,
-        last_weeks: usize,
-        sigma_floor: f64,
-        delta_cap: f64,
-    },
-    /// Mean column-wise RMSE on the rows the answers' boolean `keep_column` marks (applied
-    /// by file row number after sorting by id).
-    KeepMaskMcrmse { id_column: String, target_columns: Vec<String>, required_columns: Vec<String>, keep_column: String },
-    /// Mean Levenshtein distance (by code point) between texts, rows aligned by sorted id
-    /// (ids must match). `cast_to_text`: cells go through `str()` first (a blank becomes
-    /// "nan"); otherwise any cell that is not text makes the submission invalid.
-    MeanLevenshtein { id_column: String, target_column: String, cast_to_text: bool },
-    /// Sum of Levenshtein distances between space-separated integer sequences divided by
-    /// the number of true tokens (rows aligned by sorted id; every token must parse).
-    SequenceEditRate { id_column: String, target_column: String },
-    /// Mean word-set Jaccard of texts (lower-cased, whitespace-split), rows aligned by
-    /// sorted id (ids must match); `average` picks the reference's formulation.
-    MeanWordJaccard { id_column: String, target_column: String, average: text::JaccardAverage },
-    /// Share of texts equal to the answer after `str()` (blanks read as "nan" on both
-    /// sides), rows aligned by sorted id.
-    ExactMatchAccuracy { id_column: String, target_column: String },
-    /// Micro F1 of whitespace-separated tag sets, rows aligned by sorted id; tags unknown to
-    /// the answers are ignored.
-    MicroF1TagSets { id_column: String, target_column: String },
-    /// MAP@k of space-separated prediction lists against the answers' label sets.
-    MapAtK {
-        id_column: String,
-        target_column: String,
-        k: usize,
-        /// the submission's column set must be exactly {id, target}
-        exact_columns: bool,
-        ids: ranking_lists::IdRule,
-    },
-    /// Kendall-tau ordering score of whitespace-separated item orders, rows by sorted id.
-    KendallTauOrder { id_column: String, target_column: String },
-    /// Mean over target columns of Spearman's rho, rows paired after sorting by id (the ids
-    /// are never compared); the submission has exactly the id and target columns.
-    ColumnwiseSpearman { id_column: String, target_columns: Vec<String> },
-    /// Micro F1 of Natural Questions long/short answers against JSON Lines annotations
-    /// (TensorFlow 2.0 Question Answering).
-    NaturalQuestionsF1,
-    /// Mean over `target_columns` of binary ROC AUC, rows aligned by sorted id; extra
-    /// submission columns are ignored unless `exact_column_set`.
-    ColumnwiseRocAuc {
-        id_column: String,
-        target_columns: Vec<String>,
-        /// the submission's columns must be exactly the id and the targets (any order)
-        #[serde(default)]
-        exact_column_set: bool,
-        /// each target column must be numeric with min >= 0 and max <= 1 (NaN skipped)
-        #[serde(default)]
-        probability_range_check: bool,
-    },
-    /// Macro ROC AUC of every submission column but the id against every answers column but
-    /// the id, matched by position; answers rows whose `class_columns` sum below 0 are not
-    /// scored (jigsaw-toxic-comment).
-    PositionalMultilabelRocAuc { id_column: String, class_columns: Vec<String> },
-    /// ROC AUC with the area cut into bands of true positive rate (`tpr_thresholds`, the
-    /// band edges) weighted by `weights`; the positive label is 1 (alaska2).
-    WeightedRocAuc { id_column: String, target_column: String, tpr_thresholds: Vec<f64>, weights: Vec<f64> },
-    /// Micro F1 of whitespace-separated label sets; labels absent from the answers are ignored.
-    MultilabelMicroF1 { id_column: String, target_column: String },
-    /// One Dice over the pixels of all images; masks are RLE text (column-major), sized by
-    /// the answers' height/width columns; `empty_token` is read as an empty mask.
-    RleGlobalDice { id_column: String, rle_column: String, height_column: String, width_column: String, empty_token: String },
-    /// Mean per-image Dice of RLE masks (both empty = 1); id sets must match.
-    RleMeanDice {
-        id_column: String,
-        rle_column: String,
-        answers_rle_column: String,
-        height_column: String,
-        width_column: String,
-    },
-    /// Mean per-image precision over IoU thresholds 0.5..0.95 of RLE masks of a fixed size.
-    RleIouPrecision { id_column: String, rle_column: String, height: u64, width: u64 },
-    /// Mean per-row F-beta of RLE masks, rows paired in file order.
-    RleFbeta { id_column: String, rle_column: String, height_column: String, width_column: String, beta: f64 },
-    /// 0.4 x Dice per row + 0.6 x (1 - 3D Hausdorff per case-day) of RLE masks.
-    RleDiceHausdorff {
-        id_column: String,
-        class_column: String,
-        rle_column: String,
-        height_column: String,
-        width_column: String,
-    },
-    /// Pixel RMSE; ids sorted and compared.
-    MatchedIdRmse { id_column: String, target_column: String },
-    /// Lyft 3D boxes: mAP over IoU thresholds 0.5..0.95, mean over samples.
-    Lyft3dMap { id_column: String, target_column: String },
-    /// pycocotools bbox mAP (`stats[0]`) at one IoU threshold, boxes as `class score x0 y0 x1 y1`.
-    CocoMap {
-        image_column: String,
-        class_column: String,
-        corner_columns: [String; 4],
-        target_column: String,
-        iou_threshold: f64,
-    },
-    /// SIIM-COVID19: mAP over the answers' labels (study and image rows alike).
-    SiimMap { id_column: String, target_column: String },
-    /// Kuzushiji: F1 of predicted points strictly inside same-label boxes.
-    KuzushijiF1 { id_column: String, target_column: String },
-    /// One label per row scored by a classification metric (accuracy, error rate, micro or
-    /// macro F1, MCC, quadratic weighted kappa) after the reference's label conversion
-    /// (`labels`) and id check (`ids`); rows aligned by sorted id.
-    LabelMetric {
-        id_column: String,
-        target_column: String,
-        metric: LabelMetric,
-        #[serde(default)]
-        labels: LabelRule,
-        #[serde(default)]
-        ids: IdCheck,
-    },
-}
-
-impl GraderSpec {
     /// Grade a parsed submission against the answers: the raw score, or why the
     /// submission is invalid.
-    pub fn grade(&self, submission: &Frame, answers: &Answers) -> Result<RawScore, String> {
-        match self {
-            GraderSpec::NaturalQuestionsF1 => question_answering::natural_questions_f1(submission, answers.jsonl()?),
-            table_grader => table_grader.grade_table(submission, answers.table()?),
+    fn grade(&self, submission: &Frame, answers: &Self::Answers) -> Result<RawScore, String>;
+}
+
+/// A form of the loaded answers a grader kind can ask for.
+pub trait AnswersForm {
+    fn from_answers(answers: &Answers) -> Result<&Self, String>;
+}
+
+impl AnswersForm for Frame {
+    fn from_answers(answers: &Answers) -> Result<&Self, String> {
+        answers.table()
+    }
+}
+
+impl AnswersForm for [serde_json::Value] {
+    fn from_answers(answers: &Answers) -> Result<&Self, String> {
+        answers.jsonl()
+    }
+}
+
+fn grade_with<G: Grade>(grader: &G, submission: &Frame, answers: &Answers) -> Result<RawScore, String> {
+    grader.grade(submission, G::Answers::from_answers(answers)?)
+}
+
+/// [`GraderSpec`] and its dispatch from one list of `Variant(ParameterStruct)`: the
+/// variant's snake_case name is the config's `kind`.
+macro_rules! grader_kinds {
+    ($($kind:ident($params:ty),)*) => {
+        /// A grader as a config's `grader:` section states it.
+        #[derive(Debug, Clone, Deserialize, PartialEq)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        pub enum GraderSpec {
+            $($kind($params),)*
         }
+
+        impl GraderSpec {
+            /// Grade a parsed submission against the answers: the raw score, or why the
+            /// submission is invalid.
+            pub fn grade(&self, submission: &Frame, answers: &Answers) -> Result<RawScore, String> {
+                match self {
+                    $(GraderSpec::$kind(grader) => grade_with(grader, submission, answers),)*
+                }
+            }
+        }
+    };
+}
+
+grader_kinds! {
+    Accuracy(classification::Accuracy),
+    RocAuc(classification::RocAuc),
+    SortedRmse(regression::SortedRmse),
+    BinaryLogLoss(classification::BinaryLogLoss),
+    MulticlassLogLoss(classification::MulticlassLogLoss),
+    MeanColumnwiseRmsle(regression::MeanColumnwiseRmsle),
+    QuadraticWeightedKappa(classification::QuadraticWeightedKappa),
+    SortedIdScore(sorted_id::SortedIdScore),
+    MergedOnId(merged_id::MergedOnId),
+    KlDivergenceVotes(probabilities::KlDivergenceVotes),
+    LabelWeightedLrap(probabilities::LabelWeightedLrap),
+    MeltedMultilabelLogLoss(probabilities::MeltedMultilabelLogLoss),
+    MeanAngularError(geo::MeanAngularError),
+    TripHaversine(geo::TripHaversine),
+    BiasAuc(auc::BiasAuc),
+    LaplaceLastWeeks(regression::LaplaceLastWeeks),
+    KeepMaskMcrmse(regression::KeepMaskMcrmse),
+    MeanLevenshtein(text::MeanLevenshtein),
+    SequenceEditRate(text::SequenceEditRate),
+    MeanWordJaccard(text::MeanWordJaccard),
+    ExactMatchAccuracy(text::ExactMatchAccuracy),
+    MicroF1TagSets(text::MicroF1TagSets),
+    MapAtK(ranking_lists::MapAtK),
+    KendallTauOrder(ranking_lists::KendallTauOrder),
+    ColumnwiseSpearman(ranking_lists::ColumnwiseSpearman),
+    NaturalQuestionsF1(question_answering::NaturalQuestionsF1),
+    ColumnwiseRocAuc(auc::ColumnwiseRocAuc),
+    PositionalMultilabelRocAuc(auc::PositionalMultilabelRocAuc),
+    WeightedRocAuc(auc::WeightedRocAuc),
+    MultilabelMicroF1(multilabel::MultilabelMicroF1),
+    RleGlobalDice(segmentation::RleGlobalDice),
+    RleMeanDice(segmentation::RleMeanDice),
+    RleIouPrecision(segmentation::RleIouPrecision),
+    RleFbeta(segmentation::RleFbeta),
+    RleDiceHausdorff(segmentation::RleDiceHausdorff),
+    MatchedIdRmse(regression::MatchedIdRmse),
+    Lyft3dMap(detection::Lyft3dMap),
+    CocoMap(detection::CocoMap),
+    SiimMap(detection::SiimMap),
+    KuzushijiF1(detection::KuzushijiF1),
+    LabelMetric(label_metric::LabelMetric),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(value: serde_json::Value) -> Result<GraderSpec, String> {
+        serde_json::from_value(value).map_err(|e| e.to_string())
     }
 
-    /// Graders whose answers are a CSV table.
-    fn grade_table(&self, submission: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        match self {
-            GraderSpec::Accuracy { id_column, target_column } => {
-                classification::accuracy(submission, answers, id_column, target_column)
-            }
-            GraderSpec::RocAuc { id_column, target_column } => {
-                classification::roc_auc(submission, answers, id_column, target_column)
-            }
-            GraderSpec::SortedRmse { id_column, target_column } => {
-                regression::sorted_rmse(submission, answers, id_column, target_column)
-            }
-            GraderSpec::BinaryLogLoss { id_column, target_column } => {
-                classification::binary_log_loss(submission, answers, id_column, target_column)
-            }
-            GraderSpec::MulticlassLogLoss { id_column, column_rule, classes, row_sum_atol, row_sum_decimals } => {
-                let row_sum = RowSumCheck::from_config(*row_sum_atol, *row_sum_decimals)?;
-                classification::multiclass_log_loss(submission, answers, id_column, *column_rule, classes.as_deref(), row_sum)
-            }
-            GraderSpec::MeanColumnwiseRmsle { target_columns } => {
-                regression::mean_columnwise_rmsle(submission, answers, target_columns)
-            }
-            GraderSpec::QuadraticWeightedKappa { id_column, target_column } => {
-                classification::quadratic_weighted_kappa(submission, answers, id_column, target_column)
-            }
-            GraderSpec::SortedIdScore { id_column, target_column, metric, bounds, scored_where } => {
-                sorted_id::SortedIdScore { id: id_column, target: target_column, metric: *metric, bounds: *bounds, scored_where: scored_where.as_ref() }
-                    .grade(submission, answers)
-            }
-            GraderSpec::MergedOnId { id_column, target_column, metric, group_column } => {
-                merged_id::MergedOnId { id: id_column, target: target_column, metric: *metric, group: group_column.as_deref() }
-                    .grade(submission, answers)
-            }
-            GraderSpec::KlDivergenceVotes { id_column, target_columns } => {
-                probabilities::kl_divergence_votes(submission, answers, id_column, target_columns)
-            }
-            GraderSpec::LabelWeightedLrap { id_column } => probabilities::label_weighted_lrap(submission, answers, id_column),
-            GraderSpec::MeltedMultilabelLogLoss { id_column, target_column, label_columns, negative_weights, positive_weights } => {
-                probabilities::MeltedMultilabelLogLoss {
-                    id: id_column,
-                    target: target_column,
-                    labels: label_columns,
-                    negative_weights,
-                    positive_weights,
-                }
-                .grade(submission, answers)
-            }
-            GraderSpec::MeanAngularError { id_column, azimuth_column, zenith_column } => {
-                geo::mean_angular_error(submission, answers, id_column, azimuth_column, zenith_column)
-            }
-            GraderSpec::TripHaversine { trip_column, time_column, latitude_column, longitude_column } => {
-                geo::trip_haversine(submission, answers, trip_column, latitude_column, longitude_column, time_column)
-            }
-            GraderSpec::BiasAuc { id_column, prediction_column, target_column, identity_columns, power, weight } => {
-                bespoke::BiasAuc {
-                    id: id_column,
-                    prediction: prediction_column,
-                    target: target_column,
-                    identities: identity_columns,
-                    power: *power,
-                    weight: *weight,
-                }
-                .grade(submission, answers)
-            }
-            GraderSpec::LaplaceLastWeeks {
-                patient_column,
-                patient_week_column,
-                fvc_column,
-                confidence_column,
-                last_weeks,
-                sigma_floor,
-                delta_cap,
-            } => bespoke::LaplaceLastWeeks {
-                patient: patient_column,
-                patient_week: patient_week_column,
-                fvc: fvc_column,
-                confidence: confidence_column,
-                last_weeks: *last_weeks,
-                sigma_floor: *sigma_floor,
-                delta_cap: *delta_cap,
-            }
-            .grade(submission, answers),
-            GraderSpec::KeepMaskMcrmse { id_column, target_columns, required_columns, keep_column } => {
-                bespoke::KeepMaskMcrmse { id: id_column, targets: target_columns, required: required_columns, keep: keep_column }
-                    .grade(submission, answers)
-            }
-            GraderSpec::MeanLevenshtein { id_column, target_column, cast_to_text } => {
-                text::mean_levenshtein(submission, answers, id_column, target_column, *cast_to_text)
-            }
-            GraderSpec::SequenceEditRate { id_column, target_column } => {
-                text::sequence_edit_rate(submission, answers, id_column, target_column)
-            }
-            GraderSpec::MeanWordJaccard { id_column, target_column, average } => {
-                text::mean_word_jaccard(submission, answers, id_column, target_column, *average)
-            }
-            GraderSpec::ExactMatchAccuracy { id_column, target_column } => {
-                text::exact_match_accuracy(submission, answers, id_column, target_column)
-            }
-            GraderSpec::MicroF1TagSets { id_column, target_column } => {
-                text::micro_f1_tag_sets(submission, answers, id_column, target_column)
-            }
-            GraderSpec::MapAtK { id_column, target_column, k, exact_columns, ids } => {
-                ranking_lists::map_at_k(submission, answers, id_column, target_column, *k, *exact_columns, *ids)
-            }
-            GraderSpec::KendallTauOrder { id_column, target_column } => {
-                ranking_lists::kendall_tau_order(submission, answers, id_column, target_column)
-            }
-            GraderSpec::ColumnwiseSpearman { id_column, target_columns } => {
-                ranking_lists::columnwise_spearman(submission, answers, id_column, target_columns)
-            }
-            GraderSpec::NaturalQuestionsF1 => Err("this grader needs JSON Lines answers".into()),
-            GraderSpec::ColumnwiseRocAuc { id_column, target_columns, exact_column_set, probability_range_check } => {
-                auc::columnwise_roc_auc(
-                    submission,
-                    answers,
-                    id_column,
-                    target_columns,
-                    *exact_column_set,
-                    *probability_range_check,
-                )
-            }
-            GraderSpec::PositionalMultilabelRocAuc { id_column, class_columns } => {
-                auc::positional_multilabel_roc_auc(submission, answers, id_column, class_columns)
-            }
-            GraderSpec::WeightedRocAuc { id_column, target_column, tpr_thresholds, weights } => {
-                auc::weighted_roc_auc(submission, answers, id_column, target_column, tpr_thresholds, weights)
-            }
-            GraderSpec::MultilabelMicroF1 { id_column, target_column } => {
-                multilabel::multilabel_micro_f1(submission, answers, id_column, target_column)
-            }
-            GraderSpec::RleGlobalDice { id_column, rle_column, height_column, width_column, empty_token } => {
-                segmentation::rle_global_dice(submission, answers, id_column, rle_column, height_column, width_column, empty_token)
-            }
-            GraderSpec::RleMeanDice { id_column, rle_column, answers_rle_column, height_column, width_column } => {
-                segmentation::rle_mean_dice(submission, answers, id_column, rle_column, answers_rle_column, height_column, width_column)
-            }
-            GraderSpec::RleIouPrecision { id_column, rle_column, height, width } => {
-                segmentation::rle_iou_precision(submission, answers, id_column, rle_column, *height, *width)
-            }
-            GraderSpec::RleFbeta { id_column, rle_column, height_column, width_column, beta } => {
-                segmentation::rle_fbeta(submission, answers, id_column, rle_column, height_column, width_column, *beta)
-            }
-            GraderSpec::RleDiceHausdorff { id_column, class_column, rle_column, height_column, width_column } => {
-                segmentation::rle_dice_hausdorff(submission, answers, id_column, rle_column, height_column, width_column, class_column)
-            }
-            GraderSpec::MatchedIdRmse { id_column, target_column } => {
-                pixels::matched_id_rmse(submission, answers, id_column, target_column)
-            }
-            GraderSpec::Lyft3dMap { id_column, target_column } => {
-                detection::lyft_3d_map(submission, answers, id_column, target_column)
-            }
-            GraderSpec::CocoMap { image_column, class_column, corner_columns, target_column, iou_threshold } => {
-                detection::coco_map(submission, answers, image_column, class_column, corner_columns, target_column, *iou_threshold)
-            }
-            GraderSpec::SiimMap { id_column, target_column } => {
-                detection::siim_map(submission, answers, id_column, target_column)
-            }
-            GraderSpec::KuzushijiF1 { id_column, target_column } => {
-                detection::kuzushiji(submission, answers, id_column, target_column)
-            }
-            GraderSpec::LabelMetric { id_column, target_column, metric, labels, ids } => {
-                label_metric::label_metric(submission, answers, id_column, target_column, *metric, *labels, *ids)
-            }
-        }
+    #[test]
+    fn kind_picks_the_parameter_struct() {
+        let g = spec(json!({"kind": "accuracy", "id_column": "id", "target_column": "y"})).unwrap();
+        let expected = classification::Accuracy { id_column: "id".into(), target_column: "y".into() };
+        assert_eq!(g, GraderSpec::Accuracy(expected));
+        assert_eq!(
+            spec(json!({"kind": "natural_questions_f1"})).unwrap(),
+            GraderSpec::NaturalQuestionsF1(Default::default())
+        );
+        assert!(spec(json!({"kind": "lyft3d_map", "id_column": "Id", "target_column": "PredictionString"})).is_ok());
+    }
+
+    #[test]
+    fn a_typo_in_a_config_fails() {
+        let typo = spec(json!({"kind": "accuracy", "id_column": "id", "target_colum": "y"})).unwrap_err();
+        assert!(typo.contains("target_colum"), "{typo}");
+        assert!(spec(json!({"kind": "natural_questions_f1", "id_column": "id"})).is_err());
+        assert!(spec(json!({"kind": "acuracy", "id_column": "id", "target_column": "y"})).is_err());
+        let optional = json!({"kind": "sorted_id_score", "id_column": "id", "target_column": "y", "metric": "rmse", "bound": [0, 1]});
+        assert!(spec(optional).is_err());
+        let nested = json!({"kind": "sorted_id_score", "id_column": "id", "target_column": "y", "metric": "rmse",
+                            "scored_where": {"column": "u", "equal": 0}});
+        assert!(spec(nested).is_err());
+    }
+
+    #[test]
+    fn each_grader_accepts_only_the_id_policies_it_implements() {
+        let label = |ids: &str| {
+            spec(json!({"kind": "label_metric", "id_column": "id", "target_column": "y", "metric": "accuracy", "ids": ids}))
+        };
+        assert!(label("sorted_equal").is_ok() && label("same_set").is_ok());
+        assert!(label("superset").unwrap_err().contains("must be one of"));
+        let map = |ids: &str| {
+            spec(json!({"kind": "map_at_k", "id_column": "id", "target_column": "y", "k": 5, "column_rule": "exact_column_set", "ids": ids}))
+        };
+        assert!(map("same_set").is_ok() && map("superset").is_ok());
+        assert!(map("sorted_equal").is_err());
+        assert!(map("sorted").is_err());
+    }
+
+    #[test]
+    fn one_spelling_for_the_column_rule() {
+        let auc = |extra: serde_json::Value| {
+            let mut g = json!({"kind": "columnwise_roc_auc", "id_column": "id", "target_columns": ["a"]});
+            g.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            spec(g)
+        };
+        let GraderSpec::ColumnwiseRocAuc(default) = auc(json!({})).unwrap() else { panic!() };
+        assert_eq!(default.column_rule, ColumnRule::RequiredColumns);
+        assert!(auc(json!({"column_rule": "exact_column_set"})).is_ok());
+        assert!(auc(json!({"column_rule": "exact_shape"})).unwrap_err().contains("must be one of"));
+        assert!(auc(json!({"exact_column_set": true})).is_err(), "the old spelling is refused");
+        let map = json!({"kind": "map_at_k", "id_column": "id", "target_column": "y", "k": 5, "exact_columns": true, "ids": "same_set"});
+        assert!(spec(map).is_err(), "the old spelling is refused");
+    }
+
+    #[test]
+    fn the_kind_reads_its_form_of_answers() {
+        let sub = Frame::from_csv_str("id,y\n1,a\n").unwrap();
+        let table = Answers::Table(Frame::from_csv_str("id,y\n1,a\n").unwrap());
+        let accuracy = spec(json!({"kind": "accuracy", "id_column": "id", "target_column": "y"})).unwrap();
+        assert_eq!(accuracy.grade(&sub, &table).unwrap().value, 1.0);
+        let err = accuracy.grade(&sub, &Answers::Jsonl(vec![])).unwrap_err();
+        assert!(err.contains("CSV answers"), "{err}");
+        let qa = spec(json!({"kind": "natural_questions_f1"})).unwrap();
+        assert!(qa.grade(&sub, &table).unwrap_err().contains("JSON Lines"));
     }
 }

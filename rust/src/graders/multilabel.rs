@@ -1,38 +1,50 @@
 //! Graders of multi-label competitions whose predictions are space-separated label lists.
 
-use super::auc::sorted_id_orders;
-use super::checks::{answers_column, same_length, submission_column};
-use super::RawScore;
+use super::checks::{answers_column, pair_matching_ids, require_columns, same_length, submission_column, Pairing};
+use super::{Grade, RawScore};
+use serde::Deserialize;
 use crate::frame::{Cell, Column, Frame};
 use crate::metrics;
+use crate::pystr::split_words;
 use std::collections::HashMap;
 
 /// Micro F1 of label sets (imet-2020, plant-pathology-2021): rows aligned by sorted id, each
 /// cell split on whitespace (an empty cell is no label), binarised over the labels that occur
 /// in the answers (`MultiLabelBinarizer(classes=...)`), so labels the answers never use are
 /// dropped rather than counted as false positives.
-pub fn multilabel_micro_f1(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-    answers_column(answers, id)?;
-    let answer_labels = answers_column(answers, target)?;
-    submission_column(sub, id)?;
-    let predicted_labels = submission_column(sub, target)?;
-    same_length(sub, answers)?;
-    let (sub_order, ans_order) = sorted_id_orders(sub, answers, id)?;
-    let true_rows = reorder(split_labels(&answer_labels, "answers")?, &ans_order);
-    if true_rows.iter().any(Vec::is_empty) {
-        // the reference's class list then holds NaN next to text and cannot be sorted
-        return Err("an answers row has no label; is the competition prepared correctly?".into());
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MultilabelMicroF1 {
+    pub id_column: String,
+    pub target_column: String,
+}
+
+impl Grade for MultilabelMicroF1 {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        require_columns(sub, answers, &[id, target])?;
+        let answer_labels = answers_column(answers, target)?;
+        let predicted_labels = submission_column(sub, target)?;
+        same_length(sub, answers)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let true_rows = reorder(split_labels(&answer_labels, "answers")?, &ans_order);
+        if true_rows.iter().any(Vec::is_empty) {
+            // the reference's class list then holds NaN next to text and cannot be sorted
+            return Err("an answers row has no label; is the competition prepared correctly?".into());
+        }
+        let pred_rows = reorder(split_labels(predicted_labels, target)?, &sub_order);
+        let mut classes: HashMap<&str, usize> = HashMap::new();
+        for label in true_rows.iter().flatten() {
+            let next = classes.len();
+            classes.entry(label).or_insert(next);
+        }
+        let index = |rows: &[Vec<&str>]| -> Vec<Vec<usize>> {
+            rows.iter().map(|r| r.iter().filter_map(|l| classes.get(l).copied()).collect()).collect()
+        };
+        metrics::multilabel_micro_f1(&index(&true_rows), &index(&pred_rows), classes.len()).map(RawScore::numpy)
     }
-    let pred_rows = reorder(split_labels(predicted_labels, target)?, &sub_order);
-    let mut classes: HashMap<&str, usize> = HashMap::new();
-    for label in true_rows.iter().flatten() {
-        let next = classes.len();
-        classes.entry(label).or_insert(next);
-    }
-    let index = |rows: &[Vec<&str>]| -> Vec<Vec<usize>> {
-        rows.iter().map(|r| r.iter().filter_map(|l| classes.get(l).copied()).collect()).collect()
-    };
-    metrics::multilabel_micro_f1(&index(&true_rows), &index(&pred_rows), classes.len()).map(RawScore::numpy)
 }
 
 fn reorder<T: Clone>(rows: Vec<T>, order: &[usize]) -> Vec<T> {
@@ -53,7 +65,7 @@ fn split_labels<'a>(col: &'a Column, name: &str) -> Result<Vec<Vec<&'a str>>, St
         Column::Object(cells) => cells
             .iter()
             .map(|c| match c {
-                Cell::Str(s) => Ok(python_split(s)),
+                Cell::Str(s) => Ok(split_words(s).collect()),
                 Cell::Nan => Ok(Vec::new()),
                 Cell::Bool(_) => Err(numbers_error()),
             })
@@ -64,26 +76,16 @@ fn split_labels<'a>(col: &'a Column, name: &str) -> Result<Vec<Vec<&'a str>>, St
     }
 }
 
-/// Python's `str.split()` without arguments: split on runs of Unicode whitespace, which for
-/// Python also includes the separators U+001C..U+001F.
-fn python_split(s: &str) -> Vec<&str> {
-    s.split(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn frame(csv: &str) -> Frame {
-        Frame::from_csv_str(csv).unwrap()
+    fn multilabel_micro_f1(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+        MultilabelMicroF1 { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
     }
 
-    #[test]
-    fn python_whitespace() {
-        assert_eq!(python_split(" a\tb\u{1f}c\u{3000}d  "), vec!["a", "b", "c", "d"]);
-        assert!(python_split("   ").is_empty());
+    fn frame(csv: &str) -> Frame {
+        Frame::from_csv_str(csv).unwrap()
     }
 
     #[test]

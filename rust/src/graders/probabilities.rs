@@ -2,7 +2,8 @@
 //! votes, label-weighted LRAP, and a weighted multi-label log loss over melted rows.
 
 use super::checks::{answers_column, pair_matching_ids, same_length, sorted_pairing, submission_column};
-use super::RawScore;
+use super::{Grade, RawScore};
+use serde::Deserialize;
 use crate::frame::value::same_value_set;
 use crate::frame::{parse_pandas_float, Cell, Column, Frame, Value};
 use crate::metrics;
@@ -13,6 +14,10 @@ use std::collections::BTreeMap;
 /// Kaggle's clip bound for probabilities.
 const KAGGLE_EPS: f64 = 1e-15;
 
+/// KL divergence from the answers' vote shares to the submitted class probabilities;
+/// Kaggle's probability checks cover every non-id submission column, and integer
+/// columns are not clipped (a 0 under a voted class gives +inf).
+///
 /// HMS: KL divergence from the answers' vote shares (votes / row total) to the submitted
 /// probabilities, after Kaggle's probability checks on every non-id submission column.
 ///
@@ -20,43 +25,55 @@ const KAGGLE_EPS: f64 = 1e-15;
 /// order here; the reference's unstable sort (numpy's quicksort, whose tie order depends on
 /// the CPU's SIMD support) may order them otherwise. The two agree whenever the submission
 /// lists the ids in the answers' order or predicts the same values for all rows of an id.
-pub fn kl_divergence_votes(sub: &Frame, answers: &Frame, id: &str, targets: &[String]) -> Result<RawScore, String> {
-    let sub_ids = submission_column(sub, id)?;
-    let target_cols: Vec<&Column> = targets.iter().map(|t| submission_column(sub, t)).collect::<Result<_, _>>()?;
-    same_length(sub, answers)?;
-    // pandas' row sum over the targets, rounded to 5 decimals, must be exactly 1
-    let target_values = numeric_table(&target_cols)?;
-    if let Some(r) = row_sums(&target_values, sub.nrows).iter().position(|&s| np_round(s, 5) != 1.0) {
-        return Err(format!("Submission probabilities must add to 1 for each row (row {} does not)", r + 1));
-    }
-    let ans_ids = answers_column(answers, id)?;
-    if !same_value_set(&ans_ids, sub_ids) {
-        return Err(format!("Submission and answers must have the same `{id}` values"));
-    }
-    let answer_cols: Vec<&Column> = targets.iter().map(|t| answers.column(t).ok_or_else(|| format!("the answers file has no `{t}` column; is the competition prepared correctly?"))).collect::<Result<_, _>>()?;
-    let pairing = sorted_pairing(sub_ids, ans_ids);
-    let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
-    let solution = vote_shares(&numeric_table(&answer_cols)?, &ans_order);
-    verify_probabilities(&solution, "the answers")?;
-    // Kaggle's checks run on every submission column but the id
-    let others: Vec<&Column> = sub.names.iter().zip(&sub.columns).filter(|(n, _)| *n != id).map(|(_, c)| c).collect();
-    let other_values = probability_table(&others)?;
-    verify_probabilities(&other_values, "the submission")?;
-    let k = targets.len();
-    let mut y_true = vec![0.0; ans_order.len() * k];
-    let mut y_pred = vec![0.0; sub_order.len() * k];
-    for (j, col) in target_cols.iter().enumerate() {
-        // Kaggle clips with np.clip, which leaves an integer column as it is
-        let clip = !matches!(col, Column::Int(_) | Column::UInt(_));
-        for (r, &row) in sub_order.iter().enumerate() {
-            let p = target_values[j][row];
-            y_pred[r * k + j] = if clip && !p.is_nan() { p.clamp(KAGGLE_EPS, 1.0 - KAGGLE_EPS) } else { p };
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KlDivergenceVotes {
+    pub id_column: String,
+    pub target_columns: Vec<String>,
+}
+
+impl Grade for KlDivergenceVotes {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, targets) = (self.id_column.as_str(), &self.target_columns);
+        let sub_ids = submission_column(sub, id)?;
+        let target_cols: Vec<&Column> = targets.iter().map(|t| submission_column(sub, t)).collect::<Result<_, _>>()?;
+        same_length(sub, answers)?;
+        // pandas' row sum over the targets, rounded to 5 decimals, must be exactly 1
+        let target_values = numeric_table(&target_cols)?;
+        if let Some(r) = row_sums(&target_values, sub.nrows).iter().position(|&s| np_round(s, 5) != 1.0) {
+            return Err(format!("Submission probabilities must add to 1 for each row (row {} does not)", r + 1));
         }
-        for r in 0..ans_order.len() {
-            y_true[r * k + j] = solution[j][r];
+        let ans_ids = answers_column(answers, id)?;
+        if !same_value_set(&ans_ids, sub_ids) {
+            return Err(format!("Submission and answers must have the same `{id}` values"));
         }
+        let answer_cols: Vec<&Column> = targets.iter().map(|t| answers.column(t).ok_or_else(|| format!("the answers file has no `{t}` column; is the competition prepared correctly?"))).collect::<Result<_, _>>()?;
+        let pairing = sorted_pairing(sub_ids, ans_ids);
+        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let solution = vote_shares(&numeric_table(&answer_cols)?, &ans_order);
+        verify_probabilities(&solution, "the answers")?;
+        // Kaggle's checks run on every submission column but the id
+        let others: Vec<&Column> = sub.names.iter().zip(&sub.columns).filter(|(n, _)| *n != id).map(|(_, c)| c).collect();
+        let other_values = probability_table(&others)?;
+        verify_probabilities(&other_values, "the submission")?;
+        let k = targets.len();
+        let mut y_true = vec![0.0; ans_order.len() * k];
+        let mut y_pred = vec![0.0; sub_order.len() * k];
+        for (j, col) in target_cols.iter().enumerate() {
+            // Kaggle clips with np.clip, which leaves an integer column as it is
+            let clip = !matches!(col, Column::Int(_) | Column::UInt(_));
+            for (r, &row) in sub_order.iter().enumerate() {
+                let p = target_values[j][row];
+                y_pred[r * k + j] = if clip && !p.is_nan() { p.clamp(KAGGLE_EPS, 1.0 - KAGGLE_EPS) } else { p };
+            }
+            for r in 0..ans_order.len() {
+                y_true[r * k + j] = solution[j][r];
+            }
+        }
+        metrics::kl_divergence(&y_true, &y_pred, k).map(RawScore::numpy)
     }
-    metrics::kl_divergence(&y_true, &y_pred, k).map(RawScore::numpy)
 }
 
 /// Numeric columns as float64 (bools are 0/1); text refused.
@@ -117,36 +134,47 @@ fn verify_probabilities(columns: &[Vec<f64>], what: &str) -> Result<(), String> 
 
 /// Freesound 2019: label-weighted LRAP. The submission's columns must be exactly the id then
 /// the answers' class columns in the same order; rows are aligned by sorted id.
-pub fn label_weighted_lrap(sub: &Frame, answers: &Frame, id: &str) -> Result<RawScore, String> {
-    same_length(sub, answers)?;
-    if sub.names.first().map(String::as_str) != Some(id) {
-        return Err(format!("Submission must have `{id}` as its first column"));
-    }
-    if answers.names.first().map(String::as_str) != Some(id) {
-        return Err(format!("the answers' first column is not `{id}`; is the competition prepared correctly?"));
-    }
-    if sub.names[1..] != answers.names[1..] {
-        return Err("Submission class columns do not match the expected classes (names and order)".into());
-    }
-    let pairing = pair_matching_ids(&sub.columns[0], &answers.columns[0], id)?;
-    let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
-    let k = answers.ncols() - 1;
-    let scores: Vec<Vec<f64>> = sub.columns[1..].iter().map(|c| to_numeric(c, &sub_order)).collect::<Result<_, _>>()?;
-    let truth: Vec<Vec<f64>> = answers.columns[1..].iter().map(|c| to_numeric(c, &ans_order)).collect::<Result<_, _>>()?;
-    // rows without any true label are left out; the others weigh their number of labels
-    let (mut y_true, mut y_score, mut weights) = (Vec::new(), Vec::new(), Vec::new());
-    for r in 0..ans_order.len() {
-        let labels = (0..k).filter(|&j| truth[j][r] > 0.0).count();
-        if labels == 0 {
-            continue;
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LabelWeightedLrap {
+    pub id_column: String,
+}
+
+impl Grade for LabelWeightedLrap {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let id = self.id_column.as_str();
+        same_length(sub, answers)?;
+        if sub.names.first().map(String::as_str) != Some(id) {
+            return Err(format!("Submission must have `{id}` as its first column"));
         }
-        weights.push(labels as f64);
-        for j in 0..k {
-            y_true.push(f64::from(u8::from(truth[j][r] > 0.0)));
-            y_score.push(scores[j][r]);
+        if answers.names.first().map(String::as_str) != Some(id) {
+            return Err(format!("the answers' first column is not `{id}`; is the competition prepared correctly?"));
         }
+        if sub.names[1..] != answers.names[1..] {
+            return Err("Submission class columns do not match the expected classes (names and order)".into());
+        }
+        let pairing = pair_matching_ids(&sub.columns[0], &answers.columns[0], id)?;
+        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let k = answers.ncols() - 1;
+        let scores: Vec<Vec<f64>> = sub.columns[1..].iter().map(|c| to_numeric(c, &sub_order)).collect::<Result<_, _>>()?;
+        let truth: Vec<Vec<f64>> = answers.columns[1..].iter().map(|c| to_numeric(c, &ans_order)).collect::<Result<_, _>>()?;
+        // rows without any true label are left out; the others weigh their number of labels
+        let (mut y_true, mut y_score, mut weights) = (Vec::new(), Vec::new(), Vec::new());
+        for r in 0..ans_order.len() {
+            let labels = (0..k).filter(|&j| truth[j][r] > 0.0).count();
+            if labels == 0 {
+                continue;
+            }
+            weights.push(labels as f64);
+            for j in 0..k {
+                y_true.push(f64::from(u8::from(truth[j][r] > 0.0)));
+                y_score.push(scores[j][r]);
+            }
+        }
+        metrics::label_ranking_average_precision(&y_true, &y_score, k, Some(&weights)).map(RawScore::numpy)
     }
-    metrics::label_ranking_average_precision(&y_true, &y_score, k, Some(&weights)).map(RawScore::numpy)
 }
 
 /// `pd.to_numeric` of a column, rows in `order`: text that is not a number is an error.
@@ -160,45 +188,57 @@ fn to_numeric(col: &Column, order: &[usize]) -> Result<Vec<f64>, String> {
         .collect()
 }
 
+/// Weighted multi-label log loss of melted `<group>_<label>` rows, unmelted to one row
+/// per group; probabilities within [0, 1], ids equal after sorting.
+///
 /// RSNA 2022 cervical spine: one probability per `<study>_<label>` row; rows are unmelted
 /// into one row per study and scored with a weighted multi-label log loss.
-pub struct MeltedMultilabelLogLoss<'a> {
-    pub id: &'a str,
-    pub target: &'a str,
-    pub labels: &'a [String],
-    pub negative_weights: &'a [f64],
-    pub positive_weights: &'a [f64],
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MeltedMultilabelLogLoss {
+    /// `<study>_<label>` ids
+    pub id_column: String,
+    pub target_column: String,
+    /// the labels, in the order of the weights
+    pub label_columns: Vec<String>,
+    pub negative_weights: Vec<f64>,
+    pub positive_weights: Vec<f64>,
 }
 
-impl MeltedMultilabelLogLoss<'_> {
-    pub fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        let sub_ids = submission_column(sub, self.id)?;
-        let probs = submission_column(sub, self.target)?;
-        within_unit_interval(probs, self.target)?;
-        let ans_ids = answers_column(answers, self.id)?;
-        let truth = answers_column(answers, self.target)?;
-        let pairing = pair_matching_ids(sub_ids, ans_ids, self.id)?;
+impl Grade for MeltedMultilabelLogLoss {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let sub_ids = submission_column(sub, &self.id_column)?;
+        let probs = submission_column(sub, &self.target_column)?;
+        within_unit_interval(probs, &self.target_column)?;
+        let ans_ids = answers_column(answers, &self.id_column)?;
+        let truth = answers_column(answers, &self.target_column)?;
+        let pairing = pair_matching_ids(sub_ids, ans_ids, &self.id_column)?;
         let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
         let paired_ids = ans_ids.take(&ans_order);
         let y_true = to_float_array(&truth.take(&ans_order), "y_true", false)?;
         let y_pred = probs.take(&sub_order).numeric_f64().ok_or("probabilities must be numeric")?;
         let (t, p) = self.unmelt(&paired_ids, &y_true, &y_pred)?;
-        metrics::weighted_multilabel_log_loss(&t, &p, self.negative_weights, self.positive_weights, KAGGLE_EPS)
+        metrics::weighted_multilabel_log_loss(&t, &p, &self.negative_weights, &self.positive_weights, KAGGLE_EPS)
             .map(RawScore::numpy)
     }
+}
+
+impl MeltedMultilabelLogLoss {
 
     /// `pivot(index=study, columns=label)` of both files (paired rows have equal ids):
-    /// studies sorted, label columns in `self.labels` order, missing cells NaN.
+    /// studies sorted, label columns in `self.label_columns` order, missing cells NaN.
     fn unmelt(&self, ids: &Column, y_true: &[f64], y_pred: &[f64]) -> Result<(Vec<f64>, Vec<f64>), String> {
-        let k = self.labels.len();
+        let k = self.label_columns.len();
         let mut studies: BTreeMap<&str, Vec<Option<(f64, f64)>>> = BTreeMap::new();
         for (r, v) in ids.values().enumerate() {
             let Value::Str(id) = v else {
-                return Err(format!("`{}` values must be text (Can only use .str accessor with string values)", self.id));
+                return Err(format!("`{}` values must be text (Can only use .str accessor with string values)", self.id_column));
             };
             let (study, label) = id.split_once('_').unwrap_or((id, ""));
             let cells = studies.entry(study).or_insert_with(|| vec![None; k]);
-            if let Some(j) = self.labels.iter().position(|l| l == label) {
+            if let Some(j) = self.label_columns.iter().position(|l| l == label) {
                 if cells[j].replace((y_true[r], y_pred[r])).is_some() {
                     return Err("Index contains duplicate entries, cannot reshape".into());
                 }
@@ -232,6 +272,14 @@ fn within_unit_interval(col: &Column, name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn kl_divergence_votes(sub: &Frame, answers: &Frame, id: &str, targets: &[String]) -> Result<RawScore, String> {
+        KlDivergenceVotes { id_column: id.into(), target_columns: targets.to_vec() }.grade(sub, answers)
+    }
+
+    fn label_weighted_lrap(sub: &Frame, answers: &Frame, id: &str) -> Result<RawScore, String> {
+        LabelWeightedLrap { id_column: id.into() }.grade(sub, answers)
+    }
 
     fn frame(s: &str) -> Frame {
         Frame::from_csv_str(s).unwrap()
@@ -283,8 +331,9 @@ mod tests {
 
     #[test]
     fn melted_log_loss() {
-        let labels = vec!["overall".to_string(), "C1".to_string()];
-        let g = MeltedMultilabelLogLoss { id: "row_id", target: "p", labels: &labels, negative_weights: &[7.0, 1.0], positive_weights: &[14.0, 2.0] };
+        let label_columns = vec!["overall".to_string(), "C1".to_string()];
+        let (negative_weights, positive_weights) = (vec![7.0, 1.0], vec![14.0, 2.0]);
+        let g = MeltedMultilabelLogLoss { id_column: "row_id".into(), target_column: "p".into(), label_columns, negative_weights, positive_weights };
         let answers = frame("row_id,p\ns1_overall,1\ns1_C1,0\ns2_overall,0\ns2_C1,0");
         let half = frame("row_id,p\ns2_C1,0.5\ns1_C1,0.5\ns1_overall,0.5\ns2_overall,0.5");
         assert!((g.grade(&half, &answers).unwrap().value - 2f64.ln()).abs() < 1e-15);

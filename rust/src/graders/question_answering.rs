@@ -5,7 +5,8 @@
 //! annotated ones", or for an empty row "an annotated answer exists".
 
 use super::checks::{describe, submission_column};
-use super::RawScore;
+use super::{Grade, RawScore};
+use serde::Deserialize;
 use crate::frame::{Column, Frame};
 use crate::metrics;
 use crate::pystr::{cell_str, float_repr, parse_int, strip, PyInt};
@@ -112,65 +113,76 @@ fn parse_prediction(raw: &str) -> Result<Option<Answer>, String> {
     }
 }
 
+/// Micro F1 of Natural Questions long/short answers against JSON Lines annotations
+/// (TensorFlow 2.0 Question Answering).
+///
 /// Micro F1 of long and short answer rows against the annotations.
-pub fn natural_questions_f1(sub: &Frame, answers: &[Json]) -> Result<RawScore, String> {
-    if sub.nrows != 2 * answers.len() {
-        return Err(format!(
-            "Submission has {} rows but {} are expected (a _long and a _short row per example)",
-            sub.nrows,
-            2 * answers.len()
-        ));
-    }
-    let mut expected: HashSet<String> = HashSet::with_capacity(sub.nrows);
-    for sample in answers {
-        let id = json_str(field(sample, "example_id")?)?;
-        expected.insert(format!("{id}_long"));
-        expected.insert(format!("{id}_short"));
-    }
-    let ids = submission_column(sub, "example_id")?;
-    let predictions = submission_column(sub, "PredictionString")?;
-    let sub_ids: Vec<Cow<str>> = (0..sub.nrows).map(|i| cell_text(ids, i)).collect();
-    let distinct: HashSet<&str> = sub_ids.iter().map(|s| s.as_ref()).collect();
-    if distinct != expected.iter().map(String::as_str).collect() {
-        return Err("Submission example_ids do not match the expected <example_id>_long and _short ids".into());
-    }
-    if distinct.len() != sub.nrows {
-        return Err("Submission example_ids are not unique".into());
-    }
-    // only string ids can be looked up by the submission's string keys; later rows win
-    let mut annotations: HashMap<&str, &Json> = HashMap::with_capacity(answers.len());
-    for sample in answers {
-        let first = field(sample, "annotations")?
-            .as_array()
-            .and_then(|a| a.first())
-            .ok_or("an answer example has no annotation")?;
-        if let Json::String(id) = field(sample, "example_id")? {
-            annotations.insert(id.as_str(), first);
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NaturalQuestionsF1 {}
+
+impl Grade for NaturalQuestionsF1 {
+    type Answers = [Json];
+
+    fn grade(&self, sub: &Frame, answers: &[Json]) -> Result<RawScore, String> {
+        if sub.nrows != 2 * answers.len() {
+            return Err(format!(
+                "Submission has {} rows but {} are expected (a _long and a _short row per example)",
+                sub.nrows,
+                2 * answers.len()
+            ));
         }
+        let mut expected: HashSet<String> = HashSet::with_capacity(sub.nrows);
+        for sample in answers {
+            let id = json_str(field(sample, "example_id")?)?;
+            expected.insert(format!("{id}_long"));
+            expected.insert(format!("{id}_short"));
+        }
+        let ids = submission_column(sub, "example_id")?;
+        let predictions = submission_column(sub, "PredictionString")?;
+        let sub_ids: Vec<Cow<str>> = (0..sub.nrows).map(|i| cell_text(ids, i)).collect();
+        let distinct: HashSet<&str> = sub_ids.iter().map(|s| s.as_ref()).collect();
+        if distinct != expected.iter().map(String::as_str).collect() {
+            return Err("Submission example_ids do not match the expected <example_id>_long and _short ids".into());
+        }
+        if distinct.len() != sub.nrows {
+            return Err("Submission example_ids are not unique".into());
+        }
+        // only string ids can be looked up by the submission's string keys; later rows win
+        let mut annotations: HashMap<&str, &Json> = HashMap::with_capacity(answers.len());
+        for sample in answers {
+            let first = field(sample, "annotations")?
+                .as_array()
+                .and_then(|a| a.first())
+                .ok_or("an answer example has no annotation")?;
+            if let Json::String(id) = field(sample, "example_id")? {
+                annotations.insert(id.as_str(), first);
+            }
+        }
+        let mut y_true = Vec::with_capacity(sub.nrows);
+        let mut y_pred = Vec::with_capacity(sub.nrows);
+        for (i, row_id) in sub_ids.iter().enumerate() {
+            let prediction = parse_prediction(&cell_text(predictions, i))?;
+            let (key, long) = if row_id.ends_with("_long") {
+                (before_first(row_id, "_long"), true)
+            } else if row_id.ends_with("_short") {
+                (before_first(row_id, "_short"), false)
+            } else {
+                return Err(format!("example_id {} does not end with '_long' or '_short'", describe(ids.get(i))));
+            };
+            let annotation = annotations
+                .get(key)
+                .ok_or_else(|| format!("no annotation for example_id '{key}'"))?;
+            let valid = if long { long_answers(annotation)? } else { short_answers(annotation)? };
+            let truth = match &prediction {
+                Some(p) => valid.contains(p),
+                None => !valid.is_empty(),
+            };
+            y_true.push(i64::from(truth));
+            y_pred.push(i64::from(prediction.is_some()));
+        }
+        metrics::micro_f1_labels(&y_true, &y_pred).map(RawScore::numpy)
     }
-    let mut y_true = Vec::with_capacity(sub.nrows);
-    let mut y_pred = Vec::with_capacity(sub.nrows);
-    for (i, row_id) in sub_ids.iter().enumerate() {
-        let prediction = parse_prediction(&cell_text(predictions, i))?;
-        let (key, long) = if row_id.ends_with("_long") {
-            (before_first(row_id, "_long"), true)
-        } else if row_id.ends_with("_short") {
-            (before_first(row_id, "_short"), false)
-        } else {
-            return Err(format!("example_id {} does not end with '_long' or '_short'", describe(ids.get(i))));
-        };
-        let annotation = annotations
-            .get(key)
-            .ok_or_else(|| format!("no annotation for example_id '{key}'"))?;
-        let valid = if long { long_answers(annotation)? } else { short_answers(annotation)? };
-        let truth = match &prediction {
-            Some(p) => valid.contains(p),
-            None => !valid.is_empty(),
-        };
-        y_true.push(i64::from(truth));
-        y_pred.push(i64::from(prediction.is_some()));
-    }
-    metrics::micro_f1_labels(&y_true, &y_pred).map(RawScore::numpy)
 }
 
 /// `s.split(sep)[0]`
@@ -181,6 +193,10 @@ fn before_first<'a>(s: &'a str, sep: &str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn natural_questions_f1(sub: &Frame, answers: &[Json]) -> Result<RawScore, String> {
+        NaturalQuestionsF1 {}.grade(sub, answers)
+    }
 
     fn answers() -> Vec<Json> {
         [

@@ -1,9 +1,9 @@
 //! Graders of ranking competitions: MAP@k of prediction lists, Kendall-tau of item orders,
 //! column-wise Spearman correlation.
 
-use super::checks::{answers_column, same_length, submission_column};
+use super::checks::{answers_column, exact_column_set, same_length, submission_column, ColumnRule, IdPolicy};
 use super::text::texts;
-use super::RawScore;
+use super::{Grade, RawScore};
 use crate::frame::value::same_value_set;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
@@ -13,64 +13,60 @@ use crate::pystr::{split_on_space, split_words};
 use serde::Deserialize;
 use std::collections::HashSet;
 
-/// How MAP@k graders check the submission's ids against the answers'.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum IdRule {
-    /// the same set of ids and the same number of rows
-    SameSet,
-    /// every answer id present; rows of other ids are dropped (a duplicated row is kept and
-    /// shifts the pairing after sorting, as in the reference)
-    Superset,
-}
-
-fn exact_column_set(sub: &Frame, expected: &[&str]) -> Result<(), String> {
-    let got: HashSet<&str> = sub.names.iter().map(String::as_str).collect();
-    let want: HashSet<&str> = expected.iter().copied().collect();
-    if got != want {
-        return Err(format!(
-            "Submission must have exactly the columns {} (found {})",
-            expected.join(", "),
-            sub.names.join(", ")
-        ));
-    }
-    Ok(())
-}
-
+/// MAP@k of space-separated prediction lists against the answers' label sets.
+///
 /// MAP@k of `split(" ")` prediction lists against the answers' `split(" ")` label sets.
-pub fn map_at_k(
-    sub: &Frame,
-    answers: &Frame,
-    id: &str,
-    target: &str,
-    k: usize,
-    exact_columns: bool,
-    ids: IdRule,
-) -> Result<RawScore, String> {
-    let ans_ids = answers_column(answers, id)?;
-    let ans_target = answers_column(answers, target)?;
-    if exact_columns {
-        exact_column_set(sub, &[id, target])?;
-    }
-    let sub_ids = submission_column(sub, id)?;
-    let sub_target = submission_column(sub, target)?;
-    let kept: Vec<usize> = match ids {
-        IdRule::SameSet => {
-            if !same_value_set(sub_ids, &ans_ids) {
-                return Err(format!("Submission and answers have different `{id}` values"));
-            }
-            same_length(sub, answers)?;
-            (0..sub.nrows).collect()
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MapAtK {
+    pub id_column: String,
+    pub target_column: String,
+    pub k: usize,
+    /// `exact_column_set` (exactly the id and target columns) or `required_columns`
+    #[serde(deserialize_with = "ColumnRule::set_or_required")]
+    pub column_rule: ColumnRule,
+    /// `same_set` (then the row counts must match too) or `superset`
+    #[serde(deserialize_with = "same_set_or_superset")]
+    pub ids: IdPolicy,
+}
+
+fn same_set_or_superset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IdPolicy, D::Error> {
+    IdPolicy::one_of(d, &[IdPolicy::SameSet, IdPolicy::Superset])
+}
+
+impl Grade for MapAtK {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        let (k, column_rule, ids) = (self.k, self.column_rule, self.ids);
+        let ans_ids = answers_column(answers, id)?;
+        let ans_target = answers_column(answers, target)?;
+        if column_rule == ColumnRule::ExactColumnSet {
+            exact_column_set(sub, &[id, target])?;
         }
-        IdRule::Superset => rows_of_answer_ids(sub_ids, &ans_ids, id)?,
-    };
-    let sub_order: Vec<usize> = sub_ids.take(&kept).argsort().into_iter().map(|i| kept[i]).collect();
-    let ans_order = ans_ids.argsort();
-    let actual_text = texts(&ans_target, &ans_order);
-    let predicted_text = texts(sub_target, &sub_order);
-    let actual: Vec<Vec<&str>> = actual_text.iter().map(|t| split_on_space(t).collect()).collect();
-    let predicted: Vec<Vec<&str>> = predicted_text.iter().map(|t| split_on_space(t).collect()).collect();
-    Ok(RawScore::numpy(metrics::mean_average_precision_at_k(&actual, &predicted, k)))
+        let sub_ids = submission_column(sub, id)?;
+        let sub_target = submission_column(sub, target)?;
+        let kept: Vec<usize> = match ids {
+            IdPolicy::SameSet => {
+                if !same_value_set(sub_ids, &ans_ids) {
+                    return Err(format!("Submission and answers have different `{id}` values"));
+                }
+                same_length(sub, answers)?;
+                (0..sub.nrows).collect()
+            }
+            IdPolicy::Superset => rows_of_answer_ids(sub_ids, &ans_ids, id)?,
+            // refused when the config is read; reachable only from Rust code
+            IdPolicy::SortedEqual => return Err("grader config error: map_at_k does not implement `ids: sorted_equal`".into()),
+        };
+        let sub_order: Vec<usize> = sub_ids.take(&kept).argsort().into_iter().map(|i| kept[i]).collect();
+        let ans_order = ans_ids.argsort();
+        let actual_text = texts(&ans_target, &ans_order);
+        let predicted_text = texts(sub_target, &sub_order);
+        let actual: Vec<Vec<&str>> = actual_text.iter().map(|t| split_on_space(t).collect()).collect();
+        let predicted: Vec<Vec<&str>> = predicted_text.iter().map(|t| split_on_space(t).collect()).collect();
+        Ok(RawScore::numpy(metrics::mean_average_precision_at_k(&actual, &predicted, k)))
+    }
 }
 
 /// `set(sub_ids) >= set(answer_ids)`, then the submission rows whose id is an answer id.
@@ -87,67 +83,96 @@ fn rows_of_answer_ids(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<Ve
     Ok((0..sub_ids.len()).filter(|&i| answer_keys.contains(&sub_ids.get(i).hash_key())).collect())
 }
 
+/// Kendall-tau ordering score of whitespace-separated item orders, rows by sorted id.
+///
 /// Kendall-tau ordering score of whitespace-separated item orders.
-pub fn kendall_tau_order(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-    same_length(sub, answers)?;
-    let sub_ids = submission_column(sub, id)?;
-    let sub_orders = submission_column(sub, target)?;
-    let ans_ids = answers_column(answers, id)?;
-    let ans_orders = answers_column(answers, target)?;
-    if !same_value_set(sub_ids, &ans_ids) {
-        return Err(format!("Submission and answers must have the same `{id}` values"));
-    }
-    let sub_text = texts(sub_orders, &sub_ids.argsort());
-    let ans_text = texts(&ans_orders, &ans_ids.argsort());
-    let mut submitted: Vec<Vec<&str>> = Vec::with_capacity(sub_text.len());
-    let mut truth: Vec<Vec<&str>> = Vec::with_capacity(ans_text.len());
-    for (row, (s, a)) in sub_text.iter().zip(&ans_text).enumerate() {
-        let (s, a): (Vec<&str>, Vec<&str>) = (split_words(s).collect(), split_words(a).collect());
-        if s.len() != a.len() {
-            return Err(format!(
-                "row {} (sorted by `{id}`): the submission orders {} items but the answer has {}",
-                row + 1,
-                s.len(),
-                a.len()
-            ));
-        }
-        submitted.push(s);
-        truth.push(a);
-    }
-    // The reference ranks the answers' items by their position in the submitted order
-    // (the names are swapped in its code): an answer item missing from the submission is
-    // an error, a repeated submitted item ranks at its first position.
-    metrics::kendall_tau_ordering(&submitted, &truth).map(RawScore::python)
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KendallTauOrder {
+    pub id_column: String,
+    pub target_column: String,
 }
 
+impl Grade for KendallTauOrder {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        same_length(sub, answers)?;
+        let sub_ids = submission_column(sub, id)?;
+        let sub_orders = submission_column(sub, target)?;
+        let ans_ids = answers_column(answers, id)?;
+        let ans_orders = answers_column(answers, target)?;
+        if !same_value_set(sub_ids, &ans_ids) {
+            return Err(format!("Submission and answers must have the same `{id}` values"));
+        }
+        let sub_text = texts(sub_orders, &sub_ids.argsort());
+        let ans_text = texts(&ans_orders, &ans_ids.argsort());
+        let mut submitted: Vec<Vec<&str>> = Vec::with_capacity(sub_text.len());
+        let mut truth: Vec<Vec<&str>> = Vec::with_capacity(ans_text.len());
+        for (row, (s, a)) in sub_text.iter().zip(&ans_text).enumerate() {
+            let (s, a): (Vec<&str>, Vec<&str>) = (split_words(s).collect(), split_words(a).collect());
+            if s.len() != a.len() {
+                return Err(format!(
+                    "row {} (sorted by `{id}`): the submission orders {} items but the answer has {}",
+                    row + 1,
+                    s.len(),
+                    a.len()
+                ));
+            }
+            submitted.push(s);
+            truth.push(a);
+        }
+        // The reference ranks the answers' items by their position in the submitted order
+        // (the names are swapped in its code): an answer item missing from the submission is
+        // an error, a repeated submitted item ranks at its first position.
+        metrics::kendall_tau_ordering(&submitted, &truth).map(RawScore::python)
+    }
+}
+
+/// Mean over target columns of Spearman's rho, rows paired after sorting by id (the ids
+/// are never compared); the submission has exactly the id and target columns.
+///
 /// Mean of Spearman's rho over the target columns, rows paired by sorted id.
-pub fn columnwise_spearman(sub: &Frame, answers: &Frame, id: &str, targets: &[String]) -> Result<RawScore, String> {
-    let sub_ids = submission_column(sub, id)?;
-    for t in targets {
-        submission_column(sub, t)?;
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnwiseSpearman {
+    pub id_column: String,
+    pub target_columns: Vec<String>,
+}
+
+impl Grade for ColumnwiseSpearman {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, targets) = (self.id_column.as_str(), &self.target_columns);
+        let sub_ids = submission_column(sub, id)?;
+        for t in targets {
+            submission_column(sub, t)?;
+        }
+        if sub.ncols() != targets.len() + 1 {
+            return Err(format!(
+                "Submission has {} target columns, expected {}",
+                sub.ncols().saturating_sub(1),
+                targets.len()
+            ));
+        }
+        same_length(sub, answers)?;
+        let ans_ids = answers_column(answers, id)?;
+        if answers.ncols() != targets.len() + 1 {
+            return Err("the answers file does not have exactly the id and target columns".into());
+        }
+        // rows pair by sorted position, ids never compared
+        let pairing = super::checks::sorted_pairing(sub_ids, ans_ids);
+        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let mut rhos = Vec::with_capacity(targets.len());
+        for t in targets {
+            let x = submission_column(sub, t)?.take(&sub_order);
+            let y = answers_column(answers, t)?.take(&ans_order);
+            rhos.push(column_spearman(&x, &y, t)?);
+        }
+        Ok(RawScore::numpy(np_mean(&rhos)))
     }
-    if sub.ncols() != targets.len() + 1 {
-        return Err(format!(
-            "Submission has {} target columns, expected {}",
-            sub.ncols().saturating_sub(1),
-            targets.len()
-        ));
-    }
-    same_length(sub, answers)?;
-    let ans_ids = answers_column(answers, id)?;
-    if answers.ncols() != targets.len() + 1 {
-        return Err("the answers file does not have exactly the id and target columns".into());
-    }
-    // rows pair by sorted position, ids never compared
-    let pairing = super::checks::sorted_pairing(sub_ids, ans_ids);
-    let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
-    let mut rhos = Vec::with_capacity(targets.len());
-    for t in targets {
-        let x = submission_column(sub, t)?.take(&sub_order);
-        let y = answers_column(answers, t)?.take(&ans_order);
-        rhos.push(column_spearman(&x, &y, t)?);
-    }
-    Ok(RawScore::numpy(np_mean(&rhos)))
 }
 
 /// `scipy.stats.spearmanr(x, y).correlation` on two columns: NaN for fewer than two rows, a
@@ -181,6 +206,19 @@ fn column_ranks(col: &Column, name: &str) -> Result<Vec<f64>, String> {
 mod tests {
     use super::*;
 
+    fn map_at_k(sub: &Frame, answers: &Frame, id: &str, target: &str, k: usize, exact: bool, ids: IdPolicy) -> Result<RawScore, String> {
+        let column_rule = if exact { ColumnRule::ExactColumnSet } else { ColumnRule::RequiredColumns };
+        MapAtK { id_column: id.into(), target_column: target.into(), k, column_rule, ids }.grade(sub, answers)
+    }
+
+    fn columnwise_spearman(sub: &Frame, answers: &Frame, id: &str, targets: &[String]) -> Result<RawScore, String> {
+        ColumnwiseSpearman { id_column: id.into(), target_columns: targets.to_vec() }.grade(sub, answers)
+    }
+
+    fn kendall_tau_order(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+        KendallTauOrder { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    }
+
     fn frame(s: &str) -> Frame {
         Frame::from_csv_str(s).unwrap()
     }
@@ -189,19 +227,19 @@ mod tests {
     fn map_same_set_and_superset() {
         let answers = frame("Image,Id\na.jpg,w1\nb.jpg,w2\n");
         let sub = frame("Id,Image\nx w2,b.jpg\nw1,a.jpg\n");
-        let s = map_at_k(&sub, &answers, "Image", "Id", 5, true, IdRule::SameSet).unwrap();
+        let s = map_at_k(&sub, &answers, "Image", "Id", 5, true, IdPolicy::SameSet).unwrap();
         assert_eq!(s.value, 0.75);
         let extra = frame("Image,Id,conf\na.jpg,w1,1\nb.jpg,w2,1\n");
-        assert!(map_at_k(&extra, &answers, "Image", "Id", 5, true, IdRule::SameSet).is_err());
-        assert!(map_at_k(&extra, &answers, "Image", "Id", 5, false, IdRule::SameSet).is_ok());
+        assert!(map_at_k(&extra, &answers, "Image", "Id", 5, true, IdPolicy::SameSet).is_err());
+        assert!(map_at_k(&extra, &answers, "Image", "Id", 5, false, IdPolicy::SameSet).is_ok());
         // superset: an extra customer is dropped; a missing one is invalid
         let more = frame("Image,Id\nc.jpg,w9\nb.jpg,w2\na.jpg,w1\n");
-        assert_eq!(map_at_k(&more, &answers, "Image", "Id", 12, true, IdRule::Superset).unwrap().value, 1.0);
+        assert_eq!(map_at_k(&more, &answers, "Image", "Id", 12, true, IdPolicy::Superset).unwrap().value, 1.0);
         let fewer = frame("Image,Id\nb.jpg,w2\n");
-        assert!(map_at_k(&fewer, &answers, "Image", "Id", 12, true, IdRule::Superset).is_err());
+        assert!(map_at_k(&fewer, &answers, "Image", "Id", 12, true, IdPolicy::Superset).is_err());
         // double space: an empty token takes a slot
         let double = frame("Image,Id\na.jpg,x  w1\nb.jpg,w2\n");
-        assert_eq!(map_at_k(&double, &answers, "Image", "Id", 5, true, IdRule::SameSet).unwrap().value, (1.0 / 3.0 + 1.0) / 2.0);
+        assert_eq!(map_at_k(&double, &answers, "Image", "Id", 5, true, IdPolicy::SameSet).unwrap().value, (1.0 / 3.0 + 1.0) / 2.0);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! score one target column: RMSE, MAE, Pearson's r or the probabilistic F1.
 
 use super::checks::{answers_column, describe, pair_matching_ids, same_length, submission_column};
-use super::RawScore;
+use super::{Grade, RawScore};
 use crate::frame::value::HashKey;
 use crate::frame::{Cell, Column, Frame, Value};
 use crate::metrics;
@@ -10,7 +10,7 @@ use crate::sklearn::to_float_array;
 use serde::Deserialize;
 use std::collections::HashSet;
 
-/// The metric of a [`super::GraderSpec::SortedIdScore`] grader.
+/// The metric of a [`SortedIdScore`] grader.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum SortedIdMetric {
@@ -33,32 +33,43 @@ pub struct RowFilter {
     pub equals: f64,
 }
 
-pub struct SortedIdScore<'a> {
-    pub id: &'a str,
-    pub target: &'a str,
+/// Both files sorted by id, the sorted ids equal row by row (same length); one target
+/// column scored by `metric`, optionally only where the answers' `scored_where` column
+/// equals a value, optionally with every prediction required within `bounds` (inclusive).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SortedIdScore {
+    pub id_column: String,
+    pub target_column: String,
     pub metric: SortedIdMetric,
+    /// every prediction must lie within these bounds (inclusive)
+    #[serde(default)]
     pub bounds: Option<[f64; 2]>,
-    pub scored_where: Option<&'a RowFilter>,
+    /// only rows where the answers' column equals a value are scored
+    #[serde(default)]
+    pub scored_where: Option<RowFilter>,
 }
 
-impl SortedIdScore<'_> {
-    pub fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        let ans_ids = answers_column(answers, self.id)?;
-        let ans_target = answers_column(answers, self.target)?;
-        let sub_ids = submission_column(sub, self.id)?;
-        let sub_target = submission_column(sub, self.target)?;
+impl Grade for SortedIdScore {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let ans_ids = answers_column(answers, &self.id_column)?;
+        let ans_target = answers_column(answers, &self.target_column)?;
+        let sub_ids = submission_column(sub, &self.id_column)?;
+        let sub_target = submission_column(sub, &self.target_column)?;
         same_length(sub, answers)?;
         if let Some([lo, hi]) = self.bounds {
-            within_bounds(sub_target, self.target, lo, hi)?;
+            within_bounds(sub_target, &self.target_column, lo, hi)?;
         }
-        let pairing = pair_matching_ids(sub_ids, ans_ids, self.id)?;
-        let (sub_rows, ans_rows) = match self.scored_where {
+        let pairing = pair_matching_ids(sub_ids, ans_ids, &self.id_column)?;
+        let (sub_rows, ans_rows) = match &self.scored_where {
             None => (pairing.sub_rows, pairing.ans_rows),
             Some(filter) => scored_rows(answers, filter, sub_ids, &ans_ids, pairing.sub_rows, pairing.ans_rows)?,
         };
         let y_true = ans_target.take(&ans_rows);
         let y_pred = sub_target.take(&sub_rows);
-        score(self.metric, &y_true, &y_pred, self.target)
+        score(self.metric, &y_true, &y_pred, &self.target_column)
     }
 }
 
@@ -138,8 +149,8 @@ mod tests {
         Frame::from_csv_str(s).unwrap()
     }
 
-    fn grader<'a>(metric: SortedIdMetric, bounds: Option<[f64; 2]>, filter: Option<&'a RowFilter>) -> SortedIdScore<'a> {
-        SortedIdScore { id: "id", target: "y", metric, bounds, scored_where: filter }
+    fn grader(metric: SortedIdMetric, bounds: Option<[f64; 2]>, filter: Option<&RowFilter>) -> SortedIdScore {
+        SortedIdScore { id_column: "id".into(), target_column: "y".into(), metric, bounds, scored_where: filter.cloned() }
     }
 
     #[test]

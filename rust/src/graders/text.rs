@@ -3,8 +3,8 @@
 //! sorted ids differ from the answers'; cells become Python strings the way the reference
 //! converts them (`astype(str)`, `fillna("")`, or not at all).
 
-use super::checks::{answers_column, same_length, submission_column};
-use super::RawScore;
+use super::checks::{answers_column, pair_matching_ids, require_columns, same_length, submission_column, Pairing};
+use super::{Grade, RawScore};
 use crate::frame::{Cell, Column, Frame, Value};
 use crate::metrics;
 use crate::metrics::jaccard::{set_jaccard, word_set};
@@ -12,19 +12,6 @@ use crate::pystr::{cell_str, parse_int, split_words};
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::borrow::Cow;
-
-/// The pairs of `sort_values(id)` on both files, after checking that the sorted ids are
-/// equal position by position (which also requires equal lengths): (submission rows,
-/// answer rows). Unique matching ids pair without sorting (`pair_matching_ids`).
-pub(super) fn sorted_rows_with_matching_ids(
-    sub: &Frame,
-    answers: &Frame,
-    id: &str,
-) -> Result<(Vec<usize>, Vec<usize>), String> {
-    let sub_ids = submission_column(sub, id)?;
-    let ans_ids = answers_column(answers, id)?;
-    super::checks::matching_rows(sub_ids, ans_ids, id)
-}
 
 /// `col.astype(str)` of the rows in `order`.
 pub(super) fn texts<'a>(col: &'a Column, order: &[usize]) -> Vec<Cow<'a, str>> {
@@ -64,38 +51,42 @@ fn text_cells<'a>(
         .collect()
 }
 
-fn required_columns(sub: &Frame, answers: &Frame, columns: &[&str]) -> Result<(), String> {
-    for c in columns {
-        answers_column(answers, c)?;
-    }
-    for c in columns {
-        submission_column(sub, c)?;
-    }
-    Ok(())
+/// Mean Levenshtein distance (by code point) between texts, rows aligned by sorted id
+/// (ids must match). `cast_to_text`: cells go through `str()` first (a blank becomes
+/// "nan"); otherwise any cell that is not text makes the submission invalid.
+///
+/// Mean Levenshtein distance, answer text against predicted text.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MeanLevenshtein {
+    pub id_column: String,
+    pub target_column: String,
+    /// cells go through `str()` first (a blank becomes "nan"); otherwise any cell that
+    /// is not text makes the submission invalid
+    pub cast_to_text: bool,
 }
 
-/// Mean Levenshtein distance, answer text against predicted text.
-pub fn mean_levenshtein(
-    sub: &Frame,
-    answers: &Frame,
-    id: &str,
-    target: &str,
-    cast_to_text: bool,
-) -> Result<RawScore, String> {
-    required_columns(sub, answers, &[id, target])?;
-    same_length(sub, answers)?;
-    let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
-    let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
-    let (truth, pred): (Vec<Cow<str>>, Vec<Cow<str>>) = if cast_to_text {
-        (texts(&truth_col, &ans_order), texts(pred_col, &sub_order))
-    } else {
-        // Levenshtein.distance raises TypeError on a number or a missing value
-        let t = text_cells(&truth_col, &ans_order, target, None)?;
-        let p = text_cells(pred_col, &sub_order, target, None)?;
-        (t.into_iter().map(Cow::Borrowed).collect(), p.into_iter().map(Cow::Borrowed).collect())
-    };
-    // np.mean of Python ints: an exact sum, one division (NaN when there are no rows)
-    metrics::mean_levenshtein(&truth, &pred).map(RawScore::numpy)
+impl Grade for MeanLevenshtein {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        let cast_to_text = self.cast_to_text;
+        require_columns(sub, answers, &[id, target])?;
+        same_length(sub, answers)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
+        let (truth, pred): (Vec<Cow<str>>, Vec<Cow<str>>) = if cast_to_text {
+            (texts(&truth_col, &ans_order), texts(pred_col, &sub_order))
+        } else {
+            // Levenshtein.distance raises TypeError on a number or a missing value
+            let t = text_cells(&truth_col, &ans_order, target, None)?;
+            let p = text_cells(pred_col, &sub_order, target, None)?;
+            (t.into_iter().map(Cow::Borrowed).collect(), p.into_iter().map(Cow::Borrowed).collect())
+        };
+        // np.mean of Python ints: an exact sum, one division (NaN when there are no rows)
+        metrics::mean_levenshtein(&truth, &pred).map(RawScore::numpy)
+    }
 }
 
 /// The symbol `Levenshtein.distance` compares for a Python int in a list: its `hash()`,
@@ -112,21 +103,36 @@ fn int_sequences(cells: &[Cow<str>], name: &str) -> Result<Vec<Vec<u64>>, String
     cells.iter().map(|c| split_words(c).map(|t| int_symbol(t, name)).collect()).collect()
 }
 
+/// Sum of Levenshtein distances between space-separated integer sequences divided by
+/// the number of true tokens (rows aligned by sorted id; every token must parse).
+///
 /// Σ Levenshtein distances of integer sequences / number of true tokens.
-pub fn sequence_edit_rate(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-    required_columns(sub, answers, &[id, target])?;
-    same_length(sub, answers)?;
-    let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
-    let truth = int_sequences(&texts(answers_column(answers, target)?.column(), &ans_order), target)?;
-    let pred = int_sequences(&texts(submission_column(sub, target)?, &sub_order), target)?;
-    let distances: u64 = truth
-        .par_iter()
-        .zip(pred.par_iter())
-        .map(|(t, p)| metrics::levenshtein(t, p) as u64)
-        .sum();
-    let true_tokens: usize = truth.iter().map(Vec::len).sum();
-    // numpy division: 0/0 gives NaN and x/0 gives inf, never an error
-    Ok(RawScore::numpy(distances as f64 / true_tokens as f64))
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceEditRate {
+    pub id_column: String,
+    pub target_column: String,
+}
+
+impl Grade for SequenceEditRate {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        require_columns(sub, answers, &[id, target])?;
+        same_length(sub, answers)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let truth = int_sequences(&texts(answers_column(answers, target)?.column(), &ans_order), target)?;
+        let pred = int_sequences(&texts(submission_column(sub, target)?, &sub_order), target)?;
+        let distances: u64 = truth
+            .par_iter()
+            .zip(pred.par_iter())
+            .map(|(t, p)| metrics::levenshtein(t, p) as u64)
+            .sum();
+        let true_tokens: usize = truth.iter().map(Vec::len).sum();
+        // numpy division: 0/0 gives NaN and x/0 gives inf, never an error
+        Ok(RawScore::numpy(distances as f64 / true_tokens as f64))
+    }
 }
 
 /// Which formulation of the mean word Jaccard the reference uses.
@@ -143,66 +149,107 @@ pub enum JaccardAverage {
     SklearnSamples,
 }
 
+/// Mean word-set Jaccard of texts (lower-cased, whitespace-split), rows aligned by
+/// sorted id (ids must match); `average` picks the reference's formulation.
+///
 /// Mean word-set Jaccard between predicted and true texts.
-pub fn mean_word_jaccard(
-    sub: &Frame,
-    answers: &Frame,
-    id: &str,
-    target: &str,
-    average: JaccardAverage,
-) -> Result<RawScore, String> {
-    required_columns(sub, answers, &[id, target])?;
-    same_length(sub, answers)?;
-    let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
-    let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
-    match average {
-        JaccardAverage::PythonMean => {
-            let truth = texts_blank_for_missing(&truth_col, &ans_order);
-            let pred = texts_blank_for_missing(pred_col, &sub_order);
-            let t: Vec<&str> = truth.iter().map(|c| c.as_ref()).collect();
-            let p: Vec<&str> = pred.iter().map(|c| c.as_ref()).collect();
-            metrics::mean_word_jaccard(&t, &p, None).map(RawScore::python)
-        }
-        JaccardAverage::SklearnSamples => {
-            let truth: Vec<_> = text_cells(&truth_col, &ans_order, target, Some(""))?.into_iter().map(word_set).collect();
-            let pred: Vec<_> = text_cells(pred_col, &sub_order, target, Some(""))?.into_iter().map(word_set).collect();
-            let vocabulary: std::collections::HashSet<&String> = truth.iter().chain(&pred).flatten().collect();
-            if vocabulary.len() < 2 {
-                return Err(format!(
-                    "the predictions and answers hold {} distinct word(s); the samples-averaged Jaccard needs two",
-                    vocabulary.len()
-                ));
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MeanWordJaccard {
+    pub id_column: String,
+    pub target_column: String,
+    pub average: JaccardAverage,
+}
+
+impl Grade for MeanWordJaccard {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        let average = self.average;
+        require_columns(sub, answers, &[id, target])?;
+        same_length(sub, answers)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
+        match average {
+            JaccardAverage::PythonMean => {
+                let truth = texts_blank_for_missing(&truth_col, &ans_order);
+                let pred = texts_blank_for_missing(pred_col, &sub_order);
+                let t: Vec<&str> = truth.iter().map(|c| c.as_ref()).collect();
+                let p: Vec<&str> = pred.iter().map(|c| c.as_ref()).collect();
+                metrics::mean_word_jaccard(&t, &p, None).map(RawScore::python)
             }
-            let scores: Vec<f64> = truth.iter().zip(&pred).map(|(t, p)| set_jaccard(t, p).unwrap_or(0.0)).collect();
-            Ok(RawScore::numpy(crate::numeric::np_mean(&scores)))
+            JaccardAverage::SklearnSamples => {
+                let truth: Vec<_> = text_cells(&truth_col, &ans_order, target, Some(""))?.into_iter().map(word_set).collect();
+                let pred: Vec<_> = text_cells(pred_col, &sub_order, target, Some(""))?.into_iter().map(word_set).collect();
+                let vocabulary: std::collections::HashSet<&String> = truth.iter().chain(&pred).flatten().collect();
+                if vocabulary.len() < 2 {
+                    return Err(format!(
+                        "the predictions and answers hold {} distinct word(s); the samples-averaged Jaccard needs two",
+                        vocabulary.len()
+                    ));
+                }
+                let scores: Vec<f64> = truth.iter().zip(&pred).map(|(t, p)| set_jaccard(t, p).unwrap_or(0.0)).collect();
+                Ok(RawScore::numpy(crate::numeric::np_mean(&scores)))
+            }
         }
     }
 }
 
+/// Share of texts equal to the answer after `str()` (blanks read as "nan" on both
+/// sides), rows aligned by sorted id.
+///
 /// Share of predicted texts equal to the answers after `astype(str)` on both sides.
-pub fn exact_match_accuracy(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-    required_columns(sub, answers, &[id, target])?;
-    same_length(sub, answers)?;
-    let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
-    let (truth, pred) = (answers_column(answers, target)?.column(), submission_column(sub, target)?);
-    // compared pair by pair: no copy of either column's texts
-    let same = |s: usize, a: usize| match (pred, truth) {
-        (Column::Object(p), Column::Object(t)) if matches!((&p[s], &t[a]), (Cell::Str(_), Cell::Str(_))) => p[s] == t[a],
-        _ => cell_str(pred.get(s)) == cell_str(truth.get(a)),
-    };
-    let matches: Vec<bool> = sub_order.iter().zip(&ans_order).map(|(&s, &a)| same(s, a)).collect();
-    Ok(RawScore::python(metrics::accuracy_from_matches(&matches)))
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExactMatchAccuracy {
+    pub id_column: String,
+    pub target_column: String,
 }
 
+impl Grade for ExactMatchAccuracy {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        require_columns(sub, answers, &[id, target])?;
+        same_length(sub, answers)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let (truth, pred) = (answers_column(answers, target)?.column(), submission_column(sub, target)?);
+        // compared pair by pair: no copy of either column's texts
+        let same = |s: usize, a: usize| match (pred, truth) {
+            (Column::Object(p), Column::Object(t)) if matches!((&p[s], &t[a]), (Cell::Str(_), Cell::Str(_))) => p[s] == t[a],
+            _ => cell_str(pred.get(s)) == cell_str(truth.get(a)),
+        };
+        let matches: Vec<bool> = sub_order.iter().zip(&ans_order).map(|(&s, &a)| same(s, a)).collect();
+        Ok(RawScore::python(metrics::accuracy_from_matches(&matches)))
+    }
+}
+
+/// Micro F1 of whitespace-separated tag sets, rows aligned by sorted id; tags unknown to
+/// the answers are ignored.
+///
 /// Micro F1 of whitespace-separated tags against the answers' tags.
-pub fn micro_f1_tag_sets(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-    required_columns(sub, answers, &[id, target])?;
-    same_length(sub, answers)?;
-    let (sub_order, ans_order) = sorted_rows_with_matching_ids(sub, answers, id)?;
-    // `fillna("").str.split()`: blanks are no tags; a number or boolean cannot be split
-    let truth = split_each(text_cells(answers_column(answers, target)?.column(), &ans_order, target, Some(""))?);
-    let pred = split_each(text_cells(submission_column(sub, target)?, &sub_order, target, Some(""))?);
-    metrics::micro_f1_label_sets(&truth, &pred).map(RawScore::numpy)
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MicroF1TagSets {
+    pub id_column: String,
+    pub target_column: String,
+}
+
+impl Grade for MicroF1TagSets {
+    type Answers = Frame;
+
+    fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
+        let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
+        require_columns(sub, answers, &[id, target])?;
+        same_length(sub, answers)?;
+        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        // `fillna("").str.split()`: blanks are no tags; a number or boolean cannot be split
+        let truth = split_each(text_cells(answers_column(answers, target)?.column(), &ans_order, target, Some(""))?);
+        let pred = split_each(text_cells(submission_column(sub, target)?, &sub_order, target, Some(""))?);
+        metrics::micro_f1_label_sets(&truth, &pred).map(RawScore::numpy)
+    }
 }
 
 fn split_each(cells: Vec<&str>) -> Vec<Vec<&str>> {
@@ -212,6 +259,24 @@ fn split_each(cells: Vec<&str>) -> Vec<Vec<&str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mean_levenshtein(sub: &Frame, answers: &Frame, id: &str, target: &str, cast_to_text: bool) -> Result<RawScore, String> {
+        MeanLevenshtein { id_column: id.into(), target_column: target.into(), cast_to_text }.grade(sub, answers)
+    }
+
+    fn mean_word_jaccard(sub: &Frame, answers: &Frame, id: &str, target: &str, average: JaccardAverage) -> Result<RawScore, String> {
+        MeanWordJaccard { id_column: id.into(), target_column: target.into(), average }.grade(sub, answers)
+    }
+
+    fn sequence_edit_rate(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+        SequenceEditRate { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    }
+    fn exact_match_accuracy(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+        ExactMatchAccuracy { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    }
+    fn micro_f1_tag_sets(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
+        MicroF1TagSets { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    }
 
     fn frame(s: &str) -> Frame {
         Frame::from_csv_str(s).unwrap()

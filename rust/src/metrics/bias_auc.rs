@@ -1,7 +1,7 @@
 //! The Jigsaw Unintended Bias metric: overall ROC AUC blended with power means of
 //! per-identity bias AUCs.
 
-use super::ranking::roc_auc;
+use super::roc_auc::roc_auc;
 use super::MetricResult;
 
 /// `(sum(s ** p for s in scores) / n) ** (1 / p)`, summed left to right as Python's `sum`.

@@ -13,7 +13,7 @@
 
 use super::average_precision::coco_interpolated_precision;
 use super::boxes::coco_box_iou;
-use super::pysort::numpy_stable_desc;
+use crate::sorting::descending::numpy_stable_desc;
 use crate::numeric::np_mean;
 
 const MAX_DETS: usize = 100;

@@ -2,7 +2,7 @@
 //! `sklearn.metrics.roc_auc_score(y_true, y_score, average="macro")` computes it for
 //! multi-label targets: one binary ROC AUC per column, then their unweighted mean.
 
-use super::ranking::roc_auc;
+use super::roc_auc::roc_auc;
 use super::MetricResult;
 use crate::numeric::np_mean;
 

@@ -4,7 +4,7 @@
 
 use super::average_precision::{average_precision, envelope_average_precision};
 use super::boxes::{box_iou_corners, Box3d};
-use super::pysort::python_sorted_desc;
+use crate::sorting::descending::python_sorted_desc;
 use super::MetricResult;
 use crate::numeric::np_mean;
 

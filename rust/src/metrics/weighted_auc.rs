@@ -4,7 +4,7 @@
 //! `pos_label=1`, the band edges inserted into the curve by linear interpolation, the area
 //! of each band by the trapezoid rule up to the right edge `fpr = 1`.
 
-use super::ranking::{auc, roc_curve};
+use super::roc_auc::{auc, roc_curve};
 use super::MetricResult;
 
 /// Weighted area under the ROC curve of `y_score` for the samples whose label equals 1.

@@ -34,6 +34,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let testing_module = PyModule::new(m.py(), "_testing")?;
     testing::register(&testing_module)?;
     m.add_submodule(&testing_module)?;
-    m.add("GRADER_VERSION", env!("CARGO_PKG_VERSION"))?;
+    m.add("GRADER_VERSION", crate::grading::GRADER_VERSION)?;
     Ok(())
 }

@@ -2,7 +2,6 @@
 //! internals (sort orders, hashes) with Python's and pandas' own.
 
 use crate::frame::Column;
-use crate::metrics;
 use pyo3::prelude::*;
 
 /// `hash(int(s))` as the gesture grader keys tokens, or None where `int(s)` raises.
@@ -20,7 +19,7 @@ fn sort_order_bool(values: Vec<bool>) -> Vec<usize> {
 /// Row order of CPython's `sorted(keys, reverse=True)` (NaN keys included).
 #[pyfunction]
 fn python_sorted_desc(keys: Vec<f64>) -> Vec<usize> {
-    metrics::pysort::python_sorted_desc(&keys)
+    crate::sorting::descending::python_sorted_desc(&keys)
 }
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

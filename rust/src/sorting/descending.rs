@@ -1,6 +1,6 @@
 //! Orders of the sorts the reference's detection graders run, including how they treat NaN.
 
-use super::timsort::cpython_sort;
+use super::cpython_list_sort::cpython_sort;
 use std::cmp::Ordering;
 
 /// Row order of `sorted(items, key=key, reverse=True)` in CPython 3.11 on float keys.

@@ -77,7 +77,7 @@ fn curve_points<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: &P) -
         let (scratch_pos, scratch_neg) = scratch.split_at_mut(n_pos + 1);
         let (pos_keys, neg_keys) = (&mut pos[..n_pos], &mut neg[..n - n_pos]);
         let (scratch_pos, scratch_neg) = (&mut scratch_pos[..n_pos], &mut scratch_neg[..n - n_pos]);
-        use super::radix::sort_u64_with;
+        use crate::sorting::radix::sort_u64_with;
         if n < PARALLEL_SORT_MIN {
             sort_u64_with(pos_keys, scratch_pos);
             sort_u64_with(neg_keys, scratch_neg);

@@ -1,5 +1,6 @@
 //! Reading single cells the way the reference's Python code sees them (a `str`, a float
-//! NaN, a number), for graders that parse text fields themselves.
+//! NaN, a number), for graders that parse text fields themselves. Python's whitespace rules
+//! (`split()`, `strip()`) are in [`crate::pystr`].
 
 use crate::frame::{Cell, Column, Value};
 use crate::numeric::py_float;
@@ -58,21 +59,6 @@ pub fn float_token(token: &str) -> Result<f64, String> {
     py_float(token).ok_or_else(|| format!("could not convert string to float: '{token}'"))
 }
 
-/// Python's `str.split()` without arguments: runs of whitespace separate, none at the ends.
-pub fn split_whitespace(s: &str) -> impl Iterator<Item = &str> {
-    s.split(is_python_space).filter(|t| !t.is_empty())
-}
-
-/// Python's `str.strip()` without arguments.
-pub fn strip(s: &str) -> &str {
-    s.trim_matches(is_python_space)
-}
-
-/// Python's `str.isspace()` characters: Unicode whitespace plus U+001C..U+001F.
-pub fn is_python_space(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,8 +70,6 @@ mod tests {
         assert_eq!(py_int(Value::Str(" 7"), "h").unwrap(), 7);
         assert!(pixel_count(-1, 3).is_err());
         assert_eq!(pixel_count(0, 3).unwrap(), 0);
-        assert_eq!(split_whitespace(" a\t b\u{1f}c ").collect::<Vec<_>>(), vec!["a", "b", "c"]);
-        assert_eq!(strip(" \n a b \t"), "a b");
         let c = text_or_empty(&Column::Float(vec![f64::NAN]), "x").unwrap();
         assert_eq!(c, Column::Object(std::sync::Arc::new(vec![Cell::Str(Default::default())])));
         assert!(text_or_empty(&Column::Int(vec![1]), "x").is_err());
