@@ -287,6 +287,8 @@ def prepare(
         Optional[Path],
         typer.Option(
             "--freesound-meta-zip",
+            metavar="PATH",
+            show_default="downloaded",
             help="FSDKaggle2019.meta.zip you already have (freesound-audio-tagging-2019 otherwise downloads it from Zenodo).",
         ),
     ] = None,
