@@ -89,6 +89,10 @@ def _sort_order(values: list[str | None]) -> list[int]:
     """Row order of sort_values on a text column, None = missing (testing aid)."""
 def _sort_order_bool(values: list[bool]) -> list[int]:
     """Row order of sort_values on a boolean column (testing aid)."""
+def _sort_order_int(values: list[int]) -> list[int]:
+    """Row order of sort_values on an int64 column: numpy's generic (non-AVX-512) tie order (testing aid)."""
+def _sort_order_float(values: list[float]) -> list[int]:
+    """Row order of sort_values on a float64 column, NaN last (testing aid)."""
 def mean_columnwise_roc_auc(y_true: npt.NDArray[np.float64], y_score: npt.NDArray[np.float64]) -> float: ...
 def weighted_roc_auc(
     y_true: npt.NDArray[np.float64],

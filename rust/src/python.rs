@@ -185,6 +185,18 @@ fn _sort_order(values: Vec<Option<String>>) -> Vec<usize> {
     Column::Object(cells.into()).argsort()
 }
 
+/// Row order of `sort_values` on an int64 column (tests).
+#[pyfunction]
+fn _sort_order_int(values: Vec<i64>) -> Vec<usize> {
+    Column::Int(values).argsort()
+}
+
+/// Row order of `sort_values` on a float64 column, NaN last (tests).
+#[pyfunction]
+fn _sort_order_float(values: Vec<f64>) -> Vec<usize> {
+    Column::Float(values).argsort()
+}
+
 /// Row order of `sort_values` on a boolean column (tests).
 #[pyfunction]
 fn _sort_order_bool(values: Vec<bool>) -> Vec<usize> {
@@ -544,6 +556,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_int_hash, m)?)?;
     m.add_function(wrap_pyfunction!(_sort_order, m)?)?;
     m.add_function(wrap_pyfunction!(_sort_order_bool, m)?)?;
+    m.add_function(wrap_pyfunction!(_sort_order_int, m)?)?;
+    m.add_function(wrap_pyfunction!(_sort_order_float, m)?)?;
     m.add_function(wrap_pyfunction!(mean_columnwise_roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(weighted_roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(multilabel_micro_f1, m)?)?;

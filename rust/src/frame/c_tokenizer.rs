@@ -22,10 +22,10 @@
 const CHUNK_CHARS: usize = 262_144;
 /// `DEFAULT_BUFFER_HEURISTIC`
 const BUFFER_HEURISTIC: usize = 1 << 20;
-/// Replays that produce more than this many fields stop with an error: pandas would be
-/// building hundreds of millions of duplicated rows, which no grader accepts.
-const MAX_FIELDS: usize = 1 << 26;
-const MAX_BYTES: usize = 1 << 30;
+/// A replay that produces more fields (or text bytes) than this, or than 4 per input byte,
+/// stops with an error, which keeps a bulk job's memory bounded: pandas would be building
+/// millions of duplicated rows, which no grader accepts.
+const MAX_FIELDS: usize = 1 << 22;
 
 /// Whether pandas' reading of `bytes` may differ from the fast tokenizer's: a bare `\r`
 /// followed by a space, a tab or a comma, or a chunk boundary inside the leading blanks of
@@ -37,21 +37,30 @@ pub fn needs_replay(bytes: &[u8]) -> bool {
 
 /// Byte offsets where pandas' 262,144-character chunks start (the first one excluded).
 fn chunk_bounds(bytes: &[u8]) -> Vec<usize> {
-    if bytes.len() <= CHUNK_CHARS {
-        return Vec::new();
-    }
+    // a UTF-8 continuation byte does not start a character
+    let starts_char = |b: &u8| b & 0xC0 != 0x80;
     let mut bounds = Vec::new();
-    let mut chars = 0usize;
-    for (i, &b) in bytes.iter().enumerate() {
-        // a UTF-8 continuation byte does not start a character
-        if b & 0xC0 != 0x80 {
-            if chars > 0 && chars % CHUNK_CHARS == 0 {
-                bounds.push(i);
+    let (mut i, mut chars) = (0usize, 0usize);
+    loop {
+        let target = (bounds.len() + 1) * CHUNK_CHARS;
+        // whole blocks while they stay below the next boundary (counted a block at a time)
+        while let Some(block) = bytes.get(i..i + 4096) {
+            let n = block.iter().filter(|b| starts_char(b)).count();
+            if chars + n > target {
+                break;
             }
-            chars += 1;
+            chars += n;
+            i += 4096;
         }
+        while i < bytes.len() && !(starts_char(&bytes[i]) && chars == target) {
+            chars += usize::from(starts_char(&bytes[i]));
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return bounds;
+        }
+        bounds.push(i);
     }
-    bounds
 }
 
 /// Whether offset `at` follows only blanks since the start of its line (not at the start).
@@ -76,6 +85,7 @@ enum State {
 
 /// The records pandas reads: all field texts one after another in `text`, `spans` (start,
 /// end) into it, and where each record's spans start (one extra entry at the end).
+#[derive(Debug)]
 pub struct Replayed {
     pub text: String,
     pub spans: Vec<(u32, u32)>,
@@ -114,6 +124,7 @@ struct Parser<'a> {
     /// the field being read
     field: Vec<u8>,
     out: Replayed,
+    max_fields: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -148,8 +159,8 @@ impl<'a> Parser<'a> {
         self.out.text.push_str(text);
         self.out.spans.push((start as u32, self.out.text.len() as u32));
         self.field.clear();
-        if self.out.spans.len() > MAX_FIELDS || self.out.text.len() > MAX_BYTES {
-            return Err("the file makes pandas' tokenizer read its rows again and again (more than 67 million fields)".into());
+        if self.out.spans.len() > self.max_fields || self.out.text.len() > self.max_fields {
+            return Err("the file makes pandas' tokenizer read its rows again and again (millions of duplicated rows)".into());
         }
         Ok(())
     }
@@ -387,6 +398,7 @@ pub fn replay(input: &str) -> Result<Replayed, String> {
         line_ends: vec![(0, 0)],
         field: Vec::new(),
         out: Replayed { text: String::new(), spans: Vec::new(), starts: vec![0] },
+        max_fields: MAX_FIELDS.max(4 * bytes.len()),
     };
     // `line_fields` holds a placeholder before line 0 so that the previous line's count is
     // always at `len - 2`
@@ -478,5 +490,21 @@ mod tests {
         let mut big = vec![b'x'; CHUNK_CHARS - 1];
         big.extend_from_slice(b"\n  y\n");
         assert!(!needs_replay(&big));
+    }
+
+    #[test]
+    fn chunks_are_counted_in_characters() {
+        let text = "é".repeat(CHUNK_CHARS * 2 + 5) + "ab";
+        assert_eq!(chunk_bounds(text.as_bytes()), vec![2 * CHUNK_CHARS, 4 * CHUNK_CHARS]);
+        assert_eq!(chunk_bounds(&vec![b'x'; 3 * CHUNK_CHARS]), vec![CHUNK_CHARS, 2 * CHUNK_CHARS]);
+        assert_eq!(chunk_bounds(&vec![b'x'; 3 * CHUNK_CHARS + 1]), vec![CHUNK_CHARS, 2 * CHUNK_CHARS, 3 * CHUNK_CHARS]);
+        assert!(chunk_bounds(b"short").is_empty());
+    }
+
+    #[test]
+    fn endless_rereads_stop_with_an_error() {
+        // every blank-led row re-reads up to 262,144 rows: far more than the file's size
+        let text = "a,b\r".to_string() + &" 1\r".repeat(40);
+        assert!(replay(&text).unwrap_err().contains("again and again"));
     }
 }
