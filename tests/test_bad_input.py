@@ -52,7 +52,9 @@ def _bad_submissions(tmp: Path) -> dict[str, tuple[str | None, str]]:
         "null path": (None, "no submission path"),
         "empty file": (_write(d / "empty.csv", ""), "empty"),
         "header only": (_write(d / "header.csv", "id,has_cactus\n"), "rows"),
-        "binary": (_write(d / "binary.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "NUL"),
+        "binary": (_write(d / "binary.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "UTF-8"),
+        # valid UTF-8 full of NULs: pandas reads one unnamed column, so the columns are wrong
+        "nul_bytes": (_write(d / "nul_bytes.csv", b"\x00" * 4096), "Unnamed: 0"),
         "not utf-8": (_write(d / "latin1.csv", "id,has_cactus\nimg\xe9.jpg,0.5\n".encode("latin-1")), "UTF-8"),
         "unbalanced quotes": (_write(d / "quotes.csv", 'id,has_cactus\n"img0.jpg,0.5\n'), "EOF inside string"),
         "2 MB line": (_write(d / "long.csv", "id,has_cactus\n" + "x" * 2_000_000 + ",0.5\n"), "rows"),

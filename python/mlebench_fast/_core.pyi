@@ -237,5 +237,6 @@ class Pcg64Generator:
     def permutation(self, n: int) -> list[int]: ...
     def choice(self, n: int, size: int, replace: bool, p: list[float] | None, shuffle: bool) -> list[int]: ...
 
-# exports only the test suite uses (rust/src/python/testing.rs)
+# exports only the test suite uses (rust/src/python/testing.rs): int_hash, sort_order_bool,
+# sort_order_int, sort_order_float, python_sorted_desc
 _testing: ModuleType

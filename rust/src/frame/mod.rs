@@ -3,6 +3,7 @@
 //! those types: an empty cell makes an int column float, one text cell makes a numeric
 //! column text, `True`/`false` become booleans, `007` becomes 7, and so on.
 
+mod c_tokenizer;
 mod index;
 mod infer;
 pub mod npsort;
@@ -11,7 +12,7 @@ mod tokenizer;
 pub mod value;
 
 pub use index::{IndexCache, RowIndex};
-pub use infer::{parse_pandas_float, parse_pandas_int};
+pub use infer::{parse_pandas_float, parse_pandas_int, IntParse};
 pub use tokenizer::{tokenize, Records, TokenizeError};
 pub use value::{Cell, Column, Value};
 
@@ -22,7 +23,6 @@ pub enum ReadError {
     /// pandas: `EmptyDataError: No columns to parse from file`
     Empty,
     NotUtf8 { offset: usize },
-    NulByte { offset: usize },
     Tokenize(String),
     FieldCount { line: usize, expected: usize, saw: usize },
     TooManyColumns { columns: usize, limit: usize },
@@ -34,9 +34,6 @@ impl fmt::Display for ReadError {
             ReadError::Empty => f.write_str("the CSV file is empty (no columns to parse)"),
             ReadError::NotUtf8 { offset } => {
                 write!(f, "the file is not valid UTF-8 text (bad byte at offset {offset})")
-            }
-            ReadError::NulByte { offset } => {
-                write!(f, "the file contains a NUL byte at offset {offset}: not a text CSV")
             }
             ReadError::Tokenize(m) => write!(f, "malformed CSV: {m}"),
             ReadError::FieldCount { line, expected, saw } => write!(
@@ -77,9 +74,6 @@ impl Frame {
     /// id column of a submission in the answers' order, the usual case) would be typed to
     /// an equal column, so it shares the answers' cells instead of building a copy.
     pub fn from_csv_bytes_like(bytes: &[u8], answers: Option<&Frame>) -> Result<Frame, ReadError> {
-        if let Some(offset) = memchr0(bytes) {
-            return Err(ReadError::NulByte { offset });
-        }
         let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
             offset: e.valid_up_to(),
         })?;
@@ -105,9 +99,7 @@ impl Frame {
         // pandas: when the first data row has more fields than the header, the extra leading
         // fields form an implicit index and are dropped from every row.
         let skip = if nrows > 0 { records.record_len(1).saturating_sub(ncols) } else { 0 };
-        if let Some((r, saw)) = records.record_lens().enumerate().skip(1).find(|&(_, saw)| saw > ncols + skip) {
-            return Err(ReadError::FieldCount { line: r + 1, expected: ncols + skip, saw });
-        }
+        too_many_fields(&records, ncols)?;
         // columns are independent: type them in parallel when there is enough work
         let build = |c: usize| {
             let k = c + skip;
@@ -173,8 +165,25 @@ fn shared_text_column<'a>(
     same.then(|| Column::Object(std::sync::Arc::clone(cells)))
 }
 
-fn memchr0(bytes: &[u8]) -> Option<usize> {
-    memchr::memchr(0, bytes)
+/// pandas' check of row lengths: a row longer than the one before it (shorter rows count
+/// as padded) is an error, except the first row of each batch that pandas tokenizes, since
+/// its buffers then hold only the header, or the last row of the previous batch, before it.
+/// Batches are `buffer_lines` rows: the largest power of two below half of 2^20 / width.
+fn too_many_fields(records: &Records<'_>, ncols: usize) -> Result<(), ReadError> {
+    let width = if records.len() > 1 { ncols.max(records.record_len(1)) } else { ncols };
+    let heuristic = (1usize << 20) / width.max(1);
+    let mut batch = 1usize;
+    while batch * 2 < heuristic {
+        batch *= 2;
+    }
+    let mut expected = ncols;
+    for (r, saw) in records.record_lens().enumerate().skip(1) {
+        if saw > expected && (r - 1) % batch != 0 {
+            return Err(ReadError::FieldCount { line: r + 1, expected, saw });
+        }
+        expected = expected.max(saw);
+    }
+    Ok(())
 }
 
 /// Header names as pandas' C parser makes them: a blank name becomes `Unnamed: i`; then,
@@ -255,7 +264,12 @@ mod tests {
     #[test]
     fn bom_nul_and_utf8() {
         assert_eq!(frame("\u{feff}a\n1").names, vec!["a"]);
-        assert!(matches!(Frame::from_csv_bytes(b"a\n\x001"), Err(ReadError::NulByte { .. })));
+        // pandas' C parser ends a value at a NUL byte
+        let f = Frame::from_csv_bytes(b"a,b\n1\x00,ab\x00c\n\x00,\"x\x00y\"\n").unwrap();
+        assert!(matches!(&f.columns[0], Column::Float(v) if v[0] == 1.0 && v[1].is_nan()));
+        assert_eq!(f.columns[1], Column::Object(std::sync::Arc::new(vec![Cell::Str("ab".into()), Cell::Str("x".into())])));
+        assert_eq!(Frame::from_csv_bytes(b"a\x00z,b\n1,2").unwrap().names, vec!["a", "b"]);
+        assert_eq!(Frame::from_csv_bytes(b"\x00\x00\x00").unwrap().names, vec!["Unnamed: 0"]);
         assert!(matches!(Frame::from_csv_bytes(b"a\n\xff"), Err(ReadError::NotUtf8 { .. })));
     }
 

@@ -5,7 +5,10 @@
 //! - blank lines, and lines holding only spaces/tabs, are skipped (`skip_blank_lines=True`);
 //! - a quote in the middle of an unquoted field is kept literally (`x"y"` stays `x"y"`);
 //! - text after a closing quote is appended to the field (`"x"y` reads as `xy`);
-//! - an unterminated quote is an error ("EOF inside string").
+//! - an unterminated quote is an error ("EOF inside string");
+//! - a value ends at a NUL byte (pandas keeps fields as C strings);
+//! - files where pandas' tokenizer re-reads lines (a bare `\r` before a line starting with
+//!   a space) are replayed step by step by `c_tokenizer`.
 //!
 //! Each field remembers whether it was quoted: pandas treats a quoted empty field as missing
 //! too, so the flag is informational only.
@@ -57,6 +60,16 @@ impl Part {
             &self.owned[(s & !OWNED) as usize..(e & !OWNED) as usize]
         } else {
             &input[s as usize..e as usize]
+        }
+    }
+
+    /// pandas' C parser keeps fields as C strings: a value ends at its first NUL byte.
+    fn cut_at_nul(&mut self, input: &str) {
+        for k in 0..self.spans.len() {
+            let (s, e) = self.spans[k];
+            if let Some(n) = memchr::memchr(0, self.text(input, (s, e)).as_bytes()) {
+                self.spans[k] = (s, s + n as u32);
+            }
         }
     }
 
@@ -216,6 +229,14 @@ pub fn tokenize(input: &str) -> Result<Records<'_>, TokenizeError> {
         return Err(TokenizeError { message: "file is larger than 2 GiB; not supported".into() });
     }
     let bytes = input.as_bytes();
+    if super::c_tokenizer::needs_replay(bytes) {
+        let r = super::c_tokenizer::replay(input).map_err(|message| TokenizeError { message })?;
+        let spans = r.spans.into_iter().map(|(s, e)| (s | OWNED, e | OWNED)).collect();
+        let mut part = Part { owned: r.text, spans, starts: r.starts };
+        part.cut_at_nul(input);
+        let firsts = vec![0, part.len()];
+        return Ok(Records { input, parts: vec![part], firsts });
+    }
     let threads = rayon::current_num_threads();
     // Lines are independent unless a quoted field spans them, so a file without quotes can be
     // cut after any newline.
@@ -233,12 +254,15 @@ pub fn tokenize(input: &str) -> Result<Records<'_>, TokenizeError> {
     } else {
         vec![0, input.len()]
     };
-    let parts: Vec<Part> = if bounds.len() > 2 {
+    let mut parts: Vec<Part> = if bounds.len() > 2 {
         use rayon::prelude::*;
         bounds.par_windows(2).map(|w| tokenize_part(input, w[0], w[1])).collect::<Result<_, _>>()?
     } else {
         vec![tokenize_part(input, 0, input.len())?]
     };
+    if memchr::memchr(0, bytes).is_some() {
+        parts.iter_mut().for_each(|p| p.cut_at_nul(input));
+    }
     let mut firsts = vec![0];
     for p in &parts {
         firsts.push(firsts.last().unwrap() + p.len());

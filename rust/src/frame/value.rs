@@ -218,16 +218,24 @@ impl Column {
     }
 
     /// Row order of `DataFrame.sort_values(column)`: ascending, missing values last.
-    /// Text and boolean columns order equal keys as numpy's quicksort does (pandas' default),
-    /// so duplicated ids pair as in the reference; numeric ties keep file order (numpy's
-    /// SIMD sort orders them differently from machine to machine).
+    /// Equal keys come in the order of numpy's quicksort (pandas' default), so duplicated
+    /// ids pair as in the reference. For int64, uint64 and float64 that is the order of
+    /// numpy's generic introsort, which numpy 1.26 runs on CPUs without AVX-512 (and on any
+    /// CPU with `NPY_DISABLE_CPU_FEATURES` set to the AVX-512 features); its AVX-512 sort
+    /// orders ties differently, so the reference itself differs on such machines.
     pub fn argsort(&self) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..self.len()).collect();
         match self {
-            Column::Int(v) => idx.sort_by_key(|&i| v[i]),
-            Column::UInt(v) => idx.sort_by_key(|&i| v[i]),
+            Column::Int(v) => idx = super::npsort::np_quicksort_argsort(v, false, |a, b| a < b),
+            Column::UInt(v) => idx = super::npsort::np_quicksort_argsort(v, false, |a, b| a < b),
             Column::Bool(v) => idx = super::npsort::np_quicksort_argsort(v, false, |a, b| a < b),
-            Column::Float(v) => idx.sort_by(|&a, &b| nan_last(v[a], v[b])),
+            Column::Float(v) => {
+                // pandas' nargsort drops the NaNs, argsorts the rest and appends them
+                let (missing, present): (Vec<usize>, Vec<usize>) = idx.into_iter().partition(|&i| v[i].is_nan());
+                let keys: Vec<f64> = present.iter().map(|&i| v[i]).collect();
+                let order = super::npsort::np_quicksort_argsort(&keys, false, |a, b| a < b);
+                idx = order.into_iter().map(|k| present[k]).chain(missing).collect();
+            }
             Column::Object(v) => {
                 // pandas' nargsort: sort the non-missing values, then append the missing rows
                 let (missing, present): (Vec<usize>, Vec<usize>) = idx.into_iter().partition(|&i| v[i] == Cell::Nan);
@@ -248,15 +256,6 @@ impl Column {
             Column::Bool(v) => Column::Bool(order.iter().map(|&i| v[i]).collect()),
             Column::Object(v) => Column::Object(std::sync::Arc::new(order.iter().map(|&i| v[i].clone()).collect())),
         }
-    }
-}
-
-fn nan_last(a: f64, b: f64) -> Ordering {
-    match (a.is_nan(), b.is_nan()) {
-        (true, true) => Ordering::Equal,
-        (true, false) => Ordering::Greater,
-        (false, true) => Ordering::Less,
-        _ => a.partial_cmp(&b).unwrap(),
     }
 }
 
@@ -315,9 +314,15 @@ mod tests {
     }
 
     #[test]
-    fn argsort_nan_last_and_stable() {
+    fn argsort_nan_last_and_numpy_tie_order() {
         let c = Column::Float(vec![2.0, f64::NAN, 1.0, 2.0]);
         assert_eq!(c.argsort(), vec![2, 0, 3, 1]);
+        // numpy 1.26 without AVX-512: np.array([3, 1, 1, 2, 1, 3, 1] * 5).argsort()
+        let ints: Vec<i64> = [3, 1, 1, 2, 1, 3, 1].repeat(5);
+        let expected = vec![34, 23, 18, 16, 15, 25, 13, 27, 11, 20, 29, 8, 30, 6, 4, 32, 2, 1, 9, 22, 31, 24, 17, 10, 3, 19, 33, 14, 26, 12, 28, 7, 5, 21, 0];
+        assert_eq!(Column::Int(ints.clone()).argsort(), expected);
+        assert_eq!(Column::UInt(ints.iter().map(|&x| x as u64).collect()).argsort(), expected);
+        assert_eq!(Column::Float(ints.iter().map(|&x| x as f64).collect()).argsort(), expected);
         let o = Column::Object(std::sync::Arc::new(vec![Cell::Nan, Cell::Str("b".into()), Cell::Str("a".into())]));
         assert_eq!(o.argsort(), vec![2, 1, 0]);
     }

@@ -5,7 +5,7 @@ use super::checks::{answers_column, pair_matching_ids, same_length, sorted_pairi
 use super::{Grade, RawScore};
 use serde::Deserialize;
 use crate::frame::value::same_value_set;
-use crate::frame::{parse_pandas_float, Cell, Column, Frame, Value};
+use crate::frame::{parse_pandas_float, parse_pandas_int, Cell, Column, Frame, IntParse, Value};
 use crate::metrics;
 use crate::numeric::np_round;
 use crate::sklearn::to_float_array;
@@ -177,15 +177,28 @@ impl Grade for LabelWeightedLrap {
     }
 }
 
-/// `pd.to_numeric` of a column, rows in `order`: text that is not a number is an error.
+/// `pd.to_numeric` of a column, rows in `order`: text that is not a number is an error, and
+/// so is an integer literal outside int64 and uint64 (pandas reads it as text, and
+/// `to_numeric` refuses it rather than making it a float).
 fn to_numeric(col: &Column, order: &[usize]) -> Result<Vec<f64>, String> {
     order
         .iter()
-        .map(|&r| match col.get(r) {
-            Value::Str(s) => parse_pandas_float(s).ok_or_else(|| format!("Unable to parse string \"{s}\"")),
+        .enumerate()
+        .map(|(at, &r)| match col.get(r) {
+            Value::Str(s) => match parse_pandas_int(s) {
+                IntParse::Overflow { negative } if negative || trim_int(s).parse::<u64>().is_err() => {
+                    Err(format!("Integer out of range. at position {at}"))
+                }
+                _ => parse_pandas_float(s).ok_or_else(|| format!("Unable to parse string \"{s}\"")),
+            },
             v => Ok(v.as_f64().unwrap_or(f64::NAN)),
         })
         .collect()
+}
+
+/// The digits of an integer literal without the surrounding blanks and a leading `+`.
+fn trim_int(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b').trim_start_matches('+')
 }
 
 /// Weighted multi-label log loss of melted `<group>_<label>` rows, unmelted to one row
@@ -290,6 +303,22 @@ mod tests {
     }
 
     const VOTES: &str = "id,a,b\n1,3,1\n2,0,2";
+
+    /// pandas 2.2.3: `pd.to_numeric` refuses integer literals beyond int64 and uint64
+    /// ("Integer out of range."), which `read_csv` leaves as text, but reads uint64 ones.
+    #[test]
+    fn to_numeric_refuses_integers_beyond_uint64() {
+        let col = |s: &str| frame(&format!("a\n{s}\n1\n")).columns[0].clone();
+        for big in ["99999999999999999999", "-9223372036854775809", " +18446744073709551616", "00999999999999999999999"] {
+            let err = to_numeric(&col(big), &[1, 0]).unwrap_err();
+            assert_eq!(err, "Integer out of range. at position 1", "{big}");
+        }
+        assert_eq!(to_numeric(&col("18446744073709551615"), &[0, 1]).unwrap(), vec![18446744073709551615u64 as f64, 1.0]);
+        let mixed = frame("a\n99999999999999999999.0\n1\n").columns[0].clone();
+        assert_eq!(to_numeric(&mixed, &[0, 1]).unwrap(), vec![1e20, 1.0]);
+        let text = frame("a\n99999999999999999999\nx\n").columns[0].clone();
+        assert_eq!(to_numeric(&text, &[1, 0]).unwrap_err(), "Unable to parse string \"x\"");
+    }
 
     #[test]
     fn kl_votes_clip_floats_not_ints() {

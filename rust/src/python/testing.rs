@@ -22,9 +22,23 @@ fn python_sorted_desc(keys: Vec<f64>) -> Vec<usize> {
     crate::sorting::descending::python_sorted_desc(&keys)
 }
 
+/// Row order of `sort_values` on an int64 column: numpy's generic (non-AVX-512) tie order.
+#[pyfunction]
+fn sort_order_int(values: Vec<i64>) -> Vec<usize> {
+    Column::Int(values).argsort()
+}
+
+/// Row order of `sort_values` on a float64 column, NaN last.
+#[pyfunction]
+fn sort_order_float(values: Vec<f64>) -> Vec<usize> {
+    Column::Float(values).argsort()
+}
+
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(int_hash, m)?)?;
     m.add_function(wrap_pyfunction!(sort_order_bool, m)?)?;
+    m.add_function(wrap_pyfunction!(sort_order_int, m)?)?;
+    m.add_function(wrap_pyfunction!(sort_order_float, m)?)?;
     m.add_function(wrap_pyfunction!(python_sorted_desc, m)?)?;
     Ok(())
 }

@@ -9,12 +9,20 @@ use crate::frame::npsort::np_quicksort_argsort;
 use crate::frame::{Cell, Column};
 use std::cmp::Ordering;
 
-/// Row order of `sort_index()` for an index made of `col`. Object columns follow numpy
-/// exactly; numeric columns use a stable sort (numpy's numeric quicksort can be
-/// SIMD-accelerated, so its order among equal values depends on the CPU).
+/// Row order of `sort_index()` for an index made of `col`: none when it is already
+/// monotonic increasing, else numpy's quicksort order (the generic one for numeric columns,
+/// see `Column::argsort`).
 pub fn sort_index_order(col: &Column) -> Vec<usize> {
     let Column::Object(cells) = col else {
-        return col.argsort();
+        let increasing = match col {
+            Column::Int(v) => v.windows(2).all(|w| w[0] <= w[1]),
+            Column::UInt(v) => v.windows(2).all(|w| w[0] <= w[1]),
+            // a NaN makes the index non-monotonic
+            Column::Float(v) => v.windows(2).all(|w| w[0] <= w[1]) && !v.iter().any(|x| x.is_nan()),
+            Column::Bool(v) => v.windows(2).all(|w| w[0] <= w[1]),
+            Column::Object(_) => unreachable!(),
+        };
+        return if increasing { (0..col.len()).collect() } else { col.argsort() };
     };
     if is_monotonic_increasing(cells) {
         return (0..cells.len()).collect();
