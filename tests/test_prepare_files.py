@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlebench_fast.prepare import archive, files, pipeline
+from mlebench_fast.prepare import archive, files, pipeline, recipe
 
 
 def tree(root: Path) -> dict[str, str | None]:
@@ -201,3 +201,27 @@ def test_prepared_bytes_do_not_depend_on_linking(images_competition, tmp_path, k
     assert got == images
     assert all(p.stat().st_nlink == 1 for p in prepared.rglob("*.png"))
     assert (data / cid / "raw").is_dir() == keep_raw
+
+
+parts = st.sampled_from(["public", "private", "train_images", "a", "{}", "{}.png", "x{}y", "..", ".", ""])
+patterns = st.lists(parts, min_size=1, max_size=4).map("/".join)
+file_names = st.sampled_from(["img1", "public", "private", "a.b", ".", "..", "", "x y"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(patterns, st.lists(file_names, min_size=1, max_size=5))
+def test_copy_each_paths_are_the_contexts_paths(pattern, values):
+    """copy_each resolves its pattern's folder once; each row's path is still exactly
+    ctx.path(pattern with the row's value), and a path leaving the folders still fails."""
+    ctx = recipe.Context("c", Path("/d/raw"), Path("/d/prepared/public"), Path("/d/prepared/private"))
+    for value in values:
+        try:
+            expected = os.fspath(ctx.path(pattern.replace("{}", value)))
+        except recipe.RecipeError:
+            expected = None
+        try:
+            got = os.fspath(recipe._each_path(ctx, pattern)(value))
+        except recipe.RecipeError:
+            got = None
+        if "/" not in value and value not in ("", ".", ".."):  # copy_each refuses other values
+            assert got == expected, (pattern, value)
