@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -36,10 +37,7 @@ def write_zip(path: Path, members: list[tuple[str, bytes, int]]) -> None:
 def both_extractions(tmp_path: Path, zip_path: Path) -> tuple[dict, dict]:
     ours, theirs = tmp_path / "ours", tmp_path / "theirs"
     for d in (ours, theirs):
-        if d.exists():
-            import shutil
-
-            shutil.rmtree(d)
+        shutil.rmtree(d, ignore_errors=True)
     archive.extract(zip_path, ours)
     theirs.mkdir()
     with zipfile.ZipFile(zip_path) as zf:
@@ -83,8 +81,6 @@ def test_extract_agrees_with_extractall_on_odd_names(tmp_path, entries):
     zip_path = tmp_path / "odd.zip"
     write_zip(zip_path, [(name, data, zipfile.ZIP_DEFLATED) for name, data in entries])
     ours, theirs = tmp_path / "ours", tmp_path / "theirs"
-    import shutil
-
     for d in (ours, theirs):
         shutil.rmtree(d, ignore_errors=True)
     theirs.mkdir()
@@ -134,7 +130,7 @@ def test_copies_out_of_a_discarded_raw_folder_are_links(tmp_path):
 
 
 def test_copies_are_copies_without_linking(tmp_path):
-    raw, pairs = make_raw(tmp_path)
+    _, pairs = make_raw(tmp_path)
     files.copy_many(pairs)
     for src, dst in pairs:
         assert dst.read_bytes() == src.read_bytes()
