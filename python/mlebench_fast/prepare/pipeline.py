@@ -19,7 +19,7 @@ import fcntl
 import logging
 import os
 import shutil
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -27,7 +27,7 @@ from typing import Any, Iterator
 
 from .. import texts
 from ..registry import CONFIGS_ENV, Competition, _all, get_competition
-from . import archive, checksums, recipe
+from . import archive, checksums, files, recipe
 from .download import download_competition_zip
 
 log = logging.getLogger("mlebench_fast.prepare")
@@ -196,7 +196,9 @@ def prepare_competition(
                     f"cannot extract {zip_path}: {e} (a truncated or corrupt download? delete it and run prepare again)"
                 ) from e
             try:
-                recipe.run(ctx, spec.steps)
+                # raw/ is deleted afterwards unless kept: its files are linked, not copied
+                with files.linking_from(ctx.raw) if not keep_raw else nullcontext():
+                    recipe.run(ctx, spec.steps)
             except FileNotFoundError as e:
                 raise PrepareError(_missing_file_message(competition_id, ctx, e)) from e
             except Exception as e:  # any failure of a recipe or its code: report it, leave nothing behind

@@ -28,6 +28,7 @@ the prepared folders, all others in `raw/`. Steps:
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,15 +162,29 @@ def _copy(ctx: Context, args: dict[str, Any]) -> None:
     shutil.copyfile(ctx.path(_required(args, "from", "copy")), dst)
 
 
+def _each_path(ctx: Context, pattern: str) -> Callable[[str], str]:
+    """`ctx.path(pattern with {} = name)` for plain file names (no "/", not "", "." or
+    ".."). When only the last part holds `{}`, its folder is resolved (and checked) once:
+    pathlib's parsing of every row's path was most of a 100,000-file copy_each."""
+    folder, _, last = pattern.rpartition("/")
+    if not folder or "{}" in folder or "{}" not in last:
+        return lambda name: os.fspath(ctx.path(pattern.replace("{}", name)))
+    # a plain name inside the last part cannot make it "", "." or "..", so the row's path
+    # is the checked folder joined with that part
+    prefix = os.path.join(ctx.path(folder), "")
+    return lambda name: prefix + last.replace("{}", name)
+
+
 def _copy_each(ctx: Context, args: dict[str, Any]) -> None:
     table = ctx.table(_required(args, "table", "copy_each"))
     src, dst = _required(args, "from", "copy_each"), _required(args, "to", "copy_each")
+    src_of, dst_of = _each_path(ctx, src), _each_path(ctx, dst)
     pairs = []
     for value in table.column(_required(args, "column", "copy_each")):
         text = str(value)
         if "/" in text or text in ("", ".", ".."):
             raise RecipeError(f"file id {text!r} is not a plain file name")
-        pairs.append((ctx.path(src.replace("{}", text)), ctx.path(dst.replace("{}", text))))
+        pairs.append((src_of(text), dst_of(text)))
     copy_many(pairs, f"Copying {Path(dst).parent}")
 
 
