@@ -70,6 +70,7 @@ class RunSettings:
     validator_image: str
     engine_cpus: int | None = None
     stop_grace: float = 10.0
+    ml_stack: str | None = None  # of the agent's image (label of its mlebench-env)
 
 
 class RunLog:
@@ -221,7 +222,7 @@ class Harness:
         gpu_ids = self.settings.gpu_plan.for_worker(worker)
         self.group.update(
             run_id, status=RUNNING, started_at=now_iso(), ended_at=None, duration_seconds=None,
-            error=None, exit_code=None, worker=worker, gpu_ids=gpu_ids,
+            error=None, exit_code=None, worker=worker, gpu_ids=gpu_ids, ml_stack=self.settings.ml_stack,
         )
         self.on_event(run_id, RUNNING)
         log(f"[worker {worker}] run {run_id}: agent {self.settings.agent.id}, {competition_id}, seed {run['seed']}"
