@@ -95,7 +95,14 @@ def env_none(client) -> str:
     """mlebench-env with --ml-stack none as `latest` (a no-op when up to date); the tests
     that build another stack put it back."""
     env_build()
-    return client.images.get("mlebench-env").id
+    return client.images.get(mine(client)).id
+
+
+def mine(client) -> str:
+    """This checkout's mlebench-env (`latest` may be another checkout's on a shared engine)."""
+    from mlebench_fast.run.images import install_env_image
+
+    return install_env_image(client)
 
 
 def sh(client, image: str, script: str, user: str = "nonroot", entrypoint: str | None = None) -> tuple[int, str]:
@@ -129,7 +136,7 @@ def test_the_conda_command_maps_the_reference_agents_calls_onto_the_agent_venv(c
     conda clean -afy && echo "clean: ok"
     echo "envs: $(conda env list | grep -c /opt/conda/envs/agent)"
     """
-    code, out = sh(client, "mlebench-env", script)
+    code, out = sh(client, mine(client), script)
     assert code == 0, out
     lines = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
     assert lines["run"] == "/opt/conda/envs/agent 3.11"  # the reference's PYTHON_VERSION
@@ -150,7 +157,7 @@ def test_the_conda_command_says_what_it_cannot_do(client, env_none) -> None:
         "eval \"$(conda shell.bash hook)\"; conda activate nope": "Could not find conda environment: nope",
     }
     for script, message in cases.items():
-        code, out = sh(client, "mlebench-env", script)
+        code, out = sh(client, mine(client), script)
         assert code != 0 and message in out, (script, out)
 
 
@@ -164,13 +171,13 @@ def test_conda_create_and_install_make_venvs_and_install_from_pypi(client, env_n
     conda remove -n scratch --all -y
     test ! -e /opt/conda/envs/scratch && echo removed
     """
-    code, out = sh(client, "mlebench-env", script, entrypoint="/bin/bash")
+    code, out = sh(client, mine(client), script, entrypoint="/bin/bash")
     assert code == 0, out
     assert "six 1.16.0 /opt/conda/envs/scratch" in out and "removed" in out
 
 
 def test_env_image_has_the_references_paths_and_variables(client, env_none) -> None:
-    image = client.images.get("mlebench-env")
+    image = client.images.get(mine(client))
     assert image.labels["org.mlebench-fast.ml-stack"] == "none"
     env = dict(e.split("=", 1) for e in image.attrs["Config"]["Env"])
     assert env["PATH"].startswith("/opt/conda/bin:")
@@ -179,7 +186,7 @@ def test_env_image_has_the_references_paths_and_variables(client, env_none) -> N
         "SUBMISSION_DIR": "/home/submission", "LOGS_DIR": "/home/logs", "CODE_DIR": "/home/code", "AGENT_DIR": "/home/agent"}
     # the image itself: logs/, code/ and agent/ are left to the agents' Dockerfiles, some of
     # which `mkdir` them without -p, as on the reference's image
-    code, out = sh(client, "mlebench-env", "ls -d /home/* /tmp/requirements.txt /opt/conda/bin/*; id nonroot",
+    code, out = sh(client, mine(client), "ls -d /home/* /tmp/requirements.txt /opt/conda/bin/*; id nonroot",
                    entrypoint="/bin/bash")
     assert code == 0, out
     listed = set(out.split())
@@ -260,6 +267,8 @@ def test_a_reference_shaped_dummy_builds_unchanged_and_runs_green(client, env_no
     write_agent(agents, "refdummy", REF_DUMMY)
     built = cli("agents", "build", "refdummy", "--agents-dir", str(agents))
     assert built.returncode == 0, built.stderr[-4000:]
+    # its `FROM mlebench-env` is this checkout's env, whatever `latest` is
+    assert client.images.get("mlebench-agent-refdummy").labels["org.mlebench-fast.env-id"] == env_none
     data = tmp_path / "data"
     make_titanic(data)
     result = cli("run", "--agent", "refdummy", "--agents-dir", str(agents), "--data-dir", str(data),
@@ -291,14 +300,14 @@ def test_a_requirements_file_stack_is_installed_recorded_and_keyed_by_its_inputs
     req.write_text("six==1.16.0\n")
     try:
         first = env_build("--ml-stack", str(req))
-        image = client.images.get("mlebench-env")
+        image = client.images.get(mine(client))
         label = image.labels["org.mlebench-fast.ml-stack"]
         assert label.startswith("file:tiny-stack.txt@sha256:") and image.id != env_none
         assert f"ML stack {label}" in first.stdout
-        code, out = sh(client, "mlebench-env", "conda run -n agent python -c 'import six; print(six.__version__)'; "
+        code, out = sh(client, mine(client), "conda run -n agent python -c 'import six; print(six.__version__)'; "
                        "cat /tmp/requirements.txt")
         assert code == 0 and out.split() == ["1.16.0", "six==1.16.0"], out
-        code, out = sh(client, "mlebench-env", "python3 -c 'import six'")
+        code, out = sh(client, mine(client), "python3 -c 'import six'")
         assert code != 0  # into the agent venv, not the system Python
         again = env_build("--ml-stack", str(req))
         assert "is up to date (ML stack: file:tiny-stack.txt" in again.stderr and "building mlebench-env" not in again.stderr
@@ -317,11 +326,12 @@ def test_a_requirements_file_stack_is_installed_recorded_and_keyed_by_its_inputs
         assert [r["ml_stack"] for r in meta["runs"].values()] == [label]
     finally:
         env_build()  # `latest` back to --ml-stack none for the other tests
-    assert client.images.get("mlebench-env").id == env_none
+    assert client.images.get(mine(client)).id == env_none
 
 
 def test_images_are_tagged_by_hash_and_two_installs_do_not_rebuild_over_each_other(client, env_none, tmp_path: Path) -> None:
-    env = client.images.get("mlebench-env")
+    env_build()  # this checkout's images `latest` again (another checkout may have moved it)
+    env = client.images.get(mine(client))
     env_hash = env.labels["org.mlebench-fast.hash"]
     assert f"mlebench-env:{env_hash}" in env.tags and "mlebench-env:latest" in env.tags
     mine = client.images.get("mlebench-validator")

@@ -82,12 +82,12 @@ def agents_build(
 ) -> None:
     """Build the agent's image from agents/<name>/Dockerfile (FROM mlebench-env)."""
     from .agents import AgentError, build_agent_image, default_agents_dir, get_agent
-    from .images import ENV_IMAGE, ImageError
+    from .images import ImageError, install_env_image
 
     try:
-        agent = get_agent(name, agents_dir or default_agents_dir())
+        agent = get_agent(name, agents_dir or default_agents_dir(), secrets=False)  # keys are for run time
         client = _client()
-        image = build_agent_image(client, agent, ENV_IMAGE, _echo_err)
+        image = build_agent_image(client, agent, install_env_image(client), _echo_err)
     except (AgentError, ImageError) as e:
         _fail(str(e))
     typer.echo(f"built {image}")

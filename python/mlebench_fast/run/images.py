@@ -357,6 +357,22 @@ def _env_context(ctx: Path, base: str, stack: MlStack, tools: bool, with_setting
     return _digest(dockerfile, stack.label, stack.requirements, *parts)
 
 
+def _install_env_record() -> Path:
+    """Where this install (this package's folder) records the mlebench-env it built last."""
+    return cache_dir() / "installs" / _digest(str(_package_dir())) / "env-image"
+
+
+def install_env_image(client) -> str:
+    """The mlebench-env this install built last (`mlebench-env:<hash>`), so that its agents
+    build on it even when another install has moved `latest`; `mlebench-env` (latest) when it
+    has none recorded or the image is gone."""
+    try:
+        name = _install_env_record().read_text().strip()
+    except OSError:
+        return ENV_IMAGE
+    return name if name and _image_id(client, name) is not None else ENV_IMAGE
+
+
 def _tag_latest(client, name: str, tag: str) -> None:
     """Point `name:latest` (what `FROM name` means) at `name:tag`."""
     client.images.get(f"{name}:{tag}").tag(name, "latest")
@@ -394,6 +410,9 @@ def build_env_image(client, echo: Echo, base: str | None = None, suite: str = DE
                          labels={HASH_LABEL: want, STACK_LABEL: stack.label})
             echo(f"{name} built in {time.monotonic() - start:.0f}s")
     _tag_latest(client, ENV_IMAGE, want)
+    record = _install_env_record()
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(name + "\n")
     return client.images.get(name).id
 
 
@@ -447,11 +466,12 @@ def _validator_dockerfile(base: str, pins: list[str]) -> str:
 
 
 def _validator_base(client) -> tuple[str, str] | None:
-    """(image to build on, its id): mlebench-env:latest by its hash tag, or None when missing."""
+    """(image to build on, its id): this install's mlebench-env by its hash tag, or None when
+    missing."""
     from docker.errors import ImageNotFound
 
     try:
-        env = client.images.get(ENV_IMAGE)
+        env = client.images.get(install_env_image(client))
     except ImageNotFound:
         return None
     env_hash = (env.labels or {}).get(HASH_LABEL)

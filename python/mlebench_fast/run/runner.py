@@ -128,7 +128,7 @@ def _check_images(client, agent_image: str, echo: Echo) -> tuple[str, str | None
     from .images import ImageError, build_validator_image
 
     from .agents import ENV_ID_LABEL
-    from .images import ENV_IMAGE, STACK_LABEL
+    from .images import ENV_IMAGE, STACK_LABEL, install_env_image
 
     try:
         labels = client.images.get(agent_image).labels or {}
@@ -136,7 +136,7 @@ def _check_images(client, agent_image: str, echo: Echo) -> tuple[str, str | None
     except ImageNotFound:
         raise RunError(f"image {agent_image} is missing: run `mlebench-fast agents build` for this agent") from None
     try:
-        env_id = client.images.get(ENV_IMAGE).id
+        env_id = client.images.get(install_env_image(client)).id
     except ImageNotFound:
         raise RunError(f"image {ENV_IMAGE} is missing: run `mlebench-fast env build`") from None
     if built_on and built_on != env_id:
