@@ -334,9 +334,9 @@ def test_images_are_tagged_by_hash_and_two_installs_do_not_rebuild_over_each_oth
     env = client.images.get(mine(client))
     env_hash = env.labels["org.mlebench-fast.hash"]
     assert f"mlebench-env:{env_hash}" in env.tags and "mlebench-env:latest" in env.tags
-    mine = client.images.get("mlebench-validator")
-    my_tag = f"mlebench-validator:{mine.labels['org.mlebench-fast.hash']}"
-    assert my_tag in mine.tags and "mlebench-validator:latest" in mine.tags
+    my_validator = client.images.get("mlebench-validator")
+    my_tag = f"mlebench-validator:{my_validator.labels['org.mlebench-fast.hash']}"
+    assert my_tag in my_validator.tags and "mlebench-validator:latest" in my_validator.tags
     # a second install: a copy of the package that differs by one file
     other = tmp_path / "other-install"
     shutil.copytree(PYTHON_SRC / "mlebench_fast", other / "mlebench_fast", symlinks=True,
@@ -344,10 +344,10 @@ def test_images_are_tagged_by_hash_and_two_installs_do_not_rebuild_over_each_oth
     (other / "mlebench_fast" / "_other_install.py").write_text("# another checkout\n")
     built = env_build(pythonpath=other)
     theirs = client.images.get("mlebench-validator")
-    assert theirs.id != mine.id and "building mlebench-validator:" in built.stderr
-    assert client.images.get(my_tag).id == mine.id  # this install's validator is still there
+    assert theirs.id != my_validator.id and "building mlebench-validator:" in built.stderr
+    assert client.images.get(my_tag).id == my_validator.id  # this install's validator is still there
     # back and forth: neither rebuilds, `latest` follows the last one
-    for pythonpath, expected in ((None, mine.id), (other, theirs.id)):
+    for pythonpath, expected in ((None, my_validator.id), (other, theirs.id)):
         again = env_build(pythonpath=pythonpath)
         assert "building" not in again.stderr, again.stderr
         assert client.images.get("mlebench-validator").id == expected
