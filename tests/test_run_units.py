@@ -44,7 +44,10 @@ def test_help_on_every_run_command() -> None:
         result = cli(*cmd, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout, (cmd, result.stderr)
     result = cli("agents", "list", "--agents-dir", str(BUILTIN_AGENTS_DIR))
-    assert result.returncode == 0 and result.stdout.split() == ["dummy"]
+    listed = result.stdout.split()
+    # the shipped agents; aide's YAML anchor templates (vars, defaults, kwargs_common) are not agents
+    assert result.returncode == 0 and listed[-1] == "dummy" and listed[0] == "aide" and len(listed) == 12
+    assert not {"vars", "defaults", "kwargs_common"} & set(listed)
 
 
 # ------------------------------------------------------------------ GPUs and container configs

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -111,6 +112,32 @@ def resolve_secrets(values: dict[str, Any], environ: dict[str, str] | None = Non
     return out
 
 
+def _template_keys(text: str) -> set[str]:
+    """Top-level keys whose value carries a YAML anchor (`defaults: &defaults`): templates the
+    agents merge in (as in the reference's aide config), not agents themselves."""
+    keys, depth, key, expect_key = set(), 0, None, True
+    try:
+        for event in yaml.parse(text):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if depth == 1 and not expect_key and event.anchor:
+                    keys.add(key)
+                depth += 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                if depth == 1:
+                    expect_key = True
+            elif depth == 1 and isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                if expect_key:
+                    key = getattr(event, "value", None)
+                else:
+                    if getattr(event, "anchor", None):
+                        keys.add(key)
+                expect_key = not expect_key
+    except yaml.YAMLError:
+        pass
+    return keys
+
+
 def _configs(agents_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
     if not agents_dir.is_dir():
         raise AgentError(f"agents dir {agents_dir} does not exist (pass --agents-dir or set {AGENTS_DIR_ENV})")
@@ -126,8 +153,16 @@ def _configs(agents_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
     return found
 
 
+def list_agents_in(path: Path, contents: dict[str, Any]) -> list[str]:
+    """The agent ids of one config: entries with `start` and `dockerfile`, YAML anchor
+    templates left out."""
+    templates = _template_keys(path.read_text())
+    return [i for i, v in contents.items()
+            if isinstance(v, dict) and "start" in v and "dockerfile" in v and i not in templates]
+
+
 def list_agents(agents_dir: Path) -> list[str]:
-    return [agent_id for _, contents in _configs(agents_dir) for agent_id in contents]
+    return [i for path, contents in _configs(agents_dir) for i in list_agents_in(path, contents)]
 
 
 def _relative_to_folder(value: str, agents_dir: Path, folder: Path, what: str, agent_id: str) -> Path:
@@ -142,15 +177,18 @@ def _relative_to_folder(value: str, agents_dir: Path, folder: Path, what: str, a
     return rel
 
 
-def get_agent(agent_id: str, agents_dir: Path | None = None, environ: dict[str, str] | None = None) -> Agent:
-    """The agent with this id (or, failing that, the first agent of the folder of this name)."""
+def get_agent(agent_id: str, agents_dir: Path | None = None, environ: dict[str, str] | None = None,
+              secrets: bool = True) -> Agent:
+    """The agent with this id (or, failing that, the first agent of the folder of this name).
+    `secrets=False` leaves `${{ secrets.NAME }}` unresolved (building an image needs none)."""
     agents_dir = agents_dir or default_agents_dir(agent_id)
     configs = _configs(agents_dir)
     match = next(((p, c, agent_id) for p, c in configs if agent_id in c), None)
+    if match is None:  # a folder name: its first agent
+        match = next(((p, c, ids[0]) for p, c in configs if p.parent.name == agent_id
+                      for ids in [[i for i in list_agents_in(p, c)]] if ids), None)
     if match is None:
-        match = next(((p, c, next(iter(c))) for p, c in configs if p.parent.name == agent_id and c), None)
-    if match is None:
-        known = ", ".join(i for _, c in configs for i in c) or "none"
+        known = ", ".join(i for p, c in configs for i in list_agents_in(p, c)) or "none"
         raise AgentError(f"no agent `{agent_id}` in {agents_dir} (known: {known})")
     path, contents, agent_id = match
     settings = contents[agent_id] or {}
@@ -162,6 +200,7 @@ def get_agent(agent_id: str, agents_dir: Path | None = None, environ: dict[str, 
     kwargs_type = settings.get("kwargs_type")
     if kwargs and kwargs_type not in ("argparse", "omegaconf"):
         raise AgentError(f"agent `{agent_id}`: kwargs need kwargs_type argparse or omegaconf")
+    env_vars = dict(settings.get("env_vars") or {})
     privileged = settings.get("privileged", False)
     if not isinstance(privileged, bool):
         raise AgentError(f"agent `{agent_id}`: privileged must be true or false")
@@ -171,9 +210,9 @@ def get_agent(agent_id: str, agents_dir: Path | None = None, environ: dict[str, 
         folder=folder,
         start=_relative_to_folder(settings["start"], agents_dir, folder, "start script", agent_id),
         dockerfile=_relative_to_folder(settings["dockerfile"], agents_dir, folder, "Dockerfile", agent_id),
-        kwargs=resolve_secrets(dict(kwargs), environ),
+        kwargs=resolve_secrets(dict(kwargs), environ) if secrets else dict(kwargs),
         kwargs_type=kwargs_type,
-        env_vars={k: str(v) for k, v in resolve_secrets(dict(settings.get("env_vars") or {}), environ).items()},
+        env_vars={k: str(v) for k, v in (resolve_secrets(env_vars, environ) if secrets else env_vars).items()},
         privileged=privileged,
     )
 
@@ -191,8 +230,13 @@ def check_privileged_allowed(agent: Agent, environ: dict[str, str] | None = None
         )
 
 
+_FROM_ENV = re.compile(r"^(\s*FROM\s+(?:--platform=\S+\s+)?)mlebench-env(?::latest)?(\s|$)", re.IGNORECASE | re.MULTILINE)
+
+
 def build_agent_image(client, agent: Agent, base_image: str, echo: Callable[[str], None]) -> str:
-    """Build the agent's image from its Dockerfile (which starts `FROM mlebench-env`)."""
+    """Build the agent's image from its Dockerfile (which starts `FROM mlebench-env`). Its
+    `FROM mlebench-env` is read as `FROM <base_image>` (this install's `mlebench-env:<hash>`),
+    the folder's files untouched, so another install moving `latest` does not change it."""
     from docker.errors import ImageNotFound
 
     try:
@@ -201,13 +245,21 @@ def build_agent_image(client, agent: Agent, base_image: str, echo: Callable[[str
         raise AgentError(f"image {base_image} is missing: run `mlebench-fast env build` first") from None
     from .images import stream_build
 
-    stream_build(
-        client,
-        path=str(agent.folder),
-        dockerfile=agent.dockerfile.as_posix(),
-        tag=agent.image,
-        buildargs=dict(CONTAINER_DIRS),
-        labels={"org.mlebench-fast.agent": agent.name, ENV_ID_LABEL: base_id},
-        echo=echo,
-    )
+    dockerfile = agent.folder / agent.dockerfile
+    text = dockerfile.read_text()
+    pinned = _FROM_ENV.sub(lambda m: f"{m.group(1)}{base_image}{m.group(2)}", text)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = agent.dockerfile.as_posix()
+        if pinned != text:  # handed to the engine beside the context (the SDK adds it)
+            target = str(Path(tmp) / "Dockerfile")
+            Path(target).write_text(pinned)
+        stream_build(
+            client,
+            path=str(agent.folder),
+            dockerfile=target,
+            tag=agent.image,
+            buildargs=dict(CONTAINER_DIRS),
+            labels={"org.mlebench-fast.agent": agent.name, ENV_ID_LABEL: base_id},
+            echo=echo,
+        )
     return agent.image

@@ -40,6 +40,9 @@ def _echo_err(line: str) -> None:
 
 @env_app.command("build")
 def env_build(
+    ml_stack: Annotated[str, typer.Option("--ml-stack", help="The agent venv's packages: none, reference (MLE-bench's pinned requirements) or a requirements FILE.")] = "none",
+    gpu: Annotated[bool, typer.Option("--gpu", help="With --ml-stack reference: also the reference's CUDA TensorFlow (tensorflow[and-cuda]).")] = False,
+    tools: Annotated[Optional[str], typer.Option("--tools", help="Command line tools: reference (git, unzip, p7zip, ffmpeg, tmux, envsubst, build tools, jupyter, ...) or minimal (default: reference with --ml-stack reference, else minimal).")] = None,
     base: Annotated[Optional[str], typer.Option("--base", metavar="IMAGE", help="Build on this image (already on the engine) instead of a debootstrap root filesystem.")] = None,
     suite: Annotated[str, typer.Option("--suite", metavar="NAME", help="Debian release for debootstrap.")] = "bookworm",
     mirror: Annotated[Optional[str], typer.Option("--mirror", metavar="URL", help="Debian mirror URL for debootstrap.", show_default="debootstrap's")] = None,
@@ -47,16 +50,26 @@ def env_build(
 ) -> None:
     """Build `mlebench-env` (agents' base image) and `mlebench-validator`; skipped when up to date."""
     from .images import ImageError, build_env_image, build_validator_image, describe
+    from .images import ml_stack as stack_of
 
+    if tools not in (None, "reference", "minimal"):
+        _fail(f"--tools is reference or minimal, not {tools}")
+    try:
+        stack = stack_of(ml_stack, gpu)
+    except ImageError as e:
+        _fail(str(e))
     client = _client()
     start = time.perf_counter()
     try:
-        build_env_image(client, _echo_err, base=base, suite=suite, mirror=mirror, rebuild=rebuild)
+        build_env_image(client, _echo_err, base=base, suite=suite, mirror=mirror, rebuild=rebuild, stack=stack,
+                        tools=None if tools is None else tools == "reference")
         build_validator_image(client, _echo_err, rebuild=rebuild)
     except ImageError as e:
         _fail(str(e))
     for name, info in describe(client).items():
-        typer.echo(f"{name}: {info['id']} {info['size_mib']} MiB")
+        tags = ", ".join(t for t in info["tags"] if not t.endswith(":latest"))
+        stack_note = f", ML stack {info['ml_stack']}" if name.endswith("env") else ""
+        typer.echo(f"{name}: {tags} (= latest) {info['size_mib']} MiB{stack_note}")
     typer.echo(f"done in {time.perf_counter() - start:.0f}s")
 
 
@@ -67,12 +80,12 @@ def agents_build(
 ) -> None:
     """Build the agent's image from agents/<name>/Dockerfile (FROM mlebench-env)."""
     from .agents import AgentError, build_agent_image, default_agents_dir, get_agent
-    from .images import ENV_IMAGE, ImageError
+    from .images import ImageError, install_env_image
 
     try:
-        agent = get_agent(name, agents_dir or default_agents_dir(name))
+        agent = get_agent(name, agents_dir or default_agents_dir(name), secrets=False)  # keys are for run time
         client = _client()
-        image = build_agent_image(client, agent, ENV_IMAGE, _echo_err)
+        image = build_agent_image(client, agent, install_env_image(client), _echo_err)
     except (AgentError, ImageError) as e:
         _fail(str(e))
     typer.echo(f"built {image}")

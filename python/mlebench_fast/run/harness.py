@@ -72,6 +72,7 @@ class RunSettings:
     stop_grace: float = 10.0
     obfuscated: bool = False  # the obfuscation experiment: obfuscated instructions and description
     texts: dict[str, dict[str, Any]] | None = None  # competition -> provenance of its texts (metadata)
+    ml_stack: str | None = None  # of the agent's image (label of its mlebench-env)
 
 
 class RunLog:
@@ -223,7 +224,7 @@ class Harness:
         gpu_ids = self.settings.gpu_plan.for_worker(worker)
         self.group.update(
             run_id, status=RUNNING, started_at=now_iso(), ended_at=None, duration_seconds=None,
-            error=None, exit_code=None, worker=worker, gpu_ids=gpu_ids,
+            error=None, exit_code=None, worker=worker, gpu_ids=gpu_ids, ml_stack=self.settings.ml_stack,
             **({"texts": self.settings.texts[competition_id]} if self.settings.texts and competition_id in self.settings.texts else {}),
         )
         self.on_event(run_id, RUNNING)

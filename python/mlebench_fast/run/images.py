@@ -2,9 +2,13 @@
 grading code; the answers are mounted into it per run).
 
 `mlebench-env` is a Debian root filesystem made with debootstrap (minbase variant plus only
-python3, pip, curl and CA certificates), imported with `docker import`, then one layer
-with the benchmark's files, the /home folders and the `nonroot` user. Every step is keyed by
-a hash of its inputs and skipped when an image with that hash exists.
+python3, pip, venv, curl and CA certificates), imported with `docker import`, then layers:
+the reference's command line tools (optional), the `agent` Python venv (MLE-bench's conda
+env, reached through the `conda` compatibility command), its ML stack (a choice), and the
+benchmark's files, the /home folders and the `nonroot` user. Every step is keyed by a hash of
+its inputs and skipped when an image with that hash exists. Images are tagged by that hash
+(`mlebench-env:<hash>`) and `latest` is an alias of the one built last, so two installs on
+one Docker engine never rebuild over each other.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Callable
@@ -27,19 +32,22 @@ ENV_IMAGE = "mlebench-env"
 ROOTFS_REPO = "mlebench-env-rootfs"
 VALIDATOR_IMAGE = "mlebench-validator"
 HASH_LABEL = "org.mlebench-fast.hash"
+# which ML stack the agent venv of mlebench-env has (agent images inherit the label)
+STACK_LABEL = "org.mlebench-fast.ml-stack"
 DEFAULT_SUITE = "bookworm"
 # minbase already has bash, coreutils, util-linux (setpriv), passwd (useradd) and tar
-PACKAGES = ("python3", "python3-pip", "curl", "ca-certificates")
+PACKAGES = ("python3", "python3-pip", "python3-venv", "python-is-python3", "curl", "ca-certificates")
 # Certificates the host's administrator added (e.g. for a TLS-intercepting proxy); trusted
 # in the image too so that pip and curl work there as on the host.
 HOST_CA_DIR = Path("/usr/local/share/ca-certificates")
 # Bump when the way the root filesystem is made changes.
-ROOTFS_RECIPE = "3"
+ROOTFS_RECIPE = "4"
 # The image settings of mlebench-env. On the debootstrap root filesystem they are set by
 # `docker import` (free); on a --base image by the layer's Dockerfile. (Each Dockerfile
 # instruction costs a container and a commit with Docker's classic builder.)
 ENV_SETTINGS = (
-    "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "
+    # /opt/conda/bin first, as in the reference's image (there: conda's; here: the compatibility command)
+    "ENV PATH=/opt/conda/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "
     "SUBMISSION_DIR=/home/submission LOGS_DIR=/home/logs CODE_DIR=/home/code AGENT_DIR=/home/agent",
     "WORKDIR /home",
     'ENTRYPOINT ["/usr/local/bin/mlebench-agent-entrypoint"]',
@@ -235,31 +243,109 @@ def ensure_rootfs_image(client, suite: str, mirror: str | None, echo: Echo) -> s
 LAYER_FILES = (
     ("validate_submission.sh", "home/validate_submission.sh", 0o755),
     ("agent-entrypoint.sh", "usr/local/bin/mlebench-agent-entrypoint", 0o755),
+    # MLE-bench's agents call conda; these map the calls onto the venvs in /opt/conda/envs
+    ("conda", "opt/conda/bin/conda", 0o755),
+    ("conda-activate", "opt/conda/bin/activate", 0o644),
+    ("conda-deactivate", "opt/conda/bin/deactivate", 0o644),
 )
 LAYER_SETUP = (
     "set -e; "
-    "if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then update-ca-certificates >/dev/null; fi; "
     "id -u nonroot >/dev/null 2>&1 || useradd --create-home --shell /bin/bash nonroot; "
-    "mkdir -p /home/data /home/submission /home/logs /home/code /home/agent; "
+    # as the reference's image: only submission/ exists (agents' Dockerfiles `mkdir` the others,
+    # some without -p); the entry point makes any still missing at start
+    "mkdir -p /home/data /home/submission; "
     # agents install packages with pip into the system Python, as in the reference's images
     "rm -f /usr/lib/python3*/EXTERNALLY-MANAGED"
 )
+# The reference's agent environment: its name and Python (ARGs of its Dockerfile, kept).
+AGENT_ENV = "agent"
+AGENT_PYTHON = "3.11"  # bookworm's python3; another --suite brings its own
+AGENT_ENV_PREFIX = f"/opt/conda/envs/{AGENT_ENV}"
+REQUIREMENTS_PATH = "/tmp/requirements.txt"  # where the reference's image keeps its stack's pins
+# The reference's command line tools (its Dockerfile's apt list and jupyter), for --tools reference.
+REFERENCE_TOOLS = (
+    "wget", "git", "vim", "nano", "unzip", "zip", "p7zip-full", "python3-dev", "build-essential",
+    "openssh-server", "tmux", "gettext", "sudo", "ffmpeg", "libsm6", "libxext6",
+)
+REFERENCE_TOOLS_PIP = ("jupyter",)
+# --ml-stack reference --gpu: what the reference adds for CUDA after its requirements
+REFERENCE_GPU_EXTRA = ("tensorflow[and-cuda]==2.17",)
+PIP = "pip install --no-cache-dir --disable-pip-version-check --root-user-action=ignore"
 
 
-def _env_dockerfile(base: str, with_settings: bool) -> str:
-    lines = [f"FROM {base}", "COPY layer/ /", f"RUN {LAYER_SETUP}"]
+@dataclass(frozen=True)
+class MlStack:
+    """What goes into the agent venv: pip requirements, then `extra` packages."""
+
+    label: str  # recorded on the image (STACK_LABEL) and in every run's metadata
+    requirements: str  # a requirements file's text; "" for none
+    extra: tuple[str, ...] = ()
+    heavy: bool = False  # the reference's INSTALL_HEAVY_DEPENDENCIES
+
+
+def ml_stack(choice: str, gpu: bool = False) -> MlStack:
+    """`none`, `reference` (the reference's pins; `gpu`: its CUDA TensorFlow too) or the path
+    of a requirements file."""
+    if gpu and choice != "reference":
+        raise ImageError("--gpu goes with --ml-stack reference (it adds the reference's CUDA TensorFlow)")
+    if choice == "none":
+        return MlStack("none", "")
+    if choice == "reference":
+        text = (files_dir() / "ml-stack-reference.txt").read_text()
+        return MlStack("reference+gpu" if gpu else "reference", text, REFERENCE_GPU_EXTRA if gpu else (), heavy=True)
+    path = Path(choice)
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ImageError(f"--ml-stack: {choice} is none, reference or a readable requirements file ({e})") from None
+    if any(line.strip().startswith(("-r", "-c", "--requirement", "--constraint")) for line in text.splitlines()):
+        raise ImageError(f"--ml-stack {choice}: a requirements file that includes other files cannot be built (inline them)")
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return MlStack(f"file:{path.name}@sha256:{digest}", text)
+
+
+def _env_dockerfile(base: str, stack: MlStack, tools: bool, with_settings: bool) -> str:
+    lines = [
+        f"FROM {base}",
+        f"ARG CONDA_ENV_NAME={AGENT_ENV}",
+        f"ARG PYTHON_VERSION={AGENT_PYTHON}",
+        f"ARG REQUIREMENTS={REQUIREMENTS_PATH}",
+    ]
+    # the host's extra certificates first: apt, pip and curl below may need them (a proxy's)
+    lines.append("COPY certs/ /usr/local/share/ca-certificates/")
+    lines.append(
+        "RUN if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then update-ca-certificates >/dev/null; fi && "
+        "python3 -m venv /opt/conda/envs/${CONDA_ENV_NAME}"
+    )
+    if tools:
+        lines.append(
+            "RUN export DEBIAN_FRONTEND=noninteractive && apt-get update && "
+            f"apt-get install -y --no-install-recommends {' '.join(REFERENCE_TOOLS)} && "
+            f"PIP_BREAK_SYSTEM_PACKAGES=1 {PIP} {' '.join(REFERENCE_TOOLS_PIP)} && "
+            "rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb"
+        )
+    # the layers that take long come first, so that a change of the benchmark's files below
+    # reuses them (Docker's build cache)
+    lines.append("COPY requirements.txt ${REQUIREMENTS}")
+    if stack.requirements.strip():
+        install = f"/opt/conda/envs/${{CONDA_ENV_NAME}}/bin/{PIP} -r ${{REQUIREMENTS}}"
+        if stack.extra:
+            install += f" && /opt/conda/envs/${{CONDA_ENV_NAME}}/bin/{PIP} " + " ".join(f"'{x}'" for x in stack.extra)
+        lines.append(f"RUN {install}")
+    lines += ["COPY layer/ /", f"RUN {LAYER_SETUP}"]
     if with_settings:
         lines += list(ENV_SETTINGS)
+    lines.append(f"ENV INSTALL_HEAVY_DEPENDENCIES={'true' if stack.heavy else 'false'}")
     return "\n".join(lines) + "\n"
 
 
-def _env_context(ctx: Path, base: str, with_settings: bool) -> str:
-    """Write the build context of the env layer; returns its input hash."""
-    layer = ctx / "layer"
+def _env_context(ctx: Path, base: str, stack: MlStack, tools: bool, with_settings: bool) -> str:
+    """Write the build context of the env layers; returns its input hash."""
     parts: list[bytes | str] = []
-    certs = [(c, f"usr/local/share/ca-certificates/{c.name}", 0o644) for c in host_ca_certs()]
-    for source, dest, mode in [(files_dir() / f, d, m) for f, d, m in LAYER_FILES] + certs:
-        target = layer / dest
+    (ctx / "certs").mkdir()  # (paths relative to the context)
+    certs = [(c, f"certs/{c.name}", 0o644) for c in host_ca_certs()]
+    for source, dest, mode in [(files_dir() / f, f"layer/{d}", m) for f, d, m in LAYER_FILES] + certs:
+        target = ctx / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         target.chmod(mode)
@@ -269,16 +355,43 @@ def _env_context(ctx: Path, base: str, with_settings: bool) -> str:
         (layer / dest).write_bytes(data)
         (layer / dest).chmod(0o644)
         parts += [dest, "420", data]
-    dockerfile = _env_dockerfile(base, with_settings)
+    (ctx / "requirements.txt").write_text(stack.requirements or "# --ml-stack none: nothing installed\n")
+    dockerfile = _env_dockerfile(base, stack, tools, with_settings)
     (ctx / "Dockerfile").write_text(dockerfile)
-    return _digest(dockerfile, *parts)
+    return _digest(dockerfile, stack.label, stack.requirements, *parts)
+
+
+def _install_env_record() -> Path:
+    """Where this install (this package's folder) records the mlebench-env it built last."""
+    return cache_dir() / "installs" / _digest(str(_package_dir())) / "env-image"
+
+
+def install_env_image(client) -> str:
+    """The mlebench-env this install built last (`mlebench-env:<hash>`), so that its agents
+    build on it even when another install has moved `latest`; `mlebench-env` (latest) when it
+    has none recorded or the image is gone."""
+    try:
+        name = _install_env_record().read_text().strip()
+    except OSError:
+        return ENV_IMAGE
+    return name if name and _image_id(client, name) is not None else ENV_IMAGE
+
+
+def _tag_latest(client, name: str, tag: str) -> None:
+    """Point `name:latest` (what `FROM name` means) at `name:tag`."""
+    client.images.get(f"{name}:{tag}").tag(name, "latest")
 
 
 def build_env_image(client, echo: Echo, base: str | None = None, suite: str = DEFAULT_SUITE,
-                    mirror: str | None = None, rebuild: bool = False) -> str:
-    """Build `mlebench-env` (skipped when up to date). Returns its image id."""
+                    mirror: str | None = None, rebuild: bool = False, stack: MlStack | None = None,
+                    tools: bool | None = None) -> str:
+    """Build `mlebench-env:<hash>` (skipped when it exists) and make it `mlebench-env:latest`.
+    `tools` (the reference's command line tools) defaults to on for the reference's stack.
+    Returns the image's id."""
     from docker.errors import ImageNotFound
 
+    stack = stack or ml_stack("none")
+    tools = stack.heavy if tools is None else tools
     ours = base is None
     if base is None:
         base = ensure_rootfs_image(client, suite, mirror, echo)
@@ -290,17 +403,21 @@ def build_env_image(client, echo: Echo, base: str | None = None, suite: str = DE
     base_id = client.images.get(base).id
     with tempfile.TemporaryDirectory() as tmp:
         ctx = Path(tmp)
-        want = _digest(base_id, _env_context(ctx, base, with_settings=not ours))
-        if not rebuild and image_hash(client, ENV_IMAGE) == want:
-            echo(f"{ENV_IMAGE} is up to date")
-            return client.images.get(ENV_IMAGE).id
-        echo(f"building {ENV_IMAGE} on {base}")
-        start = time.monotonic()
-        old_id = _image_id(client, ENV_IMAGE)
-        stream_build(client, path=str(ctx), tag=ENV_IMAGE, echo=echo, labels={HASH_LABEL: want})
-        echo(f"{ENV_IMAGE} built in {time.monotonic() - start:.0f}s")
-        _drop_replaced(client, old_id, ENV_IMAGE)
-    return client.images.get(ENV_IMAGE).id
+        want = _digest(base_id, _env_context(ctx, base, stack, tools, with_settings=not ours))
+        name = f"{ENV_IMAGE}:{want}"
+        if not rebuild and _image_id(client, name) is not None:
+            echo(f"{name} is up to date (ML stack: {stack.label})")
+        else:
+            echo(f"building {name} on {base} (ML stack: {stack.label}{', the reference tools' if tools else ''})")
+            start = time.monotonic()
+            stream_build(client, path=str(ctx), tag=name, echo=echo, nocache=rebuild,
+                         labels={HASH_LABEL: want, STACK_LABEL: stack.label})
+            echo(f"{name} built in {time.monotonic() - start:.0f}s")
+    _tag_latest(client, ENV_IMAGE, want)
+    record = _install_env_record()
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(name + "\n")
+    return client.images.get(name).id
 
 
 # ---------------------------------------------------------------- mlebench-validator
@@ -341,9 +458,9 @@ def _dep_pins() -> list[str]:
 VALIDATOR_PYTHONPATH = "/opt/mlebench-fast"
 
 
-def _validator_dockerfile(pins: list[str]) -> str:
+def _validator_dockerfile(base: str, pins: list[str]) -> str:
     return "\n".join([
-        f"FROM {ENV_IMAGE}",
+        f"FROM {base}",
         # its own layer, so that a new mlebench-fast build reuses it
         f"RUN PIP_BREAK_SYSTEM_PACKAGES=1 pip install --no-cache-dir --disable-pip-version-check -q {' '.join(pins)}",
         f"COPY pkg/ {VALIDATOR_PYTHONPATH}/",
@@ -352,44 +469,58 @@ def _validator_dockerfile(pins: list[str]) -> str:
     ]) + "\n"
 
 
-def validator_wanted_hash(client) -> str | None:
-    """The hash the validator image must carry for the running mlebench-fast, or None when
-    mlebench-env is missing."""
+def _validator_base(client) -> tuple[str, str] | None:
+    """(image to build on, its id): this install's mlebench-env by its hash tag, or None when
+    missing."""
     from docker.errors import ImageNotFound
 
     try:
-        env_id = client.images.get(ENV_IMAGE).id
+        env = client.images.get(install_env_image(client))
     except ImageNotFound:
+        return None
+    env_hash = (env.labels or {}).get(HASH_LABEL)
+    tagged = f"{ENV_IMAGE}:{env_hash}" if env_hash and f"{ENV_IMAGE}:{env_hash}" in env.tags else ENV_IMAGE
+    return tagged, env.id
+
+
+def validator_wanted_hash(client) -> str | None:
+    """The hash (and tag) the validator image must carry for the running mlebench-fast on
+    the current mlebench-env, or None when mlebench-env is missing."""
+    base = _validator_base(client)
+    if base is None:
         return None
     parts: list[bytes | str] = []
     for rel, path in _package_files():
         parts += [rel.as_posix(), path.read_bytes()]
-    return _digest(env_id, _validator_dockerfile(_dep_pins()), *parts)
+    return _digest(base[1], _validator_dockerfile(base[0], _dep_pins()), *parts)
 
 
 def build_validator_image(client, echo: Echo, rebuild: bool = False) -> str:
-    """Build `mlebench-validator` from mlebench-env and the running mlebench_fast package."""
+    """Build `mlebench-validator:<hash>` from mlebench-env and the running mlebench_fast
+    package (skipped when that tag exists: another install's validator is another tag) and
+    make it `latest`. Returns its image id."""
     want = validator_wanted_hash(client)
     if want is None:
         raise ImageError(f"image {ENV_IMAGE} is missing: run `mlebench-fast env build` first")
-    if not rebuild and image_hash(client, VALIDATOR_IMAGE) == want:
-        echo(f"{VALIDATOR_IMAGE} is up to date")
-        return client.images.get(VALIDATOR_IMAGE).id
-    echo(f"building {VALIDATOR_IMAGE} with mlebench_fast from {_package_dir()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        ctx = Path(tmp)
-        _copy_package(ctx / "pkg" / "mlebench_fast")
-        (ctx / "Dockerfile").write_text(_validator_dockerfile(_dep_pins()))
-        start = time.monotonic()
-        old_id = _image_id(client, VALIDATOR_IMAGE)
-        stream_build(client, path=str(ctx), tag=VALIDATOR_IMAGE, echo=echo, labels={HASH_LABEL: want})
-        echo(f"{VALIDATOR_IMAGE} built in {time.monotonic() - start:.0f}s")
-        _drop_replaced(client, old_id, VALIDATOR_IMAGE)
-    return client.images.get(VALIDATOR_IMAGE).id
+    base, _ = _validator_base(client)
+    name = f"{VALIDATOR_IMAGE}:{want}"
+    if not rebuild and _image_id(client, name) is not None:
+        echo(f"{name} is up to date")
+    else:
+        echo(f"building {name} with mlebench_fast from {_package_dir()}")
+        with tempfile.TemporaryDirectory() as tmp:
+            ctx = Path(tmp)
+            _copy_package(ctx / "pkg" / "mlebench_fast")
+            (ctx / "Dockerfile").write_text(_validator_dockerfile(base, _dep_pins()))
+            start = time.monotonic()
+            stream_build(client, path=str(ctx), tag=name, echo=echo, labels={HASH_LABEL: want})
+            echo(f"{name} built in {time.monotonic() - start:.0f}s")
+    _tag_latest(client, VALIDATOR_IMAGE, want)
+    return client.images.get(name).id
 
 
 def describe(client) -> dict[str, Any]:
-    """Sizes and hashes of the images, for `env build`'s summary."""
+    """Tags, sizes and stacks of the images (`latest`), for `env build`'s summary."""
     from docker.errors import ImageNotFound
 
     out = {}
@@ -398,7 +529,9 @@ def describe(client) -> dict[str, Any]:
             image = client.images.get(name)
         except ImageNotFound:
             continue
-        out[name] = {"id": image.short_id, "size_mib": round(image.attrs.get("Size", 0) / 2**20), "hash": image.labels.get(HASH_LABEL)}
+        labels = image.labels or {}
+        out[name] = {
+            "id": image.short_id, "size_mib": round(image.attrs.get("Size", 0) / 2**20),
+            "hash": labels.get(HASH_LABEL), "tags": sorted(image.tags), "ml_stack": labels.get(STACK_LABEL),
+        }
     return out
-
-

@@ -135,26 +135,29 @@ def _check_engine(client, config: dict[str, Any]) -> int | None:
     return info.get("NCPU")
 
 
-def _check_images(client, agent_image: str, echo: Echo) -> str:
+def _check_images(client, agent_image: str, echo: Echo) -> tuple[str, str | None]:
+    """(validator image id, the ML stack of the agent's image)."""
     from docker.errors import ImageNotFound
 
     from .images import ImageError, build_validator_image
 
     from .agents import ENV_ID_LABEL
-    from .images import ENV_IMAGE
+    from .images import ENV_IMAGE, STACK_LABEL, install_env_image
 
     try:
-        built_on = (client.images.get(agent_image).labels or {}).get(ENV_ID_LABEL)
+        labels = client.images.get(agent_image).labels or {}
+        built_on = labels.get(ENV_ID_LABEL)
     except ImageNotFound:
         raise RunError(f"image {agent_image} is missing: run `mlebench-fast agents build` for this agent") from None
     try:
-        env_id = client.images.get(ENV_IMAGE).id
+        env_id = client.images.get(install_env_image(client)).id
     except ImageNotFound:
         raise RunError(f"image {ENV_IMAGE} is missing: run `mlebench-fast env build`") from None
     if built_on and built_on != env_id:
         echo(f"warning: {agent_image} was built on an older {ENV_IMAGE}; rebuild it with `mlebench-fast agents build`")
     try:
-        return build_validator_image(client, echo)  # no-op when up to date
+        # the agent image inherits the label of the mlebench-env it was built on
+        return build_validator_image(client, echo), labels.get(STACK_LABEL)  # no-op when up to date
     except ImageError as e:
         raise RunError(str(e)) from None
 
@@ -248,7 +251,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
     client = _docker_client()
     try:
         engine_cpus = _check_engine(client, config)
-        validator_image = _check_images(client, agent.image, echo)
+        validator_image, stack = _check_images(client, agent.image, echo)
         instructions = image_file(client, agent.image, INSTRUCTIONS_IN_IMAGE[obfuscated])
         if obfuscated and instructions is None:
             raise RunError(f"{agent.image} has no /{INSTRUCTIONS_IN_IMAGE[True]}: rebuild it (`env build`, `agents build`)")
@@ -261,7 +264,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
                 "agent_id": agent.id, "agent_name": agent.name, "agent_image": agent.image,
                 "competition_ids": competition_ids, "n_seeds": n_seeds, "n_workers": n_workers,
                 "data_dir": str(data_dir.resolve()), "container_config": config, "time_limit": time_limit,
-                "gpus": gpus, "gpu_ids": gpu_ids, "share_gpus": share, "obfuscated": obfuscated,
+                "gpus": gpus, "gpu_ids": gpu_ids, "share_gpus": share, "obfuscated": obfuscated, "ml_stack": stack,
             }
             group = RunGroup.create(Path(req.runs_dir), agent.name, competition_ids, n_seeds, settings)
             echo(f"run group {group.path}: {len(group.runs)} run(s), {n_workers} worker(s)")
@@ -277,7 +280,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
     settings_obj = RunSettings(
         agent=agent, data_dir=data_dir.resolve(), container_config=config, time_limit=time_limit,
         retain=req.retain, gpu_plan=gpu_plan, validator_image=validator_image, engine_cpus=engine_cpus,
-        obfuscated=obfuscated, texts=run_texts,
+        obfuscated=obfuscated, texts=run_texts, ml_stack=stack,
     )
     progress = Progress(group, out=progress_out)
     harness = Harness(settings_obj, group, on_event=progress.event)
