@@ -411,7 +411,8 @@ def test_built_in_agents_ship_in_the_package_and_are_found_from_any_folder(tmp_p
     # from a folder with no ./agents: the built-in dummy, and where it comes from
     result = cli("agents", "list", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["dummy", str(BUILTIN_AGENTS_DIR)]
+    listed = result.stdout.split()
+    assert ["dummy", str(BUILTIN_AGENTS_DIR)] == listed[-2:] and ["aide", str(BUILTIN_AGENTS_DIR)] == listed[:2]
     assert get_agent("dummy").folder == BUILTIN_AGENTS_DIR / "dummy"
     # ./agents comes first: its dummy is the one used
     own = tmp_path / "agents" / "dummy"
@@ -420,7 +421,9 @@ def test_built_in_agents_ship_in_the_package_and_are_found_from_any_folder(tmp_p
     (own / "start.sh").write_text("#!/bin/bash\n")
     (own / "Dockerfile").write_text("FROM mlebench-env\n")
     result = cli("agents", "list", cwd=tmp_path, env=env)
-    assert result.stdout.split() == ["dummy", "agents"], result.stdout
+    listed = result.stdout.split()
+    # ./agents' dummy shadows the built-in one; the built-in aide variants follow
+    assert listed[:2] == ["dummy", "agents"] and listed.count("dummy") == 1 and "aide" in listed, result.stdout
     # none found: say where we looked
     result = cli("agents", "list", cwd=tmp_path, env={"MLEBENCH_FAST_AGENTS_DIR": str(tmp_path / "nowhere")})
     assert result.returncode == 1
@@ -428,7 +431,8 @@ def test_built_in_agents_ship_in_the_package_and_are_found_from_any_folder(tmp_p
         f"error: no agents found; looked in {tmp_path / 'nowhere'} (absent); pass --agents-dir or set MLEBENCH_FAST_AGENTS_DIR"
     )
     result = cli("run", "--agent", "nope", "--competitions", TITANIC, cwd=tmp_path, env=env)
-    assert result.returncode == 1 and "no agent `nope` found (known: dummy); looked in agents" in result.stderr, result.stderr
+    assert result.returncode == 1 and "no agent `nope` found (known: dummy, " in result.stderr, result.stderr
+    assert "; looked in agents" in result.stderr, result.stderr
     assert str(BUILTIN_AGENTS_DIR) in result.stderr
 
 

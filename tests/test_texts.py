@@ -330,7 +330,7 @@ def test_the_warning_is_given_once_per_command(env, competitions_dir, raw_zip, t
 def test_the_images_build_context_holds_the_verified_instructions(env, checkout, tmp_path: Path, capsys) -> None:
     own = tmp_path / "own"
     own.mkdir()
-    own_hash = images._env_context(own, "base", True)
+    own_hash = images._env_context(own, "base", images.ml_stack("none"), False, True)
     files = Path(images.files_dir())
     assert (own / "layer/home/instructions.txt").read_bytes() == (files / "instructions.txt").read_bytes()
     assert (own / "layer/home/instructions_obfuscated.txt").read_bytes() == (files / "instructions_obfuscated.txt").read_bytes()
@@ -339,7 +339,7 @@ def test_the_images_build_context_holds_the_verified_instructions(env, checkout,
     _fetch_synthetic(checkout)
     ctx = tmp_path / "ctx"
     ctx.mkdir()
-    ref_hash = images._env_context(ctx, "base", True)
+    ref_hash = images._env_context(ctx, "base", images.ml_stack("none"), False, True)
     assert (ctx / "layer/home/instructions.txt").read_bytes() == TEXTS["environment/instructions.txt"]
     assert (ctx / "layer/home/instructions_obfuscated.txt").read_bytes() == TEXTS["environment/instructions_obfuscated.txt"]
     assert oct((ctx / "layer/home/instructions.txt").stat().st_mode & 0o777) == "0o644"

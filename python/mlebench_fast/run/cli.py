@@ -40,9 +40,9 @@ def _echo_err(line: str) -> None:
 
 @env_app.command("build")
 def env_build(
-    ml_stack: Annotated[str, typer.Option("--ml-stack", help="The agent venv's packages: none, reference (MLE-bench's pinned requirements) or a requirements FILE.")] = "none",
+    ml_stack: Annotated[str, typer.Option("--ml-stack", metavar="STACK", help="The agent venv's packages: none, reference (MLE-bench's pinned requirements) or a requirements FILE.")] = "none",
     gpu: Annotated[bool, typer.Option("--gpu", help="With --ml-stack reference: also the reference's CUDA TensorFlow (tensorflow[and-cuda]).")] = False,
-    tools: Annotated[Optional[str], typer.Option("--tools", help="Command line tools: reference (git, unzip, p7zip, ffmpeg, tmux, envsubst, build tools, jupyter, ...) or minimal (default: reference with --ml-stack reference, else minimal).")] = None,
+    tools: Annotated[Optional[str], typer.Option("--tools", metavar="TOOLS", help="Command line tools: reference (git, unzip, p7zip, ffmpeg, tmux, envsubst, build tools, jupyter, ...) or minimal.", show_default="reference with --ml-stack reference, else minimal")] = None,
     base: Annotated[Optional[str], typer.Option("--base", metavar="IMAGE", help="Build on this image (already on the engine) instead of a debootstrap root filesystem.")] = None,
     suite: Annotated[str, typer.Option("--suite", metavar="NAME", help="Debian release for debootstrap.")] = "bookworm",
     mirror: Annotated[Optional[str], typer.Option("--mirror", metavar="URL", help="Debian mirror URL for debootstrap.", show_default="debootstrap's")] = None,

@@ -351,10 +351,11 @@ def _env_context(ctx: Path, base: str, stack: MlStack, tools: bool, with_setting
         target.chmod(mode)
         parts += [dest, str(mode), target.read_bytes()]
     for dest, data in texts.instructions_layer().items():  # the reference's when fetched, else our own
-        (layer / dest).parent.mkdir(parents=True, exist_ok=True)
-        (layer / dest).write_bytes(data)
-        (layer / dest).chmod(0o644)
-        parts += [dest, "420", data]
+        target = ctx / "layer" / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        target.chmod(0o644)
+        parts += [f"layer/{dest}", "420", data]
     (ctx / "requirements.txt").write_text(stack.requirements or "# --ml-stack none: nothing installed\n")
     dockerfile = _env_dockerfile(base, stack, tools, with_settings)
     (ctx / "Dockerfile").write_text(dockerfile)
