@@ -20,6 +20,8 @@ else
   echo "== building and installing mlebench-fast with its test extra ($reason); cargo's lines follow"
   .venv/bin/pip install -v ".[test]" 2>&1 | grep -v -e "^  Link requires a different Python" -e "^  Skipping link"
 fi
+echo "== lint (ruff check: unused and undefined names)"
+.venv/bin/python -m ruff check python tests benches
 echo "== Rust core tests (cargo test: a debug build of its own)"
 cargo test --manifest-path rust/Cargo.toml
 # The run tests (tests/test_run.py) build a Debian image with debootstrap when a Docker engine

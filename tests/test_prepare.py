@@ -409,7 +409,7 @@ def test_a_checksum_mismatch_names_the_files(competitions_dir, raw_zip, tmp_path
     registry._all.cache_clear()  # the registry is parsed once per process
     with pytest.raises(pipeline.PrepareError) as err:
         pipeline.prepare_competition(ID, tmp_path / "data2", from_zip=raw_zip)
-    assert f"private/test.csv: md5 " in str(err.value) and f"expected {'f' * 32}" in str(err.value)
+    assert "private/test.csv: md5 " in str(err.value) and f"expected {'f' * 32}" in str(err.value)
     assert "public/extra.csv: missing" in str(err.value)
     assert "--skip-verification" in str(err.value)
 

@@ -27,7 +27,7 @@ from mlebench_fast.run.progress import Progress
 from mlebench_fast.run.rungroup import FAILED, PENDING, SUCCEEDED, TIMED_OUT, RunGroup, RunGroupError, submission_entries
 from mlebench_fast.run.runner import preparation_problems, read_competition_set
 from mlebench_fast.run.validator import ValidationServer
-from run_helpers import ANSWER_MARKER, CACTUS, TITANIC, make_cactus, make_titanic, titanic_ids
+from run_helpers import ANSWER_MARKER, CACTUS, TITANIC, make_titanic, titanic_ids
 
 REPO = Path(__file__).resolve().parents[1]
 

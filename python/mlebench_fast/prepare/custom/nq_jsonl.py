@@ -13,7 +13,7 @@ from ...split import train_test_split_indices
 from ..progress import Progress
 from ..recipe import Context, RecipeError
 from ..tables import Table, write_csv
-from .pandas_json import Column, JsonFrame, read_json_line_chunks
+from .pandas_json import Column, read_json_line_chunks
 from .raw_inputs import need
 
 CHUNK_LINES = 1000

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...split import default_rng, pandas_sample_positions, train_test_split_indices
 from ..files import copy_many
 from ..recipe import Context, RecipeError
-from ..tables import Table, read_csv, write_csv
+from ..tables import read_csv, write_csv
 
 SAMPLE_GUESS = "new_whale w_1287fbc w_98baff9 w_7554f44 w_1eafe46"
 
