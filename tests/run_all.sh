@@ -22,6 +22,8 @@ else
 fi
 echo "== lint (ruff check: unused and undefined names)"
 .venv/bin/python -m ruff check python tests benches
+echo "== stubs (mypy stubtest: _core.pyi against the built extension)"
+(cd tests && ../.venv/bin/python -m mypy.stubtest mlebench_fast._core --allowlist stubtest_allowlist.txt)
 echo "== Rust core tests (cargo test: a debug build of its own)"
 cargo test --manifest-path rust/Cargo.toml
 # The run tests (tests/test_run.py) build a Debian image with debootstrap when a Docker engine
