@@ -19,7 +19,6 @@ import pytest
 from run_helpers import TITANIC, make_titanic
 
 REPO = Path(__file__).resolve().parents[1]
-PYTHON_SRC = REPO / "python"
 
 
 def cli(*args: str, timeout: float = 3000, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -339,7 +338,11 @@ def test_images_are_tagged_by_hash_and_two_installs_do_not_rebuild_over_each_oth
     assert my_tag in my_validator.tags and "mlebench-validator:latest" in my_validator.tags
     # a second install: a copy of the package that differs by one file
     other = tmp_path / "other-install"
-    shutil.copytree(PYTHON_SRC / "mlebench_fast", other / "mlebench_fast", symlinks=True,
+    # the installed package (with its compiled core), not the source tree, which has no core
+    # outside a development build
+    import mlebench_fast
+
+    shutil.copytree(Path(mlebench_fast.__file__).resolve().parent, other / "mlebench_fast", symlinks=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     (other / "mlebench_fast" / "_other_install.py").write_text("# another checkout\n")
     built = env_build(pythonpath=other)
