@@ -97,14 +97,18 @@ def _frames(cid: str, shape: str, n: int, rng: np.random.Generator) -> tuple[pl.
         cols = g["class_columns"]
         y = (rng.random((n, len(cols))) < 0.1).astype(np.int64)
         ans = pl.DataFrame({"id": ids, **{c: y[:, k] for k, c in enumerate(cols)}})
-        return ans, lambda: pl.DataFrame({"id": ids, **{c: np.clip(y[:, k] * 0.5 + rng.random(n) * 0.5, 0, 1) for k, c in enumerate(cols)}})
+        return ans, lambda: pl.DataFrame(
+            {"id": ids, **{c: np.clip(y[:, k] * 0.5 + rng.random(n) * 0.5, 0, 1) for k, c in enumerate(cols)}}
+        )
     if shape == "columns_auc":
         cols = g["target_columns"]
         y = (rng.random((n, len(cols))) < 0.3).astype(np.int64)
         y[0], y[1] = 1, 0  # every column has both classes
         idc = g["id_column"]
         ans = pl.DataFrame({idc: ids, **{c: y[:, k] for k, c in enumerate(cols)}})
-        return ans, lambda: pl.DataFrame({idc: ids, **{c: np.clip(y[:, k] * 0.5 + rng.random(n) * 0.5, 0, 1) for k, c in enumerate(cols)}})
+        return ans, lambda: pl.DataFrame(
+            {idc: ids, **{c: np.clip(y[:, k] * 0.5 + rng.random(n) * 0.5, 0, 1) for k, c in enumerate(cols)}}
+        )
     if shape == "multiclass":
         k = {"leaf-classification": 99, "dog-breed-identification": 120}.get(cid, 3)
         classes = [f"class_{j:03d}" for j in range(k)] if k > 3 else ["EAP", "HPL", "MWS"]
@@ -125,7 +129,13 @@ def _frames(cid: str, shape: str, n: int, rng: np.random.Generator) -> tuple[pl.
         a, b = rng.random(n) * 0.5, rng.random(n) * 5
         ids = list(range(1, n + 1))
         ans = pl.DataFrame({"id": ids, "formation_energy_ev_natom": a, "bandgap_energy_ev": b})
-        return ans, lambda: pl.DataFrame({"id": ids, "formation_energy_ev_natom": a * rng.uniform(0.8, 1.2, n), "bandgap_energy_ev": b * rng.uniform(0.8, 1.2, n)})
+        return ans, lambda: pl.DataFrame(
+            {
+                "id": ids,
+                "formation_energy_ev_natom": a * rng.uniform(0.8, 1.2, n),
+                "bandgap_energy_ev": b * rng.uniform(0.8, 1.2, n),
+            }
+        )
     if shape == "labels":
         y = rng.integers(1, 8, n)
         ids = list(range(4_000_000, 4_000_000 + n))
@@ -136,7 +146,9 @@ def _frames(cid: str, shape: str, n: int, rng: np.random.Generator) -> tuple[pl.
         ids = [f"{i // 10}_{i % 10}" for i in range(n)]
         y = words[rng.integers(0, len(words), n)]
         ans = pl.DataFrame({"id": ids, "after": y})
-        return ans, lambda: pl.DataFrame({"id": ids, "after": np.where(rng.random(n) < 0.95, y, words[rng.integers(0, len(words), n)])})
+        return ans, lambda: pl.DataFrame(
+            {"id": ids, "after": np.where(rng.random(n) < 0.95, y, words[rng.integers(0, len(words), n)])}
+        )
     raise ValueError(shape)
 
 
@@ -221,29 +233,50 @@ def main() -> None:
         t = time.perf_counter()
         w = load(root) if args.reuse else build(root, competitions, args.submissions, args.scale)
         args.submissions = sum(1 for _ in w.jsonl.open())
-        print(f"workload: {args.submissions} submissions, "
-              f"{w.csv_bytes / 1e6:.0f} MB of CSV, ready in {time.perf_counter() - t:.0f} s ({root})")
+        print(
+            f"workload: {args.submissions} submissions, "
+            f"{w.csv_bytes / 1e6:.0f} MB of CSV, ready in {time.perf_counter() - t:.0f} s ({root})"
+        )
         _warm_page_cache(w)
-        ours_cmd = [sys.executable, "-m", "mlebench_fast.cli", "grade", "--submission", str(w.jsonl),
-                    "--output-dir", str(root / "ours"), "--data-dir", str(w.data_dir), "--no-cache"]
+        ours_cmd = [
+            sys.executable,
+            "-m",
+            "mlebench_fast.cli",
+            "grade",
+            "--submission",
+            str(w.jsonl),
+            "--output-dir",
+            str(root / "ours"),
+            "--data-dir",
+            str(w.data_dir),
+            "--no-cache",
+        ]
         if args.jobs:
             ours_cmd += ["--jobs", str(args.jobs)]
         t_ours, rss_ours, _ = _run_timed(ours_cmd)
         (report,) = (root / "ours").glob("*.json")
         ours = [r["score"] for r in json.loads(report.read_text())["competition_reports"]]
-        print(f"mlebench-fast: {t_ours:.2f} s, {args.submissions / t_ours:.1f} submissions/s, "
-              f"{w.csv_bytes / 1e6 / t_ours:.0f} MB/s, peak RSS {rss_ours / 1e6:.0f} MB "
-              f"= {rss_ours / (w.largest_submission + w.largest_answers):.1f}x the largest submission "
-              f"({w.largest_submission / 1e6:.1f} MB) + the largest answers ({w.largest_answers / 1e6:.1f} MB)")
+        print(
+            f"mlebench-fast: {t_ours:.2f} s, {args.submissions / t_ours:.1f} submissions/s, "
+            f"{w.csv_bytes / 1e6 / t_ours:.0f} MB/s, peak RSS {rss_ours / 1e6:.0f} MB "
+            f"= {rss_ours / (w.largest_submission + w.largest_answers):.1f}x the largest submission "
+            f"({w.largest_submission / 1e6:.1f} MB) + the largest answers ({w.largest_answers / 1e6:.1f} MB)"
+        )
         if args.skip_baseline:
             return
         base_cmd = [sys.executable, str(Path(__file__).with_name("reference_baseline.py")), str(w.jsonl), str(w.data_dir)]
         t_base, _, out = _run_timed(base_cmd)
         base = json.loads(out)
-        print(f"pandas + scikit-learn baseline: {t_base:.2f} s, {args.submissions / t_base:.1f} submissions/s, "
-              f"{w.csv_bytes / 1e6 / t_base:.0f} MB/s")
+        print(
+            f"pandas + scikit-learn baseline: {t_base:.2f} s, {args.submissions / t_base:.1f} submissions/s, "
+            f"{w.csv_bytes / 1e6 / t_base:.0f} MB/s"
+        )
         print(f"speed-up: {t_base / t_ours:.1f}x")
-        same = all((a is None and b is None) or (a is not None and b is not None and (math.isclose(a, b, abs_tol=1e-5) or (math.isnan(a) and math.isnan(b)))) for a, b in zip(ours, base))
+        same = all(
+            (a is None and b is None)
+            or (a is not None and b is not None and (math.isclose(a, b, abs_tol=1e-5) or (math.isnan(a) and math.isnan(b))))
+            for a, b in zip(ours, base)
+        )
         print(f"same scores and validity: {'yes' if same else 'NO'}")
     finally:
         if not args.keep:

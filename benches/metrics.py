@@ -49,11 +49,21 @@ CASES: list[Case] = [
     ("log_loss (10 classes)", _onehot, metrics.log_loss, skm.log_loss),
     ("accuracy", _labels, metrics.accuracy, skm.accuracy_score),
     ("f1 (binary)", _binary_labels, lambda a, b: metrics.f1_score(a, b, average="binary"), skm.f1_score),
-    ("f1 (macro, 5 classes)", _labels, lambda a, b: metrics.f1_score(a, b, average="macro"), lambda a, b: skm.f1_score(a, b, average="macro")),
+    (
+        "f1 (macro, 5 classes)",
+        _labels,
+        lambda a, b: metrics.f1_score(a, b, average="macro"),
+        lambda a, b: skm.f1_score(a, b, average="macro"),
+    ),
     ("matthews_corrcoef", _labels, metrics.matthews_corrcoef, skm.matthews_corrcoef),
     ("rmse", _regression, metrics.rmse, skm.root_mean_squared_error),
     ("rmsle", _regression, metrics.rmsle, skm.root_mean_squared_log_error),
-    ("quadratic_weighted_kappa", _labels, metrics.quadratic_weighted_kappa, lambda a, b: skm.cohen_kappa_score(a, b, weights="quadratic")),
+    (
+        "quadratic_weighted_kappa",
+        _labels,
+        metrics.quadratic_weighted_kappa,
+        lambda a, b: skm.cohen_kappa_score(a, b, weights="quadratic"),
+    ),
 ]
 
 
@@ -84,7 +94,9 @@ def main() -> None:
             t_ours, v_ours = best_of(lambda: ours(a, b), args.repeat)
             t_ref, v_ref = best_of(lambda: theirs(a, b), max(1, args.repeat if n <= 1_000_000 else 1))
             agree = abs(float(v_ours) - float(v_ref)) <= 1e-9 * max(1.0, abs(float(v_ref)))
-            print(f"{name:<28}{n:>10}{t_ours * 1e3:>10.2f}{t_ref * 1e3:>12.2f}{t_ref / t_ours:>9.1f}x  {'yes' if agree else 'NO'}")
+            print(
+                f"{name:<28}{n:>10}{t_ours * 1e3:>10.2f}{t_ref * 1e3:>12.2f}{t_ref / t_ours:>9.1f}x  {'yes' if agree else 'NO'}"
+            )
 
 
 if __name__ == "__main__":

@@ -148,7 +148,9 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     with tempfile.TemporaryDirectory() as tmp:
         report, out, err = Path(tmp) / "report.json", Path(tmp) / "out", Path(tmp) / "err"
         with out.open("w") as o, err.open("w") as e:
-            subprocess.run([sys.executable, "-S", "-c", _MEASURE, json.dumps(cmd), str(report)], stdout=o, stderr=e, env=env, check=False)
+            subprocess.run(
+                [sys.executable, "-S", "-c", _MEASURE, json.dumps(cmd), str(report)], stdout=o, stderr=e, env=env, check=False
+            )
         if not report.is_file():
             sys.exit(f"could not measure: {' '.join(cmd)}\n{err.read_text()[-4000:]}")
         elapsed, code, cpu, peak = json.loads(report.read_text())
@@ -226,12 +228,12 @@ def main() -> None:
         if not args.skip_reference:
             tree = reference_tree(args.reference.resolve(), root / "reference-code")
             env = {**os.environ, "PYTHONPATH": str(tree)}
-            idle_ref = run_measured(
-                [sys.executable, "-c", "import pandas, sklearn.model_selection, mlebench.utils"], env=env
-            )
+            idle_ref = run_measured([sys.executable, "-c", "import pandas, sklearn.model_selection, mlebench.utils"], env=env)
             _warm(download.zip_path)
             driver = Path(__file__).with_name("reference_prepare.py")
-            ref = run_measured([sys.executable, str(driver), COMPETITION, str(download.zip_path), str(root / "reference")], env=env)
+            ref = run_measured(
+                [sys.executable, str(driver), COMPETITION, str(download.zip_path), str(root / "reference")], env=env
+            )
             steps = json.loads(ref.stdout)
             detail = (
                 f"imports {steps['import_s']:.1f} s, extract {steps['extract_s']:.1f} s, "

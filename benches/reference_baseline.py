@@ -32,7 +32,15 @@ def _sorted(sub: pd.DataFrame, ans: pd.DataFrame, id_col: str) -> tuple[pd.DataF
 
 def grade(kind: dict, sub: pd.DataFrame, ans: pd.DataFrame) -> float:
     k = kind["kind"]
-    if k in ("roc_auc", "binary_log_loss", "accuracy", "exact_match_accuracy", "quadratic_weighted_kappa", "sorted_rmse", "matched_id_rmse"):
+    if k in (
+        "roc_auc",
+        "binary_log_loss",
+        "accuracy",
+        "exact_match_accuracy",
+        "quadratic_weighted_kappa",
+        "sorted_rmse",
+        "matched_id_rmse",
+    ):
         s, a = _sorted(sub, ans, kind["id_column"])
         t = kind["target_column"]
         y_true, y_pred = a[t].to_numpy(), s[t].to_numpy()

@@ -15,24 +15,40 @@ fn main() {
             let cfg = e.path().join("config.yaml");
             if cfg.is_file() {
                 println!("cargo:rerun-if-changed={}", cfg.display());
-                entries.push((e.file_name().to_string_lossy().into_owned(), cfg.canonicalize().unwrap()));
+                entries.push((
+                    e.file_name().to_string_lossy().into_owned(),
+                    cfg.canonicalize().unwrap(),
+                ));
             }
         }
     }
     entries.sort();
     let mut out = String::from("pub static BUILTIN_CONFIGS: &[(&str, &str)] = &[\n");
     for (id, path) in &entries {
-        writeln!(out, "    ({id:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({id:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     // the preparation recipes and reference checksums beside the configs
-    for (name, file) in [("BUILTIN_PREPARE", "prepare.yaml"), ("BUILTIN_CHECKSUMS", "checksums.yaml")] {
+    for (name, file) in [
+        ("BUILTIN_PREPARE", "prepare.yaml"),
+        ("BUILTIN_CHECKSUMS", "checksums.yaml"),
+    ] {
         writeln!(out, "pub static {name}: &[(&str, &str)] = &[").unwrap();
         for (id, cfg) in &entries {
             let path = cfg.with_file_name(file);
             println!("cargo:rerun-if-changed={}", path.display());
             if path.is_file() {
-                writeln!(out, "    ({id:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+                writeln!(
+                    out,
+                    "    ({id:?}, include_str!({:?})),",
+                    path.display().to_string()
+                )
+                .unwrap();
             }
         }
         out.push_str("];\n");

@@ -19,10 +19,7 @@ class Case:
 def load_cases(oracle: Path, competition_id: str) -> tuple[Path, list[Case]]:
     folder = oracle / competition_id
     spec = json.loads((folder / "expected.json").read_text())
-    cases = [
-        Case(competition_id, folder / c["submission"], c["score"], c.get("note", ""))
-        for c in spec["cases"]
-    ]
+    cases = [Case(competition_id, folder / c["submission"], c["score"], c.get("note", "")) for c in spec["cases"]]
     return folder / spec["answers"], cases
 
 

@@ -54,8 +54,15 @@ def test_instructions_are_assembled_as_the_references_aide_start_script_does() -
         "# The task\n"
     )
     assert run_aide.format_time(86400) == "24hrs 0mins 0secs" and run_aide.format_time(3725) == "1hrs 2mins 5secs"
-    ours, fork = run_aide.split_args(["agent.steps=8", "agent.time_limit=86400", "agent.obfuscate=True",
-                                      "agent.convert_system_to_user=True", "copy_data=False"])
+    ours, fork = run_aide.split_args(
+        [
+            "agent.steps=8",
+            "agent.time_limit=86400",
+            "agent.obfuscate=True",
+            "agent.convert_system_to_user=True",
+            "copy_data=False",
+        ]
+    )
     assert ours == ["agent.steps=8", "copy_data=False"]
     assert fork == {"agent.time_limit": "86400", "agent.obfuscate": "True", "agent.convert_system_to_user": "True"}
 
@@ -64,12 +71,26 @@ def test_the_aide_config_has_the_references_variants() -> None:
     from mlebench_fast.run.agents import get_agent, list_agents
 
     ids = [i for i in list_agents(BUILTIN_AGENTS_DIR) if i.startswith("aide")]
-    assert ids == ["aide", "aide/dev", "aide/o1-preview", "aide/gpt-4-turbo", "aide/gpt-4-turbo-dev",
-                   "aide/gpt-3.5-turbo-0125", "aide/gpt-3.5-dev", "aide/claude-3-5-sonnet",
-                   "aide/llama-3.1-405b-instruct", "aide/gemini-1.5-pro", "aide/obfuscated"]
+    assert ids == [
+        "aide",
+        "aide/dev",
+        "aide/o1-preview",
+        "aide/gpt-4-turbo",
+        "aide/gpt-4-turbo-dev",
+        "aide/gpt-3.5-turbo-0125",
+        "aide/gpt-3.5-dev",
+        "aide/claude-3-5-sonnet",
+        "aide/llama-3.1-405b-instruct",
+        "aide/gemini-1.5-pro",
+        "aide/obfuscated",
+    ]
     keys = {"OPENAI_API_KEY": "k1", "ANTHROPIC_API_KEY": "k2", "OPENROUTER_API_KEY": "k3", "GEMINI_API_KEY": "k4"}
     aide = get_agent("aide", BUILTIN_AGENTS_DIR, environ=keys)
-    assert aide.kwargs_type == "omegaconf" and aide.env_vars == {"TIME_LIMIT_SECS": "86400", "STEP_LIMIT": "500", "OPENAI_API_KEY": "k1"}
+    assert aide.kwargs_type == "omegaconf" and aide.env_vars == {
+        "TIME_LIMIT_SECS": "86400",
+        "STEP_LIMIT": "500",
+        "OPENAI_API_KEY": "k1",
+    }
     assert aide.kwargs["agent.code.model"] == "gpt-4o-2024-08-06" and aide.kwargs["agent.steps"] == 500
     assert aide.kwargs["exec.timeout"] == 32400 and aide.kwargs["agent.search.debug_prob"] == 1
     assert get_agent("aide/dev", BUILTIN_AGENTS_DIR, environ=keys).kwargs["agent.steps"] == 8
@@ -89,7 +110,7 @@ print("Validation accuracy: 0.5")
 # The scripted endpoint: OpenAI's chat completions API; a fixed plan + solution script for
 # plain requests, a fixed review (AIDE's submit_review tool call) for requests with tools.
 # Every request is logged as one JSON line (what it asked, whether it carried the key).
-ENDPOINT = r'''
+ENDPOINT = r"""
 import hashlib, json, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 KEY_SHA, SOLUTION = sys.argv[1], sys.argv[2]
@@ -124,12 +145,17 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 ThreadingHTTPServer(("0.0.0.0", 8000), Handler).serve_forever()
-'''
+"""
 
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 3000) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mlebench_fast.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "COLUMNS": "200", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "mlebench_fast.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +185,13 @@ def private_network(client):
         from mlebench_fast.run.images import install_env_image
 
         endpoint = client.containers.run(
-            install_env_image(client), ["-c", ENDPOINT, hashlib.sha256(key.encode()).hexdigest(), SOLUTION],
-            entrypoint=["python3"], user="nobody", network=name, detach=True, name=f"{name}-llm",
+            install_env_image(client),
+            ["-c", ENDPOINT, hashlib.sha256(key.encode()).hexdigest(), SOLUTION],
+            entrypoint=["python3"],
+            user="nobody",
+            network=name,
+            detach=True,
+            name=f"{name}-llm",
         )
         endpoint.reload()
         ip = endpoint.attrs["NetworkSettings"]["Networks"][name]["IPAddress"]
@@ -200,17 +231,35 @@ aide/scripted:
     make_titanic(data)
     config = tmp_path / "container.json"
     config.write_text(json.dumps({"shm_size": "1G", "validator_network_mode": network}))
-    result = cli("run", "--agent", "aide/scripted", "--agents-dir", str(agents), "--data-dir", str(data),
-                 "--runs-dir", str(tmp_path / "runs"), "--competitions", TITANIC, "--container-config", str(config),
-                 "--time-limit", "1200", env={"OPENAI_API_KEY": key}, timeout=1500)
+    result = cli(
+        "run",
+        "--agent",
+        "aide/scripted",
+        "--agents-dir",
+        str(agents),
+        "--data-dir",
+        str(data),
+        "--runs-dir",
+        str(tmp_path / "runs"),
+        "--competitions",
+        TITANIC,
+        "--container-config",
+        str(config),
+        "--time-limit",
+        "1200",
+        env={"OPENAI_API_KEY": key},
+        timeout=1500,
+    )
     assert result.returncode == 0, result.stderr
     (group,) = (tmp_path / "runs").glob("*_run-group_aide")
     meta = json.loads((group / "metadata.json").read_text())
-    (run_id, run), = meta["runs"].items()
+    ((run_id, run),) = meta["runs"].items()
     run_dir = group / run_id
     assert run["status"] == "succeeded", (run_dir / "run.log").read_text()[-6000:]
     # AIDE's outputs in the run group: the submission, the best solution, its journal
-    assert (run_dir / "submission" / "submission.csv").read_bytes() == (data / TITANIC / "prepared" / "public" / "sample_submission.csv").read_bytes()
+    assert (run_dir / "submission" / "submission.csv").read_bytes() == (
+        data / TITANIC / "prepared" / "public" / "sample_submission.csv"
+    ).read_bytes()
     best = (run_dir / "code" / "best_solution.py").read_text()
     assert [line for line in best.splitlines() if line] == SOLUTION.splitlines()  # AIDE runs black on it
     assert json.loads((run_dir / "logs" / "journal.json").read_text())["nodes"]

@@ -61,10 +61,19 @@ def _bad_submissions(tmp: Path) -> dict[str, tuple[str | None, str]]:
         "20000 columns": (_write(d / "wide.csv", ",".join(f"c{i}" for i in range(20_000)) + "\n"), "columns"),
         "renamed column": (_write(d / "renamed.csv", "id,label\n" + good_body), "has_cactus"),
         "missing id column": (_write(d / "noid.csv", "has_cactus\n" + "0.5\n" * N), "`id`"),
-        "duplicate ids": (_write(d / "dup.csv", "id,has_cactus\n" + _good(0) * 2 + "".join(_good(i) for i in range(2, N))), "do not match"),
+        "duplicate ids": (
+            _write(d / "dup.csv", "id,has_cactus\n" + _good(0) * 2 + "".join(_good(i) for i in range(2, N))),
+            "do not match",
+        ),
         "wrong row count": (_write(d / "short.csv", "id,has_cactus\n" + "".join(_good(i) for i in range(N - 3))), "rows"),
-        "NaN prediction": (_write(d / "nan.csv", "id,has_cactus\n" + "".join(_good(i) for i in range(N - 1)) + f"img{N-1}.jpg,\n"), "NaN"),
-        "non-numeric prediction": (_write(d / "text.csv", "id,has_cactus\n" + "".join(_good(i) for i in range(N - 1)) + f"img{N-1}.jpg,yes\n"), "numeric"),
+        "NaN prediction": (
+            _write(d / "nan.csv", "id,has_cactus\n" + "".join(_good(i) for i in range(N - 1)) + f"img{N - 1}.jpg,\n"),
+            "NaN",
+        ),
+        "non-numeric prediction": (
+            _write(d / "text.csv", "id,has_cactus\n" + "".join(_good(i) for i in range(N - 1)) + f"img{N - 1}.jpg,yes\n"),
+            "numeric",
+        ),
         "too many fields": (_write(d / "fields.csv", "id,has_cactus\n" + _good(0) + "img1.jpg,0.5,extra,more\n"), "fields"),
     }
 

@@ -74,7 +74,11 @@ def test_killed_job_resumes_without_regrading(tmp_path: Path) -> None:
     data, jsonl = _workload(tmp_path, N_KILLED, 20_000)
     cache = tmp_path / "cache"
     cmd = [sys.executable, "-m", "mlebench_fast.cli", "grade", "--submission", str(jsonl), "--data-dir", str(data), "--jobs", "1"]
-    proc = subprocess.Popen([*cmd, "--output-dir", str(tmp_path / "killed"), "--cache-dir", str(cache)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*cmd, "--output-dir", str(tmp_path / "killed"), "--cache-dir", str(cache)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while _journal_lines(cache) < 30 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.005)
@@ -84,9 +88,13 @@ def test_killed_job_resumes_without_regrading(tmp_path: Path) -> None:
     assert 30 <= done_before < N_KILLED, "the job should have been killed half-way"
     assert not list((tmp_path / "killed").glob("*.json")), "a killed job writes no report"
 
-    resumed = subprocess.run([*cmd, "--output-dir", str(tmp_path / "resumed"), "--cache-dir", str(cache)], capture_output=True, text=True, check=True)
+    resumed = subprocess.run(
+        [*cmd, "--output-dir", str(tmp_path / "resumed"), "--cache-dir", str(cache)], capture_output=True, text=True, check=True
+    )
     graded, from_cache = map(int, re.search(r"(\d+) graded, (\d+) from the results cache", resumed.stdout).groups())
     assert from_cache == done_before and graded == N_KILLED - done_before
-    clean = subprocess.run([*cmd, "--output-dir", str(tmp_path / "clean"), "--no-cache"], capture_output=True, text=True, check=True)
+    clean = subprocess.run(
+        [*cmd, "--output-dir", str(tmp_path / "clean"), "--no-cache"], capture_output=True, text=True, check=True
+    )
     assert "from the results cache" not in clean.stdout
     assert _scores(tmp_path / "resumed") == _scores(tmp_path / "clean")

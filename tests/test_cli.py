@@ -76,17 +76,35 @@ def test_grade_writes_the_reference_schema(tmp_path: Path) -> None:
     (path,) = out.glob("*_grading_report.json")
     report = json.loads(path.read_text())
     assert list(report) == [
-        "total_runs", "total_runs_with_submissions", "total_valid_submissions", "total_medals",
-        "total_gold_medals", "total_silver_medals", "total_bronze_medals", "total_above_median",
+        "total_runs",
+        "total_runs_with_submissions",
+        "total_valid_submissions",
+        "total_medals",
+        "total_gold_medals",
+        "total_silver_medals",
+        "total_bronze_medals",
+        "total_above_median",
         "competition_reports",
     ]
     assert report["total_runs"] == 2 and report["total_valid_submissions"] == 1
     first, second = report["competition_reports"]
     assert list(first)[:16] == [
-        "competition_id", "score", "gold_threshold", "silver_threshold", "bronze_threshold",
-        "median_threshold", "any_medal", "gold_medal", "silver_medal", "bronze_medal",
-        "above_median", "submission_exists", "valid_submission", "is_lower_better",
-        "created_at", "submission_path",
+        "competition_id",
+        "score",
+        "gold_threshold",
+        "silver_threshold",
+        "bronze_threshold",
+        "median_threshold",
+        "any_medal",
+        "gold_medal",
+        "silver_medal",
+        "bronze_medal",
+        "above_median",
+        "submission_exists",
+        "valid_submission",
+        "is_lower_better",
+        "created_at",
+        "submission_path",
     ]
     assert first["score"] == 1.0 and first["gold_medal"] and first["any_medal"]
     assert second["submission_path"] == "None" and not second["submission_exists"]
@@ -150,8 +168,14 @@ def _good_titanic(tmp: Path) -> str:
 
 
 REFERENCE_KEYS = [
-    "total_runs", "total_runs_with_submissions", "total_valid_submissions", "total_medals",
-    "total_gold_medals", "total_silver_medals", "total_bronze_medals", "total_above_median",
+    "total_runs",
+    "total_runs_with_submissions",
+    "total_valid_submissions",
+    "total_medals",
+    "total_gold_medals",
+    "total_silver_medals",
+    "total_bronze_medals",
+    "total_above_median",
     "competition_reports",
 ]
 
@@ -180,7 +204,9 @@ def test_missing_answers_stop_the_job_instead_of_blaming_the_submissions(tmp_pat
     assert report["total_runs"] == 1 and report["total_valid_submissions"] == 1 and report["total_gold_medals"] == 1
     assert [r["competition_id"] for r in report["competition_reports"]] == [COMP]
     assert [(e["competition_id"], e["submission_path"]) for e in report["grader_errors"]] == [
-        (CACTUS, sub), (CACTUS, "None"), ("no-such-competition", sub)
+        (CACTUS, sub),
+        (CACTUS, "None"),
+        ("no-such-competition", sub),
     ]
     assert "answers not found" in report["grader_errors"][0]["error"]
     # the summary table has no row of zeros for the competition that was not graded
@@ -192,7 +218,9 @@ def test_allow_missing_answers_grades_them_as_invalid(tmp_path: Path) -> None:
     sub = _good_titanic(tmp_path)
     jsonl = _jsonl(tmp_path, [(COMP, sub), (CACTUS, sub)])
     out = tmp_path / "out"
-    result = run("grade", "--submission", str(jsonl), "--output-dir", str(out), "--data-dir", str(data), "--allow-missing-answers")
+    result = run(
+        "grade", "--submission", str(jsonl), "--output-dir", str(out), "--data-dir", str(data), "--allow-missing-answers"
+    )
     assert result.returncode == 0, result.stderr
     (path,) = out.glob("*_grading_report.json")
     report = json.loads(path.read_text())
@@ -207,8 +235,15 @@ def test_unreadable_answers_and_a_mistyped_data_dir(tmp_path: Path) -> None:
     data = _data_dir(tmp_path)
     sub = _good_titanic(tmp_path)
     # a mistyped --data-dir: nothing is graded, the command fails
-    result = run("grade", "--submission", str(_jsonl(tmp_path, [(COMP, sub)] * 3)), "--output-dir", str(tmp_path / "o"),
-                 "--data-dir", str(tmp_path / "dta"))
+    result = run(
+        "grade",
+        "--submission",
+        str(_jsonl(tmp_path, [(COMP, sub)] * 3)),
+        "--output-dir",
+        str(tmp_path / "o"),
+        "--data-dir",
+        str(tmp_path / "dta"),
+    )
     assert result.returncode == 1
     assert f"error: {COMP}: answers not found at {tmp_path / 'dta'}" in result.stderr
     assert "(3 submissions not graded)" in result.stderr
@@ -272,8 +307,7 @@ def _option_help(text: str, opts: list[str]) -> str:
     """The rendered help of one option: its line and the more indented lines that continue it."""
     lines = text.splitlines()
     start = next(
-        i for i, line in enumerate(lines)
-        if {n.strip().split(" ")[0] for n in line.strip().split("  ")[0].split(",")} & set(opts)
+        i for i, line in enumerate(lines) if {n.strip().split(" ")[0] for n in line.strip().split("  ")[0].split(",")} & set(opts)
     )
     indent = len(lines[start]) - len(lines[start].lstrip())
     block = [lines[start]]
@@ -306,7 +340,9 @@ def test_every_help_shows_its_defaults_and_plain_usage() -> None:
                 seen.add((path, option))
                 # (compared without spaces: the help wraps long paths at their hyphens)
                 squeezed = re.sub(r"\s+", "", shown)
-                assert re.search(r"\[default:[^\]]*" + re.escape(DEFAULTS_SHOWN[path, option].replace(" ", "")), squeezed), f"{path} {option}: {shown}"
+                assert re.search(r"\[default:[^\]]*" + re.escape(DEFAULTS_SHOWN[path, option].replace(" ", "")), squeezed), (
+                    f"{path} {option}: {shown}"
+                )
     assert seen == set(DEFAULTS_SHOWN)
 
 
@@ -353,8 +389,21 @@ def test_grade_summary_groups_invalid_reasons_with_counts(tmp_path: Path) -> Non
     data = _data_dir(tmp_path)
     short = tmp_path / "short.csv"
     short.write_text("PassengerId,Transported\n0001_01,True\n")
-    lines = [(COMP, str(tmp_path / f"missing{i}.csv")) for i in range(3)] + [(COMP, str(short))] * 2 + [(COMP, _good_titanic(tmp_path))]
-    result = run("grade", "--submission", str(_jsonl(tmp_path, lines)), "--output-dir", str(tmp_path / "o"), "--data-dir", str(data), "--no-cache")
+    lines = (
+        [(COMP, str(tmp_path / f"missing{i}.csv")) for i in range(3)]
+        + [(COMP, str(short))] * 2
+        + [(COMP, _good_titanic(tmp_path))]
+    )
+    result = run(
+        "grade",
+        "--submission",
+        str(_jsonl(tmp_path, lines)),
+        "--output-dir",
+        str(tmp_path / "o"),
+        "--data-dir",
+        str(data),
+        "--no-cache",
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout.splitlines()
     start = out.index("5 invalid submissions, by reason:")
@@ -367,4 +416,6 @@ def test_a_git_lfs_pointer_for_the_submission_jsonl_is_named(tmp_path: Path) -> 
     jsonl.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:" + "a" * 64 + "\nsize 5432\n")
     result = run("grade", "--submission", str(jsonl), "--output-dir", str(tmp_path / "o"))
     assert result.returncode == 1
-    assert result.stderr.strip() == f"error: {jsonl} is a Git LFS pointer, not the file itself: run `git lfs pull` in its repository"
+    assert (
+        result.stderr.strip() == f"error: {jsonl} is a Git LFS pointer, not the file itself: run `git lfs pull` in its repository"
+    )

@@ -16,10 +16,53 @@ from hypothesis import strategies as st
 from mlebench_fast import _core
 
 TOKENS = [
-    "", "1", "-2", "+3", "007", " 4", "5 ", "1.5", ".5", "5.", "1e3", "1E-2", "-0", "inf", "-Infinity",
-    "nan", "NaN", "NA", "None", "null", "n/a", "#N/A", "-nan", "True", "false", "TRUE", "tRUE", "yes",
-    "abc", "a b", '"quoted"', '"a,b"', '"x""y"', '" "', '""', "1_000", "1e500", "0x10",
-    "9223372036854775808", "-9223372036854775808", "99999999999999999999", "é", "日本", '"\n0"', '"1.5\r"', '"\x0b2"', '"\xa03"',
+    "",
+    "1",
+    "-2",
+    "+3",
+    "007",
+    " 4",
+    "5 ",
+    "1.5",
+    ".5",
+    "5.",
+    "1e3",
+    "1E-2",
+    "-0",
+    "inf",
+    "-Infinity",
+    "nan",
+    "NaN",
+    "NA",
+    "None",
+    "null",
+    "n/a",
+    "#N/A",
+    "-nan",
+    "True",
+    "false",
+    "TRUE",
+    "tRUE",
+    "yes",
+    "abc",
+    "a b",
+    '"quoted"',
+    '"a,b"',
+    '"x""y"',
+    '" "',
+    '""',
+    "1_000",
+    "1e500",
+    "0x10",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "99999999999999999999",
+    "é",
+    "日本",
+    '"\n0"',
+    '"1.5\r"',
+    '"\x0b2"',
+    '"\xa03"',
 ]
 
 column = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6)
@@ -51,7 +94,11 @@ def _assert_reads_like_pandas(tmp_path: Path, text: str) -> None:
         assert all(_same(a, b) for a, b in zip(values, theirs)), (text, name, values, theirs)
 
 
-@settings(max_examples=int(os.environ.get("PARITY_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(column, min_size=1, max_size=4), st.booleans())
 def test_types_and_values_match_pandas(tmp_path: Path, columns, crlf) -> None:
     nrows = max(len(c) for c in columns)
@@ -66,7 +113,11 @@ def test_types_and_values_match_pandas(tmp_path: Path, columns, crlf) -> None:
 ROW_TOKENS = TOKENS + ['"multi\nline"', "x"]
 
 
-@settings(max_examples=int(os.environ.get("PARITY_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(
     st.lists(st.sampled_from(["a", "b", "a", "", "Unnamed: 1", "a.1"]), min_size=1, max_size=4),
     st.lists(st.lists(st.sampled_from(ROW_TOKENS), min_size=0, max_size=5), min_size=0, max_size=5),
@@ -88,7 +139,17 @@ def test_large_file_read_in_parts_matches_pandas(tmp_path: Path) -> None:
     """Files of several MB without quotes are tokenized in parallel parts cut at newlines;
     blank and whitespace-only lines, CRLF and lone CR endings, short rows and trailing commas
     land on both sides of the cuts."""
-    pieces = ["{i},id_{i},{f}\n", "\n", "  \n", "{i},id {i},{f}\r\n", "{i},x{i}\r", "{i},y,\n", "{i}\n", "\t\n", " {i}, z{i} ,{f}\n"]
+    pieces = [
+        "{i},id_{i},{f}\n",
+        "\n",
+        "  \n",
+        "{i},id {i},{f}\r\n",
+        "{i},x{i}\r",
+        "{i},y,\n",
+        "{i}\n",
+        "\t\n",
+        " {i}, z{i} ,{f}\n",
+    ]
     out, i = ["a,b,c\n"], 0
     size = 0
     while size < 9 << 20:
@@ -147,7 +208,11 @@ def _same_text(ours, text) -> bool:
 NUL_TOKENS = ["1\x00", "ab\x00c", "\x00", "\x00\x00x", '"x\x00y"', '"\x00"', "2.5\x00e3", "nan\x00", "True\x00!", "7"]
 
 
-@settings(max_examples=int(os.environ.get("PARITY_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(
     st.lists(st.sampled_from(["a", "b\x00c", "\x00", "a\x00", ""]), min_size=1, max_size=3),
     st.lists(st.lists(st.sampled_from(NUL_TOKENS + TOKENS[:12]), min_size=1, max_size=3), min_size=0, max_size=6),
@@ -169,10 +234,18 @@ CR_FIELDS = ["1", " 2", "  x", "\t3", "a b", '"q"', '" z"', '"a\rb"', "", "4.5",
 CR_ENDINGS = ["\r", "\r", "\r", "\n", "\r\n", "\r\r", "\r \r", "\r\t\r"]
 
 
-@settings(max_examples=int(os.environ.get("PARITY_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("PARITY_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(
     st.integers(1, 3),
-    st.lists(st.tuples(st.lists(st.sampled_from(CR_FIELDS), min_size=1, max_size=3), st.sampled_from(CR_ENDINGS)), min_size=0, max_size=7),
+    st.lists(
+        st.tuples(st.lists(st.sampled_from(CR_FIELDS), min_size=1, max_size=3), st.sampled_from(CR_ENDINGS)),
+        min_size=0,
+        max_size=7,
+    ),
     st.sampled_from(["\r", "\n", "\r\n"]),
 )
 def test_bare_cr_files_with_rows_starting_with_blanks_read_as_in_pandas(tmp_path: Path, width, rows, header_end) -> None:
@@ -184,14 +257,17 @@ def test_bare_cr_files_with_rows_starting_with_blanks_read_as_in_pandas(tmp_path
     _assert_bytes_read_like_pandas(tmp_path, text.encode())
 
 
-@pytest.mark.parametrize("body", [
-    "a,b\r 1,2\r 3,4\r",       # overflow: pandas raises, the submission is invalid
-    "a,b\r 1,2\r",             # the header read again as a data row
-    "a,b\r1,2\r3,4\r 5,6\r",
-    "a,b\r\n 1,2\r 3,4\r",     # the back-up stops at a \n
-    "c0,c1\r 2\r\t\"a\rb\"\r ",  # short rows grow the buffers: 262,144 duplicated rows
-    "a,b\r\r,1\r2,3\r",        # pandas drops a comma right after a blank CR line
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "a,b\r 1,2\r 3,4\r",  # overflow: pandas raises, the submission is invalid
+        "a,b\r 1,2\r",  # the header read again as a data row
+        "a,b\r1,2\r3,4\r 5,6\r",
+        "a,b\r\n 1,2\r 3,4\r",  # the back-up stops at a \n
+        'c0,c1\r 2\r\t"a\rb"\r ',  # short rows grow the buffers: 262,144 duplicated rows
+        "a,b\r\r,1\r2,3\r",  # pandas drops a comma right after a blank CR line
+    ],
+)
 def test_cr_quirks_of_the_issue(tmp_path: Path, body) -> None:
     _assert_bytes_read_like_pandas(tmp_path, body.encode())
 

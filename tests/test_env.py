@@ -25,8 +25,9 @@ def cli(*args: str, timeout: float = 3000, pythonpath: Path | None = None) -> su
     env = {**os.environ, "COLUMNS": "200"}
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
-    return subprocess.run([sys.executable, "-m", "mlebench_fast.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "mlebench_fast.cli", *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 def env_build(*args: str, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -153,7 +154,7 @@ def test_the_conda_command_says_what_it_cannot_do(client, env_none) -> None:
         "conda run -n nope true": "EnvironmentLocationNotFound",
         "conda create -n old python=3.8 -y": "Python 3.8 is not available",
         "conda frobnicate": "`conda frobnicate` is not supported",
-        "eval \"$(conda shell.bash hook)\"; conda activate nope": "Could not find conda environment: nope",
+        'eval "$(conda shell.bash hook)"; conda activate nope': "Could not find conda environment: nope",
     }
     for script, message in cases.items():
         code, out = sh(client, mine(client), script)
@@ -182,15 +183,27 @@ def test_env_image_has_the_references_paths_and_variables(client, env_none) -> N
     assert env["PATH"].startswith("/opt/conda/bin:")
     assert env["INSTALL_HEAVY_DEPENDENCIES"] == "false"
     assert {k: env[k] for k in ("SUBMISSION_DIR", "LOGS_DIR", "CODE_DIR", "AGENT_DIR")} == {
-        "SUBMISSION_DIR": "/home/submission", "LOGS_DIR": "/home/logs", "CODE_DIR": "/home/code", "AGENT_DIR": "/home/agent"}
+        "SUBMISSION_DIR": "/home/submission",
+        "LOGS_DIR": "/home/logs",
+        "CODE_DIR": "/home/code",
+        "AGENT_DIR": "/home/agent",
+    }
     # the image itself: logs/, code/ and agent/ are left to the agents' Dockerfiles, some of
     # which `mkdir` them without -p, as on the reference's image
-    code, out = sh(client, mine(client), "ls -d /home/* /tmp/requirements.txt /opt/conda/bin/*; id nonroot",
-                   entrypoint="/bin/bash")
+    code, out = sh(
+        client, mine(client), "ls -d /home/* /tmp/requirements.txt /opt/conda/bin/*; id nonroot", entrypoint="/bin/bash"
+    )
     assert code == 0, out
     listed = set(out.split())
-    assert {"/home/instructions.txt", "/home/validate_submission.sh", "/home/submission", "/home/nonroot",
-            "/tmp/requirements.txt", "/opt/conda/bin/conda", "/opt/conda/bin/activate"} <= listed
+    assert {
+        "/home/instructions.txt",
+        "/home/validate_submission.sh",
+        "/home/submission",
+        "/home/nonroot",
+        "/tmp/requirements.txt",
+        "/opt/conda/bin/conda",
+        "/opt/conda/bin/activate",
+    } <= listed
     assert not {"/home/logs", "/home/code", "/home/agent"} & listed
 
 
@@ -270,12 +283,24 @@ def test_a_reference_shaped_dummy_builds_unchanged_and_runs_green(client, env_no
     assert client.images.get("mlebench-agent-refdummy").labels["org.mlebench-fast.env-id"] == env_none
     data = tmp_path / "data"
     make_titanic(data)
-    result = cli("run", "--agent", "refdummy", "--agents-dir", str(agents), "--data-dir", str(data),
-                 "--runs-dir", str(tmp_path / "runs"), "--competitions", TITANIC, timeout=600)
+    result = cli(
+        "run",
+        "--agent",
+        "refdummy",
+        "--agents-dir",
+        str(agents),
+        "--data-dir",
+        str(data),
+        "--runs-dir",
+        str(tmp_path / "runs"),
+        "--competitions",
+        TITANIC,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     (group,) = (tmp_path / "runs").glob("*_run-group_refdummy")
     meta = json.loads((group / "metadata.json").read_text())
-    (run_id, run), = meta["runs"].items()
+    ((run_id, run),) = meta["runs"].items()
     log = (group / run_id / "run.log").read_text()
     assert run["status"] == "succeeded", log
     assert meta["settings"]["ml_stack"] == "none" and run["ml_stack"] == "none"
@@ -303,8 +328,9 @@ def test_a_requirements_file_stack_is_installed_recorded_and_keyed_by_its_inputs
         label = image.labels["org.mlebench-fast.ml-stack"]
         assert label.startswith("file:tiny-stack.txt@sha256:") and image.id != env_none
         assert f"ML stack {label}" in first.stdout
-        code, out = sh(client, mine(client), "conda run -n agent python -c 'import six; print(six.__version__)'; "
-                       "cat /tmp/requirements.txt")
+        code, out = sh(
+            client, mine(client), "conda run -n agent python -c 'import six; print(six.__version__)'; cat /tmp/requirements.txt"
+        )
         assert code == 0 and out.split() == ["1.16.0", "six==1.16.0"], out
         code, out = sh(client, mine(client), "python3 -c 'import six'")
         assert code != 0  # into the agent venv, not the system Python
@@ -316,8 +342,20 @@ def test_a_requirements_file_stack_is_installed_recorded_and_keyed_by_its_inputs
         assert cli("agents", "build", "refdummy", "--agents-dir", str(agents)).returncode == 0
         data = tmp_path / "data"
         make_titanic(data)
-        result = cli("run", "--agent", "refdummy", "--agents-dir", str(agents), "--data-dir", str(data),
-                     "--runs-dir", str(tmp_path / "runs"), "--competitions", TITANIC, timeout=600)
+        result = cli(
+            "run",
+            "--agent",
+            "refdummy",
+            "--agents-dir",
+            str(agents),
+            "--data-dir",
+            str(data),
+            "--runs-dir",
+            str(tmp_path / "runs"),
+            "--competitions",
+            TITANIC,
+            timeout=600,
+        )
         assert result.returncode == 0, result.stderr
         (group,) = (tmp_path / "runs").glob("*_run-group_*")
         meta = json.loads((group / "metadata.json").read_text())
@@ -342,8 +380,12 @@ def test_images_are_tagged_by_hash_and_two_installs_do_not_rebuild_over_each_oth
     # outside a development build
     import mlebench_fast
 
-    shutil.copytree(Path(mlebench_fast.__file__).resolve().parent, other / "mlebench_fast", symlinks=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(mlebench_fast.__file__).resolve().parent,
+        other / "mlebench_fast",
+        symlinks=True,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     (other / "mlebench_fast" / "_other_install.py").write_text("# another checkout\n")
     built = env_build(pythonpath=other)
     theirs = client.images.get("mlebench-validator")

@@ -16,7 +16,14 @@ SCRIPT = Path(__file__).resolve().parent / "install_is_current.py"
 
 def _checkout(tmp: Path) -> Path:
     root = tmp / "checkout"
-    for name in ("rust/src/lib.rs", "python/mlebench_fast/__init__.py", "competitions/a/config.yaml", "pyproject.toml", "Cargo.toml", "Cargo.lock"):
+    for name in (
+        "rust/src/lib.rs",
+        "python/mlebench_fast/__init__.py",
+        "competitions/a/config.yaml",
+        "pyproject.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+    ):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text("x\n")
     return root
@@ -34,7 +41,9 @@ def _install(tmp: Path, url: str, editable: bool = False) -> Path:
 
 def _check(site: Path, checkout: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(SCRIPT), str(checkout)], capture_output=True, text=True,
+        [sys.executable, str(SCRIPT), str(checkout)],
+        capture_output=True,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(site)},
     )
 

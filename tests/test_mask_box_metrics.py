@@ -25,6 +25,7 @@ shapes = st.tuples(st.integers(1, 12), st.integers(1, 12))
 def mask_pairs(draw):
     """Two masks of one shape; sparse, dense, empty and full masks all occur."""
     shape = draw(shapes)
+
     def one():
         kind = draw(st.sampled_from(["random", "empty", "full", "sparse"]))
         if kind == "empty":
@@ -34,6 +35,7 @@ def mask_pairs(draw):
         p = 0.1 if kind == "sparse" else 0.5
         bits = draw(arrays(np.float64, shape, elements=st.floats(0, 1)))
         return bits < p
+
     return one(), one()
 
 
@@ -215,15 +217,30 @@ centres = st.floats(-20, 20)
 
 
 @SETTINGS
-@given(centres, centres, centres, sizes, sizes, sizes, centres, centres, centres, sizes, sizes, sizes,
-       st.sampled_from([0.0, math.pi / 2, math.pi, -math.pi / 2]))
+@given(
+    centres,
+    centres,
+    centres,
+    sizes,
+    sizes,
+    sizes,
+    centres,
+    centres,
+    centres,
+    sizes,
+    sizes,
+    sizes,
+    st.sampled_from([0.0, math.pi / 2, math.pi, -math.pi / 2]),
+)
 def test_box3d_iou_axis_aligned(x1, y1, z1, w1, l1, h1, x2, y2, z2, w2, l2, h2, yaw):
     """With yaws that are multiples of 90 degrees the ground rectangles are axis-aligned."""
+
     def extent(x, y, w, length):
         # yaw 0: length along x, width along y; a quarter turn swaps them
         if abs(math.sin(yaw)) > 0.5:
             return (x - w / 2, x + w / 2), (y - length / 2, y + length / 2)
         return (x - length / 2, x + length / 2), (y - w / 2, y + w / 2)
+
     (ax, ay), (bx, by) = extent(x1, y1, w1, l1), extent(x2, y2, w2, l2)
     ox = max(0.0, min(ax[1], bx[1]) - max(ax[0], bx[0]))
     oy = max(0.0, min(ay[1], by[1]) - max(ay[0], by[0]))
@@ -242,8 +259,10 @@ def test_box3d_iou_against_shapely(x1, y1, w1, l1, yaw1, x2, y2, w2, l2, yaw2):
 
     def polygon(x, y, w, length, yaw):
         c, s = math.cos(yaw), math.sin(yaw)
-        pts = [(x + sl * length / 2 * c - sw * w / 2 * s, y + sl * length / 2 * s + sw * w / 2 * c)
-               for sl, sw in [(1, -1), (1, 1), (-1, 1), (-1, -1)]]
+        pts = [
+            (x + sl * length / 2 * c - sw * w / 2 * s, y + sl * length / 2 * s + sw * w / 2 * c)
+            for sl, sw in [(1, -1), (1, 1), (-1, 1), (-1, -1)]
+        ]
         return shapely.Polygon(pts)
 
     area = polygon(x1, y1, w1, l1, yaw1).intersection(polygon(x2, y2, w2, l2, yaw2)).area

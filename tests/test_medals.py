@@ -58,8 +58,14 @@ def test_ventilator_has_no_medals() -> None:
 @pytest.mark.parametrize(
     ("score", "expected"),
     [
-        (0.95, "gold"), (0.9, "gold"), (0.85, "silver"), (0.8, "silver"), (0.75, "bronze"),
-        (0.7, "bronze"), (0.6, None), (None, None),
+        (0.95, "gold"),
+        (0.9, "gold"),
+        (0.85, "silver"),
+        (0.8, "silver"),
+        (0.75, "bronze"),
+        (0.7, "bronze"),
+        (0.6, None),
+        (None, None),
     ],
 )
 def test_higher_is_better_ranking(score, expected) -> None:

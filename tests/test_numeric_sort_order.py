@@ -39,7 +39,9 @@ json.dump(out, sys.stdout)
 
 def _generic_numpy_orders(cases: list[tuple[str, list]]) -> list[list[int]]:
     env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": AVX512}
-    done = subprocess.run([sys.executable, "-c", REFERENCE], input=json.dumps(cases), capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", REFERENCE], input=json.dumps(cases), capture_output=True, text=True, env=env, check=True
+    )
     return json.loads(done.stdout)
 
 

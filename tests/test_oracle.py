@@ -37,8 +37,7 @@ def test_oracle_cases(competition_id: str, tmp_path: Path) -> None:
         valid_expected = case.expected is not None
         if report.valid_submission != valid_expected or not matches(case.expected, report.score):
             failures.append(
-                f"{case.submission.name}: expected {case.expected}, got {report.score} "
-                f"(error: {report.error}) -- {case.note}"
+                f"{case.submission.name}: expected {case.expected}, got {report.score} (error: {report.error}) -- {case.note}"
             )
     assert not failures, "\n".join(failures)
 

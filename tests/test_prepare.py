@@ -61,8 +61,14 @@ RECIPE = [
     {"write": {"table": "new_train", "to": "public/train.csv"}},
     {"derive": {"from": "new_test", "as": "public_test", "drop": ["label"]}},
     {"write": {"table": "public_test", "to": "public/test.csv"}},
-    {"derive": {"from": "new_test", "as": "answers", "select": ["id", "label"],
-                "one_hot": {"id": "id", "target": "label", "classes": ["bird", "cat", "dog"]}}},
+    {
+        "derive": {
+            "from": "new_test",
+            "as": "answers",
+            "select": ["id", "label"],
+            "one_hot": {"id": "id", "target": "label", "classes": ["bird", "cat", "dog"]},
+        }
+    },
     {"write": {"table": "answers", "to": "private/test.csv"}},
     {"derive": {"from": "answers", "as": "sample", "fill": {"value": 0.3333333333333333, "except": ["id"]}}},
     {"write": {"table": "sample", "to": "public/sample_submission.csv"}},
@@ -116,17 +122,18 @@ def test_recipe_matches_pandas_and_sklearn(tmp_path):
 def test_split_by_values_keeps_file_order(tmp_path):
     df = pd.DataFrame({"sid": [5, 5, 1, 9, 1, 7, 7, 3, 2, 2, 8], "tok": range(11)})
     ctx = _context(tmp_path, {"t.csv": df.to_csv(index=False).encode()})
-    recipe.run(ctx, [
-        {"read": {"file": "t.csv", "as": "t"}},
-        {"split": {"table": "t", "by": "sid", "unique": True, "test_size": 0.3, "random_state": 0, "into": ["a", "b"]}},
-        {"write": {"table": "a", "to": "public/a.csv"}},
-        {"write": {"table": "b", "to": "public/b.csv", "quoting": "nonnumeric"}},
-    ])
+    recipe.run(
+        ctx,
+        [
+            {"read": {"file": "t.csv", "as": "t"}},
+            {"split": {"table": "t", "by": "sid", "unique": True, "test_size": 0.3, "random_state": 0, "into": ["a", "b"]}},
+            {"write": {"table": "a", "to": "public/a.csv"}},
+            {"write": {"table": "b", "to": "public/b.csv", "quoting": "nonnumeric"}},
+        ],
+    )
     train_ids, test_ids = train_test_split(df["sid"].unique(), test_size=0.3, random_state=0)
     assert (ctx.public / "a.csv").read_text() == df[df["sid"].isin(train_ids)].to_csv(index=False)
-    assert (ctx.public / "b.csv").read_text() == df[df["sid"].isin(test_ids)].to_csv(
-        index=False, quoting=csv.QUOTE_NONNUMERIC
-    )
+    assert (ctx.public / "b.csv").read_text() == df[df["sid"].isin(test_ids)].to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def test_recipe_errors_are_clear(tmp_path):
@@ -316,14 +323,31 @@ def test_cli_argument_checks(tmp_path):
     with pytest.raises(PrepareCliError, match="unknown competition"):
         selected_ids(None, False, False, listing)
     with pytest.raises(PrepareCliError, match="one competition"):
-        run_prepare(competition_id=None, lite=True, all_=False, list_file=None, data_dir=tmp_path, keep_raw=False,
-                    skip_verification=False, overwrite_checksums=False, from_zip=tmp_path / "x.zip")
+        run_prepare(
+            competition_id=None,
+            lite=True,
+            all_=False,
+            list_file=None,
+            data_dir=tmp_path,
+            keep_raw=False,
+            skip_verification=False,
+            overwrite_checksums=False,
+            from_zip=tmp_path / "x.zip",
+        )
 
 
 def test_cli_reports_failures_per_competition(competitions_dir, raw_zip, tmp_path):
     lines: list[str] = []
-    kwargs = dict(lite=False, all_=False, list_file=None, data_dir=tmp_path / "d", keep_raw=False,
-                  skip_verification=False, overwrite_checksums=False, echo=lines.append)
+    kwargs = dict(
+        lite=False,
+        all_=False,
+        list_file=None,
+        data_dir=tmp_path / "d",
+        keep_raw=False,
+        skip_verification=False,
+        overwrite_checksums=False,
+        echo=lines.append,
+    )
     assert run_prepare(competition_id=ID, from_zip=raw_zip, **kwargs) == 0
     assert run_prepare(competition_id=ID, from_zip=tmp_path / "missing.zip", **{**kwargs, "data_dir": tmp_path / "e"}) == 1
     assert lines[0].startswith("Preparing 1 competition")
@@ -363,16 +387,26 @@ def test_a_split_with_good_missing_and_corrupt_zips(tmp_path, monkeypatch):
     monkeypatch.setattr(download, "_api", lambda: (_ for _ in ()).throw(download.DownloadError("no Kaggle credentials")))
     lines: list[str] = []
     try:
-        failures = run_prepare(competition_id=None, lite=False, all_=False, list_file=None, split="medium",
-                               data_dir=data, keep_raw=False, skip_verification=False, overwrite_checksums=False,
-                               from_zip=None, echo=lines.append)
+        failures = run_prepare(
+            competition_id=None,
+            lite=False,
+            all_=False,
+            list_file=None,
+            split="medium",
+            data_dir=data,
+            keep_raw=False,
+            skip_verification=False,
+            overwrite_checksums=False,
+            from_zip=None,
+            echo=lines.append,
+        )
     finally:
         registry._all.cache_clear()
     assert failures == 3
     assert (data / "good-comp" / "prepared" / "private" / "test.csv").is_file()
     for cid in ("missing-comp", "corrupt-comp", "wrong-comp"):
         assert not (data / cid / "prepared").exists()
-    table = "\n".join(lines[lines.index(""):])
+    table = "\n".join(lines[lines.index("") :])
     assert "good-comp" in table and "1 prepared, 0 skipped (already prepared), 3 failed" in table
     text = "\n".join(lines)
     assert "corrupt download" in text
@@ -382,9 +416,19 @@ def test_a_split_with_good_missing_and_corrupt_zips(tmp_path, monkeypatch):
     lines.clear()
     monkeypatch.setenv(registry.CONFIGS_ENV, str(comps))
     try:
-        run_prepare(competition_id=None, lite=False, all_=False, list_file=None, split="medium", data_dir=data,
-                    keep_raw=False, skip_verification=False, overwrite_checksums=False, from_zip=None,
-                    echo=lines.append)
+        run_prepare(
+            competition_id=None,
+            lite=False,
+            all_=False,
+            list_file=None,
+            split="medium",
+            data_dir=data,
+            keep_raw=False,
+            skip_verification=False,
+            overwrite_checksums=False,
+            from_zip=None,
+            echo=lines.append,
+        )
     finally:
         registry._all.cache_clear()
     assert "1 prepared" not in lines[-1] and "0 prepared, 1 skipped" in lines[-1]

@@ -177,7 +177,13 @@ def test_a_missing_source_still_names_it(tmp_path):
 @pytest.fixture
 def images_competition(tmp_path):
     """A download for aptos2019-blindness-detection, whose recipe copies every train image."""
-    members = [("train.csv", ("id_code,diagnosis\n" + "".join(f"id{i:03d},{i % 5}\n" for i in range(150))).encode(), zipfile.ZIP_DEFLATED)]
+    members = [
+        (
+            "train.csv",
+            ("id_code,diagnosis\n" + "".join(f"id{i:03d},{i % 5}\n" for i in range(150))).encode(),
+            zipfile.ZIP_DEFLATED,
+        )
+    ]
     members += [(f"train_images/id{i:03d}.png", os.urandom(100 + i), zipfile.ZIP_DEFLATED) for i in range(150)]
     write_zip(tmp_path / "download.zip", members)
     return "aptos2019-blindness-detection", tmp_path / "download.zip"

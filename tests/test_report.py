@@ -36,7 +36,9 @@ SPLIT = ["comp-a", "comp-b", "comp-c", "comp-d"]
 
 
 def competition_report(cid: str, outcome: str) -> dict:
-    flags = {k: False for k in ("gold_medal", "silver_medal", "bronze_medal", "above_median", "valid_submission", "submission_exists")}
+    flags = {
+        k: False for k in ("gold_medal", "silver_medal", "bronze_medal", "above_median", "valid_submission", "submission_exists")
+    }
     flags.update(OUTCOMES[outcome])
     return {
         "competition_id": cid,
@@ -57,7 +59,9 @@ def competition_report(cid: str, outcome: str) -> dict:
 def write_report(path: Path, attempts: list[tuple[str, str]]) -> str:
     """A grading report with one competition report per (competition, outcome letter)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"total_runs": len(attempts), "competition_reports": [competition_report(c, o) for c, o in attempts]}))
+    path.write_text(
+        json.dumps({"total_runs": len(attempts), "competition_reports": [competition_report(c, o) for c, o in attempts]})
+    )
     return str(path)
 
 
@@ -506,7 +510,9 @@ def test_a_regraded_run_group_uses_its_newest_report_and_says_so(tmp_path: Path)
     (source,) = rep.sources_from_runs_dir(runs, ["g2_aide"], [])
     assert source.path == str(other)
     # and on the command line, with --runs-dir over every group
-    result = run("--runs-dir", str(runs), "--run-groups", "g1_aide", "--split", write_split(tmp_path), "--output-dir", str(tmp_path / "o"))
+    result = run(
+        "--runs-dir", str(runs), "--run-groups", "g1_aide", "--split", write_split(tmp_path), "--output-dir", str(tmp_path / "o")
+    )
     assert result.returncode == 0, result.stderr
     assert "note: run group g1_aide has 2 grading reports: used the newest" in result.stdout
 
@@ -539,7 +545,9 @@ def test_cli_png_needs_no_display(three_seeds, tmp_path: Path) -> None:
 def test_cli_runs_dir_compare(tmp_path: Path) -> None:
     runs = make_runs(tmp_path)
     out = tmp_path / "out"
-    result = run("--runs-dir", str(runs), "--compare", "--split", write_split(tmp_path), "--pad-missing", "--output-dir", str(out))
+    result = run(
+        "--runs-dir", str(runs), "--compare", "--split", write_split(tmp_path), "--pad-missing", "--output-dir", str(out)
+    )
     assert result.returncode == 0, result.stderr
     assert "aide-exp" in result.stdout and "mlab-exp" in result.stdout and "Low == Lite (%)" in result.stdout
     assert (out / "report.png").stat().st_size > 0
@@ -547,7 +555,17 @@ def test_cli_runs_dir_compare(tmp_path: Path) -> None:
 
 def test_cli_run_groups_several_after_one_flag(tmp_path: Path) -> None:
     runs = make_runs(tmp_path)
-    result = run("--runs-dir", str(runs), "--run-groups", "g1_aide", "g2_aide", "--split", write_split(tmp_path), "--output-dir", str(tmp_path / "o"))
+    result = run(
+        "--runs-dir",
+        str(runs),
+        "--run-groups",
+        "g1_aide",
+        "g2_aide",
+        "--split",
+        write_split(tmp_path),
+        "--output-dir",
+        str(tmp_path / "o"),
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads((tmp_path / "o" / "report.json").read_text())["num_seeds_averaged"] == 2
 
@@ -587,7 +605,16 @@ def test_cli_errors_are_one_line(tmp_path: Path, args: list[str], message: str) 
 def test_cli_help() -> None:
     result = run("--help")
     assert result.returncode == 0 and "Usage" in result.stdout
-    for flag in ("--grading-reports", "--runs-dir", "--run-groups", "--split", "--num-seeds", "--pad-missing", "--compare", "--output-dir"):
+    for flag in (
+        "--grading-reports",
+        "--runs-dir",
+        "--run-groups",
+        "--split",
+        "--num-seeds",
+        "--pad-missing",
+        "--compare",
+        "--output-dir",
+    ):
         assert flag in result.stdout
 
 
@@ -613,15 +640,32 @@ def test_experiment_id_reads_run_group_experiments_csv_like_the_reference(tmp_pa
     assert data["agent"] == "aide-exp" and data["num_seeds_averaged"] == 3
     assert [s["any_medal_percentage"] for s in data["per_seed"]] == [50.0, 25.0, 75.0]
     # several experiments side by side
-    result = run("--experiment-id", "aide-exp", "--experiment-id", "mlab-exp", "--runs-dir", str(runs), "--compare",
-                 "--split", split, "--pad-missing", "--output-dir", str(tmp_path / "c"))
+    result = run(
+        "--experiment-id",
+        "aide-exp",
+        "--experiment-id",
+        "mlab-exp",
+        "--runs-dir",
+        str(runs),
+        "--compare",
+        "--split",
+        split,
+        "--pad-missing",
+        "--output-dir",
+        str(tmp_path / "c"),
+    )
     assert result.returncode == 0, result.stderr
     assert {a["agent"] for a in json.loads((tmp_path / "c" / "report.json").read_text())["agents"]} == {"aide-exp", "mlab-exp"}
     # unknown experiment: one line naming the known ones
     result = run("--experiment-id", "nope", "--runs-dir", str(runs), "--output-dir", str(tmp_path / "x"))
     assert result.returncode == 1
-    assert result.stderr.strip() == f"error: experiment id `nope` not found in {runs / 'run_group_experiments.csv'} (known: aide-exp, mlab-exp)"
-    result = run("--experiment-id", "aide-exp", "--grading-reports", str(tmp_path / "r.json"), "--output-dir", str(tmp_path / "x"))
+    assert (
+        result.stderr.strip()
+        == f"error: experiment id `nope` not found in {runs / 'run_group_experiments.csv'} (known: aide-exp, mlab-exp)"
+    )
+    result = run(
+        "--experiment-id", "aide-exp", "--grading-reports", str(tmp_path / "r.json"), "--output-dir", str(tmp_path / "x")
+    )
     assert result.returncode == 1 and "--experiment-id picks the run groups itself" in result.stderr
 
 
@@ -634,13 +678,19 @@ def test_git_lfs_pointers_are_named_with_the_fix(tmp_path: Path) -> None:
     report_file.write_text(LFS_POINTER)
     result = run("--runs-dir", str(runs), "--split", write_split(tmp_path), "--output-dir", str(tmp_path / "o"))
     assert result.returncode == 1
-    assert result.stderr.strip() == f"error: {report_file} is a Git LFS pointer, not the file itself: run `git lfs pull` in its repository"
+    assert (
+        result.stderr.strip()
+        == f"error: {report_file} is a Git LFS pointer, not the file itself: run `git lfs pull` in its repository"
+    )
     table = runs / "run_group_experiments.csv"
     table.write_text(LFS_POINTER)
     for args in (["--experiment-id", "aide-exp", "--runs-dir", str(runs)], ["--runs-dir", str(runs)]):
         result = run(*args, "--output-dir", str(tmp_path / "o"))
         assert result.returncode == 1
-        assert result.stderr.strip() == f"error: {table} is a Git LFS pointer, not the file itself: run `git lfs pull` in its repository"
+        assert (
+            result.stderr.strip()
+            == f"error: {table} is a Git LFS pointer, not the file itself: run `git lfs pull` in its repository"
+        )
 
 
 def test_notes_give_a_count_and_the_first_few_names(tmp_path: Path) -> None:

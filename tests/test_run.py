@@ -25,7 +25,10 @@ ROLE_LABEL = "org.mlebench-fast.role"
 
 def cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mlebench_fast.cli", *args], capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "mlebench_fast.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         env={**os.environ, "COLUMNS": "200"},
     )
 
@@ -68,7 +71,9 @@ def data_dir(tmp_path_factory) -> Path:
     return data
 
 
-def _run(data_dir: Path, runs: Path, *args: str, agents: Path = TEST_AGENTS, timeout: float = 600) -> tuple[subprocess.CompletedProcess[str], Path | None]:
+def _run(
+    data_dir: Path, runs: Path, *args: str, agents: Path = TEST_AGENTS, timeout: float = 600
+) -> tuple[subprocess.CompletedProcess[str], Path | None]:
     result = cli("run", "--agents-dir", str(agents), "--data-dir", str(data_dir), "--runs-dir", str(runs), *args, timeout=timeout)
     groups = sorted(runs.glob("*_run-group_*"))
     return result, (groups[-1] if groups else None)
@@ -98,9 +103,22 @@ def _wait_for_agents(client, runs: Path, count: int, proc: subprocess.Popen, tim
 
 def _popen_run(data_dir: Path, runs: Path, log: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "mlebench_fast.cli", "run", "--agents-dir", str(TEST_AGENTS),
-         "--data-dir", str(data_dir), "--runs-dir", str(runs), *args],
-        stdout=open(log, "w"), stderr=subprocess.STDOUT, env={**os.environ, "COLUMNS": "200"},
+        [
+            sys.executable,
+            "-m",
+            "mlebench_fast.cli",
+            "run",
+            "--agents-dir",
+            str(TEST_AGENTS),
+            "--data-dir",
+            str(data_dir),
+            "--runs-dir",
+            str(runs),
+            *args,
+        ],
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "COLUMNS": "200"},
     )
 
 
@@ -108,8 +126,19 @@ def _popen_run(data_dir: Path, runs: Path, log: Path, *args: str) -> subprocess.
 
 
 def test_dummy_agent_end_to_end_then_graded_valid(client, images, data_dir: Path, tmp_path: Path) -> None:
-    result, group = _run(data_dir, tmp_path / "runs", "--agent", "dummy", "--competitions", TITANIC,
-                         "--n-seeds", "2", "--n-workers", "2", agents=BUILTIN_AGENTS_DIR)
+    result, group = _run(
+        data_dir,
+        tmp_path / "runs",
+        "--agent",
+        "dummy",
+        "--competitions",
+        TITANIC,
+        "--n-seeds",
+        "2",
+        "--n-workers",
+        "2",
+        agents=BUILTIN_AGENTS_DIR,
+    )
     assert result.returncode == 0, result.stderr
     assert group is not None and group.name.endswith("_run-group_dummy") and f"Run group: {group}" in result.stdout
     meta = _metadata(group)
@@ -146,7 +175,7 @@ def test_an_agent_past_the_time_limit_is_stopped_and_its_outputs_kept(client, im
     result, group = _run(data_dir, tmp_path / "runs", "--agent", "sleeper", "--competitions", TITANIC, "--time-limit", "4")
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - start < 90
-    (run_id, run), = _metadata(group)["runs"].items()
+    ((run_id, run),) = _metadata(group)["runs"].items()
     assert run["status"] == "timed_out" and run["success"] is False
     assert 4 <= run["duration_seconds"] < 40 and run["submission_exists"] is True
     assert (group / run_id / "submission" / "submission.csv").is_file()
@@ -211,7 +240,9 @@ def _post_from(container, path: str) -> dict:
 def test_answers_cannot_be_found_or_read_from_the_agent_container(client, images, data_dir: Path, tmp_path: Path) -> None:
     answers = data_dir / TITANIC / "prepared" / "private" / "test.csv"
     runs = tmp_path / "runs"
-    proc = _popen_run(data_dir, runs, tmp_path / "harness.log", "--agent", "waiter", "--competitions", TITANIC, "--time-limit", "300")
+    proc = _popen_run(
+        data_dir, runs, tmp_path / "harness.log", "--agent", "waiter", "--competitions", TITANIC, "--time-limit", "300"
+    )
     try:
         group, (agent,) = _wait_for_agents(client, runs, 1, proc)
         (validator,) = _containers(client, group, "validator")
@@ -250,8 +281,21 @@ def test_answers_cannot_be_found_or_read_from_the_agent_container(client, images
 
 def test_killing_the_harness_then_resuming_leaves_no_containers(client, images, data_dir: Path, tmp_path: Path) -> None:
     runs = tmp_path / "runs"
-    proc = _popen_run(data_dir, runs, tmp_path / "harness.log", "--agent", "sleeper", "--competitions", TITANIC,
-                      "--n-seeds", "2", "--n-workers", "2", "--time-limit", "600")
+    proc = _popen_run(
+        data_dir,
+        runs,
+        tmp_path / "harness.log",
+        "--agent",
+        "sleeper",
+        "--competitions",
+        TITANIC,
+        "--n-seeds",
+        "2",
+        "--n-workers",
+        "2",
+        "--time-limit",
+        "600",
+    )
     try:
         group, _ = _wait_for_agents(client, runs, 2, proc)
         proc.send_signal(signal.SIGKILL)
@@ -276,7 +320,9 @@ def test_killing_the_harness_then_resuming_leaves_no_containers(client, images, 
 
 def test_ctrl_c_removes_the_containers_and_the_group_can_be_resumed(client, images, data_dir: Path, tmp_path: Path) -> None:
     runs = tmp_path / "runs"
-    proc = _popen_run(data_dir, runs, tmp_path / "harness.log", "--agent", "sleeper", "--competitions", TITANIC, "--time-limit", "600")
+    proc = _popen_run(
+        data_dir, runs, tmp_path / "harness.log", "--agent", "sleeper", "--competitions", TITANIC, "--time-limit", "600"
+    )
     try:
         group, _ = _wait_for_agents(client, runs, 1, proc)
         proc.send_signal(signal.SIGINT)
@@ -297,8 +343,21 @@ def test_ctrl_c_removes_the_containers_and_the_group_can_be_resumed(client, imag
 
 
 def test_each_worker_gets_its_own_gpus_and_retain_keeps_containers(client, images, data_dir: Path, tmp_path: Path) -> None:
-    result, group = _run(data_dir, tmp_path / "runs", "--agent", "flaky", "--competitions", TITANIC, "--n-seeds", "2",
-                         "--n-workers", "2", "--gpu-ids", "0,1", "--retain")
+    result, group = _run(
+        data_dir,
+        tmp_path / "runs",
+        "--agent",
+        "flaky",
+        "--competitions",
+        TITANIC,
+        "--n-seeds",
+        "2",
+        "--n-workers",
+        "2",
+        "--gpu-ids",
+        "0,1",
+        "--retain",
+    )
     try:
         assert result.returncode == 0, result.stderr
         agents = _containers(client, group, "agent")
@@ -320,11 +379,21 @@ def test_each_worker_gets_its_own_gpus_and_retain_keeps_containers(client, image
 def test_an_offline_run_still_reaches_its_validation_server(client, images, data_dir: Path, tmp_path: Path) -> None:
     config = tmp_path / "offline.json"
     config.write_text(json.dumps({"shm_size": "1G", "validator_network_mode": "none"}))
-    result, group = _run(data_dir, tmp_path / "runs", "--agent", "dummy", "--competitions", TITANIC,
-                         "--container-config", str(config), "--retain", agents=BUILTIN_AGENTS_DIR)
+    result, group = _run(
+        data_dir,
+        tmp_path / "runs",
+        "--agent",
+        "dummy",
+        "--competitions",
+        TITANIC,
+        "--container-config",
+        str(config),
+        "--retain",
+        agents=BUILTIN_AGENTS_DIR,
+    )
     try:
         assert result.returncode == 0, result.stderr
-        (run_id, run), = _metadata(group)["runs"].items()
+        ((run_id, run),) = _metadata(group)["runs"].items()
         assert run["status"] == "succeeded", (group / run_id / "run.log").read_text()
         (validator,) = _containers(client, group, "validator")
         (agent,) = _containers(client, group, "agent")
@@ -359,26 +428,43 @@ def test_the_agent_reads_the_texts_its_run_records(client, images, tmp_path: Pat
     files = {texts.instructions_path(o): shipped[o] for o in (False, True)}
     files |= {texts.description_path(TITANIC, o): described[o] for o in (False, True)}
     manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({"repository": "openai/mle-bench", "commit": "c0ffee", "raw_url": "http://127.0.0.1:9/{path}",
-                                    "files": {p: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for p, d in files.items()}}))
+    manifest.write_text(
+        json.dumps(
+            {
+                "repository": "openai/mle-bench",
+                "commit": "c0ffee",
+                "raw_url": "http://127.0.0.1:9/{path}",
+                "files": {p: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for p, d in files.items()},
+            }
+        )
+    )
     with monkeypatch.context() as m:
         m.setenv(texts.MANIFEST_ENV, str(manifest))
         for obfuscated in (False, True):
             runs = tmp_path / f"runs-{obfuscated}"
-            result, group = _run(data, runs, "--agent", "reader", "--competitions", TITANIC, *(["--obfuscated"] if obfuscated else []))
+            result, group = _run(
+                data, runs, "--agent", "reader", "--competitions", TITANIC, *(["--obfuscated"] if obfuscated else [])
+            )
             assert result.returncode == 0, result.stderr
             assert "not comparable" not in result.stderr
-            (run_id, run), = _metadata(group)["runs"].items()
+            ((run_id, run),) = _metadata(group)["runs"].items()
             assert run["status"] == "succeeded", (group / run_id / "run.log").read_text()
             logs = group / run_id / "logs"
             assert (logs / "instructions.txt").read_bytes() == shipped[obfuscated]
             assert (logs / "description.md").read_bytes() == described[obfuscated]
             assert (logs / "obfuscate.txt").read_text().strip() == ("true" if obfuscated else "unset")
             assert run["texts"]["obfuscated"] is obfuscated
-            for kind, path, data_ in (("instructions", texts.instructions_path(obfuscated), shipped[obfuscated]),
-                                      ("description", texts.description_path(TITANIC, obfuscated), described[obfuscated])):
-                assert run["texts"][kind] == {"source": "reference", "repository": "openai/mle-bench", "commit": "c0ffee",
-                                              "path": path, "sha256": hashlib.sha256(data_).hexdigest()}
+            for kind, path, data_ in (
+                ("instructions", texts.instructions_path(obfuscated), shipped[obfuscated]),
+                ("description", texts.description_path(TITANIC, obfuscated), described[obfuscated]),
+            ):
+                assert run["texts"][kind] == {
+                    "source": "reference",
+                    "repository": "openai/mle-bench",
+                    "commit": "c0ffee",
+                    "path": path,
+                    "sha256": hashlib.sha256(data_).hexdigest(),
+                }
     # the shipped manifest: none of these bytes are the reference's
     result, group = _run(data, tmp_path / "runs-own", "--agent", "reader", "--competitions", TITANIC)
     assert result.returncode == 0, result.stderr

@@ -20,7 +20,11 @@ import pytest
 
 from mlebench_fast.run.agents import BUILTIN_AGENTS_DIR, AgentError, check_privileged_allowed, get_agent, resolve_secrets
 from mlebench_fast.run.config import (
-    ConfigError, agent_create_kwargs, load_container_config, plan_gpus, validator_network_kwargs,
+    ConfigError,
+    agent_create_kwargs,
+    load_container_config,
+    plan_gpus,
+    validator_network_kwargs,
 )
 from mlebench_fast.run.harness import safe_extract
 from mlebench_fast.run.progress import Progress
@@ -34,8 +38,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mlebench_fast.cli", *args], capture_output=True, text=True, timeout=300,
-        env={**os.environ, "COLUMNS": "200", **(env or {})}, cwd=cwd,
+        [sys.executable, "-m", "mlebench_fast.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        cwd=cwd,
     )
 
 
@@ -123,13 +131,16 @@ def test_the_shipped_dummy_agent() -> None:
 
 
 def test_agent_kwargs_and_secrets(tmp_path: Path) -> None:
-    agents = _agent_dir(tmp_path, (
-        "myagent:\n  start: myagent/start.sh\n  dockerfile: myagent/Dockerfile\n"
-        "  kwargs: {steps: 3, model: gpt}\n  kwargs_type: argparse\n"
-        "  env_vars: {API_KEY: '${{ secrets.MY_KEY }}', MODE: fast}\n"
-        "myagent/omega:\n  start: myagent/start.sh\n  dockerfile: myagent/Dockerfile\n"
-        "  kwargs: {steps: 3}\n  kwargs_type: omegaconf\n"
-    ))
+    agents = _agent_dir(
+        tmp_path,
+        (
+            "myagent:\n  start: myagent/start.sh\n  dockerfile: myagent/Dockerfile\n"
+            "  kwargs: {steps: 3, model: gpt}\n  kwargs_type: argparse\n"
+            "  env_vars: {API_KEY: '${{ secrets.MY_KEY }}', MODE: fast}\n"
+            "myagent/omega:\n  start: myagent/start.sh\n  dockerfile: myagent/Dockerfile\n"
+            "  kwargs: {steps: 3}\n  kwargs_type: omegaconf\n"
+        ),
+    )
     agent = get_agent("myagent", agents, environ={"MY_KEY": "s3cret"})
     assert agent.command() == ["bash", "/home/agent/start.sh", "--steps", "3", "--model", "gpt"]
     assert agent.env_vars == {"API_KEY": "s3cret", "MODE": "fast"}
@@ -150,8 +161,18 @@ def test_privileged_agents_need_the_users_consent(tmp_path: Path) -> None:
         check_privileged_allowed(agent, {"I_ACCEPT_RUNNING_PRIVILEGED_CONTAINERS": "no"})
     check_privileged_allowed(agent, {"I_ACCEPT_RUNNING_PRIVILEGED_CONTAINERS": "True"})
     # and the command refuses before touching Docker or the data
-    result = cli("run", "--agent", "myagent", "--agents-dir", str(agents), "--competitions", TITANIC,
-                 "--data-dir", str(tmp_path / "nodata"), env={"I_ACCEPT_RUNNING_PRIVILEGED_CONTAINERS": ""})
+    result = cli(
+        "run",
+        "--agent",
+        "myagent",
+        "--agents-dir",
+        str(agents),
+        "--competitions",
+        TITANIC,
+        "--data-dir",
+        str(tmp_path / "nodata"),
+        env={"I_ACCEPT_RUNNING_PRIVILEGED_CONTAINERS": ""},
+    )
     assert result.returncode == 1 and "I_ACCEPT_RUNNING_PRIVILEGED_CONTAINERS" in result.stderr
 
 
@@ -171,8 +192,19 @@ def test_every_unprepared_competition_is_named_before_anything_starts(tmp_path: 
     (data / CACTUS / "prepared" / "public").mkdir(parents=True)
     problems = preparation_problems([TITANIC, CACTUS, "leaf-classification"], data)
     assert [p.split(":")[0] for p in problems] == [CACTUS, CACTUS, "leaf-classification", "leaf-classification"]
-    result = cli("run", "--agent", "dummy", "--agents-dir", str(BUILTIN_AGENTS_DIR),
-                 "--competitions", f"{TITANIC},{CACTUS}", "--data-dir", str(data), "--runs-dir", str(tmp_path / "runs"))
+    result = cli(
+        "run",
+        "--agent",
+        "dummy",
+        "--agents-dir",
+        str(BUILTIN_AGENTS_DIR),
+        "--competitions",
+        f"{TITANIC},{CACTUS}",
+        "--data-dir",
+        str(data),
+        "--runs-dir",
+        str(tmp_path / "runs"),
+    )
     assert result.returncode == 1 and "not every competition is prepared" in result.stderr and CACTUS in result.stderr
     assert not (tmp_path / "runs").exists()
 
@@ -288,6 +320,7 @@ def test_progress_prints_a_line_per_event(tmp_path: Path) -> None:
 def test_extraction_keeps_only_plain_files_inside_the_run(tmp_path: Path) -> None:
     archive = tmp_path / "out.tar"
     with tarfile.open(archive, "w") as tar:
+
         def add(name: str, data: bytes = b"x", **attrs) -> None:
             info = tarfile.TarInfo(name)
             for k, v in attrs.items():
@@ -340,10 +373,14 @@ def _post(url: str, body: bytes, content_type: str) -> tuple[int, dict]:
 def _multipart(field: str, content: bytes, filename: str = "submission.csv") -> tuple[bytes, str]:
     boundary = "----mlebenchtest" + uuid.uuid4().hex
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
-        "Content-Type: text/csv\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -369,7 +406,7 @@ def test_validate_answers_valid_or_invalid_and_never_a_score(server) -> None:
 def test_validate_rejects_malformed_requests(server) -> None:
     url, _ = server
     boundary = "b0undary"
-    only_text = f"--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--{boundary}--\r\n".encode()
+    only_text = f'--{boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n--{boundary}--\r\n'.encode()
     status, answer = _post(url + "/validate", only_text, f"multipart/form-data; boundary={boundary}")
     assert status == 400 and "file" in answer["error"]
     assert _post(url + "/validate", b"x", "multipart/form-data")[0] == 400  # no boundary
@@ -388,7 +425,16 @@ def test_grade_several_run_groups_in_one_job(tmp_path: Path) -> None:
     out = tmp_path / "reports"
     # several groups need --output-dir for the combined report
     assert cli("grade", "--run-groups", str(first), "--run-groups", str(second), "--data-dir", str(data)).returncode == 1
-    result = cli("grade", "--run-groups", str(tmp_path / "*" / "runs" / "*_run-group_*"), "--data-dir", str(data), "--output-dir", str(out), "--no-cache")
+    result = cli(
+        "grade",
+        "--run-groups",
+        str(tmp_path / "*" / "runs" / "*_run-group_*"),
+        "--data-dir",
+        str(data),
+        "--output-dir",
+        str(out),
+        "--no-cache",
+    )
     assert result.returncode == 0, result.stderr
     (combined,) = out.glob("*_grading_report.json")
     assert json.loads(combined.read_text())["total_runs"] == 4
@@ -397,7 +443,10 @@ def test_grade_several_run_groups_in_one_job(tmp_path: Path) -> None:
     for path in own:
         report = json.loads(path.read_text())
         assert report["total_runs"] == 2 and report["total_valid_submissions"] == 1
-    assert cli("grade", "--run-groups", str(tmp_path / "nothing-*"), "--data-dir", str(data), "--output-dir", str(out)).returncode == 1
+    assert (
+        cli("grade", "--run-groups", str(tmp_path / "nothing-*"), "--data-dir", str(data), "--output-dir", str(out)).returncode
+        == 1
+    )
 
 
 # ------------------------------------------------------------------ newcomers: agents, re-grading, the reference's names
@@ -437,7 +486,9 @@ def test_built_in_agents_ship_in_the_package_and_are_found_from_any_folder(tmp_p
 
 
 def test_run_accepts_the_references_agent_id(tmp_path: Path) -> None:
-    result = cli("run", "--agent-id", "no-such-agent", "--competitions", TITANIC, cwd=tmp_path, env={"MLEBENCH_FAST_AGENTS_DIR": ""})
+    result = cli(
+        "run", "--agent-id", "no-such-agent", "--competitions", TITANIC, cwd=tmp_path, env={"MLEBENCH_FAST_AGENTS_DIR": ""}
+    )
     assert result.returncode == 1 and "no agent `no-such-agent` found" in result.stderr, result.stderr
 
 
@@ -476,7 +527,9 @@ def test_grading_a_run_group_again_replaces_its_older_report(tmp_path: Path) -> 
     other.unlink()
     reference.unlink()
     # and `report` reads the group without complaint
-    result = cli("report", "--runs-dir", str(group.parent), "--split", "dev", "--pad-missing", "--output-dir", str(tmp_path / "rep"))
+    result = cli(
+        "report", "--runs-dir", str(group.parent), "--split", "dev", "--pad-missing", "--output-dir", str(tmp_path / "rep")
+    )
     assert result.returncode == 0, result.stderr
     assert "grading reports" not in result.stdout
 

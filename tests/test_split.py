@@ -59,12 +59,8 @@ def test_train_test_split_matches_sklearn(n, test_size, train_size, seed):
 def test_stratified_split_matches_sklearn(labels, test_size, train_size, seed):
     n = len(labels)
     _same_outcome(
-        lambda: split.train_test_split_indices(
-            n, test_size=test_size, train_size=train_size, random_state=seed, stratify=labels
-        ),
-        lambda: train_test_split(
-            np.arange(n), test_size=test_size, train_size=train_size, random_state=seed, stratify=labels
-        ),
+        lambda: split.train_test_split_indices(n, test_size=test_size, train_size=train_size, random_state=seed, stratify=labels),
+        lambda: train_test_split(np.arange(n), test_size=test_size, train_size=train_size, random_state=seed, stratify=labels),
     )
 
 

@@ -22,8 +22,7 @@ SETTINGS = settings(max_examples=300, deadline=None)
 
 # a small alphabet makes matches likely; the rest covers Unicode corners
 ALPHABET = st.sampled_from(
-    list("abcAB ")
-    + ["é", "e", "\u0301", "ß", "İ", "Σ", "ς", "😀", "\u00a0", "\u001f", "\t", "\n", "\u3000", "\u200b", "ப", "்"]
+    list("abcAB ") + ["é", "e", "\u0301", "ß", "İ", "Σ", "ς", "😀", "\u00a0", "\u001f", "\t", "\n", "\u3000", "\u200b", "ப", "்"]
 )
 texts = st.text(ALPHABET, max_size=40)
 words = st.sampled_from(["a", "b", "c", "dd", "É", "é", "x!", "ப்", ""])
@@ -170,8 +169,11 @@ def test_micro_f1_label_sets_matches_sklearn(y_true, data):
 
 
 @SETTINGS
-@given(st.integers(0, 40).flatmap(lambda n: st.tuples(
-    arrays(np.int64, n, elements=st.integers(0, 2)), arrays(np.int64, n, elements=st.integers(0, 2)))))
+@given(
+    st.integers(0, 40).flatmap(
+        lambda n: st.tuples(arrays(np.int64, n, elements=st.integers(0, 2)), arrays(np.int64, n, elements=st.integers(0, 2)))
+    )
+)
 def test_micro_f1_labels_matches_sklearn(arrs):
     t, p = arrs
     with warnings.catch_warnings():
@@ -245,8 +247,11 @@ floats_with_ties = st.sampled_from([0.0, 0.5, 1.0, -1.0, np.inf, -np.inf, np.nan
 
 
 @SETTINGS
-@given(st.integers(0, 25).flatmap(lambda n: st.tuples(
-    arrays(np.float64, n, elements=floats_with_ties), arrays(np.float64, n, elements=floats_with_ties))))
+@given(
+    st.integers(0, 25).flatmap(
+        lambda n: st.tuples(arrays(np.float64, n, elements=floats_with_ties), arrays(np.float64, n, elements=floats_with_ties))
+    )
+)
 def test_spearman_matches_scipy(arrs):
     x, y = arrs
     with warnings.catch_warnings():

@@ -50,10 +50,16 @@ def _sha(data: bytes) -> str:
 
 
 def write_manifest(path: Path, files: dict[str, bytes], raw_url: str) -> Path:
-    path.write_text(json.dumps({
-        "repository": "openai/mle-bench", "commit": COMMIT, "raw_url": raw_url,
-        "files": {p: {"sha256": _sha(d), "bytes": len(d)} for p, d in files.items()},
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "repository": "openai/mle-bench",
+                "commit": COMMIT,
+                "raw_url": raw_url,
+                "files": {p: {"sha256": _sha(d), "bytes": len(d)} for p, d in files.items()},
+            }
+        )
+    )
     return path
 
 
@@ -105,8 +111,13 @@ def server(tmp_path: Path):
 
 
 def cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mlebench_fast.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "COLUMNS": "200", **(env_extra or {})}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "mlebench_fast.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env_extra or {})},
+        timeout=300,
+    )
 
 
 def cached(env: dict) -> dict[str, bytes]:
@@ -359,8 +370,16 @@ def test_the_entrypoint_switches_to_the_obfuscated_instructions() -> None:
 
 
 def _settings(data: Path, obfuscated: bool) -> RunSettings:
-    return RunSettings(agent=None, data_dir=data, container_config={}, time_limit=None, retain=False,  # type: ignore[arg-type]
-                       gpu_plan=None, validator_image="v", obfuscated=obfuscated)  # type: ignore[arg-type]
+    return RunSettings(
+        agent=None,
+        data_dir=data,
+        container_config={},
+        time_limit=None,
+        retain=False,  # type: ignore[arg-type]
+        gpu_plan=None,
+        validator_image="v",
+        obfuscated=obfuscated,
+    )  # type: ignore[arg-type]
 
 
 def test_an_obfuscated_run_mounts_the_obfuscated_description_over_the_usual_one(tmp_path: Path) -> None:
@@ -388,10 +407,20 @@ def test_run_provenance_names_the_reference_commit_and_sha256_or_own(env, tmp_pa
     got = texts.run_texts(inst, {TITANIC: public})[TITANIC]
     assert got == {
         "obfuscated": False,
-        "instructions": {"source": "reference", "repository": "openai/mle-bench", "commit": COMMIT,
-                         "path": "environment/instructions.txt", "sha256": _sha(inst)},
-        "description": {"source": "reference", "repository": "openai/mle-bench", "commit": COMMIT,
-                        "path": desc, "sha256": _sha(TEXTS[desc])},
+        "instructions": {
+            "source": "reference",
+            "repository": "openai/mle-bench",
+            "commit": COMMIT,
+            "path": "environment/instructions.txt",
+            "sha256": _sha(inst),
+        },
+        "description": {
+            "source": "reference",
+            "repository": "openai/mle-bench",
+            "commit": COMMIT,
+            "path": desc,
+            "sha256": _sha(TEXTS[desc]),
+        },
     }
     assert capsys.readouterr().err == ""
     # obfuscated: the obfuscated texts are the ones compared; the description here is our own
@@ -455,12 +484,28 @@ def test_report_cli_prints_the_mark(tmp_path: Path) -> None:
     runs = tmp_path / "runs"
     _group(runs, "mixed", "GGGG", ["reference", "own"])
     result = subprocess.run(
-        [sys.executable, "-m", "mlebench_fast.cli", "report", "--runs-dir", str(runs), "--compare", "--split",
-         write_split(tmp_path), "--output-dir", str(tmp_path / "out")],
-        capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"}, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "mlebench_fast.cli",
+            "report",
+            "--runs-dir",
+            str(runs),
+            "--compare",
+            "--split",
+            write_split(tmp_path),
+            "--output-dir",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert f"mixed {rep.NOT_COMPARABLE_MARK}" in result.stdout and "not comparable with the MLE-bench leaderboard" in result.stdout
+    assert (
+        f"mixed {rep.NOT_COMPARABLE_MARK}" in result.stdout and "not comparable with the MLE-bench leaderboard" in result.stdout
+    )
     assert f"mixed {rep.NOT_COMPARABLE_MARK}" in (tmp_path / "out" / "report.md").read_text()
 
 
@@ -473,6 +518,12 @@ def test_store_refuses_bytes_that_do_not_verify(env) -> None:
 
 def test_a_bad_manifest_is_a_one_line_error(tmp_path: Path) -> None:
     bad = tmp_path / "m.json"
-    bad.write_text(json.dumps({"repository": "r", "commit": "c", "raw_url": "u", "files": {"../escape": {"sha256": "0", "bytes": 1}}}))
+    bad.write_text(
+        json.dumps({"repository": "r", "commit": "c", "raw_url": "u", "files": {"../escape": {"sha256": "0", "bytes": 1}}})
+    )
     result = cli("texts", "status", env_extra={texts.MANIFEST_ENV: str(bad)})
-    assert result.returncode == 1 and result.stderr.startswith("error: cannot read the texts manifest") and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 1
+        and result.stderr.startswith("error: cannot read the texts manifest")
+        and "Traceback" not in result.stderr
+    )

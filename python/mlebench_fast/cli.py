@@ -23,7 +23,6 @@ from .registry import SPLITS, UnknownCompetition, all_competitions, split_ids
 app = typer.Typer(name="mlebench-fast", help="A fast, faithful and secure implementation of MLE-bench.", **APP_SETTINGS)
 
 
-
 def version() -> str:
     """The installed version and the grader's version (part of every results-cache key)."""
     from importlib.metadata import PackageNotFoundError
@@ -74,10 +73,18 @@ def grade_sample(
 
 @app.command("grade")
 def grade(
-    submission: Annotated[Optional[Path], typer.Option("--submission", metavar="JSONL", help="JSONL with `competition_id` and `submission_path` per line.")] = None,
+    submission: Annotated[
+        Optional[Path],
+        typer.Option("--submission", metavar="JSONL", help="JSONL with `competition_id` and `submission_path` per line."),
+    ] = None,
     output_dir: Annotated[
         Optional[Path],
-        typer.Option("--output-dir", metavar="DIR", help="Where to write <timestamp>_grading_report.json.", show_default="with --run-group: the group"),
+        typer.Option(
+            "--output-dir",
+            metavar="DIR",
+            help="Where to write <timestamp>_grading_report.json.",
+            show_default="with --run-group: the group",
+        ),
     ] = None,
     run_group: Annotated[
         Optional[list[str]],
@@ -91,10 +98,15 @@ def grade(
         ),
     ] = None,
     data_dir: DataDir = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", help="Worker threads.", show_default="all cores")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Grade everything again; do not read or write the results cache.")] = False,
+    jobs: Annotated[
+        Optional[int], typer.Option("--jobs", "-j", metavar="N", help="Worker threads.", show_default="all cores")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Grade everything again; do not read or write the results cache.")
+    ] = False,
     cache_dir: Annotated[
-        Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Results cache folder.", show_default=str(_default_cache_dir()))
+        Optional[Path],
+        typer.Option("--cache-dir", metavar="DIR", help="Results cache folder.", show_default=str(_default_cache_dir())),
     ] = None,
     allow_missing_answers: Annotated[
         bool,
@@ -145,14 +157,21 @@ def grade(
                 old.unlink(missing_ok=True)
                 typer.echo(f"{group.name}: replaced the older report {old.name}")
             if len(groups) > 1:
-                typer.echo(f"{group.name}: {sum(r.valid_submission for r in group_reports)}/{len(group_reports)} valid, report {group_path}")
+                typer.echo(
+                    f"{group.name}: {sum(r.valid_submission for r in group_reports)}/{len(group_reports)} valid, report {group_path}"
+                )
         path = write_report(reports, output_dir) if len(groups) > 1 else group_path
     else:
         if output_dir is None:
             raise CliError("--output-dir is required with --submission")
         try:
             path, reports, stats = grade_jsonl(
-                submission, output_dir, data_dir=_data_dir(data_dir), jobs=jobs, progress=True, cache_dir=cache,
+                submission,
+                output_dir,
+                data_dir=_data_dir(data_dir),
+                jobs=jobs,
+                progress=True,
+                cache_dir=cache,
                 allow_missing_answers=allow_missing_answers,
             )
         except JsonlError as e:
@@ -171,7 +190,9 @@ def _own_reports(folder: Path) -> list[Path]:
     """The grading reports `grade` wrote into this folder before: named `<timestamp>_grading_report.json`
     and with this tool's `error` field in every competition report. The reference's reports
     (same names, no `error` field) are never replaced."""
-    return sorted(p for p in folder.glob("*_grading_report.json") if p.is_file() and OWN_REPORT.match(p.name) and _written_here(p))
+    return sorted(
+        p for p in folder.glob("*_grading_report.json") if p.is_file() and OWN_REPORT.match(p.name) and _written_here(p)
+    )
 
 
 def _written_here(path: Path) -> bool:
@@ -230,7 +251,12 @@ def _expand_run_groups(values: list[str]) -> list[Path]:
 def list_competitions(
     split: Annotated[
         Optional[str],
-        typer.Option("--split", metavar="SPLIT", help=f"Only this split: {', '.join(SPLITS)} (or lite, all).", show_default="every competition"),
+        typer.Option(
+            "--split",
+            metavar="SPLIT",
+            help=f"Only this split: {', '.join(SPLITS)} (or lite, all).",
+            show_default="every competition",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
@@ -267,10 +293,14 @@ def list_competitions(
 
 @app.command("prepare")
 def prepare(
-    competition_id: Annotated[Optional[str], typer.Option("-c", "--competition-id", metavar="ID", help="One competition id.")] = None,
+    competition_id: Annotated[
+        Optional[str], typer.Option("-c", "--competition-id", metavar="ID", help="One competition id.")
+    ] = None,
     lite: Annotated[bool, typer.Option("--lite", help="The 22 competitions of MLE-bench Lite.")] = False,
     all_: Annotated[bool, typer.Option("--all", "-a", help="Every competition that has a preparation recipe.")] = False,
-    list_file: Annotated[Optional[Path], typer.Option("--list", "-l", metavar="FILE", help="A text file with one competition id per line.")] = None,
+    list_file: Annotated[
+        Optional[Path], typer.Option("--list", "-l", metavar="FILE", help="A text file with one competition id per line.")
+    ] = None,
     split: Annotated[
         Optional[str], typer.Option("--split", metavar="SPLIT", help=f"Every competition of a split: {', '.join(SPLITS)}.")
     ] = None,
@@ -281,7 +311,8 @@ def prepare(
         bool, typer.Option("--overwrite-checksums", help="Re-prepare and write competitions/<id>/checksums.yaml.")
     ] = False,
     from_zip: Annotated[
-        Optional[Path], typer.Option("--from-zip", metavar="ZIP", help="Prepare from this zip instead of downloading it (one competition).")
+        Optional[Path],
+        typer.Option("--from-zip", metavar="ZIP", help="Prepare from this zip instead of downloading it (one competition)."),
     ] = None,
     freesound_meta_zip: Annotated[
         Optional[Path],
@@ -338,15 +369,34 @@ def demo() -> None:
 @app.command("report", context_settings={"allow_extra_args": True})
 def report(
     ctx: typer.Context,
-    output_dir: Annotated[Path, typer.Option("--output-dir", metavar="DIR", help="Where to write report.json, report.md and report.png.")],
-    grading_reports: Annotated[Optional[list[str]], typer.Option("--grading-reports", metavar="FILE...", help="Grading report files; several may follow one flag. Prefix AGENT= to name the agent (for --compare).")] = None,
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", metavar="DIR", help="Where to write report.json, report.md and report.png.")
+    ],
+    grading_reports: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--grading-reports",
+            metavar="FILE...",
+            help="Grading report files; several may follow one flag. Prefix AGENT= to name the agent (for --compare).",
+        ),
+    ] = None,
     runs_dir: Annotated[
         Optional[Path],
-        typer.Option("--runs-dir", metavar="DIR", help="Folder of run groups, each DIR/<run group>/*grading_report*.json.", show_default="runs with --experiment-id"),
+        typer.Option(
+            "--runs-dir",
+            metavar="DIR",
+            help="Folder of run groups, each DIR/<run group>/*grading_report*.json.",
+            show_default="runs with --experiment-id",
+        ),
     ] = None,
     run_groups: Annotated[
         Optional[list[str]],
-        typer.Option("--run-groups", metavar="NAME...", help="Only these run groups of --runs-dir (AGENT=NAME names the agent).", show_default="all"),
+        typer.Option(
+            "--run-groups",
+            metavar="NAME...",
+            help="Only these run groups of --runs-dir (AGENT=NAME names the agent).",
+            show_default="all",
+        ),
     ] = None,
     experiment_ids: Annotated[
         Optional[list[str]],
@@ -359,11 +409,29 @@ def report(
     ] = None,
     split: Annotated[
         Optional[str],
-        typer.Option("--split", metavar="SPLIT", help="low (lite), medium, high, split75 (all), dev, or a file of competition ids.", show_default="split75"),
+        typer.Option(
+            "--split",
+            metavar="SPLIT",
+            help="low (lite), medium, high, split75 (all), dev, or a file of competition ids.",
+            show_default="split75",
+        ),
     ] = None,
-    num_seeds: Annotated[Optional[int], typer.Option("--num-seeds", metavar="N", help="Average over the first N seeds (-1: all).", show_default="all")] = None,
-    pad_missing: Annotated[bool, typer.Option("--pad-missing", help="Count missing competition reports as failed attempts instead of dropping incomplete seeds.")] = False,
-    compare: Annotated[bool, typer.Option("--compare", help="One row per agent on the Low / Medium / High / All splits, like the MLE-bench leaderboard.")] = False,
+    num_seeds: Annotated[
+        Optional[int],
+        typer.Option("--num-seeds", metavar="N", help="Average over the first N seeds (-1: all).", show_default="all"),
+    ] = None,
+    pad_missing: Annotated[
+        bool,
+        typer.Option(
+            "--pad-missing", help="Count missing competition reports as failed attempts instead of dropping incomplete seeds."
+        ),
+    ] = False,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare", help="One row per agent on the Low / Medium / High / All splits, like the MLE-bench leaderboard."
+        ),
+    ] = False,
 ) -> None:
     """Medal rates per split, mean ± standard error over seeds: report.json, report.md, report.png."""
     from . import report as rep
@@ -393,7 +461,9 @@ def report(
     typer.echo(f"Wrote {', '.join(str(p) for p in paths)}")
 
 
-def _variadic(extra: list[str], grading_reports: Optional[list[str]], run_groups: Optional[list[str]]) -> tuple[list[str], list[str]]:
+def _variadic(
+    extra: list[str], grading_reports: Optional[list[str]], run_groups: Optional[list[str]]
+) -> tuple[list[str], list[str]]:
     """Let `--grading-reports a b c` (and `--run-groups`) take several values, as the reference's
     aggregation does: click leaves the values after the first one as extra arguments."""
     grading_reports, run_groups = list(grading_reports or []), list(run_groups or [])
@@ -437,7 +507,9 @@ def _print_summary(reports) -> None:
             typer.echo(f"  {count:>5}  {reason}")
         if len(reasons) > REASONS_SHOWN:
             rest = list(reasons.values())[REASONS_SHOWN:]
-            typer.echo(f"  {sum(rest):>5}  ... {len(rest)} other reason{'s' if len(rest) != 1 else ''} (see `error` in the report)")
+            typer.echo(
+                f"  {sum(rest):>5}  ... {len(rest)} other reason{'s' if len(rest) != 1 else ''} (see `error` in the report)"
+            )
 
 
 def invalid_reasons(reports) -> dict[str, int]:

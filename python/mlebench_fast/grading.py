@@ -148,7 +148,9 @@ def grade_many(
     return grade_many_with_stats(entries, data_dir, jobs, progress, cache_dir, allow_missing_answers)[0]
 
 
-def grader_fault(competition_id: str, comp: Competition | None, data_dir: Path, allow_missing_answers: bool = False) -> str | None:
+def grader_fault(
+    competition_id: str, comp: Competition | None, data_dir: Path, allow_missing_answers: bool = False
+) -> str | None:
     """Why the grader cannot grade this competition at all (None when it can)."""
     if comp is None:
         return str(UnknownCompetition(competition_id))
@@ -203,10 +205,7 @@ def grade_many_with_stats(
         if comp.medals is None and comp.id not in faults:
             logger.warning("%s has no leaderboard figures yet: no medals are awarded", comp.id)
     graded = [e for e in normalised if e.competition_id not in faults]
-    core_jobs = [
-        (e.competition_id, None if e.submission_path is None else os.fspath(Path(e.submission_path)))
-        for e in graded
-    ]
+    core_jobs = [(e.competition_id, None if e.submission_path is None else os.fspath(Path(e.submission_path))) for e in graded]
     core_outcomes, stats = _core.grade_many(
         core_jobs,
         [c for c in competitions.values() if c.id not in faults],
@@ -290,7 +289,11 @@ def aggregate_reports(reports: list[CompetitionReport]) -> dict[str, Any]:
         "total_above_median": sum(r.above_median for r in reports),
         "competition_reports": [r.to_dict() for r in reports],
     } | (
-        {"grader_errors": [{"competition_id": r.competition_id, "submission_path": r.submission_path, "error": r.error} for r in not_graded]}
+        {
+            "grader_errors": [
+                {"competition_id": r.competition_id, "submission_path": r.submission_path, "error": r.error} for r in not_graded
+            ]
+        }
         if not_graded
         else {}
     )

@@ -224,9 +224,7 @@ def weighted_multilabel_log_loss(
     )
 
 
-def label_ranking_average_precision(
-    y_true: ArrayLike, y_score: ArrayLike, sample_weight: ArrayLike | None = None
-) -> float:
+def label_ranking_average_precision(y_true: ArrayLike, y_score: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
     """Label ranking average precision, like
     ``sklearn.metrics.label_ranking_average_precision_score`` on dense 0/1 labels.
 
@@ -251,9 +249,7 @@ def probabilistic_fbeta(labels: ArrayLike, predictions: ArrayLike, beta: float =
     return _core.probabilistic_fbeta(_f64(labels), _f64(predictions), beta)
 
 
-def mean_angular_error(
-    az_true: ArrayLike, zen_true: ArrayLike, az_pred: ArrayLike, zen_pred: ArrayLike
-) -> float:
+def mean_angular_error(az_true: ArrayLike, zen_true: ArrayLike, az_pred: ArrayLike, zen_pred: ArrayLike) -> float:
     """Mean angle (radians) between true and predicted directions given by azimuth and
     zenith in radians (IceCube's ``angular_dist_score``).
 
@@ -285,9 +281,7 @@ def laplace_log_likelihood(
 
     Edge cases: NaN anywhere gives NaN; different lengths raise; empty inputs give NaN.
     """
-    return _core.laplace_log_likelihood(
-        _f64(actual), _f64(predicted), _f64(confidence), sigma_floor, delta_cap
-    )
+    return _core.laplace_log_likelihood(_f64(actual), _f64(predicted), _f64(confidence), sigma_floor, delta_cap)
 
 
 def bias_auc(
@@ -311,6 +305,8 @@ def bias_auc(
     if groups.ndim != 2:
         raise ValueError(f"expected a 2-D subgroups array, got {groups.ndim}-D")
     return _core.bias_auc(_f64(labels), _f64(scores), np.ascontiguousarray(groups.T), power, weight)
+
+
 # ---- text, ranking and label-set metrics ----
 
 
@@ -363,9 +359,7 @@ def word_jaccard(a: str, b: str) -> float:
     return score
 
 
-def mean_word_jaccard(
-    y_true: Sequence[str], y_pred: Sequence[str], both_empty: float | None = None
-) -> float:
+def mean_word_jaccard(y_true: Sequence[str], y_pred: Sequence[str], both_empty: float | None = None) -> float:
     """Mean of :func:`word_jaccard` over paired texts (numpy's pairwise mean).
 
     ``both_empty`` is the score of a pair where neither text has a word: ``None`` raises
@@ -407,9 +401,7 @@ def micro_f1(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     return _core.micro_f1_labels(t, p)
 
 
-def kendall_tau_ordering(
-    ground_truth: Sequence[Sequence[str]], predictions: Sequence[Sequence[str]]
-) -> float:
+def kendall_tau_ordering(ground_truth: Sequence[Sequence[str]], predictions: Sequence[Sequence[str]]) -> float:
     """Kendall-tau ordering score of Kaggle's AI4Code: each predicted order is mapped to
     ranks in its true order, inversions are summed over all groups, and the score is
     ``1 - 4 * inversions / sum(n * (n - 1))``.
@@ -419,9 +411,7 @@ def kendall_tau_ordering(
     their first occurrence in the true order (ties are not inversions); raises when no
     group has two items (0/0).
     """
-    return _core.kendall_tau_ordering(
-        _text_lists(ground_truth, "ground_truth"), _text_lists(predictions, "predictions")
-    )
+    return _core.kendall_tau_ordering(_text_lists(ground_truth, "ground_truth"), _text_lists(predictions, "predictions"))
 
 
 def map_at_k(actual: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], k: int) -> float:
@@ -456,6 +446,8 @@ def split_on_space(text: str) -> list[str]:
     """``text.split(" ")``: every single space separates, so doubled spaces give empty
     tokens and an empty text gives ``[""]``."""
     return _core.split_on_space(text)
+
+
 def mean_columnwise_roc_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
     """Column-wise mean ROC AUC of a label-indicator matrix, like
     ``sklearn.metrics.roc_auc_score(y_true, y_score, average="macro")`` on multi-label
@@ -667,9 +659,7 @@ def _paired_labels(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np
     if t.ndim != 1 or p.ndim != 1:
         raise ValueError("y_true and y_pred must be 1-D label arrays")
     if len(t) != len(p):
-        raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: [{len(t)}, {len(p)}]"
-        )
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: [{len(t)}, {len(p)}]")
     return t, p
 
 

@@ -48,7 +48,9 @@ fn score_to_json(score: Option<f64>) -> Json {
 fn score_from_json(v: &Json) -> Option<Option<f64>> {
     match v {
         Json::Null => Some(None),
-        Json::String(s) => u64::from_str_radix(s, 16).ok().map(|b| Some(f64::from_bits(b))),
+        Json::String(s) => u64::from_str_radix(s, 16)
+            .ok()
+            .map(|b| Some(f64::from_bits(b))),
         _ => None,
     }
 }
@@ -68,17 +70,30 @@ impl ResultCache {
             let reader = BufReader::new(File::open(&path)?);
             for line in reader.lines() {
                 let Ok(line) = line else { break };
-                let Ok(v) = serde_json::from_str::<Json>(&line) else { continue };
+                let Ok(v) = serde_json::from_str::<Json>(&line) else {
+                    continue;
+                };
                 let (Some(key), Some(score), Some(valid)) =
                     (v["k"].as_str(), score_from_json(&v["s"]), v["v"].as_bool())
                 else {
                     continue;
                 };
                 let error = v["e"].as_str().map(str::to_string);
-                entries.insert(key.to_string(), CachedResult { score, valid, error });
+                entries.insert(
+                    key.to_string(),
+                    CachedResult {
+                        score,
+                        valid,
+                        error,
+                    },
+                );
             }
         }
-        Ok(ResultCache { dir: dir.to_path_buf(), entries: Mutex::new(entries), journal: Mutex::new(None) })
+        Ok(ResultCache {
+            dir: dir.to_path_buf(),
+            entries: Mutex::new(entries),
+            journal: Mutex::new(None),
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -102,7 +117,12 @@ impl ResultCache {
             let mut journal = self.journal.lock().unwrap();
             if journal.is_none() {
                 let name = format!("journal-{}-{}.jsonl", std::process::id(), unique_suffix());
-                *journal = Some(OpenOptions::new().create(true).append(true).open(self.dir.join(name))?);
+                *journal = Some(
+                    OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(self.dir.join(name))?,
+                );
             }
             // one write per line: a kill leaves at most a torn last line, skipped on load
             journal.as_mut().unwrap().write_all(text.as_bytes())?;
@@ -127,8 +147,26 @@ mod tests {
     fn survives_reopen_and_torn_lines() {
         let dir = std::env::temp_dir().join(format!("mlebench-cache-test-{}", unique_suffix()));
         let cache = ResultCache::open(&dir).unwrap();
-        cache.put("a".into(), CachedResult { score: Some(f64::NAN), valid: true, error: None }).unwrap();
-        cache.put("b".into(), CachedResult { score: None, valid: false, error: Some("bad".into()) }).unwrap();
+        cache
+            .put(
+                "a".into(),
+                CachedResult {
+                    score: Some(f64::NAN),
+                    valid: true,
+                    error: None,
+                },
+            )
+            .unwrap();
+        cache
+            .put(
+                "b".into(),
+                CachedResult {
+                    score: None,
+                    valid: false,
+                    error: Some("bad".into()),
+                },
+            )
+            .unwrap();
         drop(cache);
         // a torn line, as a kill mid-write leaves
         std::fs::write(dir.join("journal-torn.jsonl"), "{\"k\": \"c\", \"s\"").unwrap();

@@ -16,7 +16,9 @@ pub fn md5_file(path: &Path, on_bytes: &(dyn Fn(u64) + Sync)) -> Result<String, 
     let mut hasher = Md5::new();
     let mut buf = vec![0u8; BLOCK];
     loop {
-        let n = file.read(&mut buf).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         if n == 0 {
             break;
         }
@@ -27,7 +29,10 @@ pub fn md5_file(path: &Path, on_bytes: &(dyn Fn(u64) + Sync)) -> Result<String, 
 }
 
 /// The MD5 of each path, in the given order, computed in parallel.
-pub fn md5_files(paths: &[PathBuf], on_bytes: &(dyn Fn(u64) + Sync)) -> Result<Vec<String>, String> {
+pub fn md5_files(
+    paths: &[PathBuf],
+    on_bytes: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<String>, String> {
     paths.par_iter().map(|p| md5_file(p, on_bytes)).collect()
 }
 
@@ -46,7 +51,10 @@ mod tests {
     #[test]
     fn known_digests() {
         assert_eq!(md5_bytes(b""), "d41d8cd98f00b204e9800998ecf8427e");
-        assert_eq!(md5_bytes(b"The quick brown fox jumps over the lazy dog"), "9e107d9d372bb6826bd81d3542a419d6");
+        assert_eq!(
+            md5_bytes(b"The quick brown fox jumps over the lazy dog"),
+            "9e107d9d372bb6826bd81d3542a419d6"
+        );
     }
 
     #[test]

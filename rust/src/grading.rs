@@ -35,7 +35,10 @@ pub struct CompetitionSpec {
 impl CompetitionSpec {
     /// Parse a spec and fingerprint its grader (see [`grader_fingerprint`]).
     pub fn from_json(value: serde_json::Value) -> Result<CompetitionSpec, String> {
-        let grader = value.get("grader").map(|g| g.to_string()).unwrap_or_default();
+        let grader = value
+            .get("grader")
+            .map(|g| g.to_string())
+            .unwrap_or_default();
         let mut spec: CompetitionSpec = serde_json::from_value(value).map_err(|e| e.to_string())?;
         spec.grader_fingerprint = grader_fingerprint(GRADER_VERSION, &grader);
         Ok(spec)
@@ -74,7 +77,13 @@ pub struct Outcome {
 
 impl Outcome {
     fn invalid(submission_exists: bool, error: String) -> Self {
-        Outcome { score: None, submission_exists, valid_submission: false, error: Some(error), ranking: Ranking::default() }
+        Outcome {
+            score: None,
+            submission_exists,
+            valid_submission: false,
+            error: Some(error),
+            ranking: Ranking::default(),
+        }
     }
 }
 
@@ -101,11 +110,17 @@ pub fn load_answers(path: &Path) -> Result<LoadedAnswers, String> {
     let hash = content_hash(&bytes);
     if ext == "jsonl" {
         return parse_jsonl(&bytes)
-            .map(|v| LoadedAnswers { answers: Answers::Jsonl(v), hash })
+            .map(|v| LoadedAnswers {
+                answers: Answers::Jsonl(v),
+                hash,
+            })
             .map_err(|e| format!("cannot parse the answers file {}: {e}", path.display()));
     }
     Frame::from_csv_bytes(&bytes)
-        .map(|f| LoadedAnswers { answers: Answers::Table(f), hash })
+        .map(|f| LoadedAnswers {
+            answers: Answers::Table(f),
+            hash,
+        })
         .map_err(|e| format!("cannot parse the answers file {}: {e}", path.display()))
 }
 
@@ -126,14 +141,23 @@ pub fn check_submission_path(path: Option<&Path>) -> Result<&Path, String> {
         return Err("no submission path given".into());
     };
     if path.is_dir() {
-        return Err(format!("submission path is a directory, not a CSV file: {}", path.display()));
+        return Err(format!(
+            "submission path is a directory, not a CSV file: {}",
+            path.display()
+        ));
     }
     if !path.is_file() {
         return Err(format!("submission file not found: {}", path.display()));
     }
-    let is_csv = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let is_csv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     if !is_csv {
-        return Err(format!("submission must be a .csv file: {}", path.display()));
+        return Err(format!(
+            "submission must be a .csv file: {}",
+            path.display()
+        ));
     }
     Ok(path)
 }
@@ -199,7 +223,10 @@ fn grade_reusing(
         Err(e) => return (Outcome::invalid(false, e), false),
     };
     let Some(grader) = &competition.grader else {
-        let e = format!("the grader of `{}` is not implemented yet in mlebench-fast", competition.id);
+        let e = format!(
+            "the grader of `{}` is not implemented yet in mlebench-fast",
+            competition.id
+        );
         return (Outcome::invalid(true, e), false);
     };
     let answers = match answers {
@@ -212,9 +239,20 @@ fn grade_reusing(
     };
     let bytes = match read {
         Ok(b) => b,
-        Err(e) => return (Outcome::invalid(true, format!("cannot read submission: {e}")), false),
+        Err(e) => {
+            return (
+                Outcome::invalid(true, format!("cannot read submission: {e}")),
+                false,
+            )
+        }
     };
-    let key = cache.map(|_| cache_key(content_hash(&bytes), answers.hash, competition.grader_fingerprint));
+    let key = cache.map(|_| {
+        cache_key(
+            content_hash(&bytes),
+            answers.hash,
+            competition.grader_fingerprint,
+        )
+    });
     if let (Some(cache), Some(key)) = (cache, &key) {
         if let Some(hit) = cache.get(key) {
             return (outcome_from(hit, competition), true);
@@ -225,15 +263,27 @@ fn grade_reusing(
         _ => None,
     };
     let result = match Frame::from_csv_bytes_like(&bytes, like) {
-        Err(e) => CachedResult { score: None, valid: false, error: Some(format!("cannot read submission CSV: {e}")) },
+        Err(e) => CachedResult {
+            score: None,
+            valid: false,
+            error: Some(format!("cannot read submission CSV: {e}")),
+        },
         Ok(frame) => {
             match spare {
                 Some(spare) => spare.give_back(bytes),
                 None => drop(bytes),
             }
             match grader.grade(&frame, &answers.answers) {
-                Ok(raw) => CachedResult { score: Some(raw.rounded()), valid: true, error: None },
-                Err(e) => CachedResult { score: None, valid: false, error: Some(format!("invalid submission: {e}")) },
+                Ok(raw) => CachedResult {
+                    score: Some(raw.rounded()),
+                    valid: true,
+                    error: None,
+                },
+                Err(e) => CachedResult {
+                    score: None,
+                    valid: false,
+                    error: Some(format!("invalid submission: {e}")),
+                },
             }
         }
     };
@@ -250,7 +300,11 @@ fn outcome_from(r: CachedResult, competition: &CompetitionSpec) -> Outcome {
         submission_exists: true,
         valid_submission: r.valid,
         error: r.error,
-        ranking: if r.valid { rank(r.score, competition.medals.as_ref()) } else { Ranking::default() },
+        ranking: if r.valid {
+            rank(r.score, competition.medals.as_ref())
+        } else {
+            Ranking::default()
+        },
     }
 }
 
@@ -314,8 +368,20 @@ pub fn grade_many_with_budget(
         let st = sched.state.lock().unwrap();
         LAST_PEAKS.with(|p| p.set((st.peak_in_flight, st.peak_running)));
     }
-    let outcomes = sched.outcomes.into_inner().unwrap().into_iter().map(|o| o.expect("every job graded")).collect();
-    (outcomes, GradeStats { graded: sched.graded.into_inner(), from_cache: sched.from_cache.into_inner() })
+    let outcomes = sched
+        .outcomes
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.expect("every job graded"))
+        .collect();
+    (
+        outcomes,
+        GradeStats {
+            graded: sched.graded.into_inner(),
+            from_cache: sched.from_cache.into_inner(),
+        },
+    )
 }
 
 /// The jobs grouped by competition, with the sizes the budget counts.
@@ -340,18 +406,30 @@ impl<'a> Plan<'a> {
         for (i, job) in jobs.iter().enumerate() {
             let id = job.competition_id.as_str();
             let g = *group_of.entry(id).or_insert_with(|| {
-                let answers_size = competitions.get(id).map_or(0, |c| file_size(&c.answers_path));
-                groups.push(PlanGroup { competition_id: id, rows: Vec::new(), sizes: Vec::new(), answers_size });
+                let answers_size = competitions
+                    .get(id)
+                    .map_or(0, |c| file_size(&c.answers_path));
+                groups.push(PlanGroup {
+                    competition_id: id,
+                    rows: Vec::new(),
+                    sizes: Vec::new(),
+                    answers_size,
+                });
                 groups.len() - 1
             });
             groups[g].rows.push(i);
-            groups[g].sizes.push(job.submission_path.as_deref().map_or(0, file_size));
+            groups[g]
+                .sizes
+                .push(job.submission_path.as_deref().map_or(0, file_size));
         }
         // The competitions that need the most memory go first: their peak is the job's peak
         // then, rather than landing on top of what smaller ones left fragmented in the heap.
         let mut by_need: Vec<usize> = (0..groups.len()).collect();
         by_need.sort_by_key(|&g| std::cmp::Reverse(groups[g].need()));
-        let order = by_need.into_iter().flat_map(|g| (0..groups[g].rows.len()).map(move |k| (g, k))).collect();
+        let order = by_need
+            .into_iter()
+            .flat_map(|g| (0..groups[g].rows.len()).map(move |k| (g, k)))
+            .collect();
         Plan { groups, order }
     }
 
@@ -411,14 +489,20 @@ impl<'a> Scheduler<'a> {
         while st.next < self.plan.order.len() && st.running < self.max_running {
             let (g, k) = self.plan.order[st.next];
             let group = &self.plan.groups[g];
-            let cost = group.sizes[k] + if st.answers[g].is_none() { group.answers_size } else { 0 };
+            let cost = group.sizes[k]
+                + if st.answers[g].is_none() {
+                    group.answers_size
+                } else {
+                    0
+                };
             if st.running > 0 && st.in_flight + cost > self.budget {
                 break;
             }
             // While a submission of this competition is loading its answers, the others wait:
             // loading runs parallel work, and a worker waiting on that work may pick up any
             // queued task; one that waited on the same answers would wait on itself.
-            let loading = st.answers[g].as_ref().is_some_and(|a| a.get().is_none()) && st.group_running[g] > 0;
+            let loading = st.answers[g].as_ref().is_some_and(|a| a.get().is_none())
+                && st.group_running[g] > 0;
             if loading {
                 break;
             }
@@ -428,9 +512,14 @@ impl<'a> Scheduler<'a> {
             st.in_flight += cost;
             st.peak_in_flight = st.peak_in_flight.max(st.in_flight);
             st.peak_running = st.peak_running.max(st.running);
-            let answers = st.answers[g].get_or_insert_with(|| Arc::new(OnceLock::new())).clone();
+            let answers = st.answers[g]
+                .get_or_insert_with(|| Arc::new(OnceLock::new()))
+                .clone();
             scope.spawn(move |scope| {
-                let outcome = self.grade_one(group.competition_id, &answers, group.rows[k], &|| self.start_more(scope));
+                let outcome =
+                    self.grade_one(group.competition_id, &answers, group.rows[k], &|| {
+                        self.start_more(scope)
+                    });
                 drop(answers);
                 self.outcomes.lock().unwrap()[group.rows[k]] = Some(outcome);
                 (self.on_done)();
@@ -465,9 +554,13 @@ impl<'a> Scheduler<'a> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let Some(comp) = self.competitions.get(competition_id) else {
                 let exists = check_submission_path(job.submission_path.as_deref()).is_ok();
-                return Outcome::invalid(exists, format!("unknown competition id `{competition_id}`"));
+                return Outcome::invalid(
+                    exists,
+                    format!("unknown competition id `{competition_id}`"),
+                );
             };
-            let needed = comp.grader.is_some() && check_submission_path(job.submission_path.as_deref()).is_ok();
+            let needed = comp.grader.is_some()
+                && check_submission_path(job.submission_path.as_deref()).is_ok();
             let answers = if needed {
                 let first = answers.get().is_none();
                 let a = answers.get_or_init(|| load_answers(&comp.answers_path).map(Arc::new));
@@ -478,7 +571,13 @@ impl<'a> Scheduler<'a> {
             } else {
                 Err("answers not needed")
             };
-            let (outcome, hit) = grade_reusing(job.submission_path.as_deref(), comp, answers, self.cache, Some(&self.spare));
+            let (outcome, hit) = grade_reusing(
+                job.submission_path.as_deref(),
+                comp,
+                answers,
+                self.cache,
+                Some(&self.spare),
+            );
             if hit { &self.from_cache } else { &self.graded }.fetch_add(1, Ordering::Relaxed);
             outcome
         }))
@@ -489,7 +588,10 @@ impl<'a> Scheduler<'a> {
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
             let exists = check_submission_path(job.submission_path.as_deref()).is_ok();
-            Outcome::invalid(exists, format!("internal error while grading (please report): {msg}"))
+            Outcome::invalid(
+                exists,
+                format!("internal error while grading (please report): {msg}"),
+            )
         })
     }
 }
@@ -502,12 +604,27 @@ mod tests {
     fn a_new_grader_version_or_spec_is_a_new_cache_identity() {
         let spec = r#"{"kind":"accuracy","id_column":"id","target_column":"y"}"#;
         let other = r#"{"kind":"accuracy","id_column":"id","target_column":"label"}"#;
-        assert_eq!(grader_fingerprint(GRADER_VERSION, spec), grader_fingerprint(GRADER_VERSION, spec));
-        assert_ne!(grader_fingerprint(GRADER_VERSION, spec), grader_fingerprint("0.0.0+0", spec));
-        assert_ne!(grader_fingerprint(GRADER_VERSION, spec), grader_fingerprint(GRADER_VERSION, other));
-        let grader = serde_json::json!({"kind": "accuracy", "id_column": "id", "target_column": "y"});
-        let parsed = CompetitionSpec::from_json(serde_json::json!({"id": "c", "answers_path": "/a.csv", "grader": grader}));
-        assert_eq!(parsed.unwrap().grader_fingerprint, grader_fingerprint(GRADER_VERSION, &grader.to_string()));
+        assert_eq!(
+            grader_fingerprint(GRADER_VERSION, spec),
+            grader_fingerprint(GRADER_VERSION, spec)
+        );
+        assert_ne!(
+            grader_fingerprint(GRADER_VERSION, spec),
+            grader_fingerprint("0.0.0+0", spec)
+        );
+        assert_ne!(
+            grader_fingerprint(GRADER_VERSION, spec),
+            grader_fingerprint(GRADER_VERSION, other)
+        );
+        let grader =
+            serde_json::json!({"kind": "accuracy", "id_column": "id", "target_column": "y"});
+        let parsed = CompetitionSpec::from_json(
+            serde_json::json!({"id": "c", "answers_path": "/a.csv", "grader": grader}),
+        );
+        assert_eq!(
+            parsed.unwrap().grader_fingerprint,
+            grader_fingerprint(GRADER_VERSION, &grader.to_string())
+        );
         assert!(GRADER_VERSION.starts_with(env!("CARGO_PKG_VERSION")));
     }
 
@@ -535,21 +652,35 @@ mod tests {
                     .collect();
                 let path = dir.join(format!("{cid}-{k}.csv"));
                 std::fs::write(&path, sub).unwrap();
-                jobs.push(Job { competition_id: cid.into(), submission_path: Some(path) });
+                jobs.push(Job {
+                    competition_id: cid.into(),
+                    submission_path: Some(path),
+                });
             }
         }
-        jobs.push(Job { competition_id: "small".into(), submission_path: Some(dir.join("missing.csv")) });
+        jobs.push(Job {
+            competition_id: "small".into(),
+            submission_path: Some(dir.join("missing.csv")),
+        });
         (jobs, competitions)
     }
 
     #[test]
     fn budget_bounds_bytes_in_flight_without_changing_results() {
-        let dir = std::env::temp_dir().join(format!("mlebench-sched-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let dir = std::env::temp_dir().join(format!(
+            "mlebench-sched-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
         let (jobs, competitions) = workload(&dir);
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
         let run = |budget: Option<u64>| {
             pool.install(|| {
-                let (outcomes, stats) = grade_many_with_budget(&jobs, &competitions, &|| {}, None, budget);
+                let (outcomes, stats) =
+                    grade_many_with_budget(&jobs, &competitions, &|| {}, None, budget);
                 (outcomes, stats, LAST_PEAKS.with(|p| p.get()))
             })
         };
@@ -557,7 +688,10 @@ mod tests {
         let largest = plan.largest_need();
         let (default_out, stats, (peak_bytes, _)) = run(None);
         assert_eq!(stats.graded, 13);
-        assert!(peak_bytes <= largest, "{peak_bytes} bytes in flight, budget {largest}");
+        assert!(
+            peak_bytes <= largest,
+            "{peak_bytes} bytes in flight, budget {largest}"
+        );
         // a budget below any single job: one submission at a time, same results
         let (serial, _, (_, peak_running)) = run(Some(1));
         assert_eq!(peak_running, 1);
@@ -601,7 +735,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("mlebench-load-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let rows = 600_000;
-        let csv: String = std::iter::once("id,label\n".to_string()).chain((0..rows).map(|i| format!("r{i},{}\n", i % 2))).collect();
+        let csv: String = std::iter::once("id,label\n".to_string())
+            .chain((0..rows).map(|i| format!("r{i},{}\n", i % 2)))
+            .collect();
         assert!(csv.len() > 4 << 20, "answers must take the parallel read");
         let answers_path = dir.join("answers.csv");
         std::fs::write(&answers_path, &csv).unwrap();
@@ -611,10 +747,20 @@ mod tests {
             "id": "c", "answers_path": answers_path, "medals": null,
             "grader": {"kind": "sorted_id_score", "id_column": "id", "target_column": "label", "metric": "mae"},
         });
-        let competitions = HashMap::from([("c".to_string(), CompetitionSpec::from_json(spec).unwrap())]);
-        let jobs: Vec<Job> = (0..6).map(|_| Job { competition_id: "c".into(), submission_path: Some(sub.clone()) }).collect();
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(8).build().unwrap();
-        let (outcomes, _) = pool.install(|| grade_many_with_budget(&jobs, &competitions, &|| {}, None, Some(u64::MAX)));
+        let competitions =
+            HashMap::from([("c".to_string(), CompetitionSpec::from_json(spec).unwrap())]);
+        let jobs: Vec<Job> = (0..6)
+            .map(|_| Job {
+                competition_id: "c".into(),
+                submission_path: Some(sub.clone()),
+            })
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(8)
+            .build()
+            .unwrap();
+        let (outcomes, _) = pool
+            .install(|| grade_many_with_budget(&jobs, &competitions, &|| {}, None, Some(u64::MAX)));
         assert!(outcomes.iter().all(|o| o.score == Some(0.0)));
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -21,34 +21,54 @@ fn luma(r: u8, g: u8, b: u8) -> u8 {
 }
 
 pub fn png_to_gray(bytes: &[u8]) -> Result<GrayImage, String> {
-    let probe = Decoder::new(std::io::Cursor::new(bytes)).read_info().map_err(|e| format!("not a PNG: {e}"))?;
+    let probe = Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .map_err(|e| format!("not a PNG: {e}"))?;
     let (color, depth) = (probe.info().color_type, probe.info().bit_depth);
     let gray16 = color == ColorType::Grayscale && depth == BitDepth::Sixteen;
     let mut decoder = Decoder::new(std::io::Cursor::new(bytes));
-    decoder.set_transformations(if gray16 { Transformations::IDENTITY } else { Transformations::EXPAND | Transformations::STRIP_16 });
+    decoder.set_transformations(if gray16 {
+        Transformations::IDENTITY
+    } else {
+        Transformations::EXPAND | Transformations::STRIP_16
+    });
     let mut reader = decoder.read_info().map_err(|e| format!("not a PNG: {e}"))?;
     let mut buf = vec![0u8; reader.output_buffer_size()];
-    let frame = reader.next_frame(&mut buf).map_err(|e| format!("corrupt PNG: {e}"))?;
+    let frame = reader
+        .next_frame(&mut buf)
+        .map_err(|e| format!("corrupt PNG: {e}"))?;
     let data = &buf[..frame.buffer_size()];
     let (width, height) = (frame.width as usize, frame.height as usize);
     let stride = frame.line_size;
     let mut pixels = Vec::with_capacity(width * height);
     for row in data.chunks(stride).take(height) {
         match (frame.color_type, gray16) {
-            (ColorType::Grayscale, true) => {
-                pixels.extend(row.chunks(2).take(width).map(|p| u16::from_be_bytes([p[0], p[1]]).min(255) as u8))
-            }
+            (ColorType::Grayscale, true) => pixels.extend(
+                row.chunks(2)
+                    .take(width)
+                    .map(|p| u16::from_be_bytes([p[0], p[1]]).min(255) as u8),
+            ),
             (ColorType::Grayscale, false) => pixels.extend_from_slice(&row[..width]),
-            (ColorType::GrayscaleAlpha, _) => pixels.extend(row.chunks(2).take(width).map(|p| p[0])),
-            (ColorType::Rgb, _) => pixels.extend(row.chunks(3).take(width).map(|p| luma(p[0], p[1], p[2]))),
-            (ColorType::Rgba, _) => pixels.extend(row.chunks(4).take(width).map(|p| luma(p[0], p[1], p[2]))),
+            (ColorType::GrayscaleAlpha, _) => {
+                pixels.extend(row.chunks(2).take(width).map(|p| p[0]))
+            }
+            (ColorType::Rgb, _) => {
+                pixels.extend(row.chunks(3).take(width).map(|p| luma(p[0], p[1], p[2])))
+            }
+            (ColorType::Rgba, _) => {
+                pixels.extend(row.chunks(4).take(width).map(|p| luma(p[0], p[1], p[2])))
+            }
             (ColorType::Indexed, _) => return Err("palette PNG was not expanded".into()),
         }
     }
     if pixels.len() != width * height {
         return Err("truncated PNG".into());
     }
-    Ok(GrayImage { width, height, pixels })
+    Ok(GrayImage {
+        width,
+        height,
+        pixels,
+    })
 }
 
 #[cfg(test)]
@@ -69,12 +89,33 @@ mod tests {
 
     #[test]
     fn gray_and_rgb() {
-        let g = png_to_gray(&encode(ColorType::Grayscale, BitDepth::Eight, 2, 2, &[0, 10, 200, 255])).unwrap();
+        let g = png_to_gray(&encode(
+            ColorType::Grayscale,
+            BitDepth::Eight,
+            2,
+            2,
+            &[0, 10, 200, 255],
+        ))
+        .unwrap();
         assert_eq!((g.width, g.height, g.pixels), (2, 2, vec![0, 10, 200, 255]));
-        let rgb = png_to_gray(&encode(ColorType::Rgb, BitDepth::Eight, 2, 1, &[255, 0, 0, 10, 20, 30])).unwrap();
+        let rgb = png_to_gray(&encode(
+            ColorType::Rgb,
+            BitDepth::Eight,
+            2,
+            1,
+            &[255, 0, 0, 10, 20, 30],
+        ))
+        .unwrap();
         // Pillow: Image.new("RGB", ...) of (255,0,0) -> 76, (10,20,30) -> 18
         assert_eq!(rgb.pixels, vec![76, 18]);
-        let g16 = png_to_gray(&encode(ColorType::Grayscale, BitDepth::Sixteen, 2, 1, &[0, 7, 1, 0])).unwrap();
+        let g16 = png_to_gray(&encode(
+            ColorType::Grayscale,
+            BitDepth::Sixteen,
+            2,
+            1,
+            &[0, 7, 1, 0],
+        ))
+        .unwrap();
         assert_eq!(g16.pixels, vec![7, 255]);
         assert!(png_to_gray(b"not a png").is_err());
     }

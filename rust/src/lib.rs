@@ -53,4 +53,3 @@ pub mod tfrecord;
 
 #[cfg(feature = "python")]
 mod python;
-

@@ -32,12 +32,27 @@ pub fn rank(score: Option<f64>, t: Option<&MedalThresholds>) -> Ranking {
     let (Some(s), Some(t)) = (score, t) else {
         return Ranking::default();
     };
-    let reaches = |threshold: f64| if t.lower_is_better { s <= threshold } else { s >= threshold };
+    let reaches = |threshold: f64| {
+        if t.lower_is_better {
+            s <= threshold
+        } else {
+            s >= threshold
+        }
+    };
     let gold = reaches(t.gold);
     let silver = !gold && reaches(t.silver);
     let bronze = !gold && !silver && reaches(t.bronze);
-    let above_median = if t.lower_is_better { s < t.median } else { s > t.median };
-    Ranking { gold_medal: gold, silver_medal: silver, bronze_medal: bronze, above_median }
+    let above_median = if t.lower_is_better {
+        s < t.median
+    } else {
+        s > t.median
+    };
+    Ranking {
+        gold_medal: gold,
+        silver_medal: silver,
+        bronze_medal: bronze,
+        above_median,
+    }
 }
 
 /// Thresholds from a leaderboard's scores, best first (the order Kaggle lists them).
@@ -50,7 +65,9 @@ pub fn thresholds_from_leaderboard(scores: &[f64]) -> Result<MedalThresholds, St
     }
     let at = |position: usize| -> Result<f64, String> {
         if position < 1 || position > n {
-            return Err(format!("position {position} is outside a leaderboard of {n} teams"));
+            return Err(format!(
+                "position {position} is outside a leaderboard of {n} teams"
+            ));
         }
         Ok(scores[position - 1])
     };
@@ -62,7 +79,11 @@ pub fn thresholds_from_leaderboard(scores: &[f64]) -> Result<MedalThresholds, St
     } else if n < 1000 {
         (at(10 + (n as f64 * 0.002) as usize)?, at(50)?, at(100)?)
     } else {
-        (at(10 + (n as f64 * 0.002) as usize)?, at(share(0.05))?, at(share(0.1))?)
+        (
+            at(10 + (n as f64 * 0.002) as usize)?,
+            at(share(0.05))?,
+            at(share(0.1))?,
+        )
     };
     Ok(MedalThresholds {
         gold,
@@ -81,7 +102,11 @@ fn median(scores: &[f64]) -> f64 {
     }
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
-    if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
 }
 
 #[cfg(test)]
@@ -90,14 +115,26 @@ mod tests {
 
     #[test]
     fn ranking_rules() {
-        let t = MedalThresholds { gold: 0.9, silver: 0.8, bronze: 0.7, median: 0.5, lower_is_better: false };
+        let t = MedalThresholds {
+            gold: 0.9,
+            silver: 0.8,
+            bronze: 0.7,
+            median: 0.5,
+            lower_is_better: false,
+        };
         assert!(rank(Some(0.9), Some(&t)).gold_medal);
         let r = rank(Some(0.75), Some(&t));
         assert!(r.bronze_medal && !r.silver_medal && r.above_median);
         assert!(!rank(Some(0.5), Some(&t)).above_median);
         assert_eq!(rank(Some(f64::NAN), Some(&t)), Ranking::default());
         assert_eq!(rank(None, Some(&t)), Ranking::default());
-        let low = MedalThresholds { gold: 1.0, silver: 2.0, bronze: 3.0, median: 5.0, lower_is_better: true };
+        let low = MedalThresholds {
+            gold: 1.0,
+            silver: 2.0,
+            bronze: 3.0,
+            median: 5.0,
+            lower_is_better: true,
+        };
         assert!(rank(Some(2.0), Some(&low)).silver_medal);
     }
 

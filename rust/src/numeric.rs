@@ -30,8 +30,11 @@ fn sum_chunks<C: Fn(usize, usize) -> f64 + Sync>(n: usize, chunk: &C) -> f64 {
     }
     let one = |c: usize| chunk(c * NUMPY_CHUNK, NUMPY_CHUNK.min(n - c * NUMPY_CHUNK));
     let count = n.div_ceil(NUMPY_CHUNK);
-    let sums: Vec<f64> =
-        if n >= PARALLEL_SUM_MIN { (0..count).into_par_iter().map(one).collect() } else { (0..count).map(one).collect() };
+    let sums: Vec<f64> = if n >= PARALLEL_SUM_MIN {
+        (0..count).into_par_iter().map(one).collect()
+    } else {
+        (0..count).map(one).collect()
+    };
     let mut total = sums[0];
     for s in &sums[1..] {
         total += s;
@@ -77,7 +80,9 @@ fn pairwise_range<F: Fn(usize) -> f64 + Sync>(start: usize, n: usize, value: &F)
 /// the result is bit-identical). `b` must be at least as long as `a`.
 pub fn pairwise_sum_zip<F: Fn(f64, f64) -> f64 + Sync>(a: &[f64], b: &[f64], f: &F) -> f64 {
     let b = &b[..a.len()];
-    sum_chunks(a.len(), &|start, len| zip_tree(&a[start..start + len], &b[start..start + len], f))
+    sum_chunks(a.len(), &|start, len| {
+        zip_tree(&a[start..start + len], &b[start..start + len], f)
+    })
 }
 
 /// The pairwise tree of `pairwise_range` over one chunk of two slices.
@@ -128,7 +133,11 @@ pub fn py_round(x: f64, ndigits: usize) -> f64 {
     let s = format!("{x:.ndigits$}");
     let r: f64 = s.parse().expect("formatted float parses");
     // keep the sign of zero as Python does
-    if r == 0.0 { 0.0f64.copysign(x) } else { r }
+    if r == 0.0 {
+        0.0f64.copysign(x)
+    } else {
+        r
+    }
 }
 
 /// `round(np.float64(x), ndigits)`, i.e. `np.round`: scale, round half to even, unscale.
@@ -147,7 +156,16 @@ pub fn py_float(s: &str) -> Option<f64> {
     let ascii: std::borrow::Cow<str> = if s.is_ascii() {
         std::borrow::Cow::Borrowed(s)
     } else {
-        s.chars().map(|c| if c.is_ascii() { c } else { crate::pystr::decimal_digit(c).map_or(c, |d| (b'0' + d) as char) }).collect::<String>().into()
+        s.chars()
+            .map(|c| {
+                if c.is_ascii() {
+                    c
+                } else {
+                    crate::pystr::decimal_digit(c).map_or(c, |d| (b'0' + d) as char)
+                }
+            })
+            .collect::<String>()
+            .into()
     };
     let t = ascii.trim();
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
@@ -155,7 +173,13 @@ pub fn py_float(s: &str) -> Option<f64> {
     let lower = body.to_ascii_lowercase();
     match lower.as_str() {
         "nan" => return Some(f64::NAN),
-        "inf" | "infinity" => return Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+        "inf" | "infinity" => {
+            return Some(if neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
+        }
         _ => {}
     }
     // underscores are allowed only between digits
@@ -169,7 +193,11 @@ pub fn py_float(s: &str) -> Option<f64> {
     }
     let cleaned: String = t.chars().filter(|&c| c != '_').collect();
     let cb = cleaned.strip_prefix(['+', '-']).unwrap_or(&cleaned);
-    if cb.is_empty() || !cb.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-')) {
+    if cb.is_empty()
+        || !cb
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+    {
         return None;
     }
     cleaned.parse::<f64>().ok()
@@ -190,7 +218,10 @@ mod tests {
     #[test]
     fn pairwise_matches_naive_on_small() {
         let v: Vec<f64> = (0..5).map(|i| i as f64 * 0.1).collect();
-        assert_eq!(pairwise_sum(&v), 0.0 + 0.0 + 0.1 + 0.2 + 0.30000000000000004 + 0.4);
+        assert_eq!(
+            pairwise_sum(&v),
+            0.0 + 0.0 + 0.1 + 0.2 + 0.30000000000000004 + 0.4
+        );
         let big: Vec<f64> = (0..1000).map(|i| 1.0 / (i as f64 + 1.0)).collect();
         let naive: f64 = big.iter().sum();
         assert!((pairwise_sum(&big) - naive).abs() < 1e-12);
@@ -198,7 +229,9 @@ mod tests {
 
     #[test]
     fn parallel_pairwise_sum_is_bit_identical() {
-        let v: Vec<f64> = (0..1_000_003u64).map(|i| ((i * 7919) % 1000) as f64 * 1e-3 + 1e-9 * i as f64).collect();
+        let v: Vec<f64> = (0..1_000_003u64)
+            .map(|i| ((i * 7919) % 1000) as f64 * 1e-3 + 1e-9 * i as f64)
+            .collect();
         // reference: numpy's scheme computed sequentially, chunk by chunk
         fn tree(a: &[f64]) -> f64 {
             let n = a.len();
@@ -218,11 +251,18 @@ mod tests {
             total
         }
         assert_eq!(pairwise_sum(&v).to_bits(), seq(&v).to_bits());
-        assert_eq!(pairwise_sum_by(v.len(), &|i| v[i] * 2.0).to_bits(), (2.0 * seq(&v)).to_bits());
+        assert_eq!(
+            pairwise_sum_by(v.len(), &|i| v[i] * 2.0).to_bits(),
+            (2.0 * seq(&v)).to_bits()
+        );
         let w: Vec<f64> = v.iter().rev().map(|x| x * 0.37).collect();
         for n in [0, 1, 7, 8, 9, 127, 128, 129, 1000, 300_001, v.len()] {
             let sq = |x: f64, y: f64| (x - y) * (x - y);
-            assert_eq!(pairwise_sum_zip(&v[..n], &w, &sq).to_bits(), pairwise_sum_by(n, &|i| sq(v[i], w[i])).to_bits(), "n={n}");
+            assert_eq!(
+                pairwise_sum_zip(&v[..n], &w, &sq).to_bits(),
+                pairwise_sum_by(n, &|i| sq(v[i], w[i])).to_bits(),
+                "n={n}"
+            );
         }
     }
 

@@ -27,19 +27,31 @@ pub fn write_repr_f64(out: &mut String, x: f64) {
     let mut shortest = [0u8; 40];
     let shortest_len = {
         let mut cursor = std::io::Cursor::new(&mut shortest[..]);
-        std::io::Write::write_fmt(&mut cursor, format_args!("{x:e}")).expect("a float fits in 40 bytes");
-        cursor.position() as usize
-    };
-    let n_digits = shortest[..shortest_len].iter().take_while(|&&b| b != b'e').filter(|b| b.is_ascii_digit()).count();
-    let mut nearest = [0u8; 40];
-    let nearest_len = {
-        let mut cursor = std::io::Cursor::new(&mut nearest[..]);
-        std::io::Write::write_fmt(&mut cursor, format_args!("{x:.prec$e}", prec = n_digits - 1))
+        std::io::Write::write_fmt(&mut cursor, format_args!("{x:e}"))
             .expect("a float fits in 40 bytes");
         cursor.position() as usize
     };
+    let n_digits = shortest[..shortest_len]
+        .iter()
+        .take_while(|&&b| b != b'e')
+        .filter(|b| b.is_ascii_digit())
+        .count();
+    let mut nearest = [0u8; 40];
+    let nearest_len = {
+        let mut cursor = std::io::Cursor::new(&mut nearest[..]);
+        std::io::Write::write_fmt(
+            &mut cursor,
+            format_args!("{x:.prec$e}", prec = n_digits - 1),
+        )
+        .expect("a float fits in 40 bytes");
+        cursor.position() as usize
+    };
     let nearest_text = std::str::from_utf8(&nearest[..nearest_len]).expect("ASCII");
-    let (sci, len) = if nearest_text.parse::<f64>() == Ok(x) { (nearest, nearest_len) } else { (shortest, shortest_len) };
+    let (sci, len) = if nearest_text.parse::<f64>() == Ok(x) {
+        (nearest, nearest_len)
+    } else {
+        (shortest, shortest_len)
+    };
     let sci = std::str::from_utf8(&sci[..len]).expect("ASCII");
     let (mantissa, exp) = sci.split_once('e').expect("LowerExp has an exponent");
     let exp: i32 = exp.parse().expect("integer exponent");

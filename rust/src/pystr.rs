@@ -60,10 +60,10 @@ pub struct PyInt {
 const DECIMAL_ZEROS: [u32; 66] = [
     0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66,
     0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90,
-    0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0,
-    0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0,
-    0x11650, 0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0,
-    0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
+    0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10,
+    0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650,
+    0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50,
+    0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
 ];
 
 /// The value of a Unicode decimal digit (category `Nd`), as Python's `int()` and `float()`
@@ -107,7 +107,10 @@ impl PyInt {
     fn from_ascii_digits(negative: bool, digits: &str) -> PyInt {
         let trimmed = digits.trim_start_matches('0');
         let digits = if trimmed.is_empty() { "0" } else { trimmed };
-        PyInt { negative: negative && digits != "0", digits: digits.to_string() }
+        PyInt {
+            negative: negative && digits != "0",
+            digits: digits.to_string(),
+        }
     }
 
     pub fn from_i64(v: i64) -> PyInt {
@@ -118,9 +121,16 @@ impl PyInt {
     /// becomes -2 (CPython reserves -1 for errors).
     pub fn py_hash(&self) -> i64 {
         const MODULUS: u128 = (1 << 61) - 1;
-        let r = self.digits.bytes().fold(0u128, |r, d| (r * 10 + u128::from(d - b'0')) % MODULUS) as i64;
+        let r = self
+            .digits
+            .bytes()
+            .fold(0u128, |r, d| (r * 10 + u128::from(d - b'0')) % MODULUS) as i64;
         let h = if self.negative { -r } else { r };
-        if h == -1 { -2 } else { h }
+        if h == -1 {
+            -2
+        } else {
+            h
+        }
     }
 }
 
@@ -155,9 +165,18 @@ mod tests {
 
     #[test]
     fn splitting_like_python() {
-        assert_eq!(split_words(" a\u{1f}b\u{a0} c\t").collect::<Vec<_>>(), vec!["a", "b", "c"]);
-        assert_eq!(split_words("\u{200b}").collect::<Vec<_>>(), vec!["\u{200b}"]); // not a space
-        assert_eq!(split_on_space("a  b").collect::<Vec<_>>(), vec!["a", "", "b"]);
+        assert_eq!(
+            split_words(" a\u{1f}b\u{a0} c\t").collect::<Vec<_>>(),
+            vec!["a", "b", "c"]
+        );
+        assert_eq!(
+            split_words("\u{200b}").collect::<Vec<_>>(),
+            vec!["\u{200b}"]
+        ); // not a space
+        assert_eq!(
+            split_on_space("a  b").collect::<Vec<_>>(),
+            vec!["a", "", "b"]
+        );
         assert_eq!(split_on_space("").collect::<Vec<_>>(), vec![""]);
         assert_eq!(strip("\u{3000} YES \n"), "YES");
     }
@@ -168,7 +187,9 @@ mod tests {
         assert_eq!(parse_int("-1_000"), Some(PyInt::from_i64(-1000)));
         assert_eq!(parse_int("\u{663}"), Some(PyInt::from_i64(3))); // Arabic-Indic three
         assert_eq!(parse_int("-0"), Some(PyInt::from_i64(0)));
-        for bad in ["", "-", "1_", "_1", "1__0", "3.0", "nan", "1e3", "+-1", "０x"] {
+        for bad in [
+            "", "-", "1_", "_1", "1__0", "3.0", "nan", "1e3", "+-1", "０x",
+        ] {
             assert_eq!(parse_int(bad), None, "{bad}");
         }
     }

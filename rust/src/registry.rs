@@ -7,8 +7,8 @@
 //! (`MLEBENCH_FAST_COMPETITIONS_DIR`, handy while editing configs). This module is the one
 //! owner of these facts: Python's `mlebench_fast.registry` is a view of it.
 
-use crate::grading::{grader_fingerprint, CompetitionSpec, GRADER_VERSION};
 use crate::graders::GraderSpec;
+use crate::grading::{grader_fingerprint, CompetitionSpec, GRADER_VERSION};
 use crate::medals::MedalThresholds;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -107,10 +107,19 @@ pub struct Competition {
 
 impl Competition {
     /// Parse a competition from the texts of its folder; errors name the file.
-    pub fn parse(config: &str, prepare: Option<&str>, checksums: Option<&str>, origin: &str) -> Result<Self, String> {
-        let c: Config = serde_yaml::from_str(config).map_err(|e| format!("{origin}/config.yaml: {e}"))?;
+    pub fn parse(
+        config: &str,
+        prepare: Option<&str>,
+        checksums: Option<&str>,
+        origin: &str,
+    ) -> Result<Self, String> {
+        let c: Config =
+            serde_yaml::from_str(config).map_err(|e| format!("{origin}/config.yaml: {e}"))?;
         if let Some(bad) = c.splits.iter().find(|s| !SPLITS.contains(&s.as_str())) {
-            return Err(format!("{origin}/config.yaml: unknown split `{bad}` (splits: {})", SPLITS.join(", ")));
+            return Err(format!(
+                "{origin}/config.yaml: unknown split `{bad}` (splits: {})",
+                SPLITS.join(", ")
+            ));
         }
         let grader = match &c.grader {
             Some(value) => Some(
@@ -120,11 +129,17 @@ impl Competition {
             None => None,
         };
         let prepare = prepare
-            .map(|t| serde_yaml::from_str::<Option<PrepareRecipe>>(t).map_err(|e| format!("{origin}/prepare.yaml: {e}")))
+            .map(|t| {
+                serde_yaml::from_str::<Option<PrepareRecipe>>(t)
+                    .map_err(|e| format!("{origin}/prepare.yaml: {e}"))
+            })
             .transpose()?
             .flatten();
         let checksums = checksums
-            .map(|t| serde_yaml::from_str::<Option<Checksums>>(t).map_err(|e| format!("{origin}/checksums.yaml: {e}")))
+            .map(|t| {
+                serde_yaml::from_str::<Option<Checksums>>(t)
+                    .map_err(|e| format!("{origin}/checksums.yaml: {e}"))
+            })
             .transpose()?
             .flatten();
         Ok(Competition {
@@ -154,7 +169,10 @@ impl Competition {
     pub fn unpreparable_reason(&self) -> Option<String> {
         match &self.prepare {
             None => Some("no preparation recipe yet".into()),
-            Some(PrepareRecipe { unsupported: Some(why), .. }) => Some(why.clone()),
+            Some(PrepareRecipe {
+                unsupported: Some(why),
+                ..
+            }) => Some(why.clone()),
             Some(PrepareRecipe { steps: None, .. }) => Some("its prepare.yaml has no steps".into()),
             Some(_) => None,
         }
@@ -169,7 +187,11 @@ impl Competition {
             medals: self.medals.map(|m| m.thresholds()),
             grader_fingerprint: grader_fingerprint(
                 GRADER_VERSION,
-                &self.grader_config.as_ref().map(|g| g.to_string()).unwrap_or_default(),
+                &self
+                    .grader_config
+                    .as_ref()
+                    .map(|g| g.to_string())
+                    .unwrap_or_default(),
             ),
         }
     }
@@ -186,11 +208,18 @@ impl Registry {
     pub fn builtin() -> &'static Registry {
         static BUILTIN: OnceLock<Registry> = OnceLock::new();
         BUILTIN.get_or_init(|| {
-            let file = |files: &[(&str, &'static str)], id: &str| files.iter().find(|(i, _)| *i == id).map(|(_, t)| *t);
+            let file = |files: &[(&str, &'static str)], id: &str| {
+                files.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
+            };
             let competitions = BUILTIN_CONFIGS
                 .iter()
                 .map(|(id, config)| {
-                    Competition::parse(config, file(BUILTIN_PREPARE, id), file(BUILTIN_CHECKSUMS, id), &format!("competitions/{id}"))
+                    Competition::parse(
+                        config,
+                        file(BUILTIN_PREPARE, id),
+                        file(BUILTIN_CHECKSUMS, id),
+                        &format!("competitions/{id}"),
+                    )
                 })
                 .collect::<Result<Vec<_>, _>>()
                 // the build's own files: a parse error is caught by the crate's tests
@@ -202,8 +231,13 @@ impl Registry {
     /// The competitions of a folder of `<id>/config.yaml` (with their prepare.yaml and
     /// checksums.yaml).
     pub fn from_dir(dir: &Path) -> Result<Registry, String> {
-        let entries = std::fs::read_dir(dir).map_err(|e| format!("competitions folder {}: {e}", dir.display()))?;
-        let mut folders: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.join("config.yaml").is_file()).collect();
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| format!("competitions folder {}: {e}", dir.display()))?;
+        let mut folders: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("config.yaml").is_file())
+            .collect();
         folders.sort();
         let read = |p: PathBuf| -> Result<Option<String>, String> {
             match std::fs::read_to_string(&p) {
@@ -218,14 +252,21 @@ impl Registry {
             let prepare = read(folder.join("prepare.yaml"))?;
             let checksums = read(folder.join("checksums.yaml"))?;
             let origin = folder.display().to_string();
-            competitions.push(Competition::parse(&config, prepare.as_deref(), checksums.as_deref(), &origin)?);
+            competitions.push(Competition::parse(
+                &config,
+                prepare.as_deref(),
+                checksums.as_deref(),
+                &origin,
+            )?);
         }
         Ok(Registry::new(competitions))
     }
 
     fn new(mut competitions: Vec<Competition>) -> Registry {
         competitions.sort_by_key(|c| c.id.to_lowercase());
-        Registry { competitions: competitions.into_iter().map(Arc::new).collect() }
+        Registry {
+            competitions: competitions.into_iter().map(Arc::new).collect(),
+        }
     }
 
     pub fn competitions(&self) -> &[Arc<Competition>] {
@@ -247,9 +288,17 @@ impl Registry {
     /// The ids of a split, in registry order.
     pub fn split_ids(&self, split: &str) -> Result<Vec<&str>, String> {
         if !SPLITS.contains(&split) {
-            return Err(format!("unknown split `{split}`; choose one of {}", SPLITS.join(", ")));
+            return Err(format!(
+                "unknown split `{split}`; choose one of {}",
+                SPLITS.join(", ")
+            ));
         }
-        Ok(self.competitions.iter().filter(|c| c.splits.iter().any(|s| s == split)).map(|c| c.id.as_str()).collect())
+        Ok(self
+            .competitions
+            .iter()
+            .filter(|c| c.splits.iter().any(|s| s == split))
+            .map(|c| c.id.as_str())
+            .collect())
     }
 }
 
@@ -260,7 +309,11 @@ mod tests {
     /// How many competition folders the repository has (the count is derived, not written).
     fn repository_folders() -> usize {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../competitions");
-        std::fs::read_dir(dir).unwrap().flatten().filter(|e| e.path().join("config.yaml").is_file()).count()
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().join("config.yaml").is_file())
+            .count()
     }
 
     #[test]
@@ -269,9 +322,19 @@ mod tests {
         assert_eq!(reg.len(), repository_folders());
         for c in reg.competitions() {
             assert!(c.grader.is_some(), "{} has no grader", c.id);
-            assert!(c.answers.starts_with(&format!("{}/prepared/private/", c.id)), "{}", c.id);
+            assert!(
+                c.answers
+                    .starts_with(&format!("{}/prepared/private/", c.id)),
+                "{}",
+                c.id
+            );
             // under prepared/ (billion-word-imputation keeps its sample in private/)
-            assert!(c.sample_submission.starts_with(&format!("{}/prepared/", c.id)), "{}", c.id);
+            assert!(
+                c.sample_submission
+                    .starts_with(&format!("{}/prepared/", c.id)),
+                "{}",
+                c.id
+            );
             assert!(!c.splits.is_empty(), "{} is in no split", c.id);
             assert!(c.checksums.is_some(), "{} has no checksums.yaml", c.id);
         }
@@ -293,7 +356,10 @@ mod tests {
         let builtin = Registry::builtin();
         assert_eq!(from_dir.len(), builtin.len());
         for (a, b) in from_dir.competitions().iter().zip(builtin.competitions()) {
-            assert_eq!((&a.id, &a.grader, &a.prepare, &a.checksums), (&b.id, &b.grader, &b.prepare, &b.checksums));
+            assert_eq!(
+                (&a.id, &a.grader, &a.prepare, &a.checksums),
+                (&b.id, &b.grader, &b.prepare, &b.checksums)
+            );
         }
     }
 
@@ -301,9 +367,20 @@ mod tests {
     fn recipe_steps_keep_their_written_order() {
         // derive ops apply in the order written: the map must not be re-sorted
         let ok = "id: x\nname: X\nanswers: a\nsample_submission: s\nmetric: m\ngrader: null\nmedals: null\n";
-        let c = Competition::parse(ok, Some("steps:\n  - derive: {from: t, as: u, select: [a], drop: [b]}\n"), None, "here").unwrap();
+        let c = Competition::parse(
+            ok,
+            Some("steps:\n  - derive: {from: t, as: u, select: [a], drop: [b]}\n"),
+            None,
+            "here",
+        )
+        .unwrap();
         let step = &c.prepare.unwrap().steps.unwrap()[0]["derive"];
-        let keys: Vec<&str> = step.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = step
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(keys, ["from", "as", "select", "drop"]);
     }
 
@@ -311,16 +388,32 @@ mod tests {
     fn config_errors_name_the_file_and_field() {
         let ok = "id: x\nname: X\nanswers: x/prepared/private/a.csv\nsample_submission: x/prepared/public/s.csv\nmetric: m\nsplits: [dev]\ngrader: null\nmedals: null\n";
         let c = Competition::parse(ok, None, None, "here").unwrap();
-        assert_eq!(c.unpreparable_reason().unwrap(), "no preparation recipe yet");
+        assert_eq!(
+            c.unpreparable_reason().unwrap(),
+            "no preparation recipe yet"
+        );
         let typo = ok.replace("metric:", "metrc:");
-        assert!(Competition::parse(&typo, None, None, "here").unwrap_err().starts_with("here/config.yaml:"));
+        assert!(Competition::parse(&typo, None, None, "here")
+            .unwrap_err()
+            .starts_with("here/config.yaml:"));
         let bad_split = ok.replace("[dev]", "[lite]");
-        assert!(Competition::parse(&bad_split, None, None, "here").unwrap_err().contains("unknown split `lite`"));
+        assert!(Competition::parse(&bad_split, None, None, "here")
+            .unwrap_err()
+            .contains("unknown split `lite`"));
         let bad_grader = ok.replace("grader: null", "grader: {kind: no_such_kind}");
-        assert!(Competition::parse(&bad_grader, None, None, "here").unwrap_err().contains("grader:"));
-        let unsupported = Competition::parse(ok, Some("unsupported: needs X\n"), None, "here").unwrap();
+        assert!(Competition::parse(&bad_grader, None, None, "here")
+            .unwrap_err()
+            .contains("grader:"));
+        let unsupported =
+            Competition::parse(ok, Some("unsupported: needs X\n"), None, "here").unwrap();
         assert_eq!(unsupported.unpreparable_reason().unwrap(), "needs X");
-        let recipe = Competition::parse(ok, Some("steps:\n  - call: a:b\n"), Some("zip: abc\npublic: {a.csv: d}\n"), "here").unwrap();
+        let recipe = Competition::parse(
+            ok,
+            Some("steps:\n  - call: a:b\n"),
+            Some("zip: abc\npublic: {a.csv: d}\n"),
+            "here",
+        )
+        .unwrap();
         assert_eq!(recipe.unpreparable_reason(), None);
         assert_eq!(recipe.checksums.unwrap().public["a.csv"], "d");
     }

@@ -2,9 +2,9 @@
 //! which label arrays it accepts, which it rejects and with what reason. The reference turns
 //! every such exception into an invalid submission, so these decide validity.
 
+use crate::frame::value::FastSet;
 use crate::frame::{Cell, Column, Value};
 use crate::numeric::py_float;
-use crate::frame::value::FastSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetType {
@@ -50,7 +50,9 @@ fn distinct_count(col: &Column) -> Result<usize, String> {
 /// `sklearn.utils.validation.check_consistent_length` for two inputs of `a` and `b` samples.
 pub fn check_consistent_length(a: usize, b: usize) -> Result<(), String> {
     if a != b {
-        return Err(format!("Found input variables with inconsistent numbers of samples: [{a}, {b}]"));
+        return Err(format!(
+            "Found input variables with inconsistent numbers of samples: [{a}, {b}]"
+        ));
     }
     Ok(())
 }
@@ -67,18 +69,27 @@ pub fn type_of_target(col: &Column, name: &str) -> Result<TargetType, String> {
     }
     if let Column::Float(v) = col {
         // `y != y.astype(int)`: a float beyond int64 casts to INT64_MIN, so it is not integral
-        let integral = |x: f64| x.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x);
+        let integral = |x: f64| {
+            x.fract() == 0.0
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x)
+        };
         if v.iter().any(|&x| !integral(x)) {
             if v.iter().any(|x| x.is_nan()) {
                 return Err(format!("Input {name} contains NaN."));
             }
             if v.iter().any(|x| x.is_infinite()) {
-                return Err(format!("Input {name} contains infinity or a value too large for dtype('float64')."));
+                return Err(format!(
+                    "Input {name} contains infinity or a value too large for dtype('float64')."
+                ));
             }
             return Ok(TargetType::Continuous);
         }
     }
-    Ok(if distinct_count(col)? > 2 { TargetType::Multiclass } else { TargetType::Binary })
+    Ok(if distinct_count(col)? > 2 {
+        TargetType::Multiclass
+    } else {
+        TargetType::Binary
+    })
 }
 
 /// `sklearn.metrics._classification._check_targets` for 1-D inputs: the common type of
@@ -89,7 +100,10 @@ pub fn check_targets(y_true: &Column, y_pred: &Column) -> Result<TargetType, Str
     let p = type_of_target(y_pred, "y_pred")?;
     let mut ty = if t == p {
         t
-    } else if matches!((t, p), (TargetType::Binary, TargetType::Multiclass) | (TargetType::Multiclass, TargetType::Binary)) {
+    } else if matches!(
+        (t, p),
+        (TargetType::Binary, TargetType::Multiclass) | (TargetType::Multiclass, TargetType::Binary)
+    ) {
         TargetType::Multiclass
     } else {
         return Err(format!(
@@ -154,7 +168,9 @@ pub fn to_float_array(col: &Column, name: &str, finite: bool) -> Result<Vec<f64>
         Column::Object(cells) => cells
             .iter()
             .map(|c| match c {
-                Cell::Str(s) => py_float(s).ok_or_else(|| format!("could not convert string to float: '{s}'")),
+                Cell::Str(s) => {
+                    py_float(s).ok_or_else(|| format!("could not convert string to float: '{s}'"))
+                }
                 Cell::Nan => Ok(f64::NAN),
                 Cell::Bool(b) => Ok(f64::from(u8::from(*b))),
             })
@@ -169,7 +185,11 @@ pub fn to_float_array(col: &Column, name: &str, finite: bool) -> Result<Vec<f64>
 
 /// `to_float_array` without a copy when the column is already float64 (the usual
 /// submission and answers column).
-pub fn float_view<'a>(col: &'a Column, name: &str, finite: bool) -> Result<std::borrow::Cow<'a, [f64]>, String> {
+pub fn float_view<'a>(
+    col: &'a Column,
+    name: &str,
+    finite: bool,
+) -> Result<std::borrow::Cow<'a, [f64]>, String> {
     match col {
         Column::Float(v) => {
             if finite {
@@ -187,7 +207,9 @@ pub fn check_finite(values: &[f64], name: &str) -> Result<(), String> {
         return Err(format!("Input {name} contains NaN."));
     }
     if values.iter().any(|x| x.is_infinite()) {
-        return Err(format!("Input {name} contains infinity or a value too large for dtype('float64')."));
+        return Err(format!(
+            "Input {name} contains infinity or a value too large for dtype('float64')."
+        ));
     }
     Ok(())
 }
@@ -197,25 +219,55 @@ mod tests {
     use super::*;
 
     fn s(v: &[&str]) -> Column {
-        Column::Object(std::sync::Arc::new(v.iter().map(|x| Cell::Str((*x).into())).collect()))
+        Column::Object(std::sync::Arc::new(
+            v.iter().map(|x| Cell::Str((*x).into())).collect(),
+        ))
     }
 
     #[test]
     fn targets() {
-        assert_eq!(type_of_target(&Column::Int(vec![0, 1, 1]), "y").unwrap(), TargetType::Binary);
-        assert_eq!(type_of_target(&Column::Float(vec![0.0, 2.0, 1.0]), "y").unwrap(), TargetType::Multiclass);
-        assert_eq!(type_of_target(&Column::Float(vec![0.5, 1.0]), "y").unwrap(), TargetType::Continuous);
-        assert_eq!(type_of_target(&Column::Float(vec![1e20, 1.0]), "y").unwrap(), TargetType::Continuous);
-        assert_eq!(type_of_target(&Column::Float(vec![i64::MIN as f64, 1.0]), "y").unwrap(), TargetType::Binary);
+        assert_eq!(
+            type_of_target(&Column::Int(vec![0, 1, 1]), "y").unwrap(),
+            TargetType::Binary
+        );
+        assert_eq!(
+            type_of_target(&Column::Float(vec![0.0, 2.0, 1.0]), "y").unwrap(),
+            TargetType::Multiclass
+        );
+        assert_eq!(
+            type_of_target(&Column::Float(vec![0.5, 1.0]), "y").unwrap(),
+            TargetType::Continuous
+        );
+        assert_eq!(
+            type_of_target(&Column::Float(vec![1e20, 1.0]), "y").unwrap(),
+            TargetType::Continuous
+        );
+        assert_eq!(
+            type_of_target(&Column::Float(vec![i64::MIN as f64, 1.0]), "y").unwrap(),
+            TargetType::Binary
+        );
         assert!(type_of_target(&Column::Float(vec![f64::NAN, 1.0]), "y").is_err());
-        assert_eq!(type_of_target(&Column::Object(std::sync::Arc::new(vec![Cell::Bool(true), Cell::Nan])), "y").unwrap(), TargetType::Unknown);
+        assert_eq!(
+            type_of_target(
+                &Column::Object(std::sync::Arc::new(vec![Cell::Bool(true), Cell::Nan])),
+                "y"
+            )
+            .unwrap(),
+            TargetType::Unknown
+        );
     }
 
     #[test]
     fn mixed_binary_labels_are_refused() {
         assert!(check_targets(&Column::Bool(vec![true, false]), &s(&["Yes", "No"])).is_err());
-        assert_eq!(check_targets(&Column::Bool(vec![true, false]), &Column::Int(vec![1, 0])).unwrap(), TargetType::Binary);
-        assert_eq!(check_targets(&Column::Int(vec![1, 2, 3]), &s(&["a", "b", "c"])).unwrap(), TargetType::Multiclass);
+        assert_eq!(
+            check_targets(&Column::Bool(vec![true, false]), &Column::Int(vec![1, 0])).unwrap(),
+            TargetType::Binary
+        );
+        assert_eq!(
+            check_targets(&Column::Int(vec![1, 2, 3]), &s(&["a", "b", "c"])).unwrap(),
+            TargetType::Multiclass
+        );
     }
 
     #[test]
@@ -223,7 +275,10 @@ mod tests {
         let a = Column::Int(vec![2, 0]);
         let b = Column::Float(vec![2.0, 5.0]);
         let l = unique_labels(&a, &b).unwrap();
-        assert_eq!(l.iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>(), vec![0.0, 2.0, 5.0]);
+        assert_eq!(
+            l.iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>(),
+            vec![0.0, 2.0, 5.0]
+        );
         assert!(unique_labels(&a, &s(&["x"])).is_err());
     }
 }

@@ -30,13 +30,19 @@ pub struct Table {
 
 impl From<Frame> for Table {
     fn from(f: Frame) -> Table {
-        Table { names: f.names, columns: f.columns, nrows: f.nrows }
+        Table {
+            names: f.names,
+            columns: f.columns,
+            nrows: f.nrows,
+        }
     }
 }
 
 impl Table {
     pub fn read_csv_bytes(bytes: &[u8]) -> Result<Table, String> {
-        Frame::from_csv_bytes(bytes).map(Table::from).map_err(|e| e.to_string())
+        Frame::from_csv_bytes(bytes)
+            .map(Table::from)
+            .map_err(|e| e.to_string())
     }
 
     pub fn new(names: Vec<String>, columns: Vec<Column>) -> Result<Table, String> {
@@ -45,13 +51,24 @@ impl Table {
             return Err("as many names as columns are needed".into());
         }
         if let Some(bad) = columns.iter().position(|c| c.len() != nrows) {
-            return Err(format!("column {} has {} rows, not {nrows}", names[bad], columns[bad].len()));
+            return Err(format!(
+                "column {} has {} rows, not {nrows}",
+                names[bad],
+                columns[bad].len()
+            ));
         }
-        Ok(Table { names, columns, nrows })
+        Ok(Table {
+            names,
+            columns,
+            nrows,
+        })
     }
 
     pub fn position(&self, name: &str) -> Result<usize, String> {
-        self.names.iter().position(|n| n == name).ok_or_else(|| format!("no column named {name:?}"))
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| format!("no column named {name:?}"))
     }
 
     pub fn column(&self, name: &str) -> Result<&Column, String> {
@@ -61,7 +78,10 @@ impl Table {
     /// The rows at `rows`, in that order (`df.iloc[rows]`).
     pub fn take(&self, rows: &[usize]) -> Result<Table, String> {
         if let Some(&bad) = rows.iter().find(|&&r| r >= self.nrows) {
-            return Err(format!("row {bad} is out of range for a table of {} rows", self.nrows));
+            return Err(format!(
+                "row {bad} is out of range for a table of {} rows",
+                self.nrows
+            ));
         }
         Ok(Table {
             names: self.names.clone(),
@@ -72,8 +92,15 @@ impl Table {
 
     /// These columns in this order (`df[names]`).
     pub fn select(&self, names: &[String]) -> Result<Table, String> {
-        let columns = names.iter().map(|n| self.column(n).cloned()).collect::<Result<Vec<_>, _>>()?;
-        Ok(Table { names: names.to_vec(), columns, nrows: self.nrows })
+        let columns = names
+            .iter()
+            .map(|n| self.column(n).cloned())
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Table {
+            names: names.to_vec(),
+            columns,
+            nrows: self.nrows,
+        })
     }
 
     /// Without these columns (`df.drop(columns=names)`).
@@ -81,7 +108,12 @@ impl Table {
         for n in names {
             self.position(n)?;
         }
-        let keep: Vec<String> = self.names.iter().filter(|n| !names.contains(n)).cloned().collect();
+        let keep: Vec<String> = self
+            .names
+            .iter()
+            .filter(|n| !names.contains(n))
+            .cloned()
+            .collect();
         self.select(&keep)
     }
 
@@ -98,7 +130,11 @@ impl Table {
     /// `df[name] = column`: replaces in place, or appends a new last column.
     pub fn set_column(&mut self, name: &str, column: Column) -> Result<(), String> {
         if column.len() != self.nrows && !self.names.is_empty() {
-            return Err(format!("column {name:?} has {} values for {} rows", column.len(), self.nrows));
+            return Err(format!(
+                "column {name:?} has {} values for {} rows",
+                column.len(),
+                self.nrows
+            ));
         }
         if self.names.is_empty() {
             self.nrows = column.len();
@@ -130,13 +166,18 @@ impl Table {
     /// The CSV text pandas' `to_csv(index=False, quoting=...)` writes.
     pub fn to_csv(&self, quoting: Quoting) -> String {
         let mut out = Vec::new();
-        self.write_csv(&mut out, quoting).expect("writing to memory");
+        self.write_csv(&mut out, quoting)
+            .expect("writing to memory");
         String::from_utf8(out).expect("the table holds UTF-8 text")
     }
 
     /// Streams the CSV to `sink`: blocks of rows are formatted in parallel, a bounded number
     /// at a time, and written in order, so memory stays flat however long the table is.
-    pub fn write_csv(&self, sink: &mut impl std::io::Write, quoting: Quoting) -> std::io::Result<()> {
+    pub fn write_csv(
+        &self,
+        sink: &mut impl std::io::Write,
+        quoting: Quoting,
+    ) -> std::io::Result<()> {
         use rayon::prelude::*;
         const BLOCK: usize = 16_384;
         const BLOCKS_AT_ONCE: usize = 64;
@@ -165,8 +206,12 @@ impl Table {
                 scratch[c].clear();
                 render(col, r, &mut scratch[c]);
             }
-            let row: Vec<Field> =
-                self.columns.iter().zip(&scratch).map(|(col, text)| field_kind(col, r, text)).collect();
+            let row: Vec<Field> = self
+                .columns
+                .iter()
+                .zip(&scratch)
+                .map(|(col, text)| field_kind(col, r, text))
+                .collect();
             write_row(&mut out, &row, quoting);
         }
         out
@@ -273,7 +318,8 @@ mod tests {
 
     #[test]
     fn round_trip_like_pandas() {
-        let t = table("id,x,flag,text\n1,0,True,\"a,b\"\n2,1.50,False,\n3,,true,\"say \"\"hi\"\"\"\n");
+        let t =
+            table("id,x,flag,text\n1,0,True,\"a,b\"\n2,1.50,False,\n3,,true,\"say \"\"hi\"\"\"\n");
         assert_eq!(
             t.to_csv(Quoting::Minimal),
             "id,x,flag,text\n1,0.0,True,\"a,b\"\n2,1.5,False,\n3,,True,\"say \"\"hi\"\"\"\n"
@@ -307,7 +353,12 @@ mod tests {
         assert_eq!(sub.to_csv(Quoting::Minimal), "a,c\n3,2.0\n1,0.5\n");
         t.set_column("b", Column::Int(vec![7, 8, 9])).unwrap();
         t.set_column("d", Column::Float(vec![0.25; 3])).unwrap();
-        assert_eq!(t.select(&["d".into(), "b".into()]).unwrap().to_csv(Quoting::Minimal), "d,b\n0.25,7\n0.25,8\n0.25,9\n");
+        assert_eq!(
+            t.select(&["d".into(), "b".into()])
+                .unwrap()
+                .to_csv(Quoting::Minimal),
+            "d,b\n0.25,7\n0.25,8\n0.25,9\n"
+        );
         assert!(t.take(&[3]).is_err());
         assert!(t.select(&["nope".into()]).is_err());
         assert!(t.set_column("e", Column::Int(vec![1])).is_err());

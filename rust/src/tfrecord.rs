@@ -10,7 +10,11 @@ fn crc32c_table() -> [u32; 256] {
     for (i, slot) in table.iter_mut().enumerate() {
         let mut c = i as u32;
         for _ in 0..8 {
-            c = if c & 1 == 1 { (c >> 1) ^ CASTAGNOLI_REFLECTED } else { c >> 1 };
+            c = if c & 1 == 1 {
+                (c >> 1) ^ CASTAGNOLI_REFLECTED
+            } else {
+                c >> 1
+            };
         }
         *slot = c;
     }
@@ -20,7 +24,9 @@ fn crc32c_table() -> [u32; 256] {
 pub fn crc32c(data: &[u8]) -> u32 {
     static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(crc32c_table);
-    !data.iter().fold(!0u32, |c, &b| table[((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8))
+    !data.iter().fold(!0u32, |c, &b| {
+        table[((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8)
+    })
 }
 
 /// TFRecord's masked CRC: rotate right by 15 and add a constant.
@@ -33,18 +39,26 @@ pub fn records(bytes: &[u8]) -> Result<Vec<&[u8]>, String> {
     let mut out = Vec::new();
     let mut pos = 0usize;
     while pos < bytes.len() {
-        let header = bytes.get(pos..pos + 12).ok_or("truncated TFRecord header")?;
+        let header = bytes
+            .get(pos..pos + 12)
+            .ok_or("truncated TFRecord header")?;
         let len_bytes = &header[..8];
         let len = u64::from_le_bytes(len_bytes.try_into().unwrap()) as usize;
         if u32::from_le_bytes(header[8..12].try_into().unwrap()) != masked_crc32c(len_bytes) {
-            return Err(format!("corrupted TFRecord: bad length checksum at byte {pos}"));
+            return Err(format!(
+                "corrupted TFRecord: bad length checksum at byte {pos}"
+            ));
         }
         let start = pos + 12;
         let end = start.checked_add(len).ok_or("TFRecord length overflows")?;
         let data = bytes.get(start..end).ok_or("truncated TFRecord payload")?;
-        let crc = bytes.get(end..end + 4).ok_or("truncated TFRecord payload checksum")?;
+        let crc = bytes
+            .get(end..end + 4)
+            .ok_or("truncated TFRecord payload checksum")?;
         if u32::from_le_bytes(crc.try_into().unwrap()) != masked_crc32c(data) {
-            return Err(format!("corrupted TFRecord: bad payload checksum at byte {pos}"));
+            return Err(format!(
+                "corrupted TFRecord: bad payload checksum at byte {pos}"
+            ));
         }
         out.push(data);
         pos = end + 4;
@@ -80,7 +94,10 @@ fn len_fields(buf: &[u8]) -> Result<Vec<(u64, &[u8])>, String> {
             5 => pos += 4,
             2 => {
                 let len = varint(buf, &mut pos)? as usize;
-                let end = pos.checked_add(len).filter(|&e| e <= buf.len()).ok_or("truncated protobuf field")?;
+                let end = pos
+                    .checked_add(len)
+                    .filter(|&e| e <= buf.len())
+                    .ok_or("truncated protobuf field")?;
                 out.push((key >> 3, &buf[pos..end]));
                 pos = end;
             }
@@ -105,15 +122,29 @@ pub fn example_bytes_feature(example: &[u8], name: &str) -> Result<String, Strin
                 continue;
             }
             let fields = len_fields(entry)?;
-            let key = fields.iter().find(|(n, _)| *n == 1).map(|(_, k)| *k).unwrap_or(b"");
+            let key = fields
+                .iter()
+                .find(|(n, _)| *n == 1)
+                .map(|(_, k)| *k)
+                .unwrap_or(b"");
             if key == name.as_bytes() {
                 // protobuf map semantics: the last entry for a key wins
-                found = Some(fields.iter().find(|(n, _)| *n == 2).map(|(_, v)| *v).unwrap_or(b""));
+                found = Some(
+                    fields
+                        .iter()
+                        .find(|(n, _)| *n == 2)
+                        .map(|(_, v)| *v)
+                        .unwrap_or(b""),
+                );
             }
         }
     }
     let feature = found.ok_or_else(|| format!("the example has no feature {name:?}"))?;
-    let bytes_list = len_fields(feature)?.into_iter().filter(|(n, _)| *n == 1).map(|(_, v)| v).last();
+    let bytes_list = len_fields(feature)?
+        .into_iter()
+        .filter(|(n, _)| *n == 1)
+        .map(|(_, v)| v)
+        .last();
     let first = bytes_list
         .map(len_fields)
         .transpose()?
@@ -124,7 +155,10 @@ pub fn example_bytes_feature(example: &[u8], name: &str) -> Result<String, Strin
 
 /// The `name` feature of every record of a TFRecord file, in file order.
 pub fn ids(bytes: &[u8], name: &str) -> Result<Vec<String>, String> {
-    records(bytes)?.into_iter().map(|r| example_bytes_feature(r, name)).collect()
+    records(bytes)?
+        .into_iter()
+        .map(|r| example_bytes_feature(r, name))
+        .collect()
 }
 
 #[cfg(test)]

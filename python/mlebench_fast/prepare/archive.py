@@ -46,9 +46,7 @@ def extract(archive: Path, dst: Path, label: str | None = None) -> None:
         try:
             import py7zr
         except ImportError:
-            raise ArchiveError(
-                f"{archive.name} is a 7z archive: install py7zr (pip install 'mlebench-fast[download]')"
-            ) from None
+            raise ArchiveError(f"{archive.name} is a 7z archive: install py7zr (pip install 'mlebench-fast[download]')") from None
         with py7zr.SevenZipFile(archive, mode="r") as sz:
             sz.extractall(dst)
     else:

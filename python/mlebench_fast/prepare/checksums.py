@@ -1,8 +1,8 @@
 """`checksums.yaml` in the reference's layout, with MD5s computed by the Rust core.
 
-    zip: <md5 of the downloaded zip>
-    public: {<file>: <md5>, ...}    # files directly in prepared/public with a data extension
-    private: {<file>: <md5>, ...}   # same for prepared/private
+zip: <md5 of the downloaded zip>
+public: {<file>: <md5>, ...}    # files directly in prepared/public with a data extension
+private: {<file>: <md5>, ...}   # same for prepared/private
 """
 
 from __future__ import annotations

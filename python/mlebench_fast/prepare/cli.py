@@ -102,7 +102,9 @@ def run_prepare(
         if not prepare_spec(cid).supported:
             outcome = Outcome(cid, "failed", f"cannot be prepared yet: {prepare_spec(cid).unsupported}", 0.0)
         elif no_kaggle and cid in to_download:
-            outcome = Outcome(cid, "failed", f"no {cid}.zip in {Path(data_dir) / cid} and no `kaggle` package to download it", 0.0)
+            outcome = Outcome(
+                cid, "failed", f"no {cid}.zip in {Path(data_dir) / cid} and no `kaggle` package to download it", 0.0
+            )
         else:
             echo(f"{prefix}: preparing")
             try:

@@ -125,8 +125,7 @@ def _verify(actual: dict[str, Any], expected: dict[str, Any] | None, competition
             else " (the prepared folder was not put in place; --skip-verification prepares it anyway)"
         )
         raise PrepareError(
-            f"checksums of `{competition_id}`'s prepared files do not match the reference's: "
-            f"{'; '.join(differing)}{hint}"
+            f"checksums of `{competition_id}`'s prepared files do not match the reference's: {'; '.join(differing)}{hint}"
         )
 
 
@@ -221,10 +220,7 @@ def _missing_file_message(competition_id: str, ctx: recipe.Context, error: FileN
     missing = Path(error.filename) if error.filename else None
     if missing is not None:
         try:
-            return (
-                f"this download does not hold {missing.relative_to(ctx.raw).as_posix()}: "
-                f"is it `{competition_id}`'s download?"
-            )
+            return f"this download does not hold {missing.relative_to(ctx.raw).as_posix()}: is it `{competition_id}`'s download?"
         except ValueError:
             pass
     return f"preparing `{competition_id}` failed: a file is missing: {error.filename or error}"

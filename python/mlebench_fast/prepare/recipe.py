@@ -241,7 +241,7 @@ def validate(steps: Any) -> list[tuple[str, Any]]:
     for i, step in enumerate(steps):
         if not isinstance(step, dict) or len(step) != 1:
             raise RecipeError(f"step {i + 1} must be a mapping with exactly one step name")
-        (name, args), = step.items()
+        ((name, args),) = step.items()
         if name not in STEPS:
             raise RecipeError(f"step {i + 1}: unknown step `{name}` (known: {', '.join(STEPS)})")
         if name == "call":

@@ -34,9 +34,7 @@ def write_csv(table: Table, path: Path, quoting: str = "minimal") -> None:
 
 def split_rows(table: Table, *, test_size: Any, random_state: int, train_size: Any = None) -> tuple[Table, Table]:
     """`train_test_split(df, ...)`: both parts in the shuffled order scikit-learn returns."""
-    train, test = train_test_split_indices(
-        len(table), test_size=test_size, train_size=train_size, random_state=random_state
-    )
+    train, test = train_test_split_indices(len(table), test_size=test_size, train_size=train_size, random_state=random_state)
     return table.take(train.tolist()), table.take(test.tolist())
 
 
@@ -52,9 +50,7 @@ def split_by_values(
         train, test = train_test_split_indices(n, test_size=test_size, train_size=train_size, random_state=random_state)
         train_codes, test_codes = train, test
     else:
-        train, test = train_test_split_indices(
-            len(codes), test_size=test_size, train_size=train_size, random_state=random_state
-        )
+        train, test = train_test_split_indices(len(codes), test_size=test_size, train_size=train_size, random_state=random_state)
         train_codes, test_codes = codes[train], codes[test]
     in_train = np.isin(codes, train_codes)
     in_test = np.isin(codes, test_codes)

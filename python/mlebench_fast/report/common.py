@@ -29,7 +29,15 @@ FLAGS = ("gold_medal", "silver_medal", "bronze_medal", "above_median", "submissi
 NUMBERS = ("score", "gold_threshold", "silver_threshold", "bronze_threshold", "median_threshold")
 # The leaderboard's columns, in its order.
 LEADERBOARD_SPLITS = (("low", "Low == Lite (%)"), ("medium", "Medium (%)"), ("high", "High (%)"), ("split75", "All (%)"))
-SPLIT_NAMES = {"low": "low", "lite": "low", "medium": "medium", "high": "high", "split75": "split75", "all": "split75", "dev": "dev"}
+SPLIT_NAMES = {
+    "low": "low",
+    "lite": "low",
+    "medium": "medium",
+    "high": "high",
+    "split75": "split75",
+    "all": "split75",
+    "dev": "dev",
+}
 DEFAULT_SPLIT = "split75"
 REPORT_GLOB = "*grading_report*.json"
 EXPERIMENTS_CSV = "run_group_experiments.csv"

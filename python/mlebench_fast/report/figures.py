@@ -50,7 +50,10 @@ def split_figure(result: SplitResult):
     ax.bar_label(bars, labels=[f"{m:.1f}" for m in means], padding=3, fontsize=8)
     _style_axes(ax, "% of competitions")
     who = f"{result.agent} — " if result.agent else ""
-    ax.set_title(f"{who}split {result.split}: {_count(len(result.competition_ids), 'competition')}, {_seeds(result.num_seeds)}; error bars ±1 SE", fontsize=10)
+    ax.set_title(
+        f"{who}split {result.split}: {_count(len(result.competition_ids), 'competition')}, {_seeds(result.num_seeds)}; error bars ±1 SE",
+        fontsize=10,
+    )
     ax.tick_params(axis="x", labelsize=8)
     return fig
 

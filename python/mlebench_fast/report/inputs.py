@@ -160,7 +160,9 @@ def sources_from_runs_dir(runs_dir: Path, run_groups: list[str] | None, notes: l
             skipped.append(group)
     if skipped:
         # one note, however many folders (the reference's runs/ has several without reports)
-        notes.append(f"skipped {_count(len(skipped), 'folder')} of {runs_dir} without a {REPORT_GLOB} file: {_join_names(skipped, limit=NOTE_NAMES)}")
+        notes.append(
+            f"skipped {_count(len(skipped), 'folder')} of {runs_dir} without a {REPORT_GLOB} file: {_join_names(skipped, limit=NOTE_NAMES)}"
+        )
     if not sources:
         raise ReportError(f"no run group in {runs_dir} holds a {REPORT_GLOB} file")
     _check_unique(sources)
@@ -189,7 +191,9 @@ def _own_texts(run: Any, ours: bool) -> bool:
     if not isinstance(texts, dict):
         # before runs recorded their texts, mlebench-fast always gave its own instructions
         return ours and isinstance(run, dict) and run.get("status", "pending") != "pending"
-    return any(isinstance(t, dict) and t.get("source") != "reference" for t in (texts.get("instructions"), texts.get("description")))
+    return any(
+        isinstance(t, dict) and t.get("source") != "reference" for t in (texts.get("instructions"), texts.get("description"))
+    )
 
 
 def own_texts_runs(grading_reports: Iterable[str]) -> tuple[int, int] | None:
@@ -216,8 +220,10 @@ def own_texts_runs(grading_reports: Iterable[str]) -> tuple[int, int] | None:
 def not_comparable_note(who: str | None, counts: tuple[int, int] | None) -> str | None:
     if counts is None or counts[0] == 0:
         return None
-    return (f"{who + ': ' if who else ''}{NOT_COMPARABLE}: {counts[0]} of {counts[1]} runs used mlebench-fast's own "
-            "instructions or description, not the reference's (see `mlebench-fast texts`)")
+    return (
+        f"{who + ': ' if who else ''}{NOT_COMPARABLE}: {counts[0]} of {counts[1]} runs used mlebench-fast's own "
+        "instructions or description, not the reference's (see `mlebench-fast texts`)"
+    )
 
 
 _TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d)")

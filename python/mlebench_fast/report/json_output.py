@@ -12,7 +12,14 @@ def _finite(x: float | None) -> float | None:
     return x if x is not None and math.isfinite(x) else None
 
 
-MEDAL_CODES = (("gold_medal", "G"), ("silver_medal", "S"), ("bronze_medal", "B"), ("above_median", "M"), ("valid_submission", "V"), ("submission_exists", "X"))
+MEDAL_CODES = (
+    ("gold_medal", "G"),
+    ("silver_medal", "S"),
+    ("bronze_medal", "B"),
+    ("above_median", "M"),
+    ("valid_submission", "V"),
+    ("submission_exists", "X"),
+)
 
 
 def entry_code(row: dict[str, Any]) -> str:

@@ -52,8 +52,6 @@ class SplitResult:
         return int(self.entries["padded"].sum())
 
 
-
-
 def _seeds(n: int) -> str:
     return _count(n, "seed")
 
@@ -76,7 +74,9 @@ def _seed_count(counts: dict[str, int], split: str, num_seeds: int | None, pad_m
     return available if num_seeds is None else num_seeds
 
 
-def build_entries(reports: pl.DataFrame, competition_ids: list[str], split: str, num_seeds: int | None = None, pad_missing: bool = False) -> tuple[pl.DataFrame, list[str]]:
+def build_entries(
+    reports: pl.DataFrame, competition_ids: list[str], split: str, num_seeds: int | None = None, pad_missing: bool = False
+) -> tuple[pl.DataFrame, list[str]]:
     """The (competition, seed) grid of a split, filled from the reports; and notes on what was
     left out or padded. Raises `ReportError` when no seed can be formed."""
     in_split = reports.filter(pl.col("competition_id").is_in(competition_ids))
@@ -87,9 +87,7 @@ def build_entries(reports: pl.DataFrame, competition_ids: list[str], split: str,
         pl.DataFrame({"attempt": list(range(seeds))}, schema={"attempt": pl.Int64}), how="cross"
     )
     entries = grid.join(in_split, on=["competition_id", "attempt"], how="left")
-    entries = entries.with_columns(padded=pl.col("source").is_null()).with_columns(
-        [pl.col(k).fill_null(False) for k in FLAGS]
-    )
+    entries = entries.with_columns(padded=pl.col("source").is_null()).with_columns([pl.col(k).fill_null(False) for k in FLAGS])
     # the reference's any-medal is gold or silver or bronze (not the reports' own `any_medal`)
     entries = entries.with_columns(any_medal=pl.col("gold_medal") | pl.col("silver_medal") | pl.col("bronze_medal"))
     entries = entries.rename({"attempt": "seed"})
@@ -180,12 +178,16 @@ def _check_count(num_seeds: int | None) -> int | None:
     return num_seeds
 
 
-def report_single(sources: list[Source], split: str | None = None, num_seeds: int | None = None, pad_missing: bool = False) -> SplitResult:
+def report_single(
+    sources: list[Source], split: str | None = None, num_seeds: int | None = None, pad_missing: bool = False
+) -> SplitResult:
     """All sources pooled as one agent's seeds, on one split."""
     num_seeds = _check_count(num_seeds)
     agents = {s.agent for s in sources if s.agent}
     if len(agents) > 1:
-        raise ReportError(f"the reports name {len(agents)} agents ({_join_names(sorted(agents))}); add --compare to put them side by side")
+        raise ReportError(
+            f"the reports name {len(agents)} agents ({_join_names(sorted(agents))}); add --compare to put them side by side"
+        )
     name, ids = resolve_split(split)
     paths = [s.path for s in sources]
     result = report_split(load_reports(paths), name, ids, paths, num_seeds, pad_missing, agent=next(iter(agents), None))
@@ -222,7 +224,9 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
 
 
-def report_compare(sources: list[Source], split: str | None = None, num_seeds: int | None = None, pad_missing: bool = False) -> Comparison:
+def report_compare(
+    sources: list[Source], split: str | None = None, num_seeds: int | None = None, pad_missing: bool = False
+) -> Comparison:
     """One row per agent on the leaderboard's splits (plus `split` when it is another one);
     a split an agent cannot form a seed for gets no number, with the reason kept."""
     num_seeds = _check_count(num_seeds)

@@ -157,8 +157,7 @@ def list_agents_in(path: Path, contents: dict[str, Any]) -> list[str]:
     """The agent ids of one config: entries with `start` and `dockerfile`, YAML anchor
     templates left out."""
     templates = _template_keys(path.read_text())
-    return [i for i, v in contents.items()
-            if isinstance(v, dict) and "start" in v and "dockerfile" in v and i not in templates]
+    return [i for i, v in contents.items() if isinstance(v, dict) and "start" in v and "dockerfile" in v and i not in templates]
 
 
 def list_agents(agents_dir: Path) -> list[str]:
@@ -177,16 +176,25 @@ def _relative_to_folder(value: str, agents_dir: Path, folder: Path, what: str, a
     return rel
 
 
-def get_agent(agent_id: str, agents_dir: Path | None = None, environ: dict[str, str] | None = None,
-              secrets: bool = True) -> Agent:
+def get_agent(
+    agent_id: str, agents_dir: Path | None = None, environ: dict[str, str] | None = None, secrets: bool = True
+) -> Agent:
     """The agent with this id (or, failing that, the first agent of the folder of this name).
     `secrets=False` leaves `${{ secrets.NAME }}` unresolved (building an image needs none)."""
     agents_dir = agents_dir or default_agents_dir(agent_id)
     configs = _configs(agents_dir)
     match = next(((p, c, agent_id) for p, c in configs if agent_id in c), None)
     if match is None:  # a folder name: its first agent
-        match = next(((p, c, ids[0]) for p, c in configs if p.parent.name == agent_id
-                      for ids in [[i for i in list_agents_in(p, c)]] if ids), None)
+        match = next(
+            (
+                (p, c, ids[0])
+                for p, c in configs
+                if p.parent.name == agent_id
+                for ids in [[i for i in list_agents_in(p, c)]]
+                if ids
+            ),
+            None,
+        )
     if match is None:
         known = ", ".join(i for p, c in configs for i in list_agents_in(p, c)) or "none"
         raise AgentError(f"no agent `{agent_id}` in {agents_dir} (known: {known})")

@@ -40,12 +40,40 @@ def _echo_err(line: str) -> None:
 
 @env_app.command("build")
 def env_build(
-    ml_stack: Annotated[str, typer.Option("--ml-stack", metavar="STACK", help="The agent venv's packages: none, reference (MLE-bench's pinned requirements) or a requirements FILE.")] = "none",
-    gpu: Annotated[bool, typer.Option("--gpu", help="With --ml-stack reference: also the reference's CUDA TensorFlow (tensorflow[and-cuda]).")] = False,
-    tools: Annotated[Optional[str], typer.Option("--tools", metavar="TOOLS", help="Command line tools: reference (git, unzip, p7zip, ffmpeg, tmux, envsubst, build tools, jupyter, ...) or minimal.", show_default="reference with --ml-stack reference, else minimal")] = None,
-    base: Annotated[Optional[str], typer.Option("--base", metavar="IMAGE", help="Build on this image (already on the engine) instead of a debootstrap root filesystem.")] = None,
+    ml_stack: Annotated[
+        str,
+        typer.Option(
+            "--ml-stack",
+            metavar="STACK",
+            help="The agent venv's packages: none, reference (MLE-bench's pinned requirements) or a requirements FILE.",
+        ),
+    ] = "none",
+    gpu: Annotated[
+        bool,
+        typer.Option("--gpu", help="With --ml-stack reference: also the reference's CUDA TensorFlow (tensorflow[and-cuda])."),
+    ] = False,
+    tools: Annotated[
+        Optional[str],
+        typer.Option(
+            "--tools",
+            metavar="TOOLS",
+            help="Command line tools: reference (git, unzip, p7zip, ffmpeg, tmux, envsubst, build tools, jupyter, ...) or minimal.",
+            show_default="reference with --ml-stack reference, else minimal",
+        ),
+    ] = None,
+    base: Annotated[
+        Optional[str],
+        typer.Option(
+            "--base",
+            metavar="IMAGE",
+            help="Build on this image (already on the engine) instead of a debootstrap root filesystem.",
+        ),
+    ] = None,
     suite: Annotated[str, typer.Option("--suite", metavar="NAME", help="Debian release for debootstrap.")] = "bookworm",
-    mirror: Annotated[Optional[str], typer.Option("--mirror", metavar="URL", help="Debian mirror URL for debootstrap.", show_default="debootstrap's")] = None,
+    mirror: Annotated[
+        Optional[str],
+        typer.Option("--mirror", metavar="URL", help="Debian mirror URL for debootstrap.", show_default="debootstrap's"),
+    ] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild even when the images are up to date.")] = False,
 ) -> None:
     """Build `mlebench-env` (agents' base image) and `mlebench-validator`; skipped when up to date."""
@@ -61,8 +89,16 @@ def env_build(
     client = _client()
     start = time.perf_counter()
     try:
-        build_env_image(client, _echo_err, base=base, suite=suite, mirror=mirror, rebuild=rebuild, stack=stack,
-                        tools=None if tools is None else tools == "reference")
+        build_env_image(
+            client,
+            _echo_err,
+            base=base,
+            suite=suite,
+            mirror=mirror,
+            rebuild=rebuild,
+            stack=stack,
+            tools=None if tools is None else tools == "reference",
+        )
         build_validator_image(client, _echo_err, rebuild=rebuild)
     except ImageError as e:
         _fail(str(e))
@@ -118,26 +154,60 @@ def agents_list(agents_dir: AgentsDir = None) -> None:
 
 def run(
     agent: Annotated[Optional[str], typer.Option("--agent", "--agent-id", metavar="ID", help="Agent id, e.g. dummy.")] = None,
-    competitions: Annotated[Optional[str], typer.Option("--competitions", metavar="IDS", help="Comma-separated competition ids.")] = None,
-    split: Annotated[Optional[str], typer.Option("--split", metavar="SPLIT", help="A split: low, medium, high, split75 or dev (lite, all).")] = None,
-    competition_set: Annotated[Optional[Path], typer.Option("--competition-set", metavar="FILE", help="File with one competition id per line.")] = None,
-    n_seeds: Annotated[Optional[int], typer.Option("--n-seeds", metavar="N", help="Runs per competition.", show_default="1")] = None,
-    n_workers: Annotated[Optional[int], typer.Option("--n-workers", metavar="N", help="Runs at a time.", show_default="1")] = None,
-    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", metavar="DIR", help="Prepared data dir.", show_default=str(default_data_dir()))] = None,
+    competitions: Annotated[
+        Optional[str], typer.Option("--competitions", metavar="IDS", help="Comma-separated competition ids.")
+    ] = None,
+    split: Annotated[
+        Optional[str], typer.Option("--split", metavar="SPLIT", help="A split: low, medium, high, split75 or dev (lite, all).")
+    ] = None,
+    competition_set: Annotated[
+        Optional[Path], typer.Option("--competition-set", metavar="FILE", help="File with one competition id per line.")
+    ] = None,
+    n_seeds: Annotated[
+        Optional[int], typer.Option("--n-seeds", metavar="N", help="Runs per competition.", show_default="1")
+    ] = None,
+    n_workers: Annotated[
+        Optional[int], typer.Option("--n-workers", metavar="N", help="Runs at a time.", show_default="1")
+    ] = None,
+    data_dir: Annotated[
+        Optional[Path], typer.Option("--data-dir", metavar="DIR", help="Prepared data dir.", show_default=str(default_data_dir()))
+    ] = None,
     runs_dir: Annotated[Path, typer.Option("--runs-dir", metavar="DIR", help="Where run groups are written.")] = Path("runs"),
     container_config: Annotated[
         Optional[Path],
-        typer.Option("--container-config", metavar="FILE", help="JSON of container settings (CPU, memory, shm, gpus, runtime).", show_default="shipped"),
+        typer.Option(
+            "--container-config",
+            metavar="FILE",
+            help="JSON of container settings (CPU, memory, shm, gpus, runtime).",
+            show_default="shipped",
+        ),
     ] = None,
     time_limit: Annotated[
-        Optional[float], typer.Option("--time-limit", metavar="SECONDS", help="Wall-clock seconds per run; the agent is stopped then.", show_default="none")
+        Optional[float],
+        typer.Option(
+            "--time-limit", metavar="SECONDS", help="Wall-clock seconds per run; the agent is stopped then.", show_default="none"
+        ),
     ] = None,
-    gpus: Annotated[Optional[int], typer.Option("--gpus", metavar="N", help="Use GPUs 0..N-1, split among workers.", show_default="none")] = None,
-    gpu_ids: Annotated[Optional[str], typer.Option("--gpu-ids", metavar="IDS", help="Comma-separated GPU ids to split among workers.")] = None,
-    share_gpus: Annotated[bool, typer.Option("--share-gpus", help="Allow workers to share GPUs when there are fewer GPUs than workers.")] = False,
+    gpus: Annotated[
+        Optional[int], typer.Option("--gpus", metavar="N", help="Use GPUs 0..N-1, split among workers.", show_default="none")
+    ] = None,
+    gpu_ids: Annotated[
+        Optional[str], typer.Option("--gpu-ids", metavar="IDS", help="Comma-separated GPU ids to split among workers.")
+    ] = None,
+    share_gpus: Annotated[
+        bool, typer.Option("--share-gpus", help="Allow workers to share GPUs when there are fewer GPUs than workers.")
+    ] = False,
     retain: Annotated[bool, typer.Option("--retain", help="Keep the containers (stopped) instead of removing them.")] = False,
-    resume: Annotated[Optional[Path], typer.Option("--resume", metavar="GROUP", help="Finish this run group (path, or name under --runs-dir).")] = None,
-    obfuscated: Annotated[bool, typer.Option("--obfuscated", help="The obfuscation experiment: agents get the obfuscated instructions and description (and OBFUSCATE=true).")] = False,
+    resume: Annotated[
+        Optional[Path], typer.Option("--resume", metavar="GROUP", help="Finish this run group (path, or name under --runs-dir).")
+    ] = None,
+    obfuscated: Annotated[
+        bool,
+        typer.Option(
+            "--obfuscated",
+            help="The obfuscation experiment: agents get the obfuscated instructions and description (and OBFUSCATE=true).",
+        ),
+    ] = False,
     agents_dir: AgentsDir = None,
 ) -> None:
     """Run an agent on competitions: one sealed container pair per (competition, seed)."""
@@ -156,10 +226,21 @@ def run(
         elif competition_set is not None:
             ids = read_competition_set(competition_set)
         request = RunRequest(
-            agent_id=agent, competition_ids=ids, n_seeds=n_seeds, n_workers=n_workers, data_dir=data_dir,
-            runs_dir=runs_dir, container_config=container_config, time_limit=time_limit, gpus=gpus,
+            agent_id=agent,
+            competition_ids=ids,
+            n_seeds=n_seeds,
+            n_workers=n_workers,
+            data_dir=data_dir,
+            runs_dir=runs_dir,
+            container_config=container_config,
+            time_limit=time_limit,
+            gpus=gpus,
             gpu_ids=[g.strip() for g in gpu_ids.split(",") if g.strip()] if gpu_ids else None,
-            share_gpus=share_gpus, retain=retain, resume=resume, agents_dir=agents_dir, obfuscated=obfuscated,
+            share_gpus=share_gpus,
+            retain=retain,
+            resume=resume,
+            agents_dir=agents_dir,
+            obfuscated=obfuscated,
         )
         group = run_agent(request, _echo_err)
     except (RunError, ValueError) as e:
@@ -171,13 +252,25 @@ def run(
 
 
 def make_submission(
-    run_group: Annotated[Optional[Path], typer.Option("--run-group", metavar="DIR", help="Run group folder (with metadata.json).")] = None,
-    metadata: Annotated[
-        Optional[Path], typer.Option("--metadata", metavar="FILE", help="The run group's metadata.json instead of --run-group (the reference's option).")
+    run_group: Annotated[
+        Optional[Path], typer.Option("--run-group", metavar="DIR", help="Run group folder (with metadata.json).")
     ] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", metavar="JSONL", help="JSONL to write.", show_default="<run group>/submission.jsonl")] = None,
-    rel_log_path: Annotated[str, typer.Option("--rel-log-path", metavar="PATH", help="Log file within a run folder.")] = "logs/agent.log",
-    rel_code_path: Annotated[str, typer.Option("--rel-code-path", metavar="PATH", help="Code file within a run folder.")] = "code/train.py",
+    metadata: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--metadata", metavar="FILE", help="The run group's metadata.json instead of --run-group (the reference's option)."
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", metavar="JSONL", help="JSONL to write.", show_default="<run group>/submission.jsonl"),
+    ] = None,
+    rel_log_path: Annotated[
+        str, typer.Option("--rel-log-path", metavar="PATH", help="Log file within a run folder.")
+    ] = "logs/agent.log",
+    rel_code_path: Annotated[
+        str, typer.Option("--rel-code-path", metavar="PATH", help="Code file within a run folder.")
+    ] = "code/train.py",
 ) -> None:
     """Write the grading JSONL of a run group (input of `grade --submission`)."""
     from .rungroup import METADATA, RunGroupError, write_submission_jsonl

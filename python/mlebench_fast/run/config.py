@@ -12,9 +12,26 @@ import docker.types
 
 # Arguments the harness sets itself; a config that sets them would break the sealing.
 RESERVED_KEYS = frozenset(
-    {"image", "command", "entrypoint", "name", "labels", "volumes", "mounts", "environment",
-     "privileged", "detach", "network_mode", "network", "user", "pid_mode", "ipc_mode",
-     "volumes_from", "auto_remove", "remove"}
+    {
+        "image",
+        "command",
+        "entrypoint",
+        "name",
+        "labels",
+        "volumes",
+        "mounts",
+        "environment",
+        "privileged",
+        "detach",
+        "network_mode",
+        "network",
+        "user",
+        "pid_mode",
+        "ipc_mode",
+        "volumes_from",
+        "auto_remove",
+        "remove",
+    }
 )
 
 
@@ -45,7 +62,9 @@ def load_container_config(path: Path | None) -> dict[str, Any]:
     return raw
 
 
-def agent_create_kwargs(config: dict[str, Any], engine_cpus: int | None, gpu_ids: list[str] | None) -> tuple[dict[str, Any], list[str]]:
+def agent_create_kwargs(
+    config: dict[str, Any], engine_cpus: int | None, gpu_ids: list[str] | None
+) -> tuple[dict[str, Any], list[str]]:
     """`containers.create` arguments for an agent container from a container config.
 
     Returns the arguments and warnings. Null values are dropped; `nano_cpus` is made an int

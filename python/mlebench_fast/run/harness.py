@@ -32,8 +32,17 @@ from .agents import CONTAINER_DIRS, Agent
 from .images import VALIDATOR_PYTHONPATH
 from .config import GpuPlan, agent_create_kwargs, validator_network_kwargs
 from .rungroup import (
-    FAILED, FINISHED, GROUP_LABEL, INTERRUPTED, ROLE_LABEL, RUN_LABEL, RUNNING, SUCCEEDED, TIMED_OUT,
-    RunGroup, now_iso,
+    FAILED,
+    FINISHED,
+    GROUP_LABEL,
+    INTERRUPTED,
+    ROLE_LABEL,
+    RUN_LABEL,
+    RUNNING,
+    SUCCEEDED,
+    TIMED_OUT,
+    RunGroup,
+    now_iso,
 )
 
 AGENT_ENTRYPOINT = "/usr/local/bin/mlebench-agent-entrypoint"
@@ -119,8 +128,13 @@ def safe_extract(archive: Path, dest: Path, top: str) -> int:
 
 
 class Harness:
-    def __init__(self, settings: RunSettings, group: RunGroup, on_event: Callable[[str, str], None] | None = None,
-                 client_factory: Callable[[], docker.DockerClient] = docker.from_env):
+    def __init__(
+        self,
+        settings: RunSettings,
+        group: RunGroup,
+        on_event: Callable[[str, str], None] | None = None,
+        client_factory: Callable[[], docker.DockerClient] = docker.from_env,
+    ):
         self.settings = settings
         self.group = group
         self.on_event = on_event or (lambda run_id, status: None)
@@ -151,7 +165,9 @@ class Harness:
         except KeyboardInterrupt:
             self.stop_event.set()
             # a second Ctrl-C must not cut the clean-up short
-            previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() else None
+            previous = (
+                signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() else None
+            )
             try:
                 self.shutdown()
             finally:
@@ -223,13 +239,27 @@ class Harness:
         log = RunLog(run_dir / "run.log")
         gpu_ids = self.settings.gpu_plan.for_worker(worker)
         self.group.update(
-            run_id, status=RUNNING, started_at=now_iso(), ended_at=None, duration_seconds=None,
-            error=None, exit_code=None, worker=worker, gpu_ids=gpu_ids, ml_stack=self.settings.ml_stack,
-            **({"texts": self.settings.texts[competition_id]} if self.settings.texts and competition_id in self.settings.texts else {}),
+            run_id,
+            status=RUNNING,
+            started_at=now_iso(),
+            ended_at=None,
+            duration_seconds=None,
+            error=None,
+            exit_code=None,
+            worker=worker,
+            gpu_ids=gpu_ids,
+            ml_stack=self.settings.ml_stack,
+            **(
+                {"texts": self.settings.texts[competition_id]}
+                if self.settings.texts and competition_id in self.settings.texts
+                else {}
+            ),
         )
         self.on_event(run_id, RUNNING)
-        log(f"[worker {worker}] run {run_id}: agent {self.settings.agent.id}, {competition_id}, seed {run['seed']}"
-            + (f", GPUs {','.join(gpu_ids)}" if gpu_ids else ""))
+        log(
+            f"[worker {worker}] run {run_id}: agent {self.settings.agent.id}, {competition_id}, seed {run['seed']}"
+            + (f", GPUs {','.join(gpu_ids)}" if gpu_ids else "")
+        )
         started = time.monotonic()
         status, error, exit_code = FAILED, None, None
         validator = agent = None
@@ -255,7 +285,11 @@ class Harness:
             log(f"run {status} after {duration:.1f}s" + (f": {error}" if error else ""))
             log.close()
             self.group.update(
-                run_id, status=status, error=error, exit_code=exit_code, ended_at=now_iso(),
+                run_id,
+                status=status,
+                error=error,
+                exit_code=exit_code,
+                ended_at=now_iso(),
                 duration_seconds=duration,
                 submission_exists=(run_dir / "submission" / "submission.csv").is_file(),
             )
@@ -318,8 +352,12 @@ class Harness:
             entrypoint=[AGENT_ENTRYPOINT],
             name=f"mlebench-{run_id}",
             labels=self._labels(run_id, "agent"),
-            environment={"COMPETITION_ID": competition_id, **CONTAINER_DIRS, **agent.env_vars,
-                         **({"OBFUSCATE": "true"} if self.settings.obfuscated else {})},
+            environment={
+                "COMPETITION_ID": competition_id,
+                **CONTAINER_DIRS,
+                **agent.env_vars,
+                **({"OBFUSCATE": "true"} if self.settings.obfuscated else {}),
+            },
             volumes=self._data_volumes(competition_id),
             network_mode=f"container:{validator.id}",
             privileged=agent.privileged,
@@ -436,6 +474,15 @@ def remove_leftover_containers(client: docker.DockerClient, group: RunGroup) -> 
 
 
 __all__ = [
-    "Harness", "RunSettings", "RunLog", "safe_extract", "remove_leftover_containers",
-    "public_dir", "private_dir", "SUCCEEDED", "FAILED", "TIMED_OUT", "INTERRUPTED",
+    "Harness",
+    "RunSettings",
+    "RunLog",
+    "safe_extract",
+    "remove_leftover_containers",
+    "public_dir",
+    "private_dir",
+    "SUCCEEDED",
+    "FAILED",
+    "TIMED_OUT",
+    "INTERRUPTED",
 ]

@@ -118,8 +118,9 @@ def stream_build(client, path: str, tag: str, echo: Echo, dockerfile: str = "Doc
     tail: list[str] = []
     try:
         # a quiet step (a long pip install) may print nothing for minutes: no read timeout
-        for chunk in client.api.build(path=path, dockerfile=dockerfile, tag=tag, rm=True, forcerm=True, decode=True,
-                                      timeout=24 * 3600, **kwargs):
+        for chunk in client.api.build(
+            path=path, dockerfile=dockerfile, tag=tag, rm=True, forcerm=True, decode=True, timeout=24 * 3600, **kwargs
+        ):
             if "stream" in chunk:
                 for line in chunk["stream"].splitlines():
                     if line.strip():
@@ -155,8 +156,12 @@ def debootstrap_rootfs(target: Path, suite: str, mirror: str | None, echo: Echo)
     debs = cache_dir() / "debootstrap-debs" / suite
     debs.mkdir(parents=True, exist_ok=True)
     cmd = [
-        debootstrap, "--variant=minbase", f"--include={','.join(PACKAGES)}",
-        f"--cache-dir={debs.resolve()}", suite, str(target),
+        debootstrap,
+        "--variant=minbase",
+        f"--include={','.join(PACKAGES)}",
+        f"--cache-dir={debs.resolve()}",
+        suite,
+        str(target),
     ]
     if mirror:
         cmd.append(mirror)
@@ -264,8 +269,22 @@ AGENT_ENV_PREFIX = f"/opt/conda/envs/{AGENT_ENV}"
 REQUIREMENTS_PATH = "/tmp/requirements.txt"  # where the reference's image keeps its stack's pins
 # The reference's command line tools (its Dockerfile's apt list and jupyter), for --tools reference.
 REFERENCE_TOOLS = (
-    "wget", "git", "vim", "nano", "unzip", "zip", "p7zip-full", "python3-dev", "build-essential",
-    "openssh-server", "tmux", "gettext", "sudo", "ffmpeg", "libsm6", "libxext6",
+    "wget",
+    "git",
+    "vim",
+    "nano",
+    "unzip",
+    "zip",
+    "p7zip-full",
+    "python3-dev",
+    "build-essential",
+    "openssh-server",
+    "tmux",
+    "gettext",
+    "sudo",
+    "ffmpeg",
+    "libsm6",
+    "libxext6",
 )
 REFERENCE_TOOLS_PIP = ("jupyter",)
 # --ml-stack reference --gpu: what the reference adds for CUDA after its requirements
@@ -383,9 +402,16 @@ def _tag_latest(client, name: str, tag: str) -> None:
     client.images.get(f"{name}:{tag}").tag(name, "latest")
 
 
-def build_env_image(client, echo: Echo, base: str | None = None, suite: str = DEFAULT_SUITE,
-                    mirror: str | None = None, rebuild: bool = False, stack: MlStack | None = None,
-                    tools: bool | None = None) -> str:
+def build_env_image(
+    client,
+    echo: Echo,
+    base: str | None = None,
+    suite: str = DEFAULT_SUITE,
+    mirror: str | None = None,
+    rebuild: bool = False,
+    stack: MlStack | None = None,
+    tools: bool | None = None,
+) -> str:
     """Build `mlebench-env:<hash>` (skipped when it exists) and make it `mlebench-env:latest`.
     `tools` (the reference's command line tools) defaults to on for the reference's stack.
     Returns the image's id."""
@@ -411,8 +437,9 @@ def build_env_image(client, echo: Echo, base: str | None = None, suite: str = DE
         else:
             echo(f"building {name} on {base} (ML stack: {stack.label}{', the reference tools' if tools else ''})")
             start = time.monotonic()
-            stream_build(client, path=str(ctx), tag=name, echo=echo, nocache=rebuild,
-                         labels={HASH_LABEL: want, STACK_LABEL: stack.label})
+            stream_build(
+                client, path=str(ctx), tag=name, echo=echo, nocache=rebuild, labels={HASH_LABEL: want, STACK_LABEL: stack.label}
+            )
             echo(f"{name} built in {time.monotonic() - start:.0f}s")
     _tag_latest(client, ENV_IMAGE, want)
     record = _install_env_record()
@@ -460,14 +487,19 @@ VALIDATOR_PYTHONPATH = "/opt/mlebench-fast"
 
 
 def _validator_dockerfile(base: str, pins: list[str]) -> str:
-    return "\n".join([
-        f"FROM {base}",
-        # its own layer, so that a new mlebench-fast build reuses it
-        f"RUN PIP_BREAK_SYSTEM_PACKAGES=1 pip install --no-cache-dir --disable-pip-version-check -q {' '.join(pins)}",
-        f"COPY pkg/ {VALIDATOR_PYTHONPATH}/",
-        # fail the build here, not in every run, if the core cannot load in this image
-        f'RUN PYTHONPATH={VALIDATOR_PYTHONPATH} python3 -B -c "import mlebench_fast.run.validator"',
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                f"FROM {base}",
+                # its own layer, so that a new mlebench-fast build reuses it
+                f"RUN PIP_BREAK_SYSTEM_PACKAGES=1 pip install --no-cache-dir --disable-pip-version-check -q {' '.join(pins)}",
+                f"COPY pkg/ {VALIDATOR_PYTHONPATH}/",
+                # fail the build here, not in every run, if the core cannot load in this image
+                f'RUN PYTHONPATH={VALIDATOR_PYTHONPATH} python3 -B -c "import mlebench_fast.run.validator"',
+            ]
+        )
+        + "\n"
+    )
 
 
 def _validator_base(client) -> tuple[str, str] | None:
@@ -532,7 +564,10 @@ def describe(client) -> dict[str, Any]:
             continue
         labels = image.labels or {}
         out[name] = {
-            "id": image.short_id, "size_mib": round(image.attrs.get("Size", 0) / 2**20),
-            "hash": labels.get(HASH_LABEL), "tags": sorted(image.tags), "ml_stack": labels.get(STACK_LABEL),
+            "id": image.short_id,
+            "size_mib": round(image.attrs.get("Size", 0) / 2**20),
+            "hash": labels.get(HASH_LABEL),
+            "tags": sorted(image.tags),
+            "ml_stack": labels.get(STACK_LABEL),
         }
     return out

@@ -61,14 +61,17 @@ class Progress:
         n = {s: sum(r.get("status") == s for r in runs) for s in (RUNNING, FAILED, TIMED_OUT, SUCCEEDED)}
         done = sum(r.get("status") in FINISHED for r in runs)
         interrupted = sum(r.get("status") == INTERRUPTED for r in runs)
-        return (f"{done}/{len(runs)} done, {n[RUNNING]} running, {n[SUCCEEDED]} succeeded, "
-                f"{n[FAILED]} failed, {n[TIMED_OUT]} timed out" + (f", {interrupted} interrupted" if interrupted else ""))
+        return (
+            f"{done}/{len(runs)} done, {n[RUNNING]} running, {n[SUCCEEDED]} succeeded, "
+            f"{n[FAILED]} failed, {n[TIMED_OUT]} timed out" + (f", {interrupted} interrupted" if interrupted else "")
+        )
 
     def table(self, max_rows: int | None = None):
         from rich.table import Table
 
-        table = Table(title=f"{self.group.name} — {self.summary()} — {_fmt_seconds(time.monotonic() - self._t0)}",
-                      title_justify="left")
+        table = Table(
+            title=f"{self.group.name} — {self.summary()} — {_fmt_seconds(time.monotonic() - self._t0)}", title_justify="left"
+        )
         for col in ("run", "competition", "seed", "status", "elapsed"):
             table.add_column(col, justify="right" if col in ("seed", "elapsed") else "left")
         styles = {RUNNING: "cyan", SUCCEEDED: "green", FAILED: "red", TIMED_OUT: "yellow", INTERRUPTED: "magenta"}
@@ -79,8 +82,13 @@ class Progress:
             rows = rows[:max_rows]
         for run_id, run in rows:
             status = run.get("status", PENDING)
-            table.add_row(run_id.split("_", 1)[-1][:8], run["competition_id"], str(run["seed"]),
-                          f"[{styles.get(status, '')}]{status.replace('_', ' ')}[/]", _fmt_seconds(self.elapsed(run_id)))
+            table.add_row(
+                run_id.split("_", 1)[-1][:8],
+                run["competition_id"],
+                str(run["seed"]),
+                f"[{styles.get(status, '')}]{status.replace('_', ' ')}[/]",
+                _fmt_seconds(self.elapsed(run_id)),
+            )
         if pending:
             table.caption = f"{len(pending)} pending"
         return table
@@ -91,8 +99,12 @@ class Progress:
             from rich.live import Live
 
             console = Console(file=self.out)
-            self._display = Live(get_renderable=lambda: self.table(max(5, console.size.height - 8)),
-                                 console=console, refresh_per_second=2, transient=False)
+            self._display = Live(
+                get_renderable=lambda: self.table(max(5, console.size.height - 8)),
+                console=console,
+                refresh_per_second=2,
+                transient=False,
+            )
             self._display.__enter__()
         return self
 

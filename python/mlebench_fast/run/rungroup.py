@@ -26,7 +26,12 @@ from ..grading import timestamp
 from ..lfs import LfsPointerError, read_text
 
 PENDING, RUNNING, SUCCEEDED, FAILED, TIMED_OUT, INTERRUPTED = (
-    "pending", "running", "succeeded", "failed", "timed_out", "interrupted",
+    "pending",
+    "running",
+    "succeeded",
+    "failed",
+    "timed_out",
+    "interrupted",
 )
 FINISHED = frozenset({SUCCEEDED, FAILED, TIMED_OUT})
 METADATA = "metadata.json"
@@ -66,7 +71,9 @@ class RunGroup:
         return self.metadata["runs"]
 
     @classmethod
-    def create(cls, runs_dir: Path, agent_name: str, competition_ids: list[str], n_seeds: int, settings: dict[str, Any]) -> "RunGroup":
+    def create(
+        cls, runs_dir: Path, agent_name: str, competition_ids: list[str], n_seeds: int, settings: dict[str, Any]
+    ) -> "RunGroup":
         runs_dir.mkdir(parents=True, exist_ok=True)
         base = f"{timestamp()}_run-group_{agent_name}"
         path = runs_dir / base
@@ -150,7 +157,9 @@ def _competition_of(run_id: str, run: dict[str, Any]) -> str:
     return str(run.get("competition_id") or run_id.split("_")[0])
 
 
-def submission_entries(group_dir: Path, rel_log_path: str = "logs/agent.log", rel_code_path: str = "code/train.py") -> Iterator[dict[str, Any]]:
+def submission_entries(
+    group_dir: Path, rel_log_path: str = "logs/agent.log", rel_code_path: str = "code/train.py"
+) -> Iterator[dict[str, Any]]:
     """The grading JSONL's lines for a run group (of mlebench-fast or of the reference): one
     per run, with the submission's, log's and code's paths, or null where absent."""
     meta_path = group_dir / METADATA
@@ -182,4 +191,3 @@ def write_submission_jsonl(group_dir: Path, output: Path, **kwargs: str) -> list
     tmp.write_text("".join(json.dumps(e) + "\n" for e in entries))
     tmp.replace(output)
     return entries
-

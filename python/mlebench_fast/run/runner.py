@@ -261,10 +261,20 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
             if n_seeds < 1:
                 raise RunError("--n-seeds must be at least 1")
             settings = {
-                "agent_id": agent.id, "agent_name": agent.name, "agent_image": agent.image,
-                "competition_ids": competition_ids, "n_seeds": n_seeds, "n_workers": n_workers,
-                "data_dir": str(data_dir.resolve()), "container_config": config, "time_limit": time_limit,
-                "gpus": gpus, "gpu_ids": gpu_ids, "share_gpus": share, "obfuscated": obfuscated, "ml_stack": stack,
+                "agent_id": agent.id,
+                "agent_name": agent.name,
+                "agent_image": agent.image,
+                "competition_ids": competition_ids,
+                "n_seeds": n_seeds,
+                "n_workers": n_workers,
+                "data_dir": str(data_dir.resolve()),
+                "container_config": config,
+                "time_limit": time_limit,
+                "gpus": gpus,
+                "gpu_ids": gpu_ids,
+                "share_gpus": share,
+                "obfuscated": obfuscated,
+                "ml_stack": stack,
             }
             group = RunGroup.create(Path(req.runs_dir), agent.name, competition_ids, n_seeds, settings)
             echo(f"run group {group.path}: {len(group.runs)} run(s), {n_workers} worker(s)")
@@ -278,9 +288,17 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
 
     run_ids = group.unfinished()
     settings_obj = RunSettings(
-        agent=agent, data_dir=data_dir.resolve(), container_config=config, time_limit=time_limit,
-        retain=req.retain, gpu_plan=gpu_plan, validator_image=validator_image, engine_cpus=engine_cpus,
-        obfuscated=obfuscated, texts=run_texts, ml_stack=stack,
+        agent=agent,
+        data_dir=data_dir.resolve(),
+        container_config=config,
+        time_limit=time_limit,
+        retain=req.retain,
+        gpu_plan=gpu_plan,
+        validator_image=validator_image,
+        engine_cpus=engine_cpus,
+        obfuscated=obfuscated,
+        texts=run_texts,
+        ml_stack=stack,
     )
     progress = Progress(group, out=progress_out)
     harness = Harness(settings_obj, group, on_event=progress.event)

@@ -61,7 +61,13 @@ def provenance(data: bytes, path: str, manifest: Manifest | None = None) -> dict
     digest = sha256(data)
     entry = manifest.files.get(path)
     if entry is not None and entry.sha256 == digest and entry.size == len(data):
-        return {"source": "reference", "repository": manifest.repository, "commit": manifest.commit, "path": path, "sha256": digest}
+        return {
+            "source": "reference",
+            "repository": manifest.repository,
+            "commit": manifest.commit,
+            "path": path,
+            "sha256": digest,
+        }
     return {"source": "own", "sha256": digest}
 
 
@@ -75,11 +81,15 @@ def instructions_layer() -> dict[str, bytes]:
     """The instructions files of the `mlebench-env` image (path in the image -> bytes)."""
     files = {INSTRUCTIONS_IN_IMAGE[o]: instructions_bytes(o) for o in (False, True)}
     manifest = load_manifest()
-    own = [p for o, p in ((False, INSTRUCTIONS), (True, INSTRUCTIONS_OBFUSCATED))
-           if provenance(files[INSTRUCTIONS_IN_IMAGE[o]], p, manifest)["source"] == "own"]
+    own = [
+        p
+        for o, p in ((False, INSTRUCTIONS), (True, INSTRUCTIONS_OBFUSCATED))
+        if provenance(files[INSTRUCTIONS_IN_IMAGE[o]], p, manifest)["source"] == "own"
+    ]
     if own:
-        warn_not_comparable(f"the image gets mlebench-fast's own {' and '.join(Path(p).name for p in own)} "
-                            "(the reference's are not fetched)")
+        warn_not_comparable(
+            f"the image gets mlebench-fast's own {' and '.join(Path(p).name for p in own)} (the reference's are not fetched)"
+        )
     return files
 
 
@@ -105,8 +115,10 @@ def write_descriptions(competition: Competition, public: Path, refresh: bool = F
         target.write_bytes(description_bytes(competition, public, obfuscated))
         written.append(name)
     if own:
-        warn_not_comparable(f"the reference's description of `{competition.id}` is not fetched, so mlebench-fast "
-                            "wrote its own task card (as for any other competition whose description is not fetched)")
+        warn_not_comparable(
+            f"the reference's description of `{competition.id}` is not fetched, so mlebench-fast "
+            "wrote its own task card (as for any other competition whose description is not fetched)"
+        )
     return written
 
 
@@ -116,7 +128,11 @@ def run_texts(instructions: bytes | None, public_dirs: dict[str, Path], obfuscat
     (the prepared folder's), plus whether the run is obfuscated. Warns once if any is our own."""
     manifest = load_manifest()
     if instructions is None:
-        inst: dict[str, Any] = {"source": "own", "sha256": None, "note": f"no /{INSTRUCTIONS_IN_IMAGE[obfuscated]} in the agent image"}
+        inst: dict[str, Any] = {
+            "source": "own",
+            "sha256": None,
+            "note": f"no /{INSTRUCTIONS_IN_IMAGE[obfuscated]} in the agent image",
+        }
     else:
         inst = provenance(instructions, instructions_path(obfuscated), manifest)
     out: dict[str, dict[str, Any]] = {}
@@ -132,8 +148,10 @@ def run_texts(instructions: bytes | None, public_dirs: dict[str, Path], obfuscat
         out[cid] = {"obfuscated": obfuscated, "instructions": inst, "description": desc}
     problems = []
     if inst["source"] == "own":
-        problems.append("the agent image holds mlebench-fast's own instructions (rebuild it with `env build` and "
-                        "`agents build` after `texts fetch`)")
+        problems.append(
+            "the agent image holds mlebench-fast's own instructions (rebuild it with `env build` and "
+            "`agents build` after `texts fetch`)"
+        )
     if own_descriptions:
         names = ", ".join(own_descriptions[:5]) + (f" and {len(own_descriptions) - 5} more" if len(own_descriptions) > 5 else "")
         problems.append(f"the descriptions of {names} are not the reference's (`prepare` them again after `texts fetch`)")
@@ -143,8 +161,21 @@ def run_texts(instructions: bytes | None, public_dirs: dict[str, Path], obfuscat
 
 
 __all__ = [
-    "INSTRUCTIONS", "INSTRUCTIONS_OBFUSCATED", "MANIFEST_ENV", "NOT_COMPARABLE", "Manifest", "TextsError",
-    "cache_root", "description_bytes", "description_path", "instructions_bytes", "instructions_layer",
-    "instructions_path", "load_manifest", "provenance", "run_texts", "warn_not_comparable",
+    "INSTRUCTIONS",
+    "INSTRUCTIONS_OBFUSCATED",
+    "MANIFEST_ENV",
+    "NOT_COMPARABLE",
+    "Manifest",
+    "TextsError",
+    "cache_root",
+    "description_bytes",
+    "description_path",
+    "instructions_bytes",
+    "instructions_layer",
+    "instructions_path",
+    "load_manifest",
+    "provenance",
+    "run_texts",
+    "warn_not_comparable",
     "write_descriptions",
 ]

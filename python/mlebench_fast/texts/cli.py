@@ -34,8 +34,12 @@ def _kind(path: str) -> str:
 def fetch_command(
     from_: Annotated[
         Optional[str],
-        typer.Option("--from", metavar="URL|DIR", help="A checkout of the reference (or its mlebench package folder), or a "
-                     "URL pattern with {path} / a base URL [default: an installed mlebench package, then the pinned public URLs]."),
+        typer.Option(
+            "--from",
+            metavar="URL|DIR",
+            help="A checkout of the reference (or its mlebench package folder), or a "
+            "URL pattern with {path} / a base URL [default: an installed mlebench package, then the pinned public URLs].",
+        ),
     ] = None,
 ) -> None:
     """Download the reference's texts, check every sha256 and store them in the user cache."""
@@ -68,7 +72,9 @@ def status_command(
         _fail(str(e))
     states = {path: state(manifest, path) for path in manifest.files}
     if as_json:
-        typer.echo(json.dumps({"commit": manifest.commit, "cache": str(cache_root() / manifest.commit), "texts": states}, indent=2))
+        typer.echo(
+            json.dumps({"commit": manifest.commit, "cache": str(cache_root() / manifest.commit), "texts": states}, indent=2)
+        )
         return
     typer.echo(f"reference {manifest.repository} at {manifest.commit}; cache {cache_root() / manifest.commit}")
     by_kind: dict[str, Counter] = {}
@@ -89,5 +95,7 @@ def status_command(
     if verified == len(states):
         typer.echo("all texts verified: agents get the reference's texts")
     else:
-        typer.echo(f"{len(states) - verified} text(s) not verified: agents get mlebench-fast's own for those "
-                   "(not comparable with the MLE-bench leaderboard); `mlebench-fast texts fetch` gets them")
+        typer.echo(
+            f"{len(states) - verified} text(s) not verified: agents get mlebench-fast's own for those "
+            "(not comparable with the MLE-bench leaderboard); `mlebench-fast texts fetch` gets them"
+        )

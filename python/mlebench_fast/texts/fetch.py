@@ -49,7 +49,7 @@ class FileSource:
 
     def where(self, path: str) -> Path:
         if path.startswith(PACKAGE_PREFIX):
-            return self.package / path[len(PACKAGE_PREFIX):]
+            return self.package / path[len(PACKAGE_PREFIX) :]
         return self.checkout / path
 
     def get(self, path: str, limit: int) -> bytes:

@@ -70,8 +70,15 @@ METRICS = {
     "jigsaw-unintended-bias-in-toxicity-classification-score": "ranking toxic comments above others, overall and within identity subgroups",
 }
 # Directions of metrics whose competitions have no medal figures to say it.
-LOWER_IS_BETTER = {"mean-absolute-error", "root-mean-squared-error", "root_mean_squared_error", "log-loss",
-                   "multi-class-log-loss", "top-1-classification-error", "levenshtein-distance"}
+LOWER_IS_BETTER = {
+    "mean-absolute-error",
+    "root-mean-squared-error",
+    "root_mean_squared_error",
+    "log-loss",
+    "multi-class-log-loss",
+    "top-1-classification-error",
+    "levenshtein-distance",
+}
 
 
 def _short(text: str, limit: int = MAX_CELL) -> str:
@@ -175,7 +182,9 @@ def task_card(competition: Competition, public: Path, obfuscated: bool = False) 
     out += ["", "## Evaluation", ""]
     direction = {True: "lower is better", False: "higher is better", None: "see the metric"}[lower_is_better(competition)]
     phrase = METRICS.get(competition.metric)
-    out.append(f"Submissions are scored with `{competition.metric}` ({direction})" + (f": it rewards {phrase}." if phrase else "."))
+    out.append(
+        f"Submissions are scored with `{competition.metric}` ({direction})" + (f": it rewards {phrase}." if phrase else ".")
+    )
 
     out += ["", "## Submission format", ""]
     if header:

@@ -31,8 +31,12 @@ const MAX_FIELDS: usize = 1 << 22;
 /// followed by a space, a tab or a comma, or a chunk boundary inside the leading blanks of
 /// a line (the back-up never crosses into the previous chunk).
 pub fn needs_replay(bytes: &[u8]) -> bool {
-    let cr_quirk = memchr::memchr_iter(b'\r', bytes).any(|i| matches!(bytes.get(i + 1), Some(b' ' | b'\t' | b',')));
-    cr_quirk || chunk_bounds(bytes).iter().any(|&b| inside_leading_blanks(bytes, b))
+    let cr_quirk = memchr::memchr_iter(b'\r', bytes)
+        .any(|i| matches!(bytes.get(i + 1), Some(b' ' | b'\t' | b',')));
+    cr_quirk
+        || chunk_bounds(bytes)
+            .iter()
+            .any(|&b| inside_leading_blanks(bytes, b))
 }
 
 /// Byte offsets where pandas' 262,144-character chunks start (the first one excluded).
@@ -66,7 +70,10 @@ fn chunk_bounds(bytes: &[u8]) -> Vec<usize> {
 /// Whether offset `at` follows only blanks since the start of its line (not at the start).
 fn inside_leading_blanks(bytes: &[u8], at: usize) -> bool {
     let line = &bytes[..at];
-    let start = line.iter().rposition(|&c| c == b'\n' || c == b'\r').map_or(0, |p| p + 1);
+    let start = line
+        .iter()
+        .rposition(|&c| c == b'\n' || c == b'\r')
+        .map_or(0, |p| p + 1);
     start < at && line[start..].iter().all(|&c| c == b' ' || c == b'\t')
 }
 
@@ -130,7 +137,11 @@ struct Parser<'a> {
 impl<'a> Parser<'a> {
     fn make_stream_space(&mut self, n: usize) {
         self.stream_cap = grow(self.stream_len, self.stream_cap, 2 * n);
-        let length = if self.words_len + n < self.max_words_cap { self.max_words_cap - n - 1 } else { self.words_len };
+        let length = if self.words_len + n < self.max_words_cap {
+            self.max_words_cap - n - 1
+        } else {
+            self.words_len
+        };
         self.words_cap = grow(length, self.words_cap, n);
         self.lines_cap = grow(self.lines + 1, self.lines_cap, n);
     }
@@ -155,9 +166,12 @@ impl<'a> Parser<'a> {
         self.words_len += 1;
         *self.line_fields.last_mut().unwrap() += 1;
         let start = self.out.text.len();
-        let text = std::str::from_utf8(&self.field).map_err(|_| "the file is not valid UTF-8 text".to_string())?;
+        let text = std::str::from_utf8(&self.field)
+            .map_err(|_| "the file is not valid UTF-8 text".to_string())?;
         self.out.text.push_str(text);
-        self.out.spans.push((start as u32, self.out.text.len() as u32));
+        self.out
+            .spans
+            .push((start as u32, self.out.text.len() as u32));
         self.field.clear();
         if self.out.spans.len() > self.max_fields || self.out.text.len() > self.max_fields {
             return Err("the file makes pandas' tokenizer read its rows again and again (millions of duplicated rows)".into());
@@ -167,12 +181,19 @@ impl<'a> Parser<'a> {
 
     fn end_line(&mut self) -> Result<(), String> {
         let mut fields = *self.line_fields.last().unwrap();
-        let expected = if self.lines > 0 { Some(self.line_fields[self.line_fields.len() - 2]) } else { None };
+        let expected = if self.lines > 0 {
+            Some(self.line_fields[self.line_fields.len() - 2])
+        } else {
+            None
+        };
         if let Some(ex) = expected {
             // lines 0 and 1 of the buffers (the header and first row, or the row kept from
             // the last batch and the first of this one) may be longer
             if self.lines > 1 && fields > ex {
-                return Err(format!("Expected {ex} fields in line {}, saw {fields}", self.out.starts.len()));
+                return Err(format!(
+                    "Expected {ex} fields in line {}, saw {fields}",
+                    self.out.starts.len()
+                ));
             }
             if fields < ex {
                 self.make_stream_space(ex - fields);
@@ -348,8 +369,13 @@ impl<'a> Parser<'a> {
     fn handle_eof(&mut self) -> Result<(), String> {
         let state = std::mem::replace(&mut self.state, State::Finished);
         match state {
-            State::StartRecord | State::WhitespaceLine | State::EatCrnlNop | State::Finished => Ok(()),
-            State::InQuoted => Err(format!("EOF inside string starting at row {}", self.out.starts.len() - 1)),
+            State::StartRecord | State::WhitespaceLine | State::EatCrnlNop | State::Finished => {
+                Ok(())
+            }
+            State::InQuoted => Err(format!(
+                "EOF inside string starting at row {}",
+                self.out.starts.len() - 1
+            )),
             State::InField | State::StartField | State::QuoteInQuoted => {
                 self.end_field()?;
                 self.end_line()
@@ -379,7 +405,11 @@ pub fn replay(input: &str) -> Result<Replayed, String> {
     let mut cuts = vec![0];
     cuts.extend(chunk_bounds(bytes));
     cuts.push(bytes.len());
-    let chunks: Vec<&[u8]> = cuts.windows(2).map(|w| &bytes[w[0]..w[1]]).filter(|c| !c.is_empty()).collect();
+    let chunks: Vec<&[u8]> = cuts
+        .windows(2)
+        .map(|w| &bytes[w[0]..w[1]])
+        .filter(|c| !c.is_empty())
+        .collect();
     let mut p = Parser {
         chunks,
         next_chunk: 0,
@@ -397,7 +427,11 @@ pub fn replay(input: &str) -> Result<Replayed, String> {
         line_fields: vec![0, 0],
         line_ends: vec![(0, 0)],
         field: Vec::new(),
-        out: Replayed { text: String::new(), spans: Vec::new(), starts: vec![0] },
+        out: Replayed {
+            text: String::new(),
+            spans: Vec::new(),
+            starts: vec![0],
+        },
         max_fields: MAX_FIELDS.max(4 * bytes.len()),
     };
     // `line_fields` holds a placeholder before line 0 so that the previous line's count is
@@ -431,12 +465,23 @@ mod tests {
 
     fn rows(s: &str) -> Result<Vec<Vec<String>>, String> {
         let r = replay(s)?;
-        Ok(r.starts.windows(2).map(|w| r.spans[w[0] as usize..w[1] as usize].iter().map(|&(a, b)| r.text[a as usize..b as usize].to_string()).collect()).collect())
+        Ok(r.starts
+            .windows(2)
+            .map(|w| {
+                r.spans[w[0] as usize..w[1] as usize]
+                    .iter()
+                    .map(|&(a, b)| r.text[a as usize..b as usize].to_string())
+                    .collect()
+            })
+            .collect())
     }
 
     #[test]
     fn header_read_again_when_the_first_row_starts_with_a_space() {
-        assert_eq!(rows("a,b\r 1,2\r").unwrap(), vec![vec!["a", "b"], vec!["a", "b"], vec![" 1", "2"]]);
+        assert_eq!(
+            rows("a,b\r 1,2\r").unwrap(),
+            vec![vec!["a", "b"], vec!["a", "b"], vec![" 1", "2"]]
+        );
     }
 
     #[test]
@@ -444,7 +489,10 @@ mod tests {
         assert_eq!(rows("a,b\r 1,2\r 3,4\r").unwrap_err(), OVERFLOW);
         assert_eq!(rows("a,b\r1,2\r3,4\r 5,6\r").unwrap_err(), OVERFLOW);
         // the back-up stops at a '\n'
-        assert_eq!(rows("a,b\r\n 1,2\r 3,4\r").unwrap(), vec![vec!["a", "b"], vec![" 1", "2"], vec![" 3", "4"]]);
+        assert_eq!(
+            rows("a,b\r\n 1,2\r 3,4\r").unwrap(),
+            vec![vec!["a", "b"], vec![" 1", "2"], vec![" 3", "4"]]
+        );
     }
 
     #[test]
@@ -460,14 +508,24 @@ mod tests {
 
     #[test]
     fn comma_after_a_blank_cr_line_is_dropped() {
-        assert_eq!(rows("a,b\r\r,1\r").unwrap(), vec![vec!["a", "b"], vec!["1", ""]]);
+        assert_eq!(
+            rows("a,b\r\r,1\r").unwrap(),
+            vec![vec!["a", "b"], vec!["1", ""]]
+        );
     }
 
     #[test]
     fn replay_reads_plain_files_like_the_fast_tokenizer() {
-        for text in ["a,b\n1,2\n", "a,b\r\n\"x,\"\"y\",2\r\n3\n", "a\n\n  \n1\n", "a,b\n1,2,3\n"] {
+        for text in [
+            "a,b\n1,2\n",
+            "a,b\r\n\"x,\"\"y\",2\r\n3\n",
+            "a\n\n  \n1\n",
+            "a,b\n1,2,3\n",
+        ] {
             let fast = super::super::tokenize(text).unwrap();
-            let fast: Vec<Vec<String>> = (0..fast.len()).map(|i| fast.record(i).map(str::to_string).collect()).collect();
+            let fast: Vec<Vec<String>> = (0..fast.len())
+                .map(|i| fast.record(i).map(str::to_string).collect())
+                .collect();
             let replayed = rows(text).unwrap();
             // the replay pads short rows as pandas does
             assert_eq!(replayed.len(), fast.len(), "{text:?}");
@@ -495,9 +553,18 @@ mod tests {
     #[test]
     fn chunks_are_counted_in_characters() {
         let text = "é".repeat(CHUNK_CHARS * 2 + 5) + "ab";
-        assert_eq!(chunk_bounds(text.as_bytes()), vec![2 * CHUNK_CHARS, 4 * CHUNK_CHARS]);
-        assert_eq!(chunk_bounds(&vec![b'x'; 3 * CHUNK_CHARS]), vec![CHUNK_CHARS, 2 * CHUNK_CHARS]);
-        assert_eq!(chunk_bounds(&vec![b'x'; 3 * CHUNK_CHARS + 1]), vec![CHUNK_CHARS, 2 * CHUNK_CHARS, 3 * CHUNK_CHARS]);
+        assert_eq!(
+            chunk_bounds(text.as_bytes()),
+            vec![2 * CHUNK_CHARS, 4 * CHUNK_CHARS]
+        );
+        assert_eq!(
+            chunk_bounds(&vec![b'x'; 3 * CHUNK_CHARS]),
+            vec![CHUNK_CHARS, 2 * CHUNK_CHARS]
+        );
+        assert_eq!(
+            chunk_bounds(&vec![b'x'; 3 * CHUNK_CHARS + 1]),
+            vec![CHUNK_CHARS, 2 * CHUNK_CHARS, 3 * CHUNK_CHARS]
+        );
         assert!(chunk_bounds(b"short").is_empty());
     }
 

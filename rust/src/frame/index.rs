@@ -38,7 +38,11 @@ impl RowIndex {
             return None;
         }
         let size = (2 * n).next_power_of_two().max(BATCH);
-        let mut index = RowIndex { slots: vec![EMPTY; size], mask: size - 1, hasher: Default::default() };
+        let mut index = RowIndex {
+            slots: vec![EMPTY; size],
+            mask: size - 1,
+            hasher: Default::default(),
+        };
         for row in 0..n {
             let k = ids.get(row).hash_key();
             if matches!(k, HashKey::Nan) {
@@ -84,7 +88,12 @@ impl RowIndex {
     }
 
     /// `find` for `keys[0..]`, in batches that overlap their memory accesses; same results.
-    pub fn find_all<'k>(&self, ids: &Column, keys: impl Fn(usize) -> HashKey<'k>, n: usize) -> Vec<Option<u32>> {
+    pub fn find_all<'k>(
+        &self,
+        ids: &Column,
+        keys: impl Fn(usize) -> HashKey<'k>,
+        n: usize,
+    ) -> Vec<Option<u32>> {
         let mut out = Vec::with_capacity(n);
         let mut hashes = [0u64; BATCH];
         let mut first = [EMPTY; BATCH];
@@ -106,7 +115,8 @@ impl RowIndex {
                 let (h, e) = (hashes[j], first[j]);
                 let found = if e == EMPTY {
                     None
-                } else if e >> 32 == tag(h) && ids.get((e & 0xffff_ffff) as usize).hash_key() == key {
+                } else if e >> 32 == tag(h) && ids.get((e & 0xffff_ffff) as usize).hash_key() == key
+                {
                     Some((e & 0xffff_ffff) as usize)
                 } else {
                     self.probe(ids, key, h, (h as usize + 1) & self.mask)
@@ -130,7 +140,10 @@ impl IndexCache {
 
     /// The index of column `position`, built on first use.
     pub fn get(&self, position: usize, column: &Column) -> Option<&RowIndex> {
-        self.0.get(position)?.get_or_init(|| RowIndex::build(column)).as_ref()
+        self.0
+            .get(position)?
+            .get_or_init(|| RowIndex::build(column))
+            .as_ref()
     }
 }
 
@@ -158,7 +171,9 @@ mod tests {
     use crate::frame::Cell;
 
     fn text(ids: &[&str]) -> Column {
-        Column::Object(std::sync::Arc::new(ids.iter().map(|s| Cell::Str((*s).into())).collect()))
+        Column::Object(std::sync::Arc::new(
+            ids.iter().map(|s| Cell::Str((*s).into())).collect(),
+        ))
     }
 
     #[test]
@@ -174,16 +189,27 @@ mod tests {
     fn numbers_match_across_types_as_in_python() {
         let ids = Column::Int(vec![3, 1, 2]);
         let index = RowIndex::build(&ids).unwrap();
-        assert_eq!(index.find(&ids, crate::frame::Value::Float(1.0).hash_key()), Some(1));
-        assert_eq!(index.find(&ids, crate::frame::Value::Float(1.5).hash_key()), None);
+        assert_eq!(
+            index.find(&ids, crate::frame::Value::Float(1.0).hash_key()),
+            Some(1)
+        );
+        assert_eq!(
+            index.find(&ids, crate::frame::Value::Float(1.5).hash_key()),
+            None
+        );
     }
 
     #[test]
     fn batched_lookups_equal_single_ones() {
         let ids: Vec<String> = (0..5000).map(|i| format!("{}_{}", i % 97, i)).collect();
-        let column = Column::Object(std::sync::Arc::new(ids.iter().map(|s| Cell::Str(s.as_str().into())).collect()));
+        let column = Column::Object(std::sync::Arc::new(
+            ids.iter().map(|s| Cell::Str(s.as_str().into())).collect(),
+        ));
         let index = RowIndex::build(&column).unwrap();
-        let probes: Vec<String> = (0..7000).rev().map(|i| format!("{}_{}", i % 97, i)).collect();
+        let probes: Vec<String> = (0..7000)
+            .rev()
+            .map(|i| format!("{}_{}", i % 97, i))
+            .collect();
         let batched = index.find_all(&column, |i| HashKey::Str(&probes[i]), probes.len());
         for (i, p) in probes.iter().enumerate() {
             let single = index.find(&column, HashKey::Str(p)).map(|r| r as u32);
@@ -195,7 +221,11 @@ mod tests {
     #[test]
     fn duplicated_or_missing_ids_have_no_index() {
         assert!(RowIndex::build(&text(&["a", "b", "a"])).is_none());
-        assert!(RowIndex::build(&Column::Object(std::sync::Arc::new(vec![Cell::Str("a".into()), Cell::Nan]))).is_none());
+        assert!(RowIndex::build(&Column::Object(std::sync::Arc::new(vec![
+            Cell::Str("a".into()),
+            Cell::Nan
+        ])))
+        .is_none());
         assert!(RowIndex::build(&Column::Float(vec![1.0, f64::NAN])).is_none());
     }
 

@@ -40,7 +40,9 @@ fn trim_ws(s: &str) -> &str {
 pub enum IntParse {
     Int(i64),
     /// a valid integer literal outside int64
-    Overflow { negative: bool },
+    Overflow {
+        negative: bool,
+    },
     NotInt,
 }
 
@@ -69,7 +71,9 @@ pub fn parse_pandas_float(s: &str) -> Option<f64> {
     // since it starts like a number and ends in a digit or a dot. Rust's float grammar is
     // then exactly the decimal literal's, so one parse does it.
     if let (Some(&first), Some(&last)) = (s.as_bytes().first(), s.as_bytes().last()) {
-        if (first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) && (last.is_ascii_digit() || last == b'.') {
+        if (first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.'))
+            && (last.is_ascii_digit() || last == b'.')
+        {
             return s.parse::<f64>().ok().filter(|v| v.is_finite());
         }
     }
@@ -81,7 +85,11 @@ fn parse_float_checked(s: &str) -> Option<f64> {
     let t = trim_ws(s);
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     if body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity") {
-        return Some(if t.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY });
+        return Some(if t.starts_with('-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
     }
     if !is_decimal_literal(body) {
         return None;
@@ -137,7 +145,10 @@ fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// Infer one column from its raw fields (`None` = the row was short).
-pub fn infer_column<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nrows: usize) -> Column {
+pub fn infer_column<'a>(
+    fields: impl Iterator<Item = Option<&'a str>> + Clone,
+    nrows: usize,
+) -> Column {
     if nrows == 0 {
         return Column::Object(std::sync::Arc::new(Vec::new()));
     }
@@ -173,7 +184,16 @@ pub fn infer_column<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, n
         Ok(()) => {
             let na = fields.clone().map(is_na);
             return Column::Float(
-                ints.iter().zip(na).map(|(&v, m)| if m || v == i64::MIN { f64::NAN } else { v as f64 }).collect(),
+                ints.iter()
+                    .zip(na)
+                    .map(|(&v, m)| {
+                        if m || v == i64::MIN {
+                            f64::NAN
+                        } else {
+                            v as f64
+                        }
+                    })
+                    .collect(),
             );
         }
         Err(true) => return uint_or_object(fields, nrows),
@@ -195,7 +215,8 @@ where
     use rayon::prelude::*;
     // `infer_column`'s int pass stops at the first field that is neither missing nor an
     // int64; the float pass follows only when that field is not an int at all
-    let first = rows(0, nrows).find(|&f| !is_na(f) && !matches!(parse_pandas_int(f.unwrap_or("")), IntParse::Int(_)))?;
+    let first = rows(0, nrows)
+        .find(|&f| !is_na(f) && !matches!(parse_pandas_int(f.unwrap_or("")), IntParse::Int(_)))?;
     // not an int, and not a float either (a text column): nothing to do in parallel
     let first = first.unwrap_or("");
     if !matches!(parse_pandas_int(first), IntParse::NotInt) || parse_pandas_float(first).is_none() {
@@ -220,7 +241,10 @@ where
     parsed.then_some(Column::Float(floats))
 }
 
-fn float_bool_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nrows: usize) -> Column {
+fn float_bool_or_object<'a>(
+    fields: impl Iterator<Item = Option<&'a str>> + Clone,
+    nrows: usize,
+) -> Column {
     // float64 pass
     let mut floats = Vec::with_capacity(nrows);
     let mut float_ok = true;
@@ -264,7 +288,10 @@ fn float_bool_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clon
             return Column::Bool(bools.into_iter().map(Option::unwrap).collect());
         }
         return Column::Object(std::sync::Arc::new(
-            bools.into_iter().map(|b| b.map_or(Cell::Nan, Cell::Bool)).collect(),
+            bools
+                .into_iter()
+                .map(|b| b.map_or(Cell::Nan, Cell::Bool))
+                .collect(),
         ));
     }
     object_column(fields)
@@ -273,7 +300,13 @@ fn float_bool_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clon
 fn object_column<'a>(fields: impl Iterator<Item = Option<&'a str>>) -> Column {
     Column::Object(std::sync::Arc::new(
         fields
-            .map(|f| if is_na(f) { Cell::Nan } else { Cell::Str(f.unwrap().into()) })
+            .map(|f| {
+                if is_na(f) {
+                    Cell::Nan
+                } else {
+                    Cell::Str(f.unwrap().into())
+                }
+            })
             .collect(),
     ))
 }
@@ -286,7 +319,10 @@ fn object_column<'a>(fields: impl Iterator<Item = Option<&'a str>>) -> Column {
 ///   "conflict": the column becomes text holding the raw fields, missing ones included;
 /// - negative values without any value above int64 (the overflow was below int64) raise
 ///   again: text with missing values as NaN.
-fn uint_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nrows: usize) -> Column {
+fn uint_or_object<'a>(
+    fields: impl Iterator<Item = Option<&'a str>> + Clone,
+    nrows: usize,
+) -> Column {
     let mut out = Vec::with_capacity(nrows);
     let (mut seen_null, mut seen_sint, mut seen_uint) = (false, false, false);
     for f in fields.clone() {
@@ -317,7 +353,9 @@ fn uint_or_object<'a>(fields: impl Iterator<Item = Option<&'a str>> + Clone, nro
         }
     }
     if seen_uint && (seen_null || seen_sint) {
-        return Column::Object(std::sync::Arc::new(fields.map(|f| Cell::Str(f.unwrap_or("").into())).collect()));
+        return Column::Object(std::sync::Arc::new(
+            fields.map(|f| Cell::Str(f.unwrap_or("").into())).collect(),
+        ));
     }
     if seen_sint {
         return object_column(fields);
@@ -336,34 +374,80 @@ mod tests {
 
     #[test]
     fn ints_and_floats() {
-        assert_eq!(col(&["1", "007", " 3", "+4", "-0"]), Column::Int(vec![1, 7, 3, 4, 0]));
-        assert_eq!(col(&["\n0", "2\x0c", "\r\x0b5"]), Column::Int(vec![0, 2, 5]));
+        assert_eq!(
+            col(&["1", "007", " 3", "+4", "-0"]),
+            Column::Int(vec![1, 7, 3, 4, 0])
+        );
+        assert_eq!(
+            col(&["\n0", "2\x0c", "\r\x0b5"]),
+            Column::Int(vec![0, 2, 5])
+        );
         assert_eq!(col(&["1", "2.5"]), Column::Float(vec![1.0, 2.5]));
-        assert_eq!(col(&["1e+05", ".5", "5.", "-.5e-2"]), Column::Float(vec![1e5, 0.5, 5.0, -0.005]));
-        assert_eq!(col(&["inf", "-Infinity", "iNf"]), Column::Float(vec![f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY]));
+        assert_eq!(
+            col(&["1e+05", ".5", "5.", "-.5e-2"]),
+            Column::Float(vec![1e5, 0.5, 5.0, -0.005])
+        );
+        assert_eq!(
+            col(&["inf", "-Infinity", "iNf"]),
+            Column::Float(vec![f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY])
+        );
         assert!(matches!(col(&["1", ""]), Column::Float(v) if v[1].is_nan()));
         // pandas marks missing ints with the int64 minimum, so that value turns NaN too
-        assert!(matches!(col(&["", "-9223372036854775808", "5"]), Column::Float(v) if v[1].is_nan() && v[2] == 5.0));
-        assert!(matches!(col(&["1", "None", "null", "-nan"]), Column::Float(_)));
+        assert!(
+            matches!(col(&["", "-9223372036854775808", "5"]), Column::Float(v) if v[1].is_nan() && v[2] == 5.0)
+        );
+        assert!(matches!(
+            col(&["1", "None", "null", "-nan"]),
+            Column::Float(_)
+        ));
     }
 
     #[test]
     fn texts() {
-        for bad in ["1_000", "1e500", "0x10", "+nan", "NAN", "1 2", "1.5e", " NA"] {
+        for bad in [
+            "1_000", "1e500", "0x10", "+nan", "NAN", "1 2", "1.5e", " NA",
+        ] {
             assert!(matches!(col(&[bad, "2"]), Column::Object(_)), "{bad}");
         }
     }
 
     #[test]
     fn big_ints() {
-        assert_eq!(col(&["9223372036854775808", "1"]), Column::UInt(vec![9223372036854775808, 1]));
-        assert!(matches!(col(&["18446744073709551615", "-1"]), Column::Object(_)));
-        assert!(matches!(col(&["99999999999999999999", "1.5"]), Column::Object(_)));
-        assert_eq!(col(&["9223372036854775808", "1.5"]), Column::Float(vec![9223372036854775808.0, 1.5]));
-        assert_eq!(col(&["9223372036854775808", "NA"]), Column::Object(std::sync::Arc::new(vec![Cell::Str("9223372036854775808".into()), Cell::Str("NA".into())])));
+        assert_eq!(
+            col(&["9223372036854775808", "1"]),
+            Column::UInt(vec![9223372036854775808, 1])
+        );
+        assert!(matches!(
+            col(&["18446744073709551615", "-1"]),
+            Column::Object(_)
+        ));
+        assert!(matches!(
+            col(&["99999999999999999999", "1.5"]),
+            Column::Object(_)
+        ));
+        assert_eq!(
+            col(&["9223372036854775808", "1.5"]),
+            Column::Float(vec![9223372036854775808.0, 1.5])
+        );
+        assert_eq!(
+            col(&["9223372036854775808", "NA"]),
+            Column::Object(std::sync::Arc::new(vec![
+                Cell::Str("9223372036854775808".into()),
+                Cell::Str("NA".into())
+            ]))
+        );
         // below int64 without anything above it: no conflict, NA words become NaN
-        assert_eq!(col(&["-9223372036854775809", "NA"]), Column::Object(std::sync::Arc::new(vec![Cell::Str("-9223372036854775809".into()), Cell::Nan])));
-        assert!(matches!(col(&["-9223372036854775809", "1.5"]), Column::Float(_)));
+        assert_eq!(
+            col(&["-9223372036854775809", "NA"]),
+            Column::Object(std::sync::Arc::new(vec![
+                Cell::Str("-9223372036854775809".into()),
+                Cell::Nan
+            ]))
+        );
+        assert!(matches!(
+            col(&["-9223372036854775809", "1.5"]),
+            Column::Float(_)
+        ));
     }
 
     #[test]
@@ -375,23 +459,35 @@ mod tests {
 
     #[test]
     fn bools() {
-        assert_eq!(col(&["True", "false", "TRUE"]), Column::Bool(vec![true, false, true]));
+        assert_eq!(
+            col(&["True", "false", "TRUE"]),
+            Column::Bool(vec![true, false, true])
+        );
         assert!(matches!(col(&["True", "1"]), Column::Object(_)));
         assert_eq!(col(&["tRUE", "fAlSe"]), Column::Bool(vec![true, false]));
         assert!(matches!(col(&[" True", "False"]), Column::Object(_)));
-        assert_eq!(col(&["True", ""]), Column::Object(std::sync::Arc::new(vec![Cell::Bool(true), Cell::Nan])));
+        assert_eq!(
+            col(&["True", ""]),
+            Column::Object(std::sync::Arc::new(vec![Cell::Bool(true), Cell::Nan]))
+        );
     }
 
     #[test]
     fn missing_markers_never_end_in_a_digit() {
-        assert!(NA_VALUES.iter().chain(["null"].iter()).all(|v| !v.as_bytes()[v.len() - 1].is_ascii_digit()));
+        assert!(NA_VALUES
+            .iter()
+            .chain(["null"].iter())
+            .all(|v| !v.as_bytes()[v.len() - 1].is_ascii_digit()));
         assert!(is_na(Some("1.#IND")) && is_na(Some("nan")) && is_na(Some("")) && is_na(None));
         assert!(!is_na(Some("0.5")) && !is_na(Some("1")));
     }
 
     #[test]
     fn float_fast_path_agrees_with_the_checked_parse() {
-        let parts = ["", "-", "+", ".", "1", "05", "2.", ".5", "e", "E-", "e+", "7", "x", " ", "inf", "nan", "_", "9"];
+        let parts = [
+            "", "-", "+", ".", "1", "05", "2.", ".5", "e", "E-", "e+", "7", "x", " ", "inf", "nan",
+            "_", "9",
+        ];
         for a in parts {
             for b in parts {
                 for c in parts {
@@ -428,9 +524,15 @@ mod tests {
                         Column::Float(v) => Some(v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()),
                         _ => None,
                     };
-                    assert!(bits(&c).is_some() && bits(&c) == bits(&expected), "{base:?}");
+                    assert!(
+                        bits(&c).is_some() && bits(&c) == bits(&expected),
+                        "{base:?}"
+                    );
                 }
-                None => assert!(!["0.5", "1", " 1.5 ", "-0"].contains(&base[0]) || base[1] == "2", "{base:?} should take the parallel pass"),
+                None => assert!(
+                    !["0.5", "1", " 1.5 ", "-0"].contains(&base[0]) || base[1] == "2",
+                    "{base:?} should take the parallel pass"
+                ),
             }
         }
     }

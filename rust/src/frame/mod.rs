@@ -22,10 +22,19 @@ use std::fmt;
 pub enum ReadError {
     /// pandas: `EmptyDataError: No columns to parse from file`
     Empty,
-    NotUtf8 { offset: usize },
+    NotUtf8 {
+        offset: usize,
+    },
     Tokenize(String),
-    FieldCount { line: usize, expected: usize, saw: usize },
-    TooManyColumns { columns: usize, limit: usize },
+    FieldCount {
+        line: usize,
+        expected: usize,
+        saw: usize,
+    },
+    TooManyColumns {
+        columns: usize,
+        limit: usize,
+    },
 }
 
 impl fmt::Display for ReadError {
@@ -33,10 +42,17 @@ impl fmt::Display for ReadError {
         match self {
             ReadError::Empty => f.write_str("the CSV file is empty (no columns to parse)"),
             ReadError::NotUtf8 { offset } => {
-                write!(f, "the file is not valid UTF-8 text (bad byte at offset {offset})")
+                write!(
+                    f,
+                    "the file is not valid UTF-8 text (bad byte at offset {offset})"
+                )
             }
             ReadError::Tokenize(m) => write!(f, "malformed CSV: {m}"),
-            ReadError::FieldCount { line, expected, saw } => write!(
+            ReadError::FieldCount {
+                line,
+                expected,
+                saw,
+            } => write!(
                 f,
                 "malformed CSV: expected {expected} fields in line {line}, saw {saw}"
             ),
@@ -92,13 +108,20 @@ impl Frame {
         }
         let ncols = records.record_len(0);
         if ncols > MAX_COLUMNS {
-            return Err(ReadError::TooManyColumns { columns: ncols, limit: MAX_COLUMNS });
+            return Err(ReadError::TooManyColumns {
+                columns: ncols,
+                limit: MAX_COLUMNS,
+            });
         }
         let names = header_names(records.record(0));
         let nrows = records.len() - 1;
         // pandas: when the first data row has more fields than the header, the extra leading
         // fields form an implicit index and are dropped from every row.
-        let skip = if nrows > 0 { records.record_len(1).saturating_sub(ncols) } else { 0 };
+        let skip = if nrows > 0 {
+            records.record_len(1).saturating_sub(ncols)
+        } else {
+            0
+        };
         too_many_fields(&records, ncols)?;
         // columns are independent: type them in parallel when there is enough work
         let build = |c: usize| {
@@ -108,7 +131,12 @@ impl Frame {
                 .or_else(|| {
                     // a long numeric column is parsed on all cores
                     (nrows >= PARALLEL_ROWS)
-                        .then(|| infer::float_column_in_parallel(|a, b| records.column_between(k, 1 + a, 1 + b), nrows))
+                        .then(|| {
+                            infer::float_column_in_parallel(
+                                |a, b| records.column_between(k, 1 + a, 1 + b),
+                                nrows,
+                            )
+                        })
                         .flatten()
                 })
                 .unwrap_or_else(|| infer::infer_column(fields, nrows))
@@ -119,7 +147,12 @@ impl Frame {
         } else {
             (0..ncols).map(build).collect()
         };
-        Ok(Frame { names, columns, nrows, indexes: IndexCache::new(ncols) })
+        Ok(Frame {
+            names,
+            columns,
+            nrows,
+            indexes: IndexCache::new(ncols),
+        })
     }
 
     pub fn ncols(&self) -> usize {
@@ -170,7 +203,11 @@ fn shared_text_column<'a>(
 /// its buffers then hold only the header, or the last row of the previous batch, before it.
 /// Batches are `buffer_lines` rows: the largest power of two below half of 2^20 / width.
 fn too_many_fields(records: &Records<'_>, ncols: usize) -> Result<(), ReadError> {
-    let width = if records.len() > 1 { ncols.max(records.record_len(1)) } else { ncols };
+    let width = if records.len() > 1 {
+        ncols.max(records.record_len(1))
+    } else {
+        ncols
+    };
     let heuristic = (1usize << 20) / width.max(1);
     let mut batch = 1usize;
     while batch * 2 < heuristic {
@@ -179,7 +216,11 @@ fn too_many_fields(records: &Records<'_>, ncols: usize) -> Result<(), ReadError>
     let mut expected = ncols;
     for (r, saw) in records.record_lens().enumerate().skip(1) {
         if saw > expected && (r - 1) % batch != 0 {
-            return Err(ReadError::FieldCount { line: r + 1, expected, saw });
+            return Err(ReadError::FieldCount {
+                line: r + 1,
+                expected,
+                saw,
+            });
         }
         expected = expected.max(saw);
     }
@@ -195,9 +236,17 @@ fn header_names<'a>(fields: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut header: Vec<String> = raw
         .iter()
         .enumerate()
-        .map(|(i, n)| if n.is_empty() { format!("Unnamed: {i}") } else { n.to_string() })
+        .map(|(i, n)| {
+            if n.is_empty() {
+                format!("Unnamed: {i}")
+            } else {
+                n.to_string()
+            }
+        })
         .collect();
-    let order = (0..raw.len()).filter(|&i| !raw[i].is_empty()).chain((0..raw.len()).filter(|&i| raw[i].is_empty()));
+    let order = (0..raw.len())
+        .filter(|&i| !raw[i].is_empty())
+        .chain((0..raw.len()).filter(|&i| raw[i].is_empty()));
     let mut counts: HashMap<String, usize> = HashMap::new();
     for i in order.collect::<Vec<_>>() {
         let old = header[i].clone();
@@ -231,14 +280,26 @@ mod tests {
         let f = frame("a,a,,b\n1,2,3,4");
         assert_eq!(f.names, vec!["a", "a.1", "Unnamed: 2", "b"]);
         assert_eq!(frame("a,a,a.1\n1,2,3").names, vec!["a", "a.2", "a.1"]);
-        assert_eq!(frame("a,,a,Unnamed: 1\n1,2,3,4").names, vec!["a", "Unnamed: 1.1", "a.1", "Unnamed: 1"]);
-        assert_eq!(frame("Unnamed: 1,,Unnamed: 1\n1,2,3").names, vec!["Unnamed: 1", "Unnamed: 1.2", "Unnamed: 1.1"]);
+        assert_eq!(
+            frame("a,,a,Unnamed: 1\n1,2,3,4").names,
+            vec!["a", "Unnamed: 1.1", "a.1", "Unnamed: 1"]
+        );
+        assert_eq!(
+            frame("Unnamed: 1,,Unnamed: 1\n1,2,3").names,
+            vec!["Unnamed: 1", "Unnamed: 1.2", "Unnamed: 1.1"]
+        );
     }
 
     #[test]
     fn implicit_index_and_short_rows() {
         let f = frame("a,b\n1,5x,1\n2,2");
-        assert_eq!(f.columns[0], Column::Object(std::sync::Arc::new(vec![Cell::Str("5x".into()), Cell::Str("2".into())])));
+        assert_eq!(
+            f.columns[0],
+            Column::Object(std::sync::Arc::new(vec![
+                Cell::Str("5x".into()),
+                Cell::Str("2".into())
+            ]))
+        );
         assert!(matches!(&f.columns[1], Column::Float(v) if v[0] == 1.0 && v[1].is_nan()));
         let f = frame("a,b\n1,2\n3");
         assert!(matches!(&f.columns[1], Column::Float(v) if v[0] == 2.0 && v[1].is_nan()));
@@ -267,10 +328,25 @@ mod tests {
         // pandas' C parser ends a value at a NUL byte
         let f = Frame::from_csv_bytes(b"a,b\n1\x00,ab\x00c\n\x00,\"x\x00y\"\n").unwrap();
         assert!(matches!(&f.columns[0], Column::Float(v) if v[0] == 1.0 && v[1].is_nan()));
-        assert_eq!(f.columns[1], Column::Object(std::sync::Arc::new(vec![Cell::Str("ab".into()), Cell::Str("x".into())])));
-        assert_eq!(Frame::from_csv_bytes(b"a\x00z,b\n1,2").unwrap().names, vec!["a", "b"]);
-        assert_eq!(Frame::from_csv_bytes(b"\x00\x00\x00").unwrap().names, vec!["Unnamed: 0"]);
-        assert!(matches!(Frame::from_csv_bytes(b"a\n\xff"), Err(ReadError::NotUtf8 { .. })));
+        assert_eq!(
+            f.columns[1],
+            Column::Object(std::sync::Arc::new(vec![
+                Cell::Str("ab".into()),
+                Cell::Str("x".into())
+            ]))
+        );
+        assert_eq!(
+            Frame::from_csv_bytes(b"a\x00z,b\n1,2").unwrap().names,
+            vec!["a", "b"]
+        );
+        assert_eq!(
+            Frame::from_csv_bytes(b"\x00\x00\x00").unwrap().names,
+            vec!["Unnamed: 0"]
+        );
+        assert!(matches!(
+            Frame::from_csv_bytes(b"a\n\xff"),
+            Err(ReadError::NotUtf8 { .. })
+        ));
     }
 
     #[test]
@@ -285,14 +361,20 @@ mod tests {
         assert!(shares(&same_order));
         assert_eq!(same_order, frame("id,value\na_1,0.1\nb_2,0.2\n c,0.3\n"));
         // one text differs (even by a space), another order, or other lengths: typed as usual
-        for csv in ["id,value\na_1,0\nb_2,0\nc,0\n", "id,value\nb_2,0\na_1,0\n c,0\n", "id,value\na_1,0\nb_2,0\n"] {
+        for csv in [
+            "id,value\na_1,0\nb_2,0\nc,0\n",
+            "id,value\nb_2,0\na_1,0\n c,0\n",
+            "id,value\na_1,0\nb_2,0\n",
+        ] {
             let f = like(csv);
             assert!(!shares(&f), "{csv}");
             assert_eq!(f, frame(csv));
         }
         // answers with a missing id, or numeric ids, are never shared
         let with_nan = frame("id,value\na,1\n,2\n");
-        assert!(!matches!(Frame::from_csv_bytes_like(b"id,value\na,1\n,2\n", Some(&with_nan)).unwrap().columns[0],
-            Column::Object(ref x) if matches!(&with_nan.columns[0], Column::Object(y) if std::sync::Arc::ptr_eq(x, y))));
+        assert!(
+            !matches!(Frame::from_csv_bytes_like(b"id,value\na,1\n,2\n", Some(&with_nan)).unwrap().columns[0],
+            Column::Object(ref x) if matches!(&with_nan.columns[0], Column::Object(y) if std::sync::Arc::ptr_eq(x, y)))
+        );
     }
 }

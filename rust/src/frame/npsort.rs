@@ -13,7 +13,11 @@ const SMALL_QUICKSORT: usize = 15;
 /// Indices that sort `v` the way numpy's quicksort argsort orders them. `guarded`: the
 /// generic variant numpy runs on `object` arrays, whose partition scans also stop where
 /// they meet; the typed variant (`bool`) relies on sentinels instead.
-pub fn np_quicksort_argsort<T>(v: &[T], guarded: bool, less: impl Fn(&T, &T) -> bool) -> Vec<usize> {
+pub fn np_quicksort_argsort<T>(
+    v: &[T],
+    guarded: bool,
+    less: impl Fn(&T, &T) -> bool,
+) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
     if v.len() < 2 {
         return idx;

@@ -89,7 +89,11 @@ impl<'a> Records<'a> {
 
     /// The part holding `record`, and the record's number within it.
     fn locate(&self, record: usize) -> (&Part, usize) {
-        let p = if self.parts.len() == 1 { 0 } else { self.firsts.partition_point(|&f| f <= record) - 1 };
+        let p = if self.parts.len() == 1 {
+            0
+        } else {
+            self.firsts.partition_point(|&f| f <= record) - 1
+        };
         (&self.parts[p], record - self.firsts[p])
     }
 
@@ -105,12 +109,16 @@ impl<'a> Records<'a> {
 
     pub fn record(&self, record: usize) -> impl Iterator<Item = &str> + '_ {
         let (part, r) = self.locate(record);
-        part.record(r).iter().map(move |&span| part.text(self.input, span))
+        part.record(r)
+            .iter()
+            .map(move |&span| part.text(self.input, span))
     }
 
     /// The number of fields of every record, in order.
     pub fn record_lens(&self) -> impl Iterator<Item = usize> + '_ {
-        self.parts.iter().flat_map(|part| part.starts.windows(2).map(|w| (w[1] - w[0]) as usize))
+        self.parts
+            .iter()
+            .flat_map(|part| part.starts.windows(2).map(|w| (w[1] - w[0]) as usize))
     }
 
     /// Field `k` of every record from `from` on (`None` where a record is shorter), in order.
@@ -119,12 +127,20 @@ impl<'a> Records<'a> {
     }
 
     /// Field `k` of records `from..to`, in order.
-    pub fn column_between(&self, k: usize, from: usize, to: usize) -> impl Iterator<Item = Option<&str>> + Clone + '_ {
+    pub fn column_between(
+        &self,
+        k: usize,
+        from: usize,
+        to: usize,
+    ) -> impl Iterator<Item = Option<&str>> + Clone + '_ {
         let input = self.input;
-        self.parts.iter().zip(self.firsts.windows(2)).flat_map(move |(part, w)| {
-            let (lo, hi) = (from.clamp(w[0], w[1]) - w[0], to.clamp(w[0], w[1]) - w[0]);
-            (lo..hi).map(move |r| part.record(r).get(k).map(|&span| part.text(input, span)))
-        })
+        self.parts
+            .iter()
+            .zip(self.firsts.windows(2))
+            .flat_map(move |(part, w)| {
+                let (lo, hi) = (from.clamp(w[0], w[1]) - w[0], to.clamp(w[0], w[1]) - w[0]);
+                (lo..hi).map(move |r| part.record(r).get(k).map(|&span| part.text(input, span)))
+            })
     }
 }
 
@@ -208,7 +224,9 @@ fn next_delimiter(bytes: &[u8], mut i: usize) -> usize {
     let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let w = u64::from_le_bytes(chunk.try_into().unwrap());
-        let hits = zero_bytes(w ^ (ONES * b',' as u64)) | zero_bytes(w ^ (ONES * b'\n' as u64)) | zero_bytes(w ^ (ONES * b'\r' as u64));
+        let hits = zero_bytes(w ^ (ONES * b',' as u64))
+            | zero_bytes(w ^ (ONES * b'\n' as u64))
+            | zero_bytes(w ^ (ONES * b'\r' as u64));
         if hits != 0 {
             return i + (hits.trailing_zeros() / 8) as usize;
         }
@@ -226,37 +244,55 @@ const PARALLEL_BYTES: usize = 4 << 20;
 /// Split CSV text into records of fields.
 pub fn tokenize(input: &str) -> Result<Records<'_>, TokenizeError> {
     if input.len() >= OWNED as usize {
-        return Err(TokenizeError { message: "file is larger than 2 GiB; not supported".into() });
+        return Err(TokenizeError {
+            message: "file is larger than 2 GiB; not supported".into(),
+        });
     }
     let bytes = input.as_bytes();
     if super::c_tokenizer::needs_replay(bytes) {
         let r = super::c_tokenizer::replay(input).map_err(|message| TokenizeError { message })?;
-        let spans = r.spans.into_iter().map(|(s, e)| (s | OWNED, e | OWNED)).collect();
-        let mut part = Part { owned: r.text, spans, starts: r.starts };
+        let spans = r
+            .spans
+            .into_iter()
+            .map(|(s, e)| (s | OWNED, e | OWNED))
+            .collect();
+        let mut part = Part {
+            owned: r.text,
+            spans,
+            starts: r.starts,
+        };
         part.cut_at_nul(input);
         let firsts = vec![0, part.len()];
-        return Ok(Records { input, parts: vec![part], firsts });
+        return Ok(Records {
+            input,
+            parts: vec![part],
+            firsts,
+        });
     }
     let threads = rayon::current_num_threads();
     // Lines are independent unless a quoted field spans them, so a file without quotes can be
     // cut after any newline.
-    let bounds: Vec<usize> = if input.len() >= PARALLEL_BYTES && threads > 1 && memchr::memchr(b'"', bytes).is_none() {
-        let mut cuts = vec![0];
-        for t in 1..threads {
-            let aim = (input.len() * t / threads).max(*cuts.last().unwrap());
-            if let Some(nl) = memchr::memchr(b'\n', &bytes[aim..]) {
-                cuts.push(aim + nl + 1);
+    let bounds: Vec<usize> =
+        if input.len() >= PARALLEL_BYTES && threads > 1 && memchr::memchr(b'"', bytes).is_none() {
+            let mut cuts = vec![0];
+            for t in 1..threads {
+                let aim = (input.len() * t / threads).max(*cuts.last().unwrap());
+                if let Some(nl) = memchr::memchr(b'\n', &bytes[aim..]) {
+                    cuts.push(aim + nl + 1);
+                }
             }
-        }
-        cuts.push(input.len());
-        cuts.dedup();
-        cuts
-    } else {
-        vec![0, input.len()]
-    };
+            cuts.push(input.len());
+            cuts.dedup();
+            cuts
+        } else {
+            vec![0, input.len()]
+        };
     let mut parts: Vec<Part> = if bounds.len() > 2 {
         use rayon::prelude::*;
-        bounds.par_windows(2).map(|w| tokenize_part(input, w[0], w[1])).collect::<Result<_, _>>()?
+        bounds
+            .par_windows(2)
+            .map(|w| tokenize_part(input, w[0], w[1]))
+            .collect::<Result<_, _>>()?
     } else {
         vec![tokenize_part(input, 0, input.len())?]
     };
@@ -267,7 +303,11 @@ pub fn tokenize(input: &str) -> Result<Records<'_>, TokenizeError> {
     for p in &parts {
         firsts.push(firsts.last().unwrap() + p.len());
     }
-    Ok(Records { input, parts, firsts })
+    Ok(Records {
+        input,
+        parts,
+        firsts,
+    })
 }
 
 /// Tokenize `input[from..to]`, where `from` starts a line and `to` ends one (or the input).
@@ -283,8 +323,15 @@ fn tokenize_part(input: &str, from: usize, to: usize) -> Result<Part, TokenizeEr
     starts.push(0);
     let mut b = Builder {
         input,
-        rec: Part { owned: String::new(), spans: Vec::with_capacity(lines.saturating_mul(width).min(to - from + lines)), starts },
-        field: Field::Borrowed { start: from, end: from },
+        rec: Part {
+            owned: String::new(),
+            spans: Vec::with_capacity(lines.saturating_mul(width).min(to - from + lines)),
+            starts,
+        },
+        field: Field::Borrowed {
+            start: from,
+            end: from,
+        },
     };
     let mut state = State::StartRecord;
     // where a line that may turn out to be blank (spaces/tabs only) started
@@ -417,7 +464,9 @@ fn tokenize_part(input: &str, from: usize, to: usize) -> Result<Part, TokenizeEr
     }
     match state {
         State::InQuoted => {
-            return Err(TokenizeError { message: format!("EOF inside string starting at line {quote_line}") })
+            return Err(TokenizeError {
+                message: format!("EOF inside string starting at line {quote_line}"),
+            })
         }
         State::InField | State::QuoteInQuoted => {
             b.end_field();
@@ -447,9 +496,15 @@ mod tests {
 
     #[test]
     fn basic_and_line_endings() {
-        assert_eq!(rows("a,b\n1,2\r\n3,4\r5,6"), vec![
-            vec!["a", "b"], vec!["1", "2"], vec!["3", "4"], vec!["5", "6"]
-        ]);
+        assert_eq!(
+            rows("a,b\n1,2\r\n3,4\r5,6"),
+            vec![
+                vec!["a", "b"],
+                vec!["1", "2"],
+                vec!["3", "4"],
+                vec!["5", "6"]
+            ]
+        );
     }
 
     #[test]
@@ -469,7 +524,10 @@ mod tests {
 
     #[test]
     fn empty_fields() {
-        assert_eq!(rows("a,b\n,\n1,"), vec![vec!["a", "b"], vec!["", ""], vec!["1", ""]]);
+        assert_eq!(
+            rows("a,b\n,\n1,"),
+            vec![vec!["a", "b"], vec!["", ""], vec!["1", ""]]
+        );
         assert_eq!(rows(",1"), vec![vec!["", "1"]]);
     }
 
@@ -477,7 +535,18 @@ mod tests {
     /// every line ending, trailing commas and short rows across the cuts.
     #[test]
     fn parts_read_like_one_piece() {
-        let lines = ["1,a b,2.5\n", "\n", "  \n", "3,x,\r\n", "4\r", "5,y,6\n", " 7,z ,8\n", "\t\n", ",,\n", "9,w,1e3"];
+        let lines = [
+            "1,a b,2.5\n",
+            "\n",
+            "  \n",
+            "3,x,\r\n",
+            "4\r",
+            "5,y,6\n",
+            " 7,z ,8\n",
+            "\t\n",
+            ",,\n",
+            "9,w,1e3",
+        ];
         let mut text = String::from("id,name,value\n");
         let mut k = 0usize;
         while text.len() < 3 * PARALLEL_BYTES {
@@ -487,14 +556,25 @@ mod tests {
             }
             k = k.wrapping_mul(7).wrapping_add(3) % 1000;
         }
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
         let parallel = pool.install(|| tokenize(&text).unwrap());
         assert_eq!(parallel.parts.len(), 3);
         let whole = tokenize_part(&text, 0, text.len()).unwrap();
         assert_eq!(parallel.len(), whole.len());
         for r in 0..whole.len() {
-            let expected: Vec<&str> = whole.record(r).iter().map(|&span| whole.text(&text, span)).collect();
-            assert_eq!(parallel.record(r).collect::<Vec<_>>(), expected, "record {r}");
+            let expected: Vec<&str> = whole
+                .record(r)
+                .iter()
+                .map(|&span| whole.text(&text, span))
+                .collect();
+            assert_eq!(
+                parallel.record(r).collect::<Vec<_>>(),
+                expected,
+                "record {r}"
+            );
         }
         let column: Vec<Option<&str>> = parallel.column(2, 1).collect();
         assert_eq!(column.len(), whole.len() - 1);
@@ -505,11 +585,16 @@ mod tests {
     fn delimiter_scan_matches_bytewise() {
         let text = b"abcdefghij,k\nlmnopqrstuvw\rxyz,,0123456789abcdef";
         for i in 0..text.len() {
-            let expected = (i..text.len()).find(|&j| matches!(text[j], b',' | b'\n' | b'\r')).unwrap_or(text.len());
+            let expected = (i..text.len())
+                .find(|&j| matches!(text[j], b',' | b'\n' | b'\r'))
+                .unwrap_or(text.len());
             assert_eq!(next_delimiter(text, i), expected, "from {i}");
         }
         // bytes just below and above the delimiters, and high bytes (UTF-8)
         let tricky = "\u{0b}\u{0c}\u{2b}\u{2d}é日本\u{0e}\u{09},x".as_bytes();
-        assert_eq!(next_delimiter(tricky, 0), tricky.iter().position(|&c| c == b',').unwrap());
+        assert_eq!(
+            next_delimiter(tricky, 0),
+            tricky.iter().position(|&c| c == b',').unwrap()
+        );
     }
 }

@@ -231,17 +231,29 @@ impl Column {
             Column::Bool(v) => idx = super::npsort::np_quicksort_argsort(v, false, |a, b| a < b),
             Column::Float(v) => {
                 // pandas' nargsort drops the NaNs, argsorts the rest and appends them
-                let (missing, present): (Vec<usize>, Vec<usize>) = idx.into_iter().partition(|&i| v[i].is_nan());
+                let (missing, present): (Vec<usize>, Vec<usize>) =
+                    idx.into_iter().partition(|&i| v[i].is_nan());
                 let keys: Vec<f64> = present.iter().map(|&i| v[i]).collect();
                 let order = super::npsort::np_quicksort_argsort(&keys, false, |a, b| a < b);
-                idx = order.into_iter().map(|k| present[k]).chain(missing).collect();
+                idx = order
+                    .into_iter()
+                    .map(|k| present[k])
+                    .chain(missing)
+                    .collect();
             }
             Column::Object(v) => {
                 // pandas' nargsort: sort the non-missing values, then append the missing rows
-                let (missing, present): (Vec<usize>, Vec<usize>) = idx.into_iter().partition(|&i| v[i] == Cell::Nan);
+                let (missing, present): (Vec<usize>, Vec<usize>) =
+                    idx.into_iter().partition(|&i| v[i] == Cell::Nan);
                 let keys: Vec<&Cell> = present.iter().map(|&i| &v[i]).collect();
-                let order = super::npsort::np_quicksort_argsort(&keys, true, |a, b| cell_order(a, b) == Ordering::Less);
-                idx = order.into_iter().map(|k| present[k]).chain(missing).collect();
+                let order = super::npsort::np_quicksort_argsort(&keys, true, |a, b| {
+                    cell_order(a, b) == Ordering::Less
+                });
+                idx = order
+                    .into_iter()
+                    .map(|k| present[k])
+                    .chain(missing)
+                    .collect();
             }
         }
         idx
@@ -254,7 +266,9 @@ impl Column {
             Column::UInt(v) => Column::UInt(order.iter().map(|&i| v[i]).collect()),
             Column::Float(v) => Column::Float(order.iter().map(|&i| v[i]).collect()),
             Column::Bool(v) => Column::Bool(order.iter().map(|&i| v[i]).collect()),
-            Column::Object(v) => Column::Object(std::sync::Arc::new(order.iter().map(|&i| v[i].clone()).collect())),
+            Column::Object(v) => Column::Object(std::sync::Arc::new(
+                order.iter().map(|&i| v[i].clone()).collect(),
+            )),
         }
     }
 }
@@ -319,11 +333,24 @@ mod tests {
         assert_eq!(c.argsort(), vec![2, 0, 3, 1]);
         // numpy 1.26 without AVX-512: np.array([3, 1, 1, 2, 1, 3, 1] * 5).argsort()
         let ints: Vec<i64> = [3, 1, 1, 2, 1, 3, 1].repeat(5);
-        let expected = vec![34, 23, 18, 16, 15, 25, 13, 27, 11, 20, 29, 8, 30, 6, 4, 32, 2, 1, 9, 22, 31, 24, 17, 10, 3, 19, 33, 14, 26, 12, 28, 7, 5, 21, 0];
+        let expected = vec![
+            34, 23, 18, 16, 15, 25, 13, 27, 11, 20, 29, 8, 30, 6, 4, 32, 2, 1, 9, 22, 31, 24, 17,
+            10, 3, 19, 33, 14, 26, 12, 28, 7, 5, 21, 0,
+        ];
         assert_eq!(Column::Int(ints.clone()).argsort(), expected);
-        assert_eq!(Column::UInt(ints.iter().map(|&x| x as u64).collect()).argsort(), expected);
-        assert_eq!(Column::Float(ints.iter().map(|&x| x as f64).collect()).argsort(), expected);
-        let o = Column::Object(std::sync::Arc::new(vec![Cell::Nan, Cell::Str("b".into()), Cell::Str("a".into())]));
+        assert_eq!(
+            Column::UInt(ints.iter().map(|&x| x as u64).collect()).argsort(),
+            expected
+        );
+        assert_eq!(
+            Column::Float(ints.iter().map(|&x| x as f64).collect()).argsort(),
+            expected
+        );
+        let o = Column::Object(std::sync::Arc::new(vec![
+            Cell::Nan,
+            Cell::Str("b".into()),
+            Cell::Str("a".into()),
+        ]));
         assert_eq!(o.argsort(), vec![2, 1, 0]);
     }
 }

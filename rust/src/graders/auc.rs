@@ -3,21 +3,28 @@
 //! bias AUC.
 
 use super::checks::{
-    answers_column, describe, exact_column_set, pair_matching_ids, probabilities_by_min_max, same_length,
-    sorted_pairing, submission_column, ColumnRule, Pairing,
+    answers_column, describe, exact_column_set, pair_matching_ids, probabilities_by_min_max,
+    same_length, sorted_pairing, submission_column, ColumnRule, Pairing,
 };
-use crate::sorting::pandas_sort_index::sort_index_order;
 use super::{Grade, RawScore};
-use serde::Deserialize;
 use crate::frame::value::HashKey;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
 use crate::sklearn::to_float_array;
+use crate::sorting::pandas_sort_index::sort_index_order;
+use serde::Deserialize;
 use std::collections::HashMap;
 
 /// Writes the rows `order` of `col` as float64 (`check_array`: text through `float()`,
 /// NaN and infinity refused) to a row-major matrix of `n_columns` columns at column `c`.
-fn fill_column(matrix: &mut [f64], n_columns: usize, c: usize, col: &Column, order: &[usize], name: &str) -> Result<(), String> {
+fn fill_column(
+    matrix: &mut [f64],
+    n_columns: usize,
+    c: usize,
+    col: &Column,
+    order: &[usize],
+    name: &str,
+) -> Result<(), String> {
     let values = to_float_array(&col.take(order), name, true)?;
     for (r, v) in values.into_iter().enumerate() {
         matrix[r * n_columns + c] = v;
@@ -38,7 +45,10 @@ pub struct ColumnwiseRocAuc {
     pub target_columns: Vec<String>,
     /// `exact_column_set` (exactly the id and the targets, any order) or `required_columns`
     /// (the default: extra columns are ignored)
-    #[serde(default = "required_columns", deserialize_with = "ColumnRule::set_or_required")]
+    #[serde(
+        default = "required_columns",
+        deserialize_with = "ColumnRule::set_or_required"
+    )]
     pub column_rule: ColumnRule,
     /// each target column must be numeric with min >= 0 and max <= 1 (NaN skipped)
     #[serde(default)]
@@ -54,14 +64,17 @@ impl Grade for ColumnwiseRocAuc {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, targets) = (self.id_column.as_str(), &self.target_columns);
-        let (column_rule, probability_range_check) = (self.column_rule, self.probability_range_check);
+        let (column_rule, probability_range_check) =
+            (self.column_rule, self.probability_range_check);
         answers_column(answers, id)?;
         for t in targets {
             answers_column(answers, t)?;
         }
         if column_rule == ColumnRule::ExactColumnSet {
             same_length(sub, answers)?;
-            let expected: Vec<&str> = std::iter::once(id).chain(targets.iter().map(String::as_str)).collect();
+            let expected: Vec<&str> = std::iter::once(id)
+                .chain(targets.iter().map(String::as_str))
+                .collect();
             exact_column_set(sub, &expected)?;
         } else {
             for t in targets {
@@ -75,13 +88,35 @@ impl Grade for ColumnwiseRocAuc {
                 probabilities_by_min_max(submission_column(sub, t)?, t)?;
             }
         }
-        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let Pairing {
+            sub_rows: sub_order,
+            ans_rows: ans_order,
+            ..
+        } = pair_matching_ids(
+            submission_column(sub, id)?,
+            answers_column(answers, id)?,
+            id,
+        )?;
         let k = targets.len();
         let mut y_true = vec![0.0; answers.nrows * k];
         let mut y_score = vec![0.0; sub.nrows * k];
         for (c, t) in targets.iter().enumerate() {
-            fill_column(&mut y_true, k, c, answers_column(answers, t)?.column(), &ans_order, "y_true")?;
-            fill_column(&mut y_score, k, c, submission_column(sub, t)?, &sub_order, "y_score")?;
+            fill_column(
+                &mut y_true,
+                k,
+                c,
+                answers_column(answers, t)?.column(),
+                &ans_order,
+                "y_true",
+            )?;
+            fill_column(
+                &mut y_score,
+                k,
+                c,
+                submission_column(sub, t)?,
+                &sub_order,
+                "y_score",
+            )?;
         }
         metrics::mean_columnwise_roc_auc(&y_true, &y_score, k).map(RawScore::numpy)
     }
@@ -104,9 +139,16 @@ impl Grade for PositionalMultilabelRocAuc {
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, classes) = (self.id_column.as_str(), &self.class_columns);
         let sub_ids = submission_column(sub, id)?;
-        let missing: Vec<&str> = classes.iter().filter(|c| !sub.has_column(c)).map(String::as_str).collect();
+        let missing: Vec<&str> = classes
+            .iter()
+            .filter(|c| !sub.has_column(c))
+            .map(String::as_str)
+            .collect();
         if !missing.is_empty() {
-            return Err(format!("Submission is missing the columns: {}", missing.join(", ")));
+            return Err(format!(
+                "Submission is missing the columns: {}",
+                missing.join(", ")
+            ));
         }
         let ans_ids = answers_column(answers, id)?;
         same_length(sub, answers)?;
@@ -122,10 +164,19 @@ impl Grade for PositionalMultilabelRocAuc {
             sub_order = sort_index_order(sub_ids);
             ans_order = sort_index_order(&ans_ids);
             keep_answers = scored_answer_rows(answers, classes, &ans_order)?;
-            keep_sub = submission_rows_kept(&sub_ids.take(&sub_order), &ans_ids.take(&ans_order), &keep_answers)?;
+            keep_sub = submission_rows_kept(
+                &sub_ids.take(&sub_order),
+                &ans_ids.take(&ans_order),
+                &keep_answers,
+            )?;
         }
         let rows = |order: &[usize], keep: &[bool]| -> Vec<usize> {
-            order.iter().zip(keep).filter(|(_, &k)| k).map(|(&r, _)| r).collect()
+            order
+                .iter()
+                .zip(keep)
+                .filter(|(_, &k)| k)
+                .map(|(&r, _)| r)
+                .collect()
         };
         let ans_rows = rows(&ans_order, &keep_answers);
         let sub_rows = rows(&sub_order, &keep_sub);
@@ -150,7 +201,10 @@ impl Grade for PositionalMultilabelRocAuc {
         if all_true.iter().any(|&v| v != 0.0 && v != 1.0) {
             return Err("the scored answers are not a 0/1 label-indicator matrix".into());
         }
-        let y_true: Vec<f64> = all_true.chunks(n_true).flat_map(|row| row[..k].iter().copied()).collect();
+        let y_true: Vec<f64> = all_true
+            .chunks(n_true)
+            .flat_map(|row| row[..k].iter().copied())
+            .collect();
         let mut y_score = vec![0.0; sub_rows.len() * k];
         for (c, col) in score_columns.iter().enumerate() {
             fill_column(&mut y_score, k, c, col, &sub_rows, "y_score")?;
@@ -163,11 +217,21 @@ impl Grade for PositionalMultilabelRocAuc {
 /// Every column but the (first) id column, in file order.
 fn other_columns<'a>(frame: &'a Frame, id: &str) -> Vec<&'a Column> {
     let id_pos = frame.position(id);
-    frame.columns.iter().enumerate().filter(|(i, _)| Some(*i) != id_pos).map(|(_, c)| c).collect()
+    frame
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != id_pos)
+        .map(|(_, c)| c)
+        .collect()
 }
 
 /// `answers[classes].sum(axis=1) >= 0` for the answers rows in `order` (NaN skipped).
-fn scored_answer_rows(answers: &Frame, classes: &[String], order: &[usize]) -> Result<Vec<bool>, String> {
+fn scored_answer_rows(
+    answers: &Frame,
+    classes: &[String],
+    order: &[usize],
+) -> Result<Vec<bool>, String> {
     let mut sums = vec![0.0; order.len()];
     for c in classes {
         let values = to_float_array(&answers_column(answers, c)?.take(order), "answers", false)?;
@@ -183,7 +247,11 @@ fn scored_answer_rows(answers: &Frame, classes: &[String], order: &[usize]) -> R
 /// `submission[keep_mask]` where the mask is indexed by the sorted answer ids and the sorted
 /// submission ids differ from them: each submission id is looked up, which fails for an id
 /// absent from the answers (pandas: "Unalignable boolean Series provided as indexer").
-fn submission_rows_kept(sub_ids: &Column, ans_ids: &Column, keep: &[bool]) -> Result<Vec<bool>, String> {
+fn submission_rows_kept(
+    sub_ids: &Column,
+    ans_ids: &Column,
+    keep: &[bool],
+) -> Result<Vec<bool>, String> {
     let mut by_id: HashMap<HashKey, usize> = HashMap::new();
     for (i, v) in ans_ids.values().enumerate() {
         if by_id.insert(v.hash_key(), i).is_some() {
@@ -193,12 +261,10 @@ fn submission_rows_kept(sub_ids: &Column, ans_ids: &Column, keep: &[bool]) -> Re
     sub_ids
         .values()
         .map(|v: Value| {
-            by_id.get(&v.hash_key()).map(|&i| keep[i]).ok_or_else(|| {
-                format!(
-                    "Submission id {} is not in the answers",
-                    describe(v)
-                )
-            })
+            by_id
+                .get(&v.hash_key())
+                .map(|&i| keep[i])
+                .ok_or_else(|| format!("Submission id {} is not in the answers", describe(v)))
         })
         .collect()
 }
@@ -225,15 +291,33 @@ impl Grade for WeightedRocAuc {
         same_length(sub, answers)?;
         submission_column(sub, id)?;
         submission_column(sub, target)?;
-        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
-        let y_score = to_float_array(&submission_column(sub, target)?.take(&sub_order), target, false)
-            .map_err(|e| format!("The `{target}` column must hold numbers ({e})"))?;
-        let y_true = to_float_array(&answers_column(answers, target)?.take(&ans_order), "answers", false)?;
+        let Pairing {
+            sub_rows: sub_order,
+            ans_rows: ans_order,
+            ..
+        } = pair_matching_ids(
+            submission_column(sub, id)?,
+            answers_column(answers, id)?,
+            id,
+        )?;
+        let y_score = to_float_array(
+            &submission_column(sub, target)?.take(&sub_order),
+            target,
+            false,
+        )
+        .map_err(|e| format!("The `{target}` column must hold numbers ({e})"))?;
+        let y_true = to_float_array(
+            &answers_column(answers, target)?.take(&ans_order),
+            "answers",
+            false,
+        )?;
         if y_true.iter().any(|v| v.is_nan()) {
             return Err("the answers contain NaN labels".into());
         }
         if y_score.iter().any(|v| v.is_nan()) {
-            return Err(format!("The `{target}` column contains missing values (NaN)"));
+            return Err(format!(
+                "The `{target}` column contains missing values (NaN)"
+            ));
         }
         metrics::weighted_roc_auc(&y_true, &y_score, tpr_thresholds, weights).map(RawScore::numpy)
     }
@@ -264,7 +348,10 @@ impl Grade for BiasAuc {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let sub_ids = submission_column(sub, &self.id_column)?;
-        let predictions = match (sub.column(&self.prediction_column), sub.column(&self.target_column)) {
+        let predictions = match (
+            sub.column(&self.prediction_column),
+            sub.column(&self.target_column),
+        ) {
             (Some(_), Some(_)) => {
                 return Err(format!(
                     "Submission has both `{}` and `{}` columns: renaming makes a duplicate column",
@@ -272,13 +359,21 @@ impl Grade for BiasAuc {
                 ))
             }
             (Some(c), None) | (None, Some(c)) => c,
-            (None, None) => return Err(format!("Submission must have a `{}` column", self.prediction_column)),
+            (None, None) => {
+                return Err(format!(
+                    "Submission must have a `{}` column",
+                    self.prediction_column
+                ))
+            }
         };
         let ans_ids = answers_column(answers, &self.id_column)?;
         let pairing = pair_matching_ids(sub_ids, ans_ids, &self.id_column)?;
         let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
         let scores = at_least_half(&predictions.take(&sub_order), &self.prediction_column)?;
-        let labels = at_least_half(&answers_column(answers, &self.target_column)?.take(&ans_order), &self.target_column)?;
+        let labels = at_least_half(
+            &answers_column(answers, &self.target_column)?.take(&ans_order),
+            &self.target_column,
+        )?;
         let subgroups: Vec<Vec<bool>> = self
             .identity_columns
             .iter()
@@ -287,7 +382,8 @@ impl Grade for BiasAuc {
                 Ok(flags.iter().map(|&f| f == 1.0).collect())
             })
             .collect::<Result<_, String>>()?;
-        metrics::bias_auc_score(&labels, &scores, &subgroups, self.power, self.weight).map(RawScore::numpy)
+        metrics::bias_auc_score(&labels, &scores, &subgroups, self.power, self.weight)
+            .map(RawScore::numpy)
     }
 }
 
@@ -313,8 +409,16 @@ mod tests {
     fn bias_auc_binarises_and_picks_the_column() {
         let answers = frame("id,toxicity,g\n1,0.9,1\n2,0.1,1\n3,0.6,0\n4,0.0,0\n5,0.7,1\n6,0.2,0");
         let identity_columns = vec!["g".to_string()];
-        let (id_column, prediction_column, target_column) = ("id".into(), "prediction".into(), "toxicity".into());
-        let g = BiasAuc { id_column, prediction_column, target_column, identity_columns, power: -5.0, weight: 0.25 };
+        let (id_column, prediction_column, target_column) =
+            ("id".into(), "prediction".into(), "toxicity".into());
+        let g = BiasAuc {
+            id_column,
+            prediction_column,
+            target_column,
+            identity_columns,
+            power: -5.0,
+            weight: 0.25,
+        };
         assert_eq!(g.grade(&answers, &answers).unwrap().value, 1.0);
         let below = frame("id,prediction\n1,0.4\n2,0.1\n3,0.3\n4,0.0\n5,0.45\n6,0.2");
         assert_eq!(g.grade(&below, &answers).unwrap().value, 0.5);

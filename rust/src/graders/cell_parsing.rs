@@ -38,7 +38,9 @@ pub fn pixel_count(height: i64, width: i64) -> Result<u64, String> {
     if height < 0 || width < 0 {
         return Err(format!("negative image size {height} x {width}"));
     }
-    (height as u64).checked_mul(width as u64).ok_or_else(|| format!("image size {height} x {width} is too large"))
+    (height as u64)
+        .checked_mul(width as u64)
+        .ok_or_else(|| format!("image size {height} x {width} is too large"))
 }
 
 /// `col.fillna("")` where every value must then be a `str` (text or missing); `Err` names
@@ -48,7 +50,9 @@ pub fn text_or_empty(col: &Column, name: &str) -> Result<Column, String> {
         .map(|i| match col.get(i) {
             Value::Str(s) => Ok(Cell::Str(s.into())),
             v if v.is_nan() => Ok(Cell::Str(Default::default())),
-            v => Err(format!("Expected all items in `{name}` to be strings, found {v:?}")),
+            v => Err(format!(
+                "Expected all items in `{name}` to be strings, found {v:?}"
+            )),
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Column::Object(std::sync::Arc::new(cells)))
@@ -71,7 +75,10 @@ mod tests {
         assert!(pixel_count(-1, 3).is_err());
         assert_eq!(pixel_count(0, 3).unwrap(), 0);
         let c = text_or_empty(&Column::Float(vec![f64::NAN]), "x").unwrap();
-        assert_eq!(c, Column::Object(std::sync::Arc::new(vec![Cell::Str(Default::default())])));
+        assert_eq!(
+            c,
+            Column::Object(std::sync::Arc::new(vec![Cell::Str(Default::default())]))
+        );
         assert!(text_or_empty(&Column::Int(vec![1]), "x").is_err());
     }
 }

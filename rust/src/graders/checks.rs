@@ -21,10 +21,15 @@ pub enum IdPolicy {
 
 impl IdPolicy {
     /// Deserialise an `ids:` value that must be one of `allowed` (a grader's config field).
-    pub fn one_of<'de, D: serde::Deserializer<'de>>(d: D, allowed: &[IdPolicy]) -> Result<IdPolicy, D::Error> {
+    pub fn one_of<'de, D: serde::Deserializer<'de>>(
+        d: D,
+        allowed: &[IdPolicy],
+    ) -> Result<IdPolicy, D::Error> {
         let policy = IdPolicy::deserialize(d)?;
         if !allowed.contains(&policy) {
-            return Err(serde::de::Error::custom(format!("this grader's `ids` must be one of {allowed:?}, not {policy:?}")));
+            return Err(serde::de::Error::custom(format!(
+                "this grader's `ids` must be one of {allowed:?}, not {policy:?}"
+            )));
         }
         Ok(policy)
     }
@@ -47,17 +52,25 @@ pub enum ColumnRule {
 
 impl ColumnRule {
     /// Deserialise a `column_rule:` value that must be one of `allowed`.
-    pub fn one_of<'de, D: serde::Deserializer<'de>>(d: D, allowed: &[ColumnRule]) -> Result<ColumnRule, D::Error> {
+    pub fn one_of<'de, D: serde::Deserializer<'de>>(
+        d: D,
+        allowed: &[ColumnRule],
+    ) -> Result<ColumnRule, D::Error> {
         let rule = ColumnRule::deserialize(d)?;
         if !allowed.contains(&rule) {
-            return Err(serde::de::Error::custom(format!("this grader's `column_rule` must be one of {allowed:?}, not {rule:?}")));
+            return Err(serde::de::Error::custom(format!(
+                "this grader's `column_rule` must be one of {allowed:?}, not {rule:?}"
+            )));
         }
         Ok(rule)
     }
 
     /// `exact_column_set` or `required_columns`, for graders without a shape rule.
     pub fn set_or_required<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ColumnRule, D::Error> {
-        ColumnRule::one_of(d, &[ColumnRule::ExactColumnSet, ColumnRule::RequiredColumns])
+        ColumnRule::one_of(
+            d,
+            &[ColumnRule::ExactColumnSet, ColumnRule::RequiredColumns],
+        )
     }
 }
 
@@ -68,7 +81,12 @@ pub fn exact_column_set(sub: &Frame, expected: &[&str]) -> Result<(), String> {
     got.sort_unstable();
     want.sort_unstable();
     if got != want {
-        let quoted = |names: &mut dyn Iterator<Item = &str>| names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let quoted = |names: &mut dyn Iterator<Item = &str>| {
+            names
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         return Err(format!(
             "Submission must have exactly the columns {} (found: {})",
             quoted(&mut expected.iter().copied()),
@@ -93,8 +111,12 @@ pub fn require_columns(sub: &Frame, answers: &Frame, columns: &[&str]) -> Result
 }
 
 pub fn submission_column<'a>(sub: &'a Frame, name: &str) -> Result<&'a Column, String> {
-    sub.column(name)
-        .ok_or_else(|| format!("Submission is missing the `{name}` column (columns found: {})", list_columns(sub)))
+    sub.column(name).ok_or_else(|| {
+        format!(
+            "Submission is missing the `{name}` column (columns found: {})",
+            list_columns(sub)
+        )
+    })
 }
 
 /// A column of the answers. Used as ids, it brings the answers' cached row index along, so
@@ -121,8 +143,15 @@ impl std::ops::Deref for AnswersColumn<'_> {
 pub fn answers_column<'a>(answers: &'a Frame, name: &str) -> Result<AnswersColumn<'a>, String> {
     answers
         .position(name)
-        .map(|position| AnswersColumn { frame: answers, position })
-        .ok_or_else(|| format!("the answers file has no `{name}` column; is the competition prepared correctly?"))
+        .map(|position| AnswersColumn {
+            frame: answers,
+            position,
+        })
+        .ok_or_else(|| {
+            format!(
+                "the answers file has no `{name}` column; is the competition prepared correctly?"
+            )
+        })
 }
 
 /// Ids to pair with: a plain column, or an answers column with its cached index.
@@ -134,13 +163,19 @@ pub struct Ids<'a> {
 
 impl<'a> From<&'a Column> for Ids<'a> {
     fn from(column: &'a Column) -> Self {
-        Ids { column, answers: None }
+        Ids {
+            column,
+            answers: None,
+        }
     }
 }
 
 impl<'a> From<AnswersColumn<'a>> for Ids<'a> {
     fn from(c: AnswersColumn<'a>) -> Self {
-        Ids { column: &c.frame.columns[c.position], answers: Some(c) }
+        Ids {
+            column: &c.frame.columns[c.position],
+            answers: Some(c),
+        }
     }
 }
 
@@ -162,11 +197,20 @@ impl<'a> Ids<'a> {
 
 fn list_columns(f: &Frame) -> String {
     const SHOW: usize = 8;
-    let mut s: Vec<String> = f.names.iter().take(SHOW).map(|n| format!("`{n}`")).collect();
+    let mut s: Vec<String> = f
+        .names
+        .iter()
+        .take(SHOW)
+        .map(|n| format!("`{n}`"))
+        .collect();
     if f.names.len() > SHOW {
         s.push(format!("... {} more", f.names.len() - SHOW));
     }
-    if s.is_empty() { "none".into() } else { s.join(", ") }
+    if s.is_empty() {
+        "none".into()
+    } else {
+        s.join(", ")
+    }
 }
 
 pub fn same_length(sub: &Frame, answers: &Frame) -> Result<(), String> {
@@ -182,7 +226,9 @@ pub fn same_length(sub: &Frame, answers: &Frame) -> Result<(), String> {
 /// After sorting both id columns, `(sub_ids != answer_ids).any()` must be false.
 pub fn ids_match(sub_ids: &Column, answer_ids: &Column, id: &str) -> Result<(), String> {
     if sub_ids.len() != answer_ids.len() {
-        return Err(format!("Submission and answers have different numbers of `{id}` values"));
+        return Err(format!(
+            "Submission and answers have different numbers of `{id}` values"
+        ));
     }
     if let Some(i) = (0..sub_ids.len()).find(|&i| !sub_ids.get(i).py_eq(answer_ids.get(i))) {
         return Err(format!(
@@ -196,12 +242,20 @@ pub fn ids_match(sub_ids: &Column, answer_ids: &Column, id: &str) -> Result<(), 
 pub fn describe(v: crate::frame::Value<'_>) -> String {
     use crate::frame::Value;
     match v {
-        Value::Str(s) if s.chars().count() > 60 => format!("'{}...'", s.chars().take(60).collect::<String>()),
+        Value::Str(s) if s.chars().count() > 60 => {
+            format!("'{}...'", s.chars().take(60).collect::<String>())
+        }
         Value::Str(s) => format!("'{s}'"),
         Value::Int(i) => i.to_string(),
         Value::UInt(i) => i.to_string(),
         Value::Float(f) => format!("{f:?}"),
-        Value::Bool(b) => if b { "True".into() } else { "False".into() },
+        Value::Bool(b) => {
+            if b {
+                "True".into()
+            } else {
+                "False".into()
+            }
+        }
         Value::Nan => "NaN".into(),
     }
 }
@@ -209,7 +263,10 @@ pub fn describe(v: crate::frame::Value<'_>) -> String {
 /// `pd.to_numeric(col)` succeeds and `col.min() >= 0 and col.max() <= 1` (NaN skipped).
 pub fn probabilities_by_min_max(col: &Column, name: &str) -> Result<Vec<f64>, String> {
     let values = col.numeric_f64().ok_or_else(|| {
-        format!("Expected the `{name}` column to be numeric, got {} instead", col.dtype())
+        format!(
+            "Expected the `{name}` column to be numeric, got {} instead",
+            col.dtype()
+        )
     })?;
     let finite = values.iter().filter(|x| !x.is_nan());
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -234,9 +291,13 @@ pub fn probabilities_elementwise(col: &Column, name: &str) -> Result<(), String>
             ));
         }
     }
-    let ok = col.values().all(|v| v.as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)));
+    let ok = col
+        .values()
+        .all(|v| v.as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)));
     if !ok {
-        return Err(format!("All values in the `{name}` column must be between 0 and 1."));
+        return Err(format!(
+            "All values in the `{name}` column must be between 0 and 1."
+        ));
     }
     Ok(())
 }
@@ -263,20 +324,41 @@ pub fn sorted_pairing<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>) -> Pair
     let n = ans_ids.len();
     if sub_ids.len() != n {
         // no pairing exists; callers fail on the lengths, so skip the sorting
-        return Pairing { sub_rows: (0..sub_ids.len()).collect(), ans_rows: (0..n).collect(), ids_equal: false };
+        return Pairing {
+            sub_rows: (0..sub_ids.len()).collect(),
+            ans_rows: (0..n).collect(),
+            ids_equal: false,
+        };
     }
     if same_values(sub_ids, ans_ids) {
         let rows: Vec<usize> = (0..n).collect();
-        return Pairing { sub_rows: rows.clone(), ans_rows: rows, ids_equal: true };
+        return Pairing {
+            sub_rows: rows.clone(),
+            ans_rows: rows,
+            ids_equal: true,
+        };
     }
-    if let Some(sub_rows) = ans.with_index(|index| index.and_then(|index| hash_join(sub_ids, ans_ids, index))) {
-        return Pairing { sub_rows, ans_rows: (0..n).collect(), ids_equal: true };
+    if let Some(sub_rows) =
+        ans.with_index(|index| index.and_then(|index| hash_join(sub_ids, ans_ids, index)))
+    {
+        return Pairing {
+            sub_rows,
+            ans_rows: (0..n).collect(),
+            ids_equal: true,
+        };
     }
     let sub_rows = sub_ids.argsort();
     let ans_rows = ans_ids.argsort();
     let ids_equal = sub_rows.len() == ans_rows.len()
-        && sub_rows.iter().zip(&ans_rows).all(|(&s, &a)| sub_ids.get(s).py_eq(ans_ids.get(a)));
-    Pairing { sub_rows, ans_rows, ids_equal }
+        && sub_rows
+            .iter()
+            .zip(&ans_rows)
+            .all(|(&s, &a)| sub_ids.get(s).py_eq(ans_ids.get(a)));
+    Pairing {
+        sub_rows,
+        ans_rows,
+        ids_equal,
+    }
 }
 
 /// Below this many rows the id checks run on one thread.
@@ -304,7 +386,10 @@ fn same_values(a: &Column, b: &Column) -> bool {
     if n < PARALLEL_ROWS {
         (0..n).all(equal)
     } else {
-        (0..n).into_par_iter().with_min_len(PARALLEL_ROWS / 4).all(equal)
+        (0..n)
+            .into_par_iter()
+            .with_min_len(PARALLEL_ROWS / 4)
+            .all(equal)
     }
 }
 
@@ -326,8 +411,10 @@ fn hash_join(sub_ids: &Column, ans_ids: &Column, index: &RowIndex) -> Option<Vec
         lookup(0, n)
     } else {
         let chunk = PARALLEL_ROWS / 4;
-        let parts: Option<Vec<Vec<u32>>> =
-            (0..n.div_ceil(chunk)).into_par_iter().map(|c| lookup(c * chunk, ((c + 1) * chunk).min(n))).collect();
+        let parts: Option<Vec<Vec<u32>>> = (0..n.div_ceil(chunk))
+            .into_par_iter()
+            .map(|c| lookup(c * chunk, ((c + 1) * chunk).min(n)))
+            .collect();
         parts.map(|p| p.concat())
     };
     let mut sub_rows = vec![usize::MAX; ans_ids.len()];
@@ -354,19 +441,28 @@ pub fn gather<'a>(values: &'a [f64], rows: &[usize]) -> std::borrow::Cow<'a, [f6
 /// The one "pair rows by sorted id" of graders whose reference sorts both files by id and
 /// refuses `(submission[id] != answers[id]).any()`: [`sorted_pairing`], and an error naming
 /// the first differing id (after sorting) when the ids differ.
-pub fn pair_matching_ids<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>, id: &str) -> Result<Pairing, String> {
+pub fn pair_matching_ids<'a>(
+    sub_ids: &Column,
+    ans_ids: impl Into<Ids<'a>>,
+    id: &str,
+) -> Result<Pairing, String> {
     let ans_ids: Ids<'a> = ans_ids.into();
     let pairing = sorted_pairing(sub_ids, ans_ids);
     let ans_ids = ans_ids.column;
     if !pairing.ids_equal {
         if sub_ids.len() != ans_ids.len() {
-            return Err(format!("Submission and answers have different numbers of `{id}` values"));
+            return Err(format!(
+                "Submission and answers have different numbers of `{id}` values"
+            ));
         }
-        ids_match(&sub_ids.take(&sub_ids.argsort()), &ans_ids.take(&ans_ids.argsort()), id)?;
+        ids_match(
+            &sub_ids.take(&sub_ids.argsort()),
+            &ans_ids.take(&ans_ids.argsort()),
+            id,
+        )?;
     }
     Ok(pairing)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -377,14 +473,20 @@ mod tests {
     }
 
     fn text(values: &[&str]) -> Column {
-        Column::Object(std::sync::Arc::new(values.iter().map(|s| Cell::Str((*s).into())).collect()))
+        Column::Object(std::sync::Arc::new(
+            values.iter().map(|s| Cell::Str((*s).into())).collect(),
+        ))
     }
 
     /// The pairs as (submission id, answer id) texts, sorted: what any pairing of the
     /// reference's "sort both, pair by position" must produce.
     fn pairs(sub: &Column, ans: &Column, p: &Pairing) -> Vec<(String, String)> {
-        let mut v: Vec<(String, String)> =
-            p.sub_rows.iter().zip(&p.ans_rows).map(|(&s, &a)| (describe(sub.get(s)), describe(ans.get(a)))).collect();
+        let mut v: Vec<(String, String)> = p
+            .sub_rows
+            .iter()
+            .zip(&p.ans_rows)
+            .map(|(&s, &a)| (describe(sub.get(s)), describe(ans.get(a))))
+            .collect();
         v.sort();
         v
     }
@@ -393,7 +495,10 @@ mod tests {
     fn exact_column_set_ignores_order_and_refuses_extra_or_missing_columns() {
         assert!(exact_column_set(&frame("b,id,a\n1,2,3\n"), &["id", "a", "b"]).is_ok());
         let extra = exact_column_set(&frame("id,a,b,c\n1,2,3,4\n"), &["id", "a", "b"]).unwrap_err();
-        assert!(extra.contains("exactly the columns `id`, `a`, `b`") && extra.contains("`c`"), "{extra}");
+        assert!(
+            extra.contains("exactly the columns `id`, `a`, `b`") && extra.contains("`c`"),
+            "{extra}"
+        );
         assert!(exact_column_set(&frame("id,a\n1,2\n"), &["id", "a", "b"]).is_err());
         // pandas renames a repeated header, so `a` twice is `a` and `a.1`
         assert!(exact_column_set(&frame("id,a,a\n1,2,3\n"), &["id", "a"]).is_err());
@@ -403,9 +508,14 @@ mod tests {
     fn require_columns_reports_the_answers_first_then_the_submission_in_order() {
         let answers = frame("id,y,z\n1,2,3\n");
         assert!(require_columns(&frame("z,y,id\n1,2,3\n"), &answers, &["id", "y", "z"]).is_ok());
-        let first_missing = require_columns(&frame("id\n1\n"), &answers, &["id", "z", "y"]).unwrap_err();
-        assert!(first_missing.contains("missing the `z` column"), "{first_missing}");
-        let broken = require_columns(&frame("id\n1\n"), &frame("id\n1\n"), &["id", "y"]).unwrap_err();
+        let first_missing =
+            require_columns(&frame("id\n1\n"), &answers, &["id", "z", "y"]).unwrap_err();
+        assert!(
+            first_missing.contains("missing the `z` column"),
+            "{first_missing}"
+        );
+        let broken =
+            require_columns(&frame("id\n1\n"), &frame("id\n1\n"), &["id", "y"]).unwrap_err();
         assert!(broken.contains("answers file has no `y`"), "{broken}");
     }
 
@@ -414,19 +524,26 @@ mod tests {
         let err = submission_column(&frame("a,b\n1,2\n"), "id").unwrap_err();
         assert!(err.contains("`id`") && err.contains("`a`, `b`"), "{err}");
         let wide = frame("c0,c1,c2,c3,c4,c5,c6,c7,c8,c9\n0,1,2,3,4,5,6,7,8,9\n");
-        assert!(submission_column(&wide, "id").unwrap_err().contains("... 2 more"));
+        assert!(submission_column(&wide, "id")
+            .unwrap_err()
+            .contains("... 2 more"));
         assert!(answers_column(&wide, "c3").is_ok());
     }
 
     #[test]
     fn lengths_and_ids() {
-        assert!(same_length(&frame("a\n1\n2\n"), &frame("a\n1\n")).unwrap_err().contains("2 rows but 1"));
+        assert!(same_length(&frame("a\n1\n2\n"), &frame("a\n1\n"))
+            .unwrap_err()
+            .contains("2 rows but 1"));
         assert!(ids_match(&text(&["a", "b"]), &text(&["a", "b"]), "id").is_ok());
         let err = ids_match(&text(&["a", "c"]), &text(&["a", "b"]), "id").unwrap_err();
         assert!(err.contains("'c'"), "{err}");
         assert!(ids_match(&text(&["a"]), &text(&["a", "b"]), "id").is_err());
         let long = "x".repeat(70);
-        assert_eq!(describe(crate::frame::Value::Str(&long)), format!("'{}...'", "x".repeat(60)));
+        assert_eq!(
+            describe(crate::frame::Value::Str(&long)),
+            format!("'{}...'", "x".repeat(60))
+        );
         assert_eq!(describe(crate::frame::Value::Bool(true)), "True");
         assert_eq!(describe(crate::frame::Value::Nan), "NaN");
     }
@@ -435,13 +552,22 @@ mod tests {
     fn probability_checks_by_min_max_skip_nan_elementwise_do_not() {
         let col = |csv: &str| frame(csv).columns[0].clone();
         // a blank cell (not a blank line, which pandas skips) is NaN
-        assert_eq!(probabilities_by_min_max(&col("p,q\n0,1\n,1\n1,1\n"), "p").unwrap().len(), 3);
+        assert_eq!(
+            probabilities_by_min_max(&col("p,q\n0,1\n,1\n1,1\n"), "p")
+                .unwrap()
+                .len(),
+            3
+        );
         assert!(probabilities_by_min_max(&col("p\n0\n1.5\n"), "p").is_err());
-        assert!(probabilities_by_min_max(&col("p\n0\nhigh\n"), "p").unwrap_err().contains("numeric"));
+        assert!(probabilities_by_min_max(&col("p\n0\nhigh\n"), "p")
+            .unwrap_err()
+            .contains("numeric"));
         assert!(probabilities_elementwise(&col("p\n0\n1\n"), "p").is_ok());
         assert!(probabilities_elementwise(&col("p,q\n0,1\n,1\n1,1\n"), "p").is_err());
         assert!(probabilities_elementwise(&col("p\n-0.1\n1\n"), "p").is_err());
-        assert!(probabilities_elementwise(&col("p\n0.5\nhigh\n"), "p").unwrap_err().contains("text"));
+        assert!(probabilities_elementwise(&col("p\n0.5\nhigh\n"), "p")
+            .unwrap_err()
+            .contains("text"));
     }
 
     #[test]
@@ -463,8 +589,14 @@ mod tests {
         let dup = text(&["a", "a", "c", "d"]);
         let p = sorted_pairing(&dup, &answers);
         assert!(!p.ids_equal);
-        let expected: Vec<(String, String)> =
-            [("'a'", "'a'"), ("'a'", "'b'"), ("'c'", "'c'"), ("'d'", "'d'")].map(|(s, a)| (s.into(), a.into())).into();
+        let expected: Vec<(String, String)> = [
+            ("'a'", "'a'"),
+            ("'a'", "'b'"),
+            ("'c'", "'c'"),
+            ("'d'", "'d'"),
+        ]
+        .map(|(s, a)| (s.into(), a.into()))
+        .into();
         assert_eq!(pairs(&dup, &answers, &p), expected);
         // different lengths: no pairing, ids unequal
         assert!(!sorted_pairing(&text(&["a"]), &answers).ids_equal);
@@ -474,10 +606,18 @@ mod tests {
     fn pair_matching_ids_refuses_what_the_reference_refuses() {
         let answers = text(&["b", "a", "c"]);
         assert!(pair_matching_ids(&text(&["c", "b", "a"]), &answers, "id").is_ok());
-        let foreign = pair_matching_ids(&text(&["c", "b", "z"]), &answers, "id").err().unwrap();
-        assert!(foreign.contains("first difference after sorting: 'b'"), "{foreign}");
+        let foreign = pair_matching_ids(&text(&["c", "b", "z"]), &answers, "id")
+            .err()
+            .unwrap();
+        assert!(
+            foreign.contains("first difference after sorting: 'b'"),
+            "{foreign}"
+        );
         assert!(pair_matching_ids(&text(&["c", "b", "b"]), &answers, "id").is_err());
-        assert!(pair_matching_ids(&text(&["c", "b"]), &answers, "id").err().unwrap().contains("numbers of `id`"));
+        assert!(pair_matching_ids(&text(&["c", "b"]), &answers, "id")
+            .err()
+            .unwrap()
+            .contains("numbers of `id`"));
         // numbers pair with equal numbers of another type (1 == 1.0), not with their text
         let ints = frame("id\n2\n1\n").columns[0].clone();
         let floats = frame("id\n1.0\n2.0\n").columns[0].clone();
@@ -488,7 +628,10 @@ mod tests {
     #[test]
     fn gather_borrows_in_the_identity_order() {
         let v = [1.0, 2.0, 3.0];
-        assert!(matches!(gather(&v, &[0, 1, 2]), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            gather(&v, &[0, 1, 2]),
+            std::borrow::Cow::Borrowed(_)
+        ));
         assert_eq!(gather(&v, &[2, 0]).as_ref(), &[3.0, 1.0]);
     }
 }

@@ -1,12 +1,13 @@
 //! Graders of classification competitions.
 
 use super::checks::{
-    answers_column, exact_column_set, pair_matching_ids, probabilities_by_min_max, probabilities_elementwise,
-    require_columns, same_length, sorted_pairing, submission_column, ColumnRule,
+    answers_column, exact_column_set, pair_matching_ids, probabilities_by_min_max,
+    probabilities_elementwise, require_columns, same_length, sorted_pairing, submission_column,
+    ColumnRule,
 };
 use super::{Grade, RawScore};
-use crate::frame::{Column, Frame, Value};
 use crate::frame::value::same_value_set;
+use crate::frame::{Column, Frame, Value};
 use crate::metrics;
 use crate::numeric::np_round;
 use crate::sklearn::{check_targets, to_float_array, unique_labels};
@@ -26,7 +27,10 @@ impl RowSumCheck {
         match (atol, decimals) {
             (Some(atol), None) => Ok(RowSumCheck::IsClose { atol }),
             (None, Some(decimals)) => Ok(RowSumCheck::Rounded { decimals }),
-            _ => Err("grader config error: give exactly one of `row_sum_atol` and `row_sum_decimals`".into()),
+            _ => Err(
+                "grader config error: give exactly one of `row_sum_atol` and `row_sum_decimals`"
+                    .into(),
+            ),
         }
     }
 }
@@ -51,11 +55,17 @@ impl Grade for Accuracy {
         same_length(sub, answers)?;
         submission_column(sub, target)?;
         submission_column(sub, id)?;
-        let p = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let p = pair_matching_ids(
+            submission_column(sub, id)?,
+            answers_column(answers, id)?,
+            id,
+        )?;
         let y_pred = submission_column(sub, target)?.take(&p.sub_rows);
         let y_true = answers_column(answers, target)?.take(&p.ans_rows);
         check_targets(&y_true, &y_pred)?;
-        let matches: Vec<bool> = (0..y_true.len()).map(|i| y_true.get(i).py_eq(y_pred.get(i))).collect();
+        let matches: Vec<bool> = (0..y_true.len())
+            .map(|i| y_true.get(i).py_eq(y_pred.get(i)))
+            .collect();
         Ok(RawScore::python(metrics::accuracy_from_matches(&matches)))
     }
 }
@@ -79,7 +89,11 @@ impl Grade for RocAuc {
         let scores = submission_column(sub, target)?;
         same_length(sub, answers)?;
         probabilities_by_min_max(scores, target)?;
-        let p = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let p = pair_matching_ids(
+            submission_column(sub, id)?,
+            answers_column(answers, id)?,
+            id,
+        )?;
         let y_pred = submission_column(sub, target)?.take(&p.sub_rows);
         let y_true = answers_column(answers, target)?.take(&p.ans_rows);
         let y_true = to_float_array(&y_true, "y_true", true)?;
@@ -108,14 +122,20 @@ impl Grade for BinaryLogLoss {
         let sub_ids = submission_column(sub, id)?;
         let probs = submission_column(sub, target)?;
         if !same_value_set(sub_ids, &ans_ids) {
-            return Err(format!("Submission and answers have different `{id}` values"));
+            return Err(format!(
+                "Submission and answers have different `{id}` values"
+            ));
         }
         same_length(sub, answers)?;
         probabilities_elementwise(probs, target)?;
         let pairing = sorted_pairing(sub_ids, ans_ids);
         let (order_s, order_a) = (pairing.sub_rows, pairing.ans_rows);
         let y_pred = to_float_array(&probs.take(&order_s), "y_pred", true)?;
-        let y_true = to_float_array(&answers_column(answers, target)?.take(&order_a), "y_true", true)?;
+        let y_true = to_float_array(
+            &answers_column(answers, target)?.take(&order_a),
+            "y_true",
+            true,
+        )?;
         metrics::log_loss_binary(&y_true, &y_pred).map(RawScore::python)
     }
 }
@@ -144,12 +164,21 @@ impl Grade for MulticlassLogLoss {
     type Answers = Frame;
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        let (id, rule, classes) = (self.id_column.as_str(), self.column_rule, self.classes.as_deref());
+        let (id, rule, classes) = (
+            self.id_column.as_str(),
+            self.column_rule,
+            self.classes.as_deref(),
+        );
         let row_sum = RowSumCheck::from_config(self.row_sum_atol, self.row_sum_decimals)?;
         answers_column(answers, id)?;
         let classes: Vec<&str> = match classes {
             Some(list) => list.iter().map(String::as_str).collect(),
-            None => answers.names.iter().map(String::as_str).filter(|n| *n != id).collect(),
+            None => answers
+                .names
+                .iter()
+                .map(String::as_str)
+                .filter(|n| *n != id)
+                .collect(),
         };
         for class in &classes {
             answers_column(answers, class)?;
@@ -174,9 +203,17 @@ impl Grade for MulticlassLogLoss {
                 classes.iter().map(|c| sub.column(c).unwrap()).collect()
             }
             ColumnRule::RequiredColumns => {
-                let missing: Vec<&str> = classes.iter().copied().chain([id]).filter(|c| !sub.has_column(c)).collect();
+                let missing: Vec<&str> = classes
+                    .iter()
+                    .copied()
+                    .chain([id])
+                    .filter(|c| !sub.has_column(c))
+                    .collect();
                 if !missing.is_empty() {
-                    return Err(format!("Submission is missing required columns: {}", missing.join(", ")));
+                    return Err(format!(
+                        "Submission is missing required columns: {}",
+                        missing.join(", ")
+                    ));
                 }
                 same_length(sub, answers)?;
                 classes.iter().map(|c| sub.column(c).unwrap()).collect()
@@ -184,8 +221,13 @@ impl Grade for MulticlassLogLoss {
         };
         check_row_sums(&prob_columns, sub.nrows, row_sum)?;
         for (c, col) in prob_columns.iter().enumerate() {
-            probabilities_elementwise(col, sub.names.get(c + 1).map_or("probability", String::as_str))
-                .map_err(|_| "All probabilities in the submission must be between 0 and 1.".to_string())?;
+            probabilities_elementwise(
+                col,
+                sub.names.get(c + 1).map_or("probability", String::as_str),
+            )
+            .map_err(|_| {
+                "All probabilities in the submission must be between 0 and 1.".to_string()
+            })?;
         }
         // one-hot alignment: the id and every class present, rows sorted by id, ids equal
         for name in classes.iter().copied().chain([id]) {
@@ -202,7 +244,11 @@ impl Grade for MulticlassLogLoss {
         let mut y_true = vec![0.0; n * k];
         let mut y_pred = vec![0.0; n * k];
         for (j, class) in classes.iter().enumerate() {
-            let t = to_float_array(&answers.column(class).unwrap().take(&order_a), "y_true", true)?;
+            let t = to_float_array(
+                &answers.column(class).unwrap().take(&order_a),
+                "y_true",
+                true,
+            )?;
             let p = to_float_array(&sub.column(class).unwrap().take(&order_s), "y_pred", true)?;
             for r in 0..n {
                 y_true[r * k + j] = t[r];
@@ -221,9 +267,9 @@ impl Grade for MulticlassLogLoss {
 fn check_row_sums(columns: &[&Column], nrows: usize, check: RowSumCheck) -> Result<(), String> {
     let mut sums = vec![0.0; nrows];
     for col in columns {
-        let values = col
-            .numeric_f64()
-            .ok_or_else(|| "Submission probability columns must be numeric (found text)".to_string())?;
+        let values = col.numeric_f64().ok_or_else(|| {
+            "Submission probability columns must be numeric (found text)".to_string()
+        })?;
         for (s, v) in sums.iter_mut().zip(values) {
             if !v.is_nan() {
                 *s += v;
@@ -232,7 +278,10 @@ fn check_row_sums(columns: &[&Column], nrows: usize, check: RowSumCheck) -> Resu
     }
     // pandas sums boolean columns next to other numeric ones into an `object` Series:
     // `np.isclose` refuses it and `Series.round` leaves it unrounded
-    let n_bool = columns.iter().filter(|c| matches!(c, Column::Bool(_))).count();
+    let n_bool = columns
+        .iter()
+        .filter(|c| matches!(c, Column::Bool(_)))
+        .count();
     let object_sums = n_bool > 0 && n_bool < columns.len();
     if object_sums && matches!(check, RowSumCheck::IsClose { .. }) {
         return Err("Row sums of a boolean column mixed with numeric columns are not numeric (np.isclose fails)".into());
@@ -276,7 +325,9 @@ impl Grade for QuadraticWeightedKappa {
         let sub_ids = submission_column(sub, id)?;
         let ans_ids = answers_column(answers, id)?;
         if !same_value_set(sub_ids, &ans_ids) {
-            return Err(format!("Submission must have the same `{id}` values as the answers"));
+            return Err(format!(
+                "Submission must have the same `{id}` values as the answers"
+            ));
         }
         let pairing = sorted_pairing(sub_ids, ans_ids);
         let y_pred = submission_column(sub, target)?.take(&pairing.sub_rows);
@@ -284,7 +335,10 @@ impl Grade for QuadraticWeightedKappa {
         check_targets(&y_pred, &y_true)?;
         let labels = unique_labels(&y_pred, &y_true)?;
         let index = |v: Value| {
-            labels.iter().position(|l| l.py_eq(v)).ok_or_else(|| "labels contain NaN".to_string())
+            labels
+                .iter()
+                .position(|l| l.py_eq(v))
+                .ok_or_else(|| "labels contain NaN".to_string())
         };
         let a: Vec<usize> = y_pred.values().map(index).collect::<Result<_, _>>()?;
         let b: Vec<usize> = y_true.values().map(index).collect::<Result<_, _>>()?;
@@ -309,8 +363,16 @@ mod tests {
         };
         let classes = Some(vec!["a".to_string(), "b".to_string()]);
         let column_rule = ColumnRule::RequiredColumns;
-        let grader = MulticlassLogLoss { id_column: "id".into(), column_rule, classes, row_sum_atol, row_sum_decimals };
-        grader.grade(&frame(sub), &frame(ANSWERS)).map(|r| r.rounded())
+        let grader = MulticlassLogLoss {
+            id_column: "id".into(),
+            column_rule,
+            classes,
+            row_sum_atol,
+            row_sum_decimals,
+        };
+        grader
+            .grade(&frame(sub), &frame(ANSWERS))
+            .map(|r| r.rounded())
     }
 
     #[test]
@@ -318,7 +380,10 @@ mod tests {
         let check = RowSumCheck::IsClose { atol: 1e-6 };
         let sub = "b,extra,id,a\n0.5,t,2,0.5\n0.25,u,1,0.75\n";
         let expected = -(0.75f64.ln() + 0.5f64.ln()) / 2.0;
-        assert_eq!(log_loss(sub, check).unwrap(), crate::numeric::py_round(expected, 5));
+        assert_eq!(
+            log_loss(sub, check).unwrap(),
+            crate::numeric::py_round(expected, 5)
+        );
         assert!(log_loss("id,a\n1,1\n2,1\n", check).is_err());
         assert!(log_loss("id,a,b\n1,1,0\n", check).is_err());
         assert!(log_loss("id,a,b\n1,1,0\n1,0,1\n", check).is_err());
@@ -337,6 +402,9 @@ mod tests {
         let mixed = "id,a,b\n1,True,0.0\n2,False,1.0\n";
         assert!(log_loss(mixed, close).is_err());
         assert_eq!(log_loss(mixed, rounded).unwrap(), 0.0);
-        assert_eq!(log_loss("id,a,b\n1,True,False\n2,False,True\n", close).unwrap(), 0.0);
+        assert_eq!(
+            log_loss("id,a,b\n1,True,False\n2,False,True\n", close).unwrap(),
+            0.0
+        );
     }
 }

@@ -3,26 +3,27 @@
 //! `metrics::{coco, detection}`.
 
 use super::cell_parsing::{float_token, is_missing, text};
-use crate::pystr::{split_words, strip};
 use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
 use super::{Grade, RawScore};
-use serde::Deserialize;
 use crate::frame::value::same_value_set;
 use crate::frame::value::HashKey;
 use crate::frame::{Column, Frame, Value};
-use std::collections::HashMap;
 use crate::metrics::coco::{coco_mean_average_precision, CocoBox};
 use crate::metrics::detection::{
-    kuzushiji_f1, kuzushiji_page, lyft_sample_map, siim_mean_average_precision, Box3dSpec, CharBox, CharPoint,
-    LabelledBox, PageCounts,
+    kuzushiji_f1, kuzushiji_page, lyft_sample_map, siim_mean_average_precision, Box3dSpec, CharBox,
+    CharPoint, LabelledBox, PageCounts,
 };
 use crate::numeric::np_mean;
+use crate::pystr::{split_words, strip};
 use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::HashMap;
 
 /// The Lyft `parse_row`: `""` (after `strip`) is no box, otherwise 9 single-space separated
 /// tokens per box `confidence x y z width length height yaw class`.
 fn parse_lyft_row(v: Value<'_>, row: usize) -> Result<(Vec<Box3dSpec>, bool), String> {
-    let s = text(v).ok_or_else(|| format!("row {}: PredictionString must be text, got {v:?}", row + 1))?;
+    let s = text(v)
+        .ok_or_else(|| format!("row {}: PredictionString must be text, got {v:?}", row + 1))?;
     if strip(s).is_empty() {
         return Ok((Vec::new(), true));
     }
@@ -73,26 +74,41 @@ impl Grade for Lyft3dMap {
         same_length(sub, answers)?;
         let sub_ids = submission_column(sub, id)?;
         let sub_pred = submission_column(sub, target)?;
-        let (ans_ids, ans_pred) = (answers_column(answers, id)?, answers_column(answers, target)?);
-        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, ans_ids, id)?;
-        let parse = |col: &Column, order: &[usize], fill: bool| -> Result<Vec<Vec<Box3dSpec>>, String> {
-            order
-                .iter()
-                .map(|&i| {
-                    let v = col.get(i);
-                    let v = if fill && v.is_nan() { Value::Str("") } else { v };
-                    parse_lyft_row(v, i).map(|(b, _)| b)
-                })
-                .collect()
-        };
+        let (ans_ids, ans_pred) = (
+            answers_column(answers, id)?,
+            answers_column(answers, target)?,
+        );
+        let Pairing {
+            sub_rows: so,
+            ans_rows: ao,
+            ..
+        } = pair_matching_ids(sub_ids, ans_ids, id)?;
+        let parse =
+            |col: &Column, order: &[usize], fill: bool| -> Result<Vec<Vec<Box3dSpec>>, String> {
+                order
+                    .iter()
+                    .map(|&i| {
+                        let v = col.get(i);
+                        let v = if fill && v.is_nan() {
+                            Value::Str("")
+                        } else {
+                            v
+                        };
+                        parse_lyft_row(v, i).map(|(b, _)| b)
+                    })
+                    .collect()
+            };
         let preds = parse(sub_pred, &so, true)?;
         let truths = parse(&ans_pred, &ao, false)?;
         let per_sample = (0..so.len())
             .into_par_iter()
             .map(|k| {
                 // `Box3D` requires a text sample token, checked only for boxes it builds
-                let token_ok = text(sub_ids.get(so[k])).is_some() && text(ans_ids.get(ao[k])).is_some();
-                let compared = truths[k].iter().any(|g| preds[k].iter().any(|p| p.name == g.name));
+                let token_ok =
+                    text(sub_ids.get(so[k])).is_some() && text(ans_ids.get(ao[k])).is_some();
+                let compared = truths[k]
+                    .iter()
+                    .any(|g| preds[k].iter().any(|p| p.name == g.name));
                 if compared && !token_ok {
                     return Err("Sample_token must be a string!".to_string());
                 }
@@ -106,9 +122,15 @@ impl Grade for Lyft3dMap {
 
 /// `list(map(float, s.split(" ")))` reshaped to rows of `width`.
 fn float_rows(s: &str, width: usize) -> Result<Vec<Vec<f64>>, String> {
-    let values = s.split(' ').map(float_token).collect::<Result<Vec<f64>, String>>()?;
+    let values = s
+        .split(' ')
+        .map(float_token)
+        .collect::<Result<Vec<f64>, String>>()?;
     if values.len() % width != 0 {
-        return Err(format!("cannot reshape array of size {} into shape (-1, {width})", values.len()));
+        return Err(format!(
+            "cannot reshape array of size {} into shape (-1, {width})",
+            values.len()
+        ));
     }
     Ok(values.chunks(width).map(<[f64]>::to_vec).collect())
 }
@@ -140,7 +162,11 @@ impl Grade for CocoMap {
     type Answers = Frame;
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        let (image_column, class_column, corner_columns) = (self.image_column.as_str(), self.class_column.as_str(), &self.corner_columns);
+        let (image_column, class_column, corner_columns) = (
+            self.image_column.as_str(),
+            self.class_column.as_str(),
+            &self.corner_columns,
+        );
         let (target, iou_threshold) = (self.target_column.as_str(), self.iou_threshold);
         let ans_images = answers_column(answers, image_column)?;
         let ans_classes = answers_column(answers, class_column)?;
@@ -148,9 +174,13 @@ impl Grade for CocoMap {
             .iter()
             .map(|c| {
                 let col = answers_column(answers, c)?;
-                let v = col.numeric_f64().ok_or_else(|| format!("answers column `{c}` must be numeric"))?;
+                let v = col
+                    .numeric_f64()
+                    .ok_or_else(|| format!("answers column `{c}` must be numeric"))?;
                 if v.iter().any(|x| x.is_nan()) {
-                    return Err(format!("Answers must not contain any NaN values in `{c}` column"));
+                    return Err(format!(
+                        "Answers must not contain any NaN values in `{c}` column"
+                    ));
                 }
                 Ok(v)
             })
@@ -158,7 +188,9 @@ impl Grade for CocoMap {
         let sub_pred = submission_column(sub, target)?;
         let sub_images = submission_column(sub, image_column)?;
         if !same_value_set(sub_images, &ans_images) {
-            return Err(format!("The set of {image_column}s in the submission must match the set in the answers"));
+            return Err(format!(
+                "The set of {image_column}s in the submission must match the set in the answers"
+            ));
         }
         // images numbered in order of first appearance in the answers (`unique()`)
         let mut image_index: HashMap<HashKey, usize> = HashMap::new();
@@ -171,7 +203,9 @@ impl Grade for CocoMap {
             }
             rows_of_image[i].push(r);
         }
-        let class_ids = ans_classes.numeric_f64().ok_or_else(|| "answers class ids must be numeric".to_string())?;
+        let class_ids = ans_classes
+            .numeric_f64()
+            .ok_or_else(|| "answers class ids must be numeric".to_string())?;
         let mut gts = Vec::with_capacity(answers.nrows);
         for (image, rows) in rows_of_image.iter().enumerate() {
             for &r in rows {
@@ -189,7 +223,9 @@ impl Grade for CocoMap {
         let mut dts = Vec::new();
         for r in 0..sub.nrows {
             let v = sub_pred.get(r);
-            let s = text(v).ok_or_else(|| format!("row {}: PredictionString must be text, got {v:?}", r + 1))?;
+            let s = text(v).ok_or_else(|| {
+                format!("row {}: PredictionString must be text, got {v:?}", r + 1)
+            })?;
             let image_id = sub_images.get(r);
             let image = *image_index
                 .get(&image_id.hash_key())
@@ -205,17 +241,28 @@ impl Grade for CocoMap {
                 });
             }
         }
-        Ok(RawScore::numpy(coco_mean_average_precision(&gts, &dts, &class_ids, rows_of_image.len(), iou_threshold)))
+        Ok(RawScore::numpy(coco_mean_average_precision(
+            &gts,
+            &dts,
+            &class_ids,
+            rows_of_image.len(),
+            iou_threshold,
+        )))
     }
 }
 
 /// SIIM `parse_prediction_string`: whitespace-separated groups of
 /// `label confidence xmin ymin xmax ymax`; text is required, an incomplete group fails.
 fn parse_siim(v: Value<'_>, row: usize) -> Result<Vec<LabelledBox>, String> {
-    let s = text(v).ok_or_else(|| format!("row {}: PredictionString must be text, got {v:?}", row + 1))?;
+    let s = text(v)
+        .ok_or_else(|| format!("row {}: PredictionString must be text, got {v:?}", row + 1))?;
     let tokens: Vec<&str> = split_words(s).collect();
     if tokens.len() % 6 != 0 {
-        return Err(format!("row {}: PredictionString needs 6 tokens per box, got {}", row + 1, tokens.len()));
+        return Err(format!(
+            "row {}: PredictionString needs 6 tokens per box, got {}",
+            row + 1,
+            tokens.len()
+        ));
     }
     tokens
         .chunks(6)
@@ -223,7 +270,12 @@ fn parse_siim(v: Value<'_>, row: usize) -> Result<Vec<LabelledBox>, String> {
             Ok(LabelledBox {
                 label: t[0].to_string(),
                 confidence: float_token(t[1])?,
-                bbox: [float_token(t[2])?, float_token(t[3])?, float_token(t[4])?, float_token(t[5])?],
+                bbox: [
+                    float_token(t[2])?,
+                    float_token(t[3])?,
+                    float_token(t[4])?,
+                    float_token(t[5])?,
+                ],
             })
         })
         .collect::<Result<Vec<_>, String>>()
@@ -248,10 +300,23 @@ impl Grade for SiimMap {
         same_length(sub, answers)?;
         let sub_ids = submission_column(sub, id)?;
         let sub_pred = submission_column(sub, target)?;
-        let (ans_ids, ans_pred) = (answers_column(answers, id)?, answers_column(answers, target)?);
-        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, ans_ids, id)?;
-        let preds = so.iter().map(|&i| parse_siim(sub_pred.get(i), i)).collect::<Result<Vec<_>, _>>()?;
-        let truths = ao.iter().map(|&i| parse_siim(ans_pred.get(i), i)).collect::<Result<Vec<_>, _>>()?;
+        let (ans_ids, ans_pred) = (
+            answers_column(answers, id)?,
+            answers_column(answers, target)?,
+        );
+        let Pairing {
+            sub_rows: so,
+            ans_rows: ao,
+            ..
+        } = pair_matching_ids(sub_ids, ans_ids, id)?;
+        let preds = so
+            .iter()
+            .map(|&i| parse_siim(sub_pred.get(i), i))
+            .collect::<Result<Vec<_>, _>>()?;
+        let truths = ao
+            .iter()
+            .map(|&i| parse_siim(ans_pred.get(i), i))
+            .collect::<Result<Vec<_>, _>>()?;
         if preds.is_empty() {
             return Ok(RawScore::python(0.0));
         }
@@ -277,8 +342,15 @@ impl Grade for KuzushijiF1 {
         same_length(sub, answers)?;
         let sub_ids = submission_column(sub, id)?;
         let sub_labels = submission_column(sub, target)?;
-        let (ans_ids, ans_labels) = (answers_column(answers, id)?, answers_column(answers, target)?);
-        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, ans_ids, id)?;
+        let (ans_ids, ans_labels) = (
+            answers_column(answers, id)?,
+            answers_column(answers, target)?,
+        );
+        let Pairing {
+            sub_rows: so,
+            ans_rows: ao,
+            ..
+        } = pair_matching_ids(sub_ids, ans_ids, id)?;
         // the format check runs over every prediction before any scoring
         let preds = so
             .iter()
@@ -287,14 +359,21 @@ impl Grade for KuzushijiF1 {
                 if is_missing(v) {
                     return Ok(None);
                 }
-                let s = text(v).ok_or_else(|| format!("row {}: labels must be text, got {v:?}", i + 1))?;
+                let s = text(v)
+                    .ok_or_else(|| format!("row {}: labels must be text, got {v:?}", i + 1))?;
                 let tokens: Vec<&str> = s.split(' ').collect();
                 if tokens.len() % 3 != 0 {
                     return Err(format!("Malformed prediction string: {s}"));
                 }
                 let points = tokens
                     .chunks(3)
-                    .map(|t| Ok(CharPoint { label: t[0].to_string(), x: float_token(t[1])?, y: float_token(t[2])? }))
+                    .map(|t| {
+                        Ok(CharPoint {
+                            label: t[0].to_string(),
+                            x: float_token(t[1])?,
+                            y: float_token(t[2])?,
+                        })
+                    })
                     .collect::<Result<Vec<_>, String>>()
                     .map_err(|e| format!("X and Y values must be floats: {e}"))?;
                 Ok(Some(points))
@@ -305,12 +384,18 @@ impl Grade for KuzushijiF1 {
             let truth = ans_labels.get(ao[k]);
             let page = match (pred, is_missing(truth)) {
                 (None, true) => PageCounts::default(),
-                (Some(p), true) => PageCounts { fp: p.len() as u64, ..Default::default() },
+                (Some(p), true) => PageCounts {
+                    fp: p.len() as u64,
+                    ..Default::default()
+                },
                 (pred, false) => {
                     let t = text(truth).ok_or_else(|| "answers labels must be text".to_string())?;
                     let tokens: Vec<&str> = t.split(' ').collect();
                     match pred {
-                        None => PageCounts { fn_: (tokens.len() / 5) as u64, ..Default::default() },
+                        None => PageCounts {
+                            fn_: (tokens.len() / 5) as u64,
+                            ..Default::default()
+                        },
                         Some(p) => kuzushiji_page(p, &parse_char_boxes(&tokens)?),
                     }
                 }
@@ -369,7 +454,10 @@ mod tests {
     #[test]
     fn siim_strings() {
         assert!(parse_siim(Value::Str(" "), 0).unwrap().is_empty());
-        assert_eq!(parse_siim(Value::Str("none 1 0 0 1 1"), 0).unwrap().len(), 1);
+        assert_eq!(
+            parse_siim(Value::Str("none 1 0 0 1 1"), 0).unwrap().len(),
+            1
+        );
         assert!(parse_siim(Value::Str("none 1 0 0 1"), 0).is_err());
         assert!(parse_siim(Value::Str("none high 0 0 1 1"), 0).is_err());
         assert!(parse_siim(Value::Nan, 0).is_err());
@@ -380,21 +468,52 @@ mod tests {
 mod grader_tests {
     use super::*;
 
-    fn lyft_3d_map(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-        Lyft3dMap { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    fn lyft_3d_map(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        target: &str,
+    ) -> Result<RawScore, String> {
+        Lyft3dMap {
+            id_column: id.into(),
+            target_column: target.into(),
+        }
+        .grade(sub, answers)
     }
     fn siim_map(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-        SiimMap { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+        SiimMap {
+            id_column: id.into(),
+            target_column: target.into(),
+        }
+        .grade(sub, answers)
     }
     fn kuzushiji(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-        KuzushijiF1 { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+        KuzushijiF1 {
+            id_column: id.into(),
+            target_column: target.into(),
+        }
+        .grade(sub, answers)
     }
 
-    fn coco_map(sub: &Frame, answers: &Frame, image: &str, class: &str, corners: &[String; 4], target: &str, iou_threshold: f64) -> Result<RawScore, String> {
+    fn coco_map(
+        sub: &Frame,
+        answers: &Frame,
+        image: &str,
+        class: &str,
+        corners: &[String; 4],
+        target: &str,
+        iou_threshold: f64,
+    ) -> Result<RawScore, String> {
         let corner_columns = corners.clone();
-        CocoMap { image_column: image.into(), class_column: class.into(), corner_columns, target_column: target.into(), iou_threshold }.grade(sub, answers)
+        CocoMap {
+            image_column: image.into(),
+            class_column: class.into(),
+            corner_columns,
+            target_column: target.into(),
+            iou_threshold,
+        }
+        .grade(sub, answers)
     }
-
 
     fn f(csv: &str) -> Frame {
         Frame::from_csv_str(csv).unwrap()
@@ -404,23 +523,65 @@ mod grader_tests {
     fn lyft() {
         let ans = f("Id,PredictionString\na,1.0 0 0 0 2 4 2 0.1 car\nb,1.0 9 9 0 2 4 2 0.5 bus\n");
         let grade = |sub: &str| lyft_3d_map(&f(sub), &ans, "Id", "PredictionString");
-        assert!((grade("Id,PredictionString\nb,0.9 9 9 0 2 4 2 0.5 bus\na,0.9 0 0 0 2 4 2 0.1 car\n").unwrap().value - 1.0).abs() < 1e-12);
+        assert!(
+            (grade("Id,PredictionString\nb,0.9 9 9 0 2 4 2 0.5 bus\na,0.9 0 0 0 2 4 2 0.1 car\n")
+                .unwrap()
+                .value
+                - 1.0)
+                .abs()
+                < 1e-12
+        );
         assert_eq!(grade("Id,PredictionString\na,\nb,\n").unwrap().value, 0.0);
-        assert!(grade("Id,PredictionString\na,0.9 0 0 0 0 4 2 0.1 car\nb,\n").is_err(), "zero-size box");
-        assert!(grade("Id,PredictionString\na,\nc,\n").is_err(), "unknown id");
+        assert!(
+            grade("Id,PredictionString\na,0.9 0 0 0 0 4 2 0.1 car\nb,\n").is_err(),
+            "zero-size box"
+        );
+        assert!(
+            grade("Id,PredictionString\na,\nc,\n").is_err(),
+            "unknown id"
+        );
     }
 
     #[test]
     fn coco() {
         let ans = f("image_id,class_id,x_min,y_min,x_max,y_max\np,1,0,0,10,10\np,1,20,20,30,30\nq,14,0,0,1,1\n");
-        let corners = ["x_min".to_string(), "y_min".into(), "x_max".into(), "y_max".into()];
-        let grade = |sub: &str| coco_map(&f(sub), &ans, "image_id", "class_id", &corners, "PredictionString", 0.4);
-        let ok = grade("image_id,PredictionString\np,1 0.9 0 0 10 10 1 0.8 20 20 30 30\nq,14 1 0 0 1 1\n").unwrap().value;
+        let corners = [
+            "x_min".to_string(),
+            "y_min".into(),
+            "x_max".into(),
+            "y_max".into(),
+        ];
+        let grade = |sub: &str| {
+            coco_map(
+                &f(sub),
+                &ans,
+                "image_id",
+                "class_id",
+                &corners,
+                "PredictionString",
+                0.4,
+            )
+        };
+        let ok = grade(
+            "image_id,PredictionString\np,1 0.9 0 0 10 10 1 0.8 20 20 30 30\nq,14 1 0 0 1 1\n",
+        )
+        .unwrap()
+        .value;
         assert!(ok > 0.0 && ok < 1.0, "{ok}");
-        assert!(grade("image_id,PredictionString\np,1 0.9 0 0 10 10\n").is_err(), "missing image");
-        assert!(grade("image_id,PredictionString\np,\nq,14 1 0 0 1 1\n").is_err(), "empty prediction string");
+        assert!(
+            grade("image_id,PredictionString\np,1 0.9 0 0 10 10\n").is_err(),
+            "missing image"
+        );
+        assert!(
+            grade("image_id,PredictionString\np,\nq,14 1 0 0 1 1\n").is_err(),
+            "empty prediction string"
+        );
         assert!(grade("image_id,PredictionString\np,1 0.9 0 0 10\nq,14 1 0 0 1 1\n").is_err());
-        assert!(grade("image_id,PredictionString\np,1 0.9 0 0 10 10\nq,14 1 0 0 1 1\nr,1 1 0 0 1 1\n").is_err(), "unknown image");
+        assert!(
+            grade("image_id,PredictionString\np,1 0.9 0 0 10 10\nq,14 1 0 0 1 1\nr,1 1 0 0 1 1\n")
+                .is_err(),
+            "unknown image"
+        );
     }
 
     #[test]
@@ -429,13 +590,21 @@ mod grader_tests {
         let grade = |sub: &str| siim_map(&f(sub), &ans, "id", "PredictionString");
         let perfect = "id,PredictionString\ns_study,negative 1 0 0 1 1\ni_image,opacity 0.5 0 0 10 10 pneumonia 1 0 0 1 1\nj_image,none 1 0 0 1 1\n";
         assert_eq!(grade(perfect).unwrap().value, 1.0);
-        assert!(grade("id,PredictionString\ns_study,\" \"\ni_image,\" \"\nj_image,\" \"\n").unwrap().value < 1.0);
+        assert!(
+            grade("id,PredictionString\ns_study,\" \"\ni_image,\" \"\nj_image,\" \"\n")
+                .unwrap()
+                .value
+                < 1.0
+        );
         assert!(grade("id,PredictionString\ns_study,\ni_image,\" \"\nj_image,\" \"\n").is_err());
         let ans = f("image_id,labels\np,U+1 0 0 10 10\nq,\n");
         let k = |sub: &str| kuzushiji(&f(sub), &ans, "image_id", "labels");
         assert_eq!(k("image_id,labels\np,U+1 5 5\nq,\n").unwrap().value, 1.0);
         assert_eq!(k("image_id,labels\np,\nq,\n").unwrap().value, 0.0);
         assert!(k("image_id,labels\np,U+1 5\nq,\n").is_err());
-        assert!(k("image_id,labels\np,U+1 5 5\nz,\n").is_err(), "unknown page");
+        assert!(
+            k("image_id,labels\np,U+1 5 5\nz,\n").is_err(),
+            "unknown page"
+        );
     }
 }

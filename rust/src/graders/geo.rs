@@ -1,13 +1,15 @@
 //! Graders of directions and positions: IceCube's mean angular error and the Smartphone
 //! Decimeter per-trip haversine error.
 
-use super::checks::{answers_column, exact_column_set, same_length, sorted_pairing, submission_column};
+use super::checks::{
+    answers_column, exact_column_set, same_length, sorted_pairing, submission_column,
+};
 use super::{Grade, RawScore};
-use serde::Deserialize;
 use crate::frame::value::{same_value_set, HashKey};
 use crate::frame::{Column, Frame};
 use crate::metrics;
 use crate::numeric::np_mean;
+use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
 /// IceCube: the submission's columns must be exactly `{id, azimuth, zenith}`, the angles of a
@@ -24,30 +26,48 @@ impl Grade for MeanAngularError {
     type Answers = Frame;
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        let (id, azimuth, zenith) = (self.id_column.as_str(), self.azimuth_column.as_str(), self.zenith_column.as_str());
+        let (id, azimuth, zenith) = (
+            self.id_column.as_str(),
+            self.azimuth_column.as_str(),
+            self.zenith_column.as_str(),
+        );
         exact_column_set(sub, &[id, azimuth, zenith])?;
         let sub_az = finite_numbers(submission_column(sub, azimuth)?, azimuth)?;
         let sub_zen = finite_numbers(submission_column(sub, zenith)?, zenith)?;
-        let ans_az = answers_column(answers, azimuth)?.numeric_f64().ok_or("the answers' azimuth is not numeric")?;
-        let ans_zen = answers_column(answers, zenith)?.numeric_f64().ok_or("the answers' zenith is not numeric")?;
+        let ans_az = answers_column(answers, azimuth)?
+            .numeric_f64()
+            .ok_or("the answers' azimuth is not numeric")?;
+        let ans_zen = answers_column(answers, zenith)?
+            .numeric_f64()
+            .ok_or("the answers' zenith is not numeric")?;
         same_length(sub, answers)?;
         let sub_ids = submission_column(sub, id)?;
         let ans_ids = answers_column(answers, id)?;
         if !same_value_set(sub_ids, &ans_ids) {
-            return Err(format!("Submission and answers must have the same `{id}` values"));
+            return Err(format!(
+                "Submission and answers must have the same `{id}` values"
+            ));
         }
         let pairing = sorted_pairing(sub_ids, ans_ids);
         let (so, ao) = (pairing.sub_rows, pairing.ans_rows);
         let pick = |v: &[f64], order: &[usize]| order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-        metrics::mean_angular_error(&pick(&ans_az, &ao), &pick(&ans_zen, &ao), &pick(&sub_az, &so), &pick(&sub_zen, &so))
-            .map(RawScore::numpy)
+        metrics::mean_angular_error(
+            &pick(&ans_az, &ao),
+            &pick(&ans_zen, &ao),
+            &pick(&sub_az, &so),
+            &pick(&sub_zen, &so),
+        )
+        .map(RawScore::numpy)
     }
 }
 
 /// `np.issubdtype(dtype, np.number)` and every value finite.
 fn finite_numbers(col: &Column, name: &str) -> Result<Vec<f64>, String> {
     if !matches!(col, Column::Int(_) | Column::UInt(_) | Column::Float(_)) {
-        return Err(format!("`{name}` must be a number (found {} values)", col.dtype()));
+        return Err(format!(
+            "`{name}` must be a number (found {} values)",
+            col.dtype()
+        ));
     }
     let values = col.numeric_f64().unwrap_or_default();
     if values.iter().any(|v| !v.is_finite()) {
@@ -74,7 +94,10 @@ impl Grade for TripHaversine {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (trip, time) = (self.trip_column.as_str(), self.time_column.as_str());
-        let (latitude, longitude) = (self.latitude_column.as_str(), self.longitude_column.as_str());
+        let (latitude, longitude) = (
+            self.latitude_column.as_str(),
+            self.longitude_column.as_str(),
+        );
         let ans_trips = answers_column(answers, trip)?;
         answers_column(answers, time)?;
         let ans_lat = answers_column(answers, latitude)?;
@@ -93,7 +116,9 @@ impl Grade for TripHaversine {
                 continue;
             }
             // a NaN trip matches no row (`== NaN`), and the quantile of nothing then fails
-            let rows = |groups: &HashMap<HashKey, Vec<usize>>| groups.get(&t.hash_key()).cloned().unwrap_or_default();
+            let rows = |groups: &HashMap<HashKey, Vec<usize>>| {
+                groups.get(&t.hash_key()).cloned().unwrap_or_default()
+            };
             let (ans_rows, sub_rows) = (rows(&ans_groups), rows(&sub_groups));
             if ans_rows.len() != sub_rows.len() {
                 return Err(format!(
@@ -129,7 +154,9 @@ fn rows_by_value(col: &Column) -> HashMap<HashKey<'_>, Vec<usize>> {
 
 /// A coordinate column's values on `rows`; numpy's `deg2rad` fails on an object (text) array.
 fn degrees(col: &Column, rows: &[usize], name: &str) -> Result<Vec<f64>, String> {
-    let values = col.numeric_f64().ok_or_else(|| format!("`{name}` must be numeric (found text)"))?;
+    let values = col
+        .numeric_f64()
+        .ok_or_else(|| format!("`{name}` must be numeric (found text)"))?;
     Ok(rows.iter().map(|&r| values[r]).collect())
 }
 
@@ -137,13 +164,37 @@ fn degrees(col: &Column, rows: &[usize], name: &str) -> Result<Vec<f64>, String>
 mod tests {
     use super::*;
 
-    fn mean_angular_error(sub: &Frame, answers: &Frame, id: &str, azimuth: &str, zenith: &str) -> Result<RawScore, String> {
-        MeanAngularError { id_column: id.into(), azimuth_column: azimuth.into(), zenith_column: zenith.into() }.grade(sub, answers)
+    fn mean_angular_error(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        azimuth: &str,
+        zenith: &str,
+    ) -> Result<RawScore, String> {
+        MeanAngularError {
+            id_column: id.into(),
+            azimuth_column: azimuth.into(),
+            zenith_column: zenith.into(),
+        }
+        .grade(sub, answers)
     }
 
-    fn trip_haversine(sub: &Frame, answers: &Frame, trip: &str, latitude: &str, longitude: &str, time: &str) -> Result<RawScore, String> {
+    fn trip_haversine(
+        sub: &Frame,
+        answers: &Frame,
+        trip: &str,
+        latitude: &str,
+        longitude: &str,
+        time: &str,
+    ) -> Result<RawScore, String> {
         let (trip_column, time_column) = (trip.into(), time.into());
-        TripHaversine { trip_column, time_column, latitude_column: latitude.into(), longitude_column: longitude.into() }.grade(sub, answers)
+        TripHaversine {
+            trip_column,
+            time_column,
+            latitude_column: latitude.into(),
+            longitude_column: longitude.into(),
+        }
+        .grade(sub, answers)
     }
 
     fn frame(s: &str) -> Frame {
@@ -156,7 +207,10 @@ mod tests {
         let sub = frame("zenith,azimuth,event_id\n2.0,1.5,2\n1.0,0.5,1");
         let g = |s: &Frame| mean_angular_error(s, &answers, "event_id", "azimuth", "zenith");
         assert_eq!(g(&sub).unwrap().value, 0.0);
-        assert!(g(&frame("event_id,azimuth,zenith,x\n1,0.5,1.0,0\n2,1.5,2.0,0")).is_err());
+        assert!(g(&frame(
+            "event_id,azimuth,zenith,x\n1,0.5,1.0,0\n2,1.5,2.0,0"
+        ))
+        .is_err());
         assert!(g(&frame("event_id,azimuth,zenith\n1,0.5,\n2,1.5,2.0")).is_err());
         assert!(g(&frame("event_id,azimuth,zenith\n1,inf,1.0\n2,1.5,2.0")).is_err());
         assert!(g(&frame("event_id,azimuth,zenith\n1,0.5,1.0\n3,1.5,2.0")).is_err());
@@ -172,8 +226,19 @@ mod tests {
         let swapped = frame("trip,t,lat,lon\nA,1,11.0,20.0\nA,2,10.0,20.0\nB,1,0.0,0.0");
         let one_degree = metrics::geo::HAVERSINE_RADIUS_M * std::f64::consts::PI / 180.0;
         assert!((g(&swapped).unwrap().value - one_degree / 2.0).abs() < 1e-6);
-        assert!(g(&frame("trip,t,lat,lon\nA,1,10.0,20.0\nC,2,11.0,20.0\nB,1,0.0,0.0")).is_err());
-        assert!(g(&frame("trip,t,lat,lon\nA,1,10.0,20.0\nA,2,x,20.0\nB,1,0.0,0.0")).is_err());
-        assert!(g(&frame("trip,t,lat,lon\nA,1,10.0,20.0\nA,2,,20.0\nB,1,0.0,0.0")).unwrap().value.is_nan());
+        assert!(g(&frame(
+            "trip,t,lat,lon\nA,1,10.0,20.0\nC,2,11.0,20.0\nB,1,0.0,0.0"
+        ))
+        .is_err());
+        assert!(g(&frame(
+            "trip,t,lat,lon\nA,1,10.0,20.0\nA,2,x,20.0\nB,1,0.0,0.0"
+        ))
+        .is_err());
+        assert!(g(&frame(
+            "trip,t,lat,lon\nA,1,10.0,20.0\nA,2,,20.0\nB,1,0.0,0.0"
+        ))
+        .unwrap()
+        .value
+        .is_nan());
     }
 }

@@ -46,7 +46,9 @@ impl LabelRule {
             LabelRule::PythonList => python_list(col, name),
             LabelRule::MissingAsEmpty => match fill_missing_with_empty(col) {
                 Cow::Borrowed(c) => python_list(c, name),
-                Cow::Owned(filled) => python_list(&filled, name).map(|c| Cow::Owned(c.into_owned())),
+                Cow::Owned(filled) => {
+                    python_list(&filled, name).map(|c| Cow::Owned(c.into_owned()))
+                }
             },
             LabelRule::Int => to_ints(col, name, python_int).map(Cow::Owned),
             LabelRule::FirstTokenInt => to_ints(col, name, first_token_int).map(Cow::Owned),
@@ -87,20 +89,30 @@ fn python_list<'a>(col: &'a Column, name: &str) -> Result<Cow<'a, Column>, Strin
 /// numbers as Python prints them) and `""`; a text column gets `""` for its missing cells.
 fn fill_missing_with_empty(col: &Column) -> Cow<'_, Column> {
     match col {
-        Column::Float(v) if v.iter().any(|x| x.is_nan()) => Cow::Owned(Column::Object(std::sync::Arc::new(
-            v.iter()
-                .map(|&x| Cell::Str(if x.is_nan() { Default::default() } else { repr_f64(x).into() }))
-                .collect(),
-        ))),
-        Column::Object(cells) if cells.iter().any(|c| matches!(c, Cell::Nan)) => Cow::Owned(Column::Object(std::sync::Arc::new(
-            cells
-                .iter()
-                .map(|c| match c {
-                    Cell::Nan => Cell::Str(Default::default()),
-                    other => other.clone(),
-                })
-                .collect(),
-        ))),
+        Column::Float(v) if v.iter().any(|x| x.is_nan()) => {
+            Cow::Owned(Column::Object(std::sync::Arc::new(
+                v.iter()
+                    .map(|&x| {
+                        Cell::Str(if x.is_nan() {
+                            Default::default()
+                        } else {
+                            repr_f64(x).into()
+                        })
+                    })
+                    .collect(),
+            )))
+        }
+        Column::Object(cells) if cells.iter().any(|c| matches!(c, Cell::Nan)) => {
+            Cow::Owned(Column::Object(std::sync::Arc::new(
+                cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Nan => Cell::Str(Default::default()),
+                        other => other.clone(),
+                    })
+                    .collect(),
+            )))
+        }
         _ => Cow::Borrowed(col),
     }
 }
@@ -113,9 +125,21 @@ fn too_large(name: &str) -> String {
 /// 64 bits), then type the list as numpy does: int64 when every value fits, uint64 when every
 /// value lies in [2^63, 2^64); otherwise numpy makes float64 (scikit-learn: continuous) or
 /// object (scikit-learn: unknown), both rejected.
-fn to_ints(col: &Column, name: &str, convert: fn(Value<'_>) -> Result<i128, String>) -> Result<Column, String> {
-    let values = col.values().map(convert).collect::<Result<Vec<i128>, String>>().map_err(|e| format!("`{name}`: {e}"))?;
-    if let Ok(ints) = values.iter().map(|&v| i64::try_from(v)).collect::<Result<Vec<i64>, _>>() {
+fn to_ints(
+    col: &Column,
+    name: &str,
+    convert: fn(Value<'_>) -> Result<i128, String>,
+) -> Result<Column, String> {
+    let values = col
+        .values()
+        .map(convert)
+        .collect::<Result<Vec<i128>, String>>()
+        .map_err(|e| format!("`{name}`: {e}"))?;
+    if let Ok(ints) = values
+        .iter()
+        .map(|&v| i64::try_from(v))
+        .collect::<Result<Vec<i64>, _>>()
+    {
         return Ok(Column::Int(ints));
     }
     let above_int64 = |v: i128| v > i128::from(i64::MAX) && v <= i128::from(u64::MAX);
@@ -134,7 +158,8 @@ fn python_int(v: Value<'_>) -> Result<i128, String> {
         Value::Float(x) if x.is_nan() => Err("cannot convert float NaN to integer".into()),
         Value::Nan => Err("cannot convert float NaN to integer".into()),
         Value::Float(x) => truncate_float(x),
-        Value::Str(s) => python_int_of_text(s).ok_or_else(|| format!("invalid literal for int() with base 10: '{s}'")),
+        Value::Str(s) => python_int_of_text(s)
+            .ok_or_else(|| format!("invalid literal for int() with base 10: '{s}'")),
     }
 }
 
@@ -170,7 +195,11 @@ fn truncate_float(x: f64) -> Result<i128, String> {
 /// saturate, since they are all rejected alike.
 fn python_int_of_text(text: &str) -> Option<i128> {
     let int = parse_int(text)?;
-    let magnitude = if int.digits.len() > 30 { SATURATED } else { int.digits.parse::<i128>().ok()?.min(SATURATED) };
+    let magnitude = if int.digits.len() > 30 {
+        SATURATED
+    } else {
+        int.digits.parse::<i128>().ok()?.min(SATURATED)
+    };
     Some(if int.negative { -magnitude } else { magnitude })
 }
 
@@ -179,7 +208,9 @@ mod tests {
     use super::*;
 
     fn text(v: &[&str]) -> Column {
-        Column::Object(std::sync::Arc::new(v.iter().map(|s| Cell::Str((*s).into())).collect()))
+        Column::Object(std::sync::Arc::new(
+            v.iter().map(|s| Cell::Str((*s).into())).collect(),
+        ))
     }
 
     #[test]
@@ -193,9 +224,15 @@ mod tests {
         assert_eq!(python_int_of_text("12.0"), None);
         assert_eq!(python_int_of_text(""), None);
         assert_eq!(python_int_of_text("-"), None);
-        assert_eq!(python_int_of_text("99999999999999999999999"), Some(99999999999999999999999));
+        assert_eq!(
+            python_int_of_text("99999999999999999999999"),
+            Some(99999999999999999999999)
+        );
         assert_eq!(python_int_of_text(&"9".repeat(60)), Some(SATURATED));
-        assert_eq!(python_int_of_text("-9223372036854775808"), Some(i128::from(i64::MIN)));
+        assert_eq!(
+            python_int_of_text("-9223372036854775808"),
+            Some(i128::from(i64::MIN))
+        );
         assert_eq!(python_int_of_text("\u{663}"), Some(3));
         assert_eq!(python_int_of_text("\u{ff11}\u{ff12}\u{a0}"), Some(12));
         assert_eq!(python_int_of_text("\u{b2}"), None); // superscript two is not a decimal digit
@@ -204,27 +241,67 @@ mod tests {
     #[test]
     fn int_rule_truncates_floats_and_parses_text() {
         let floats = Column::Float(vec![1234.7, -3.9, 12.0]);
-        assert_eq!(*LabelRule::Int.apply(&floats, "y").unwrap(), Column::Int(vec![1234, -3, 12]));
-        assert!(LabelRule::Int.apply(&Column::Float(vec![1.0, f64::NAN]), "y").is_err());
-        assert!(LabelRule::Int.apply(&Column::Float(vec![f64::INFINITY]), "y").is_err());
+        assert_eq!(
+            *LabelRule::Int.apply(&floats, "y").unwrap(),
+            Column::Int(vec![1234, -3, 12])
+        );
+        assert!(LabelRule::Int
+            .apply(&Column::Float(vec![1.0, f64::NAN]), "y")
+            .is_err());
+        assert!(LabelRule::Int
+            .apply(&Column::Float(vec![f64::INFINITY]), "y")
+            .is_err());
         // numpy keeps ints beyond int64 only when all of them fit uint64 (then scikit-learn accepts them)
-        assert!(LabelRule::Int.apply(&Column::Float(vec![1e19, 1.0]), "y").is_err());
-        assert_eq!(*LabelRule::Int.apply(&Column::Float(vec![1e19]), "y").unwrap(), Column::UInt(vec![10_000_000_000_000_000_000]));
-        assert!(LabelRule::Int.apply(&Column::Float(vec![1e20]), "y").is_err());
-        assert_eq!(*LabelRule::Int.apply(&text(&["1_000", " 7"]), "y").unwrap(), Column::Int(vec![1000, 7]));
+        assert!(LabelRule::Int
+            .apply(&Column::Float(vec![1e19, 1.0]), "y")
+            .is_err());
+        assert_eq!(
+            *LabelRule::Int
+                .apply(&Column::Float(vec![1e19]), "y")
+                .unwrap(),
+            Column::UInt(vec![10_000_000_000_000_000_000])
+        );
+        assert!(LabelRule::Int
+            .apply(&Column::Float(vec![1e20]), "y")
+            .is_err());
+        assert_eq!(
+            *LabelRule::Int.apply(&text(&["1_000", " 7"]), "y").unwrap(),
+            Column::Int(vec![1000, 7])
+        );
         assert!(LabelRule::Int.apply(&text(&["12", "oak"]), "y").is_err());
-        assert_eq!(*LabelRule::Int.apply(&Column::Bool(vec![true, false]), "y").unwrap(), Column::Int(vec![1, 0]));
-        assert!(LabelRule::Int.apply(&Column::UInt(vec![1 << 63, 1]), "y").is_err());
-        assert_eq!(*LabelRule::Int.apply(&Column::UInt(vec![1 << 63]), "y").unwrap(), Column::UInt(vec![1 << 63]));
+        assert_eq!(
+            *LabelRule::Int
+                .apply(&Column::Bool(vec![true, false]), "y")
+                .unwrap(),
+            Column::Int(vec![1, 0])
+        );
+        assert!(LabelRule::Int
+            .apply(&Column::UInt(vec![1 << 63, 1]), "y")
+            .is_err());
+        assert_eq!(
+            *LabelRule::Int
+                .apply(&Column::UInt(vec![1 << 63]), "y")
+                .unwrap(),
+            Column::UInt(vec![1 << 63])
+        );
     }
 
     #[test]
     fn first_token_rule() {
         let top5 = text(&["12 7 3", "  5\t9", "4"]);
-        assert_eq!(*LabelRule::FirstTokenInt.apply(&top5, "y").unwrap(), Column::Int(vec![12, 5, 4]));
-        assert!(LabelRule::FirstTokenInt.apply(&Column::Float(vec![12.0]), "y").is_err());
-        assert!(LabelRule::FirstTokenInt.apply(&text(&["   "]), "y").is_err());
-        assert!(LabelRule::FirstTokenInt.apply(&text(&["x 1"]), "y").is_err());
+        assert_eq!(
+            *LabelRule::FirstTokenInt.apply(&top5, "y").unwrap(),
+            Column::Int(vec![12, 5, 4])
+        );
+        assert!(LabelRule::FirstTokenInt
+            .apply(&Column::Float(vec![12.0]), "y")
+            .is_err());
+        assert!(LabelRule::FirstTokenInt
+            .apply(&text(&["   "]), "y")
+            .is_err());
+        assert!(LabelRule::FirstTokenInt
+            .apply(&text(&["x 1"]), "y")
+            .is_err());
         let with_nan = Column::Object(std::sync::Arc::new(vec![Cell::Str("1".into()), Cell::Nan]));
         assert!(LabelRule::FirstTokenInt.apply(&with_nan, "y").is_err());
         let ints = Column::Int(vec![3, 4]);
@@ -233,24 +310,52 @@ mod tests {
 
     #[test]
     fn python_list_retypes_like_numpy() {
-        let mixed = Column::Object(std::sync::Arc::new(vec![Cell::Str("a".into()), Cell::Nan, Cell::Bool(true)]));
-        assert_eq!(*LabelRule::PythonList.apply(&mixed, "y").unwrap(), text(&["a", "nan", "True"]));
+        let mixed = Column::Object(std::sync::Arc::new(vec![
+            Cell::Str("a".into()),
+            Cell::Nan,
+            Cell::Bool(true),
+        ]));
+        assert_eq!(
+            *LabelRule::PythonList.apply(&mixed, "y").unwrap(),
+            text(&["a", "nan", "True"])
+        );
         let bools = Column::Object(std::sync::Arc::new(vec![Cell::Bool(true), Cell::Nan]));
-        assert!(matches!(&*LabelRule::PythonList.apply(&bools, "y").unwrap(), Column::Float(v) if v[0] == 1.0 && v[1].is_nan()));
+        assert!(
+            matches!(&*LabelRule::PythonList.apply(&bools, "y").unwrap(), Column::Float(v) if v[0] == 1.0 && v[1].is_nan())
+        );
         let floats = Column::Float(vec![1.0, f64::NAN]);
-        assert!(matches!(LabelRule::PythonList.apply(&floats, "y").unwrap(), Cow::Borrowed(_)));
-        assert!(LabelRule::PythonList.apply(&Column::UInt(vec![1 << 63, 5]), "y").is_err());
-        assert!(LabelRule::PythonList.apply(&Column::UInt(vec![1 << 63]), "y").is_ok());
+        assert!(matches!(
+            LabelRule::PythonList.apply(&floats, "y").unwrap(),
+            Cow::Borrowed(_)
+        ));
+        assert!(LabelRule::PythonList
+            .apply(&Column::UInt(vec![1 << 63, 5]), "y")
+            .is_err());
+        assert!(LabelRule::PythonList
+            .apply(&Column::UInt(vec![1 << 63]), "y")
+            .is_ok());
     }
 
     #[test]
     fn missing_as_empty() {
-        let t = Column::Object(std::sync::Arc::new(vec![Cell::Str("blast".into()), Cell::Nan]));
-        assert_eq!(*LabelRule::MissingAsEmpty.apply(&t, "y").unwrap(), text(&["blast", ""]));
+        let t = Column::Object(std::sync::Arc::new(vec![
+            Cell::Str("blast".into()),
+            Cell::Nan,
+        ]));
+        assert_eq!(
+            *LabelRule::MissingAsEmpty.apply(&t, "y").unwrap(),
+            text(&["blast", ""])
+        );
         let all_missing = Column::Float(vec![f64::NAN, f64::NAN]);
-        assert_eq!(*LabelRule::MissingAsEmpty.apply(&all_missing, "y").unwrap(), text(&["", ""]));
+        assert_eq!(
+            *LabelRule::MissingAsEmpty.apply(&all_missing, "y").unwrap(),
+            text(&["", ""])
+        );
         let some = Column::Float(vec![1.0, f64::NAN]);
-        assert_eq!(*LabelRule::MissingAsEmpty.apply(&some, "y").unwrap(), text(&["1.0", ""]));
+        assert_eq!(
+            *LabelRule::MissingAsEmpty.apply(&some, "y").unwrap(),
+            text(&["1.0", ""])
+        );
         let ints = Column::Int(vec![1, 2]);
         assert_eq!(*LabelRule::MissingAsEmpty.apply(&ints, "y").unwrap(), ints);
     }

@@ -2,7 +2,9 @@
 //! reference converts it (see `labels`), rows are paired with the answers by sorted id, and
 //! a scikit-learn classification metric runs with scikit-learn's own input checks.
 
-use super::checks::{answers_column, pair_matching_ids, same_length, sorted_pairing, submission_column, IdPolicy};
+use super::checks::{
+    answers_column, pair_matching_ids, same_length, sorted_pairing, submission_column, IdPolicy,
+};
 use super::label_conversion::LabelRule;
 use super::{Grade, RawScore};
 use crate::frame::value::{same_value_set, HashKey};
@@ -68,12 +70,18 @@ impl Grade for LabelMetric {
             }
             IdPolicy::SameSet => {
                 if !same_value_set(sub_ids, &ans_ids) {
-                    return Err(format!("Submission and answers have different `{id}` values"));
+                    return Err(format!(
+                        "Submission and answers have different `{id}` values"
+                    ));
                 }
                 sorted_pairing(sub_ids, ans_ids)
             }
             // refused when the config is read; reachable only from Rust code
-            IdPolicy::Superset => return Err("grader config error: label_metric does not implement `ids: superset`".into()),
+            IdPolicy::Superset => {
+                return Err(
+                    "grader config error: label_metric does not implement `ids: superset`".into(),
+                )
+            }
         };
         let y_pred = sub_labels.take(&pairing.sub_rows);
         let y_true = ans_labels.take(&pairing.ans_rows);
@@ -83,12 +91,22 @@ impl Grade for LabelMetric {
     }
 }
 
-fn score(metric: ClassificationMetric, y_true: &Column, y_pred: &Column) -> Result<RawScore, String> {
+fn score(
+    metric: ClassificationMetric,
+    y_true: &Column,
+    y_pred: &Column,
+) -> Result<RawScore, String> {
     match metric {
         ClassificationMetric::Accuracy => accuracy(y_true, y_pred).map(RawScore::python),
-        ClassificationMetric::ErrorRate => accuracy(y_true, y_pred).map(|a| RawScore::python(1.0 - a)),
+        ClassificationMetric::ErrorRate => {
+            accuracy(y_true, y_pred).map(|a| RawScore::python(1.0 - a))
+        }
         ClassificationMetric::F1Micro | ClassificationMetric::F1Macro => {
-            let average = if metric == ClassificationMetric::F1Micro { F1Average::Micro } else { F1Average::Macro };
+            let average = if metric == ClassificationMetric::F1Micro {
+                F1Average::Micro
+            } else {
+                F1Average::Macro
+            };
             check_targets(y_true, y_pred)?;
             let (t, p, n_labels) = encode(y_true, y_pred)?;
             metrics::f1_score(&t, &p, n_labels, average).map(RawScore::numpy)
@@ -110,7 +128,11 @@ fn score(metric: ClassificationMetric, y_true: &Column, y_pred: &Column) -> Resu
 /// `accuracy_score`: scikit-learn's target checks, then the share of equal labels.
 fn accuracy(y_true: &Column, y_pred: &Column) -> Result<f64, String> {
     check_targets(y_true, y_pred)?;
-    let matches: Vec<bool> = y_true.values().zip(y_pred.values()).map(|(t, p)| t.py_eq(p)).collect();
+    let matches: Vec<bool> = y_true
+        .values()
+        .zip(y_pred.values())
+        .map(|(t, p)| t.py_eq(p))
+        .collect();
     Ok(metrics::accuracy_from_matches(&matches))
 }
 
@@ -118,8 +140,17 @@ fn accuracy(y_true: &Column, y_pred: &Column) -> Result<f64, String> {
 /// refuses text mixed with numbers).
 fn encode(a: &Column, b: &Column) -> Result<(Vec<usize>, Vec<usize>, usize), String> {
     let labels = unique_labels(a, b)?;
-    let index: HashMap<HashKey, usize> = labels.iter().enumerate().map(|(i, v)| (v.hash_key(), i)).collect();
-    let lookup = |v: Value| index.get(&v.hash_key()).copied().ok_or_else(|| "labels contain NaN".to_string());
+    let index: HashMap<HashKey, usize> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.hash_key(), i))
+        .collect();
+    let lookup = |v: Value| {
+        index
+            .get(&v.hash_key())
+            .copied()
+            .ok_or_else(|| "labels contain NaN".to_string())
+    };
     let ia = a.values().map(lookup).collect::<Result<_, _>>()?;
     let ib = b.values().map(lookup).collect::<Result<_, _>>()?;
     Ok((ia, ib, labels.len()))
@@ -133,8 +164,20 @@ mod tests {
         Frame::from_csv_str(csv).unwrap()
     }
 
-    fn grade(sub: &str, ans: &str, metric: ClassificationMetric, rule: LabelRule, ids: IdPolicy) -> Result<f64, String> {
-        let grader = LabelMetric { id_column: "id".into(), target_column: "y".into(), metric, labels: rule, ids };
+    fn grade(
+        sub: &str,
+        ans: &str,
+        metric: ClassificationMetric,
+        rule: LabelRule,
+        ids: IdPolicy,
+    ) -> Result<f64, String> {
+        let grader = LabelMetric {
+            id_column: "id".into(),
+            target_column: "y".into(),
+            metric,
+            labels: rule,
+            ids,
+        };
         grader.grade(&frame(sub), &frame(ans)).map(|r| r.rounded())
     }
 
@@ -144,33 +187,96 @@ mod tests {
     fn int_rule_truncates_and_macro_f1_counts_predicted_only_labels() {
         let sub = "id,y\n4,30.9\n3,20\n2,20.2\n1,99\n";
         // labels {10, 20, 30, 99}: F1 = 0, 1, 1, 0
-        let f = grade(sub, ANSWERS, ClassificationMetric::F1Macro, LabelRule::Int, IdPolicy::SortedEqual).unwrap();
+        let f = grade(
+            sub,
+            ANSWERS,
+            ClassificationMetric::F1Macro,
+            LabelRule::Int,
+            IdPolicy::SortedEqual,
+        )
+        .unwrap();
         assert_eq!(f, 0.5);
         let nan = "id,y\n1,10\n2,\n3,20\n4,30\n";
-        assert!(grade(nan, ANSWERS, ClassificationMetric::F1Macro, LabelRule::Int, IdPolicy::SortedEqual).is_err());
+        assert!(grade(
+            nan,
+            ANSWERS,
+            ClassificationMetric::F1Macro,
+            LabelRule::Int,
+            IdPolicy::SortedEqual
+        )
+        .is_err());
     }
 
     #[test]
     fn first_token_and_error_rate() {
         let sub = "id,y\n1,10 20\n2,30 20\n3,20\n4,30 1 2\n";
-        let e = grade(sub, ANSWERS, ClassificationMetric::ErrorRate, LabelRule::FirstTokenInt, IdPolicy::SortedEqual).unwrap();
+        let e = grade(
+            sub,
+            ANSWERS,
+            ClassificationMetric::ErrorRate,
+            LabelRule::FirstTokenInt,
+            IdPolicy::SortedEqual,
+        )
+        .unwrap();
         assert_eq!(e, 0.25);
         let floats = "id,y\n1,10.0\n2,20.0\n3,20.0\n4,30.0\n";
-        assert!(grade(floats, ANSWERS, ClassificationMetric::ErrorRate, LabelRule::FirstTokenInt, IdPolicy::SortedEqual).is_err());
+        assert!(grade(
+            floats,
+            ANSWERS,
+            ClassificationMetric::ErrorRate,
+            LabelRule::FirstTokenInt,
+            IdPolicy::SortedEqual
+        )
+        .is_err());
     }
 
     #[test]
     fn id_checks() {
         let dup = "id,y\n1,10\n1,10\n3,20\n4,30\n";
-        assert!(grade(dup, ANSWERS, ClassificationMetric::Accuracy, LabelRule::AsRead, IdPolicy::SortedEqual).is_err());
-        assert!(grade(dup, ANSWERS, ClassificationMetric::Accuracy, LabelRule::AsRead, IdPolicy::SameSet).is_err());
+        assert!(grade(
+            dup,
+            ANSWERS,
+            ClassificationMetric::Accuracy,
+            LabelRule::AsRead,
+            IdPolicy::SortedEqual
+        )
+        .is_err());
+        assert!(grade(
+            dup,
+            ANSWERS,
+            ClassificationMetric::Accuracy,
+            LabelRule::AsRead,
+            IdPolicy::SameSet
+        )
+        .is_err());
         let answers = "id,y\n1,0\n2,1\n2,1\n";
         let same_set = "id,y\n1,0\n1,0\n2,1\n";
-        assert!(grade(same_set, answers, ClassificationMetric::MatthewsCorrcoef, LabelRule::AsRead, IdPolicy::SortedEqual).is_err());
-        let m = grade(same_set, answers, ClassificationMetric::MatthewsCorrcoef, LabelRule::AsRead, IdPolicy::SameSet).unwrap();
+        assert!(grade(
+            same_set,
+            answers,
+            ClassificationMetric::MatthewsCorrcoef,
+            LabelRule::AsRead,
+            IdPolicy::SortedEqual
+        )
+        .is_err());
+        let m = grade(
+            same_set,
+            answers,
+            ClassificationMetric::MatthewsCorrcoef,
+            LabelRule::AsRead,
+            IdPolicy::SameSet,
+        )
+        .unwrap();
         assert_eq!(m, 0.5);
         let short = "id,y\n1,0\n2,1\n";
-        assert!(grade(short, answers, ClassificationMetric::MatthewsCorrcoef, LabelRule::AsRead, IdPolicy::SameSet).is_err());
+        assert!(grade(
+            short,
+            answers,
+            ClassificationMetric::MatthewsCorrcoef,
+            LabelRule::AsRead,
+            IdPolicy::SameSet
+        )
+        .is_err());
     }
 
     #[test]
@@ -178,27 +284,99 @@ mod tests {
         let answers = "id,y\n1,oak\n2,ash\n3,elm\n";
         let sub = "id,y\n1,oak\n2,\n3,elm\n";
         // the missing label becomes the text "nan" (a wrong label) in a Python list ...
-        let f = grade(sub, answers, ClassificationMetric::F1Micro, LabelRule::PythonList, IdPolicy::SortedEqual).unwrap();
+        let f = grade(
+            sub,
+            answers,
+            ClassificationMetric::F1Micro,
+            LabelRule::PythonList,
+            IdPolicy::SortedEqual,
+        )
+        .unwrap();
         assert_eq!(f, 0.66667);
         // ... or "" after fillna, and it is refused when the array is used as read
-        let a = grade(sub, answers, ClassificationMetric::Accuracy, LabelRule::MissingAsEmpty, IdPolicy::SortedEqual).unwrap();
+        let a = grade(
+            sub,
+            answers,
+            ClassificationMetric::Accuracy,
+            LabelRule::MissingAsEmpty,
+            IdPolicy::SortedEqual,
+        )
+        .unwrap();
         assert_eq!(a, 0.66667);
-        assert!(grade(sub, answers, ClassificationMetric::Accuracy, LabelRule::AsRead, IdPolicy::SortedEqual).is_err());
+        assert!(grade(
+            sub,
+            answers,
+            ClassificationMetric::Accuracy,
+            LabelRule::AsRead,
+            IdPolicy::SortedEqual
+        )
+        .is_err());
         // numbers against text: accuracy counts them wrong, F1 refuses the mix
         let numbers = "id,y\n1,1\n2,2\n3,3\n";
-        assert_eq!(grade(numbers, answers, ClassificationMetric::Accuracy, LabelRule::AsRead, IdPolicy::SortedEqual).unwrap(), 0.0);
-        assert!(grade(numbers, answers, ClassificationMetric::F1Macro, LabelRule::AsRead, IdPolicy::SortedEqual).is_err());
+        assert_eq!(
+            grade(
+                numbers,
+                answers,
+                ClassificationMetric::Accuracy,
+                LabelRule::AsRead,
+                IdPolicy::SortedEqual
+            )
+            .unwrap(),
+            0.0
+        );
+        assert!(grade(
+            numbers,
+            answers,
+            ClassificationMetric::F1Macro,
+            LabelRule::AsRead,
+            IdPolicy::SortedEqual
+        )
+        .is_err());
     }
 
     #[test]
     fn kappa_and_mcc_reject_continuous_predictions() {
         let answers = "id,y\n1,0\n2,1\n3,1\n";
         let probs = "id,y\n1,0.2\n2,0.9\n3,0.7\n";
-        assert!(grade(probs, answers, ClassificationMetric::MatthewsCorrcoef, LabelRule::AsRead, IdPolicy::SameSet).is_err());
-        assert!(grade(probs, answers, ClassificationMetric::QuadraticWeightedKappa, LabelRule::AsRead, IdPolicy::SortedEqual).is_err());
+        assert!(grade(
+            probs,
+            answers,
+            ClassificationMetric::MatthewsCorrcoef,
+            LabelRule::AsRead,
+            IdPolicy::SameSet
+        )
+        .is_err());
+        assert!(grade(
+            probs,
+            answers,
+            ClassificationMetric::QuadraticWeightedKappa,
+            LabelRule::AsRead,
+            IdPolicy::SortedEqual
+        )
+        .is_err());
         let bools = "id,y\n1,False\n2,True\n3,True\n";
-        assert_eq!(grade(bools, answers, ClassificationMetric::MatthewsCorrcoef, LabelRule::AsRead, IdPolicy::SameSet).unwrap(), 1.0);
+        assert_eq!(
+            grade(
+                bools,
+                answers,
+                ClassificationMetric::MatthewsCorrcoef,
+                LabelRule::AsRead,
+                IdPolicy::SameSet
+            )
+            .unwrap(),
+            1.0
+        );
         let grades = "id,y\n1,0.0\n2,1.0\n3,1.0\n";
-        assert_eq!(grade(grades, answers, ClassificationMetric::QuadraticWeightedKappa, LabelRule::AsRead, IdPolicy::SortedEqual).unwrap(), 1.0);
+        assert_eq!(
+            grade(
+                grades,
+                answers,
+                ClassificationMetric::QuadraticWeightedKappa,
+                LabelRule::AsRead,
+                IdPolicy::SortedEqual
+            )
+            .unwrap(),
+            1.0
+        );
     }
 }

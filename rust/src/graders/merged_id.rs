@@ -5,11 +5,11 @@
 use super::checks::{answers_column, submission_column};
 use super::{Grade, RawScore};
 use crate::frame::value::{same_value_set, HashKey};
+use crate::frame::value::{FastMap, FastSet};
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
 use crate::sklearn::to_float_array;
 use serde::Deserialize;
-use crate::frame::value::{FastMap, FastSet};
 
 /// The metric of a [`MergedOnId`] grader.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -44,7 +44,10 @@ impl Grade for MergedOnId {
         let sub_target = submission_column(sub, &self.target_column)?;
         let sub_ids = submission_column(sub, &self.id_column)?;
         if !same_value_set(sub_ids, &ans_ids) {
-            return Err(format!("Submission `{}` values are not the same set as the answers'", self.id_column));
+            return Err(format!(
+                "Submission `{}` values are not the same set as the answers'",
+                self.id_column
+            ));
         }
         let (ans_rows, sub_rows) = inner_join(&ans_ids, sub_ids);
         match self.metric {
@@ -54,9 +57,13 @@ impl Grade for MergedOnId {
                 Ok(RawScore::python(metrics::mae(&t, &p)?.round_ties_even()))
             }
             MergedMetric::MeanLogMaeByGroup => {
-                let name = self.group_column.as_deref().ok_or("the mean_log_mae_by_group metric needs a `group_column`")?;
+                let name = self
+                    .group_column
+                    .as_deref()
+                    .ok_or("the mean_log_mae_by_group metric needs a `group_column`")?;
                 let groups = answers_column(answers, name)?;
-                mean_log_mae_by_group(&ans_target, sub_target, &groups, &ans_rows, &sub_rows).map(RawScore::numpy)
+                mean_log_mae_by_group(&ans_target, sub_target, &groups, &ans_rows, &sub_rows)
+                    .map(RawScore::numpy)
             }
         }
     }
@@ -75,7 +82,10 @@ fn inner_join(ans_ids: &Column, sub_ids: &Column) -> (Vec<usize>, Vec<usize>) {
             next[row] = later;
         }
     }
-    let (mut ans_rows, mut sub_rows) = (Vec::with_capacity(ans_ids.len()), Vec::with_capacity(ans_ids.len()));
+    let (mut ans_rows, mut sub_rows) = (
+        Vec::with_capacity(ans_ids.len()),
+        Vec::with_capacity(ans_ids.len()),
+    );
     for (row, v) in ans_ids.values().enumerate() {
         let mut s = first.get(&v.hash_key()).copied().unwrap_or(NONE);
         while s != NONE {
@@ -97,8 +107,15 @@ fn mean_log_mae_by_group(
     sub_rows: &[usize],
 ) -> Result<f64, String> {
     let keys = sorted_group_keys(groups, ans_rows)?;
-    let index: FastMap<HashKey, usize> = keys.iter().enumerate().map(|(i, k)| (k.hash_key(), i)).collect();
-    let group_of_answer_row: Vec<Option<usize>> = groups.values().map(|v| index.get(&v.hash_key()).copied()).collect();
+    let index: FastMap<HashKey, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.hash_key(), i))
+        .collect();
+    let group_of_answer_row: Vec<Option<usize>> = groups
+        .values()
+        .map(|v| index.get(&v.hash_key()).copied())
+        .collect();
     let mut members: Vec<(Vec<usize>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); keys.len()];
     for (&a, &s) in ans_rows.iter().zip(sub_rows) {
         if let Some(g) = group_of_answer_row[a] {
@@ -119,14 +136,21 @@ fn mean_log_mae_by_group(
 /// (text or numbers, not both).
 fn sorted_group_keys<'a>(groups: &'a Column, rows: &[usize]) -> Result<Vec<Value<'a>>, String> {
     let mut seen = FastSet::default();
-    let mut keys: Vec<Value> = rows.iter().map(|&r| groups.get(r)).filter(|v| !v.is_nan() && seen.insert(v.hash_key())).collect();
+    let mut keys: Vec<Value> = rows
+        .iter()
+        .map(|&r| groups.get(r))
+        .filter(|v| !v.is_nan() && seen.insert(v.hash_key()))
+        .collect();
     let text = keys.iter().filter(|v| matches!(v, Value::Str(_))).count();
     if text != 0 && text != keys.len() {
         return Err("group labels mix text and numbers and cannot be sorted".into());
     }
     keys.sort_by(|a, b| match (a, b) {
         (Value::Str(x), Value::Str(y)) => x.cmp(y),
-        _ => a.as_f64().unwrap_or(f64::NAN).total_cmp(&b.as_f64().unwrap_or(f64::NAN)),
+        _ => a
+            .as_f64()
+            .unwrap_or(f64::NAN)
+            .total_cmp(&b.as_f64().unwrap_or(f64::NAN)),
     });
     Ok(keys)
 }
@@ -143,19 +167,32 @@ mod tests {
 
     #[test]
     fn log_mae_per_sorted_group() {
-        let g = MergedOnId { id_column: "id".into(), target_column: "y".into(), metric: MergedMetric::MeanLogMaeByGroup, group_column: Some("type".into()) };
+        let g = MergedOnId {
+            id_column: "id".into(),
+            target_column: "y".into(),
+            metric: MergedMetric::MeanLogMaeByGroup,
+            group_column: Some("type".into()),
+        };
         // group a: MAE 1; group b: MAE e
         let e = std::f64::consts::E;
         let sub = frame(&format!("id,y\n4,5.0\n3,{}\n2,1.0\n1,{}", 3.0 + e, 1.0 - e));
         let s = g.grade(&sub, &frame(ANSWERS)).unwrap();
         assert!((s.value - 0.5).abs() < 1e-12);
         let exact_a = frame(&format!("id,y\n4,4.0\n3,{}\n2,2.0\n1,1.0", 3.0 + e));
-        assert_eq!(g.grade(&exact_a, &frame(ANSWERS)).unwrap().value, f64::NEG_INFINITY);
+        assert_eq!(
+            g.grade(&exact_a, &frame(ANSWERS)).unwrap().value,
+            f64::NEG_INFINITY
+        );
     }
 
     #[test]
     fn id_set_only_and_duplicates_count_twice() {
-        let g = MergedOnId { id_column: "id".into(), target_column: "y".into(), metric: MergedMetric::MaeRoundedToInt, group_column: None };
+        let g = MergedOnId {
+            id_column: "id".into(),
+            target_column: "y".into(),
+            metric: MergedMetric::MaeRoundedToInt,
+            group_column: None,
+        };
         let dup = frame("id,y\n1,1.0\n2,2.0\n3,3.0\n4,4.0\n4,14.0");
         assert_eq!(g.grade(&dup, &frame(ANSWERS)).unwrap().value, 2.0);
         let half = frame("id,y\n1,3.5\n2,4.5\n3,5.5\n4,6.5");

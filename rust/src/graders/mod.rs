@@ -54,7 +54,9 @@ impl Answers {
     pub fn jsonl(&self) -> Result<&[serde_json::Value], String> {
         match self {
             Answers::Jsonl(v) => Ok(v),
-            Answers::Table(_) => Err("this grader needs a JSON Lines answers file, not a CSV".into()),
+            Answers::Table(_) => {
+                Err("this grader needs a JSON Lines answers file, not a CSV".into())
+            }
         }
     }
 }
@@ -76,10 +78,16 @@ pub struct RawScore {
 
 impl RawScore {
     pub fn python(value: f64) -> Self {
-        RawScore { value, rounding: Rounding::Python }
+        RawScore {
+            value,
+            rounding: Rounding::Python,
+        }
     }
     pub fn numpy(value: f64) -> Self {
-        RawScore { value, rounding: Rounding::Numpy }
+        RawScore {
+            value,
+            rounding: Rounding::Numpy,
+        }
     }
     /// The score as the report states it: rounded to 5 decimals.
     pub fn rounded(self) -> f64 {
@@ -117,7 +125,11 @@ impl AnswersForm for [serde_json::Value] {
     }
 }
 
-fn grade_with<G: Grade>(grader: &G, submission: &Frame, answers: &Answers) -> Result<RawScore, String> {
+fn grade_with<G: Grade>(
+    grader: &G,
+    submission: &Frame,
+    answers: &Answers,
+) -> Result<RawScore, String> {
     grader.grade(submission, G::Answers::from_answers(answers)?)
 }
 
@@ -200,18 +212,25 @@ mod tests {
     #[test]
     fn kind_picks_the_parameter_struct() {
         let g = spec(json!({"kind": "accuracy", "id_column": "id", "target_column": "y"})).unwrap();
-        let expected = classification::Accuracy { id_column: "id".into(), target_column: "y".into() };
+        let expected = classification::Accuracy {
+            id_column: "id".into(),
+            target_column: "y".into(),
+        };
         assert_eq!(g, GraderSpec::Accuracy(expected));
         assert_eq!(
             spec(json!({"kind": "natural_questions_f1"})).unwrap(),
             GraderSpec::NaturalQuestionsF1(Default::default())
         );
-        assert!(spec(json!({"kind": "lyft3d_map", "id_column": "Id", "target_column": "PredictionString"})).is_ok());
+        assert!(spec(
+            json!({"kind": "lyft3d_map", "id_column": "Id", "target_column": "PredictionString"})
+        )
+        .is_ok());
     }
 
     #[test]
     fn a_typo_in_a_config_fails() {
-        let typo = spec(json!({"kind": "accuracy", "id_column": "id", "target_colum": "y"})).unwrap_err();
+        let typo =
+            spec(json!({"kind": "accuracy", "id_column": "id", "target_colum": "y"})).unwrap_err();
         assert!(typo.contains("target_colum"), "{typo}");
         assert!(spec(json!({"kind": "natural_questions_f1", "id_column": "id"})).is_err());
         assert!(spec(json!({"kind": "acuracy", "id_column": "id", "target_column": "y"})).is_err());
@@ -225,12 +244,16 @@ mod tests {
     #[test]
     fn each_grader_accepts_only_the_id_policies_it_implements() {
         let label = |ids: &str| {
-            spec(json!({"kind": "label_metric", "id_column": "id", "target_column": "y", "metric": "accuracy", "ids": ids}))
+            spec(
+                json!({"kind": "label_metric", "id_column": "id", "target_column": "y", "metric": "accuracy", "ids": ids}),
+            )
         };
         assert!(label("sorted_equal").is_ok() && label("same_set").is_ok());
         assert!(label("superset").unwrap_err().contains("must be one of"));
         let map = |ids: &str| {
-            spec(json!({"kind": "map_at_k", "id_column": "id", "target_column": "y", "k": 5, "column_rule": "exact_column_set", "ids": ids}))
+            spec(
+                json!({"kind": "map_at_k", "id_column": "id", "target_column": "y", "k": 5, "column_rule": "exact_column_set", "ids": ids}),
+            )
         };
         assert!(map("same_set").is_ok() && map("superset").is_ok());
         assert!(map("sorted_equal").is_err());
@@ -240,15 +263,25 @@ mod tests {
     #[test]
     fn one_spelling_for_the_column_rule() {
         let auc = |extra: serde_json::Value| {
-            let mut g = json!({"kind": "columnwise_roc_auc", "id_column": "id", "target_columns": ["a"]});
-            g.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            let mut g =
+                json!({"kind": "columnwise_roc_auc", "id_column": "id", "target_columns": ["a"]});
+            g.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
             spec(g)
         };
-        let GraderSpec::ColumnwiseRocAuc(default) = auc(json!({})).unwrap() else { panic!() };
+        let GraderSpec::ColumnwiseRocAuc(default) = auc(json!({})).unwrap() else {
+            panic!()
+        };
         assert_eq!(default.column_rule, ColumnRule::RequiredColumns);
         assert!(auc(json!({"column_rule": "exact_column_set"})).is_ok());
-        assert!(auc(json!({"column_rule": "exact_shape"})).unwrap_err().contains("must be one of"));
-        assert!(auc(json!({"exact_column_set": true})).is_err(), "the old spelling is refused");
+        assert!(auc(json!({"column_rule": "exact_shape"}))
+            .unwrap_err()
+            .contains("must be one of"));
+        assert!(
+            auc(json!({"exact_column_set": true})).is_err(),
+            "the old spelling is refused"
+        );
         let map = json!({"kind": "map_at_k", "id_column": "id", "target_column": "y", "k": 5, "exact_columns": true, "ids": "same_set"});
         assert!(spec(map).is_err(), "the old spelling is refused");
     }
@@ -257,7 +290,8 @@ mod tests {
     fn the_kind_reads_its_form_of_answers() {
         let sub = Frame::from_csv_str("id,y\n1,a\n").unwrap();
         let table = Answers::Table(Frame::from_csv_str("id,y\n1,a\n").unwrap());
-        let accuracy = spec(json!({"kind": "accuracy", "id_column": "id", "target_column": "y"})).unwrap();
+        let accuracy =
+            spec(json!({"kind": "accuracy", "id_column": "id", "target_column": "y"})).unwrap();
         assert_eq!(accuracy.grade(&sub, &table).unwrap().value, 1.0);
         let err = accuracy.grade(&sub, &Answers::Jsonl(vec![])).unwrap_err();
         assert!(err.contains("CSV answers"), "{err}");

@@ -1,11 +1,13 @@
 //! Graders of multi-label competitions whose predictions are space-separated label lists.
 
-use super::checks::{answers_column, pair_matching_ids, require_columns, same_length, submission_column, Pairing};
+use super::checks::{
+    answers_column, pair_matching_ids, require_columns, same_length, submission_column, Pairing,
+};
 use super::{Grade, RawScore};
-use serde::Deserialize;
 use crate::frame::{Cell, Column, Frame};
 use crate::metrics;
 use crate::pystr::split_words;
+use serde::Deserialize;
 use std::collections::HashMap;
 
 /// Micro F1 of label sets (imet-2020, plant-pathology-2021): rows aligned by sorted id, each
@@ -28,11 +30,21 @@ impl Grade for MultilabelMicroF1 {
         let answer_labels = answers_column(answers, target)?;
         let predicted_labels = submission_column(sub, target)?;
         same_length(sub, answers)?;
-        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let Pairing {
+            sub_rows: sub_order,
+            ans_rows: ans_order,
+            ..
+        } = pair_matching_ids(
+            submission_column(sub, id)?,
+            answers_column(answers, id)?,
+            id,
+        )?;
         let true_rows = reorder(split_labels(&answer_labels, "answers")?, &ans_order);
         if true_rows.iter().any(Vec::is_empty) {
             // the reference's class list then holds NaN next to text and cannot be sorted
-            return Err("an answers row has no label; is the competition prepared correctly?".into());
+            return Err(
+                "an answers row has no label; is the competition prepared correctly?".into(),
+            );
         }
         let pred_rows = reorder(split_labels(predicted_labels, target)?, &sub_order);
         let mut classes: HashMap<&str, usize> = HashMap::new();
@@ -41,9 +53,12 @@ impl Grade for MultilabelMicroF1 {
             classes.entry(label).or_insert(next);
         }
         let index = |rows: &[Vec<&str>]| -> Vec<Vec<usize>> {
-            rows.iter().map(|r| r.iter().filter_map(|l| classes.get(l).copied()).collect()).collect()
+            rows.iter()
+                .map(|r| r.iter().filter_map(|l| classes.get(l).copied()).collect())
+                .collect()
         };
-        metrics::multilabel_micro_f1(&index(&true_rows), &index(&pred_rows), classes.len()).map(RawScore::numpy)
+        metrics::multilabel_micro_f1(&index(&true_rows), &index(&pred_rows), classes.len())
+            .map(RawScore::numpy)
     }
 }
 
@@ -80,8 +95,17 @@ fn split_labels<'a>(col: &'a Column, name: &str) -> Result<Vec<Vec<&'a str>>, St
 mod tests {
     use super::*;
 
-    fn multilabel_micro_f1(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-        MultilabelMicroF1 { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    fn multilabel_micro_f1(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        target: &str,
+    ) -> Result<RawScore, String> {
+        MultilabelMicroF1 {
+            id_column: id.into(),
+            target_column: target.into(),
+        }
+        .grade(sub, answers)
     }
 
     fn frame(csv: &str) -> Frame {
@@ -92,10 +116,20 @@ mod tests {
     fn unknown_labels_are_dropped() {
         let answers = frame("id,l\n1,a b\n2,c\n");
         let sub = frame("id,l\n2,c zzz\n1,a b a\n");
-        assert_eq!(multilabel_micro_f1(&sub, &answers, "id", "l").unwrap().value, 1.0);
+        assert_eq!(
+            multilabel_micro_f1(&sub, &answers, "id", "l")
+                .unwrap()
+                .value,
+            1.0
+        );
         let sub = frame("id,l\n1,a\n2,\n");
         // tp 1, 3 true labels, 1 predicted
-        assert_eq!(multilabel_micro_f1(&sub, &answers, "id", "l").unwrap().value, 0.5);
+        assert_eq!(
+            multilabel_micro_f1(&sub, &answers, "id", "l")
+                .unwrap()
+                .value,
+            0.5
+        );
     }
 
     #[test]
@@ -103,8 +137,18 @@ mod tests {
         let answers = frame("id,l\n1,3 4\n2,5\n");
         assert!(multilabel_micro_f1(&frame("id,l\n1,3\n2,5\n"), &answers, "id", "l").is_err());
         assert!(multilabel_micro_f1(&frame("id,l\n1,3\n2,\n"), &answers, "id", "l").is_err());
-        assert_eq!(multilabel_micro_f1(&frame("id,l\n1,\n2,\n"), &answers, "id", "l").unwrap().value, 0.0);
-        assert_eq!(multilabel_micro_f1(&frame("id,l\n1,3 5\n2,\n"), &answers, "id", "l").unwrap().value, 0.4);
+        assert_eq!(
+            multilabel_micro_f1(&frame("id,l\n1,\n2,\n"), &answers, "id", "l")
+                .unwrap()
+                .value,
+            0.0
+        );
+        assert_eq!(
+            multilabel_micro_f1(&frame("id,l\n1,3 5\n2,\n"), &answers, "id", "l")
+                .unwrap()
+                .value,
+            0.4
+        );
     }
 
     #[test]

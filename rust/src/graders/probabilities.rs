@@ -1,14 +1,16 @@
 //! Graders of per-class probability or score tables: the KL divergence to normalised expert
 //! votes, label-weighted LRAP, and a weighted multi-label log loss over melted rows.
 
-use super::checks::{answers_column, pair_matching_ids, same_length, sorted_pairing, submission_column};
+use super::checks::{
+    answers_column, pair_matching_ids, same_length, sorted_pairing, submission_column,
+};
 use super::{Grade, RawScore};
-use serde::Deserialize;
 use crate::frame::value::same_value_set;
 use crate::frame::{parse_pandas_float, parse_pandas_int, Cell, Column, Frame, IntParse, Value};
 use crate::metrics;
 use crate::numeric::np_round;
 use crate::sklearn::to_float_array;
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Kaggle's clip bound for probabilities.
@@ -38,16 +40,27 @@ impl Grade for KlDivergenceVotes {
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, targets) = (self.id_column.as_str(), &self.target_columns);
         let sub_ids = submission_column(sub, id)?;
-        let target_cols: Vec<&Column> = targets.iter().map(|t| submission_column(sub, t)).collect::<Result<_, _>>()?;
+        let target_cols: Vec<&Column> = targets
+            .iter()
+            .map(|t| submission_column(sub, t))
+            .collect::<Result<_, _>>()?;
         same_length(sub, answers)?;
         // pandas' row sum over the targets, rounded to 5 decimals, must be exactly 1
         let target_values = numeric_table(&target_cols)?;
-        if let Some(r) = row_sums(&target_values, sub.nrows).iter().position(|&s| np_round(s, 5) != 1.0) {
-            return Err(format!("Submission probabilities must add to 1 for each row (row {} does not)", r + 1));
+        if let Some(r) = row_sums(&target_values, sub.nrows)
+            .iter()
+            .position(|&s| np_round(s, 5) != 1.0)
+        {
+            return Err(format!(
+                "Submission probabilities must add to 1 for each row (row {} does not)",
+                r + 1
+            ));
         }
         let ans_ids = answers_column(answers, id)?;
         if !same_value_set(&ans_ids, sub_ids) {
-            return Err(format!("Submission and answers must have the same `{id}` values"));
+            return Err(format!(
+                "Submission and answers must have the same `{id}` values"
+            ));
         }
         let answer_cols: Vec<&Column> = targets.iter().map(|t| answers.column(t).ok_or_else(|| format!("the answers file has no `{t}` column; is the competition prepared correctly?"))).collect::<Result<_, _>>()?;
         let pairing = sorted_pairing(sub_ids, ans_ids);
@@ -55,7 +68,13 @@ impl Grade for KlDivergenceVotes {
         let solution = vote_shares(&numeric_table(&answer_cols)?, &ans_order);
         verify_probabilities(&solution, "the answers")?;
         // Kaggle's checks run on every submission column but the id
-        let others: Vec<&Column> = sub.names.iter().zip(&sub.columns).filter(|(n, _)| *n != id).map(|(_, c)| c).collect();
+        let others: Vec<&Column> = sub
+            .names
+            .iter()
+            .zip(&sub.columns)
+            .filter(|(n, _)| *n != id)
+            .map(|(_, c)| c)
+            .collect();
         let other_values = probability_table(&others)?;
         verify_probabilities(&other_values, "the submission")?;
         let k = targets.len();
@@ -66,7 +85,11 @@ impl Grade for KlDivergenceVotes {
             let clip = !matches!(col, Column::Int(_) | Column::UInt(_));
             for (r, &row) in sub_order.iter().enumerate() {
                 let p = target_values[j][row];
-                y_pred[r * k + j] = if clip && !p.is_nan() { p.clamp(KAGGLE_EPS, 1.0 - KAGGLE_EPS) } else { p };
+                y_pred[r * k + j] = if clip && !p.is_nan() {
+                    p.clamp(KAGGLE_EPS, 1.0 - KAGGLE_EPS)
+                } else {
+                    p
+                };
             }
             for r in 0..ans_order.len() {
                 y_true[r * k + j] = solution[j][r];
@@ -79,7 +102,10 @@ impl Grade for KlDivergenceVotes {
 /// Numeric columns as float64 (bools are 0/1); text refused.
 fn numeric_table(cols: &[&Column]) -> Result<Vec<Vec<f64>>, String> {
     cols.iter()
-        .map(|c| c.numeric_f64().ok_or_else(|| "Submission probability columns must be numeric".to_string()))
+        .map(|c| {
+            c.numeric_f64()
+                .ok_or_else(|| "Submission probability columns must be numeric".to_string())
+        })
         .collect()
 }
 
@@ -88,7 +114,9 @@ fn numeric_table(cols: &[&Column]) -> Result<Vec<Vec<f64>>, String> {
 fn probability_table(cols: &[&Column]) -> Result<Vec<Vec<f64>>, String> {
     let bools = cols.iter().filter(|c| matches!(c, Column::Bool(_))).count();
     if bools != 0 && bools != cols.len() {
-        return Err("All target values in submission must be numeric (booleans mixed with numbers)".into());
+        return Err(
+            "All target values in submission must be numeric (booleans mixed with numbers)".into(),
+        );
     }
     numeric_table(cols).map_err(|_| "All target values in submission must be numeric".to_string())
 }
@@ -108,9 +136,15 @@ fn row_sums(columns: &[Vec<f64>], nrows: usize) -> Vec<f64> {
 
 /// Answers' votes divided by each row's vote total, rows in `order`.
 fn vote_shares(votes: &[Vec<f64>], order: &[usize]) -> Vec<Vec<f64>> {
-    let sorted: Vec<Vec<f64>> = votes.iter().map(|c| order.iter().map(|&r| c[r]).collect()).collect();
+    let sorted: Vec<Vec<f64>> = votes
+        .iter()
+        .map(|c| order.iter().map(|&r| c[r]).collect())
+        .collect();
     let totals = row_sums(&sorted, order.len());
-    sorted.iter().map(|c| c.iter().zip(&totals).map(|(v, t)| v / t).collect()).collect()
+    sorted
+        .iter()
+        .map(|c| c.iter().zip(&totals).map(|(v, t)| v / t).collect())
+        .collect()
 }
 
 /// Kaggle's `verify_valid_probabilities`: no value below 0 or above 1 (NaN skipped), and
@@ -121,13 +155,17 @@ fn verify_probabilities(columns: &[Vec<f64>], what: &str) -> Result<(), String> 
         return Err(format!("All target values in {what} must be at least zero"));
     }
     if values.clone().any(|&v| v > 1.0) {
-        return Err(format!("All target values in {what} must be no greater than one"));
+        return Err(format!(
+            "All target values in {what} must be no greater than one"
+        ));
     }
     let nrows = columns.first().map_or(0, Vec::len);
     // np.allclose(sums, 1): |s - 1| <= atol + rtol * 1; NaN is never close
     let close_to_one = |s: &f64| (s - 1.0).abs() <= 1e-8 + 1e-5;
     if !row_sums(columns, nrows).iter().all(close_to_one) {
-        return Err(format!("Target values in {what} do not add to one within all rows"));
+        return Err(format!(
+            "Target values in {what} do not add to one within all rows"
+        ));
     }
     Ok(())
 }
@@ -150,16 +188,27 @@ impl Grade for LabelWeightedLrap {
             return Err(format!("Submission must have `{id}` as its first column"));
         }
         if answers.names.first().map(String::as_str) != Some(id) {
-            return Err(format!("the answers' first column is not `{id}`; is the competition prepared correctly?"));
+            return Err(format!(
+                "the answers' first column is not `{id}`; is the competition prepared correctly?"
+            ));
         }
         if sub.names[1..] != answers.names[1..] {
-            return Err("Submission class columns do not match the expected classes (names and order)".into());
+            return Err(
+                "Submission class columns do not match the expected classes (names and order)"
+                    .into(),
+            );
         }
         let pairing = pair_matching_ids(&sub.columns[0], &answers.columns[0], id)?;
         let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
         let k = answers.ncols() - 1;
-        let scores: Vec<Vec<f64>> = sub.columns[1..].iter().map(|c| to_numeric(c, &sub_order)).collect::<Result<_, _>>()?;
-        let truth: Vec<Vec<f64>> = answers.columns[1..].iter().map(|c| to_numeric(c, &ans_order)).collect::<Result<_, _>>()?;
+        let scores: Vec<Vec<f64>> = sub.columns[1..]
+            .iter()
+            .map(|c| to_numeric(c, &sub_order))
+            .collect::<Result<_, _>>()?;
+        let truth: Vec<Vec<f64>> = answers.columns[1..]
+            .iter()
+            .map(|c| to_numeric(c, &ans_order))
+            .collect::<Result<_, _>>()?;
         // rows without any true label are left out; the others weigh their number of labels
         let (mut y_true, mut y_score, mut weights) = (Vec::new(), Vec::new(), Vec::new());
         for r in 0..ans_order.len() {
@@ -173,7 +222,8 @@ impl Grade for LabelWeightedLrap {
                 y_score.push(scores[j][r]);
             }
         }
-        metrics::label_ranking_average_precision(&y_true, &y_score, k, Some(&weights)).map(RawScore::numpy)
+        metrics::label_ranking_average_precision(&y_true, &y_score, k, Some(&weights))
+            .map(RawScore::numpy)
     }
 }
 
@@ -186,7 +236,9 @@ fn to_numeric(col: &Column, order: &[usize]) -> Result<Vec<f64>, String> {
         .enumerate()
         .map(|(at, &r)| match col.get(r) {
             Value::Str(s) => match parse_pandas_int(s) {
-                IntParse::Overflow { negative } if negative || trim_int(s).parse::<u64>().is_err() => {
+                IntParse::Overflow { negative }
+                    if negative || trim_int(s).parse::<u64>().is_err() =>
+                {
                     Err(format!("Integer out of range. at position {at}"))
                 }
                 _ => parse_pandas_float(s).ok_or_else(|| format!("Unable to parse string \"{s}\"")),
@@ -198,7 +250,8 @@ fn to_numeric(col: &Column, order: &[usize]) -> Result<Vec<f64>, String> {
 
 /// The digits of an integer literal without the surrounding blanks and a leading `+`.
 fn trim_int(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b').trim_start_matches('+')
+    s.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b')
+        .trim_start_matches('+')
 }
 
 /// Weighted multi-label log loss of melted `<group>_<label>` rows, unmelted to one row
@@ -231,23 +284,39 @@ impl Grade for MeltedMultilabelLogLoss {
         let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
         let paired_ids = ans_ids.take(&ans_order);
         let y_true = to_float_array(&truth.take(&ans_order), "y_true", false)?;
-        let y_pred = probs.take(&sub_order).numeric_f64().ok_or("probabilities must be numeric")?;
+        let y_pred = probs
+            .take(&sub_order)
+            .numeric_f64()
+            .ok_or("probabilities must be numeric")?;
         let (t, p) = self.unmelt(&paired_ids, &y_true, &y_pred)?;
-        metrics::weighted_multilabel_log_loss(&t, &p, &self.negative_weights, &self.positive_weights, KAGGLE_EPS)
-            .map(RawScore::numpy)
+        metrics::weighted_multilabel_log_loss(
+            &t,
+            &p,
+            &self.negative_weights,
+            &self.positive_weights,
+            KAGGLE_EPS,
+        )
+        .map(RawScore::numpy)
     }
 }
 
 impl MeltedMultilabelLogLoss {
-
     /// `pivot(index=study, columns=label)` of both files (paired rows have equal ids):
     /// studies sorted, label columns in `self.label_columns` order, missing cells NaN.
-    fn unmelt(&self, ids: &Column, y_true: &[f64], y_pred: &[f64]) -> Result<(Vec<f64>, Vec<f64>), String> {
+    fn unmelt(
+        &self,
+        ids: &Column,
+        y_true: &[f64],
+        y_pred: &[f64],
+    ) -> Result<(Vec<f64>, Vec<f64>), String> {
         let k = self.label_columns.len();
         let mut studies: BTreeMap<&str, Vec<Option<(f64, f64)>>> = BTreeMap::new();
         for (r, v) in ids.values().enumerate() {
             let Value::Str(id) = v else {
-                return Err(format!("`{}` values must be text (Can only use .str accessor with string values)", self.id_column));
+                return Err(format!(
+                    "`{}` values must be text (Can only use .str accessor with string values)",
+                    self.id_column
+                ));
             };
             let (study, label) = id.split_once('_').unwrap_or((id, ""));
             let cells = studies.entry(study).or_insert_with(|| vec![None; k]);
@@ -276,8 +345,13 @@ fn within_unit_interval(col: &Column, name: &str) -> Result<(), String> {
             return Err(format!("The `{name}` column holds text; '>=' not supported between instances of 'str' and 'int'"));
         }
     }
-    if !col.values().all(|v| v.as_f64().is_some_and(|x| (0.0..=1.0).contains(&x))) {
-        return Err(format!("Submission `{name}` values must be between 0 and 1 (and not missing)."));
+    if !col
+        .values()
+        .all(|v| v.as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)))
+    {
+        return Err(format!(
+            "Submission `{name}` values must be between 0 and 1 (and not missing)."
+        ));
     }
     Ok(())
 }
@@ -286,12 +360,24 @@ fn within_unit_interval(col: &Column, name: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn kl_divergence_votes(sub: &Frame, answers: &Frame, id: &str, targets: &[String]) -> Result<RawScore, String> {
-        KlDivergenceVotes { id_column: id.into(), target_columns: targets.to_vec() }.grade(sub, answers)
+    fn kl_divergence_votes(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        targets: &[String],
+    ) -> Result<RawScore, String> {
+        KlDivergenceVotes {
+            id_column: id.into(),
+            target_columns: targets.to_vec(),
+        }
+        .grade(sub, answers)
     }
 
     fn label_weighted_lrap(sub: &Frame, answers: &Frame, id: &str) -> Result<RawScore, String> {
-        LabelWeightedLrap { id_column: id.into() }.grade(sub, answers)
+        LabelWeightedLrap {
+            id_column: id.into(),
+        }
+        .grade(sub, answers)
     }
 
     fn frame(s: &str) -> Frame {
@@ -309,28 +395,52 @@ mod tests {
     #[test]
     fn to_numeric_refuses_integers_beyond_uint64() {
         let col = |s: &str| frame(&format!("a\n{s}\n1\n")).columns[0].clone();
-        for big in ["99999999999999999999", "-9223372036854775809", " +18446744073709551616", "00999999999999999999999"] {
+        for big in [
+            "99999999999999999999",
+            "-9223372036854775809",
+            " +18446744073709551616",
+            "00999999999999999999999",
+        ] {
             let err = to_numeric(&col(big), &[1, 0]).unwrap_err();
             assert_eq!(err, "Integer out of range. at position 1", "{big}");
         }
-        assert_eq!(to_numeric(&col("18446744073709551615"), &[0, 1]).unwrap(), vec![18446744073709551615u64 as f64, 1.0]);
+        assert_eq!(
+            to_numeric(&col("18446744073709551615"), &[0, 1]).unwrap(),
+            vec![18446744073709551615u64 as f64, 1.0]
+        );
         let mixed = frame("a\n99999999999999999999.0\n1\n").columns[0].clone();
         assert_eq!(to_numeric(&mixed, &[0, 1]).unwrap(), vec![1e20, 1.0]);
         let text = frame("a\n99999999999999999999\nx\n").columns[0].clone();
-        assert_eq!(to_numeric(&text, &[1, 0]).unwrap_err(), "Unable to parse string \"x\"");
+        assert_eq!(
+            to_numeric(&text, &[1, 0]).unwrap_err(),
+            "Unable to parse string \"x\""
+        );
     }
 
     #[test]
     fn kl_votes_clip_floats_not_ints() {
         let perfect = frame("id,a,b\n2,0,1\n1,0.75,0.25");
         // a share of 1 is clipped to 1 - 1e-15, which costs about 1e-15
-        assert!(kl_divergence_votes(&perfect, &frame(VOTES), "id", &targets()).unwrap().value < 1e-14);
+        assert!(
+            kl_divergence_votes(&perfect, &frame(VOTES), "id", &targets())
+                .unwrap()
+                .value
+                < 1e-14
+        );
         let floats = frame("id,a,b\n1,1.0,0.0\n2,0.0,1.0");
-        let v = kl_divergence_votes(&floats, &frame(VOTES), "id", &targets()).unwrap().value;
-        let expected = (0.75 * (0.75f64 / (1.0 - 1e-15)).ln() + 0.25 * (0.25f64 / 1e-15).ln()) / 2.0;
+        let v = kl_divergence_votes(&floats, &frame(VOTES), "id", &targets())
+            .unwrap()
+            .value;
+        let expected =
+            (0.75 * (0.75f64 / (1.0 - 1e-15)).ln() + 0.25 * (0.25f64 / 1e-15).ln()) / 2.0;
         assert!((v - expected).abs() < 1e-12, "{v} {expected}");
         let ints = frame("id,a,b\n1,1,0\n2,0,1");
-        assert_eq!(kl_divergence_votes(&ints, &frame(VOTES), "id", &targets()).unwrap().value, f64::INFINITY);
+        assert_eq!(
+            kl_divergence_votes(&ints, &frame(VOTES), "id", &targets())
+                .unwrap()
+                .value,
+            f64::INFINITY
+        );
     }
 
     #[test]
@@ -362,7 +472,13 @@ mod tests {
     fn melted_log_loss() {
         let label_columns = vec!["overall".to_string(), "C1".to_string()];
         let (negative_weights, positive_weights) = (vec![7.0, 1.0], vec![14.0, 2.0]);
-        let g = MeltedMultilabelLogLoss { id_column: "row_id".into(), target_column: "p".into(), label_columns, negative_weights, positive_weights };
+        let g = MeltedMultilabelLogLoss {
+            id_column: "row_id".into(),
+            target_column: "p".into(),
+            label_columns,
+            negative_weights,
+            positive_weights,
+        };
         let answers = frame("row_id,p\ns1_overall,1\ns1_C1,0\ns2_overall,0\ns2_C1,0");
         let half = frame("row_id,p\ns2_C1,0.5\ns1_C1,0.5\ns1_overall,0.5\ns2_overall,0.5");
         assert!((g.grade(&half, &answers).unwrap().value - 2f64.ln()).abs() < 1e-15);

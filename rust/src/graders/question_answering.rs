@@ -6,10 +6,10 @@
 
 use super::checks::{describe, submission_column};
 use super::{Grade, RawScore};
-use serde::Deserialize;
 use crate::frame::{Column, Frame};
 use crate::metrics;
 use crate::pystr::{cell_str, float_repr, parse_int, strip, PyInt};
+use serde::Deserialize;
 use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -26,7 +26,11 @@ enum Answer {
 /// `fillna("").astype(str)` of a cell.
 fn cell_text(col: &Column, i: usize) -> Cow<'_, str> {
     let v = col.get(i);
-    if v.is_nan() { Cow::Borrowed("") } else { cell_str(v) }
+    if v.is_nan() {
+        Cow::Borrowed("")
+    } else {
+        cell_str(v)
+    }
 }
 
 /// `str(value)` of a JSON scalar as Python prints it.
@@ -65,16 +69,24 @@ fn json_int(v: &Json) -> Result<PyInt, String> {
 }
 
 fn field<'a>(v: &'a Json, key: &str) -> Result<&'a Json, String> {
-    v.get(key).ok_or_else(|| format!("the answers lack the key `{key}` in {}", truncate(v)))
+    v.get(key)
+        .ok_or_else(|| format!("the answers lack the key `{key}` in {}", truncate(v)))
 }
 
 fn truncate(v: &Json) -> String {
     let s = v.to_string();
-    if s.chars().count() > 80 { format!("{}...", s.chars().take(80).collect::<String>()) } else { s }
+    if s.chars().count() > 80 {
+        format!("{}...", s.chars().take(80).collect::<String>())
+    } else {
+        s
+    }
 }
 
 fn span(v: &Json) -> Result<Answer, String> {
-    Ok(Answer::Span(json_int(field(v, "start_token")?)?, json_int(field(v, "end_token")?)?))
+    Ok(Answer::Span(
+        json_int(field(v, "start_token")?)?,
+        json_int(field(v, "end_token")?)?,
+    ))
 }
 
 fn long_answers(annotation: &Json) -> Result<Vec<Answer>, String> {
@@ -103,13 +115,18 @@ fn parse_prediction(raw: &str) -> Result<Option<Answer>, String> {
     let p = strip(raw);
     let parts: Vec<&str> = p.split(':').collect();
     if parts.len() == 2 {
-        let int = |t: &str| parse_int(t).ok_or_else(|| format!("invalid literal for int(): '{t}' in prediction '{p}'"));
+        let int = |t: &str| {
+            parse_int(t)
+                .ok_or_else(|| format!("invalid literal for int(): '{t}' in prediction '{p}'"))
+        };
         return Ok(Some(Answer::Span(int(parts[0])?, int(parts[1])?)));
     }
     match p {
         "" => Ok(None),
         "YES" | "NO" => Ok(Some(Answer::Text(p.to_string()))),
-        _ => Err(format!("Invalid submission format: '{p}' (expected start:end, YES, NO or empty)")),
+        _ => Err(format!(
+            "Invalid submission format: '{p}' (expected start:end, YES, NO or empty)"
+        )),
     }
 }
 
@@ -143,7 +160,10 @@ impl Grade for NaturalQuestionsF1 {
         let sub_ids: Vec<Cow<str>> = (0..sub.nrows).map(|i| cell_text(ids, i)).collect();
         let distinct: HashSet<&str> = sub_ids.iter().map(|s| s.as_ref()).collect();
         if distinct != expected.iter().map(String::as_str).collect() {
-            return Err("Submission example_ids do not match the expected <example_id>_long and _short ids".into());
+            return Err(
+                "Submission example_ids do not match the expected <example_id>_long and _short ids"
+                    .into(),
+            );
         }
         if distinct.len() != sub.nrows {
             return Err("Submission example_ids are not unique".into());
@@ -168,12 +188,19 @@ impl Grade for NaturalQuestionsF1 {
             } else if row_id.ends_with("_short") {
                 (before_first(row_id, "_short"), false)
             } else {
-                return Err(format!("example_id {} does not end with '_long' or '_short'", describe(ids.get(i))));
+                return Err(format!(
+                    "example_id {} does not end with '_long' or '_short'",
+                    describe(ids.get(i))
+                ));
             };
             let annotation = annotations
                 .get(key)
                 .ok_or_else(|| format!("no annotation for example_id '{key}'"))?;
-            let valid = if long { long_answers(annotation)? } else { short_answers(annotation)? };
+            let valid = if long {
+                long_answers(annotation)?
+            } else {
+                short_answers(annotation)?
+            };
             let truth = match &prediction {
                 Some(p) => valid.contains(p),
                 None => !valid.is_empty(),
@@ -214,11 +241,17 @@ mod tests {
 
     #[test]
     fn scoring() {
-        assert_eq!(grade("example_id,PredictionString\n-7_long,3:9\n-7_short,6:7\n8_long,\n8_short,YES\n"), Ok(1.0));
+        assert_eq!(
+            grade("example_id,PredictionString\n-7_long,3:9\n-7_short,6:7\n8_long,\n8_short,YES\n"),
+            Ok(1.0)
+        );
         // empty long row of example 8 is right (no long answer); YES on a long row is wrong
         assert_eq!(grade("example_id,PredictionString\n-7_long,3:9\n-7_short, 4:5 \n8_long,YES\n8_short,YES\n"), Ok(0.75));
         // empty everywhere: right only where nothing is annotated (8_long)
-        assert_eq!(grade("example_id,PredictionString\n-7_long,\n-7_short,\n8_long,\n8_short,\n"), Ok(0.25));
+        assert_eq!(
+            grade("example_id,PredictionString\n-7_long,\n-7_short,\n8_long,\n8_short,\n"),
+            Ok(0.25)
+        );
     }
 
     #[test]

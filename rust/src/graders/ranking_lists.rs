@@ -1,7 +1,9 @@
 //! Graders of ranking competitions: MAP@k of prediction lists, Kendall-tau of item orders,
 //! column-wise Spearman correlation.
 
-use super::checks::{answers_column, exact_column_set, same_length, submission_column, ColumnRule, IdPolicy};
+use super::checks::{
+    answers_column, exact_column_set, same_length, submission_column, ColumnRule, IdPolicy,
+};
 use super::text::texts;
 use super::{Grade, RawScore};
 use crate::frame::value::same_value_set;
@@ -50,22 +52,41 @@ impl Grade for MapAtK {
         let kept: Vec<usize> = match ids {
             IdPolicy::SameSet => {
                 if !same_value_set(sub_ids, &ans_ids) {
-                    return Err(format!("Submission and answers have different `{id}` values"));
+                    return Err(format!(
+                        "Submission and answers have different `{id}` values"
+                    ));
                 }
                 same_length(sub, answers)?;
                 (0..sub.nrows).collect()
             }
             IdPolicy::Superset => rows_of_answer_ids(sub_ids, &ans_ids, id)?,
             // refused when the config is read; reachable only from Rust code
-            IdPolicy::SortedEqual => return Err("grader config error: map_at_k does not implement `ids: sorted_equal`".into()),
+            IdPolicy::SortedEqual => {
+                return Err(
+                    "grader config error: map_at_k does not implement `ids: sorted_equal`".into(),
+                )
+            }
         };
-        let sub_order: Vec<usize> = sub_ids.take(&kept).argsort().into_iter().map(|i| kept[i]).collect();
+        let sub_order: Vec<usize> = sub_ids
+            .take(&kept)
+            .argsort()
+            .into_iter()
+            .map(|i| kept[i])
+            .collect();
         let ans_order = ans_ids.argsort();
         let actual_text = texts(&ans_target, &ans_order);
         let predicted_text = texts(sub_target, &sub_order);
-        let actual: Vec<Vec<&str>> = actual_text.iter().map(|t| split_on_space(t).collect()).collect();
-        let predicted: Vec<Vec<&str>> = predicted_text.iter().map(|t| split_on_space(t).collect()).collect();
-        Ok(RawScore::numpy(metrics::mean_average_precision_at_k(&actual, &predicted, k)))
+        let actual: Vec<Vec<&str>> = actual_text
+            .iter()
+            .map(|t| split_on_space(t).collect())
+            .collect();
+        let predicted: Vec<Vec<&str>> = predicted_text
+            .iter()
+            .map(|t| split_on_space(t).collect())
+            .collect();
+        Ok(RawScore::numpy(metrics::mean_average_precision_at_k(
+            &actual, &predicted, k,
+        )))
     }
 }
 
@@ -73,14 +94,19 @@ impl Grade for MapAtK {
 fn rows_of_answer_ids(sub_ids: &Column, ans_ids: &Column, id: &str) -> Result<Vec<usize>, String> {
     let sub_keys: HashSet<_> = sub_ids.values().map(Value::hash_key).collect();
     // NaN keys never match, as distinct NaN objects in a Python set
-    if let Some(missing) = ans_ids.values().find(|v| v.is_nan() || !sub_keys.contains(&v.hash_key())) {
+    if let Some(missing) = ans_ids
+        .values()
+        .find(|v| v.is_nan() || !sub_keys.contains(&v.hash_key()))
+    {
         return Err(format!(
             "Submission `{id}` values must include every answer id (missing: {})",
             super::checks::describe(missing)
         ));
     }
     let answer_keys: HashSet<_> = ans_ids.values().map(Value::hash_key).collect();
-    Ok((0..sub_ids.len()).filter(|&i| answer_keys.contains(&sub_ids.get(i).hash_key())).collect())
+    Ok((0..sub_ids.len())
+        .filter(|&i| answer_keys.contains(&sub_ids.get(i).hash_key()))
+        .collect())
 }
 
 /// Kendall-tau ordering score of whitespace-separated item orders, rows by sorted id.
@@ -104,14 +130,17 @@ impl Grade for KendallTauOrder {
         let ans_ids = answers_column(answers, id)?;
         let ans_orders = answers_column(answers, target)?;
         if !same_value_set(sub_ids, &ans_ids) {
-            return Err(format!("Submission and answers must have the same `{id}` values"));
+            return Err(format!(
+                "Submission and answers must have the same `{id}` values"
+            ));
         }
         let sub_text = texts(sub_orders, &sub_ids.argsort());
         let ans_text = texts(&ans_orders, &ans_ids.argsort());
         let mut submitted: Vec<Vec<&str>> = Vec::with_capacity(sub_text.len());
         let mut truth: Vec<Vec<&str>> = Vec::with_capacity(ans_text.len());
         for (row, (s, a)) in sub_text.iter().zip(&ans_text).enumerate() {
-            let (s, a): (Vec<&str>, Vec<&str>) = (split_words(s).collect(), split_words(a).collect());
+            let (s, a): (Vec<&str>, Vec<&str>) =
+                (split_words(s).collect(), split_words(a).collect());
             if s.len() != a.len() {
                 return Err(format!(
                     "row {} (sorted by `{id}`): the submission orders {} items but the answer has {}",
@@ -185,7 +214,10 @@ fn column_spearman(x: &Column, y: &Column, name: &str) -> Result<f64, String> {
     if n <= 1 || constant(x) || constant(y) || has_nan(x) || has_nan(y) {
         return Ok(f64::NAN);
     }
-    Ok(spearman_from_ranks(&column_ranks(x, name)?, &column_ranks(y, name)?))
+    Ok(spearman_from_ranks(
+        &column_ranks(x, name)?,
+        &column_ranks(y, name)?,
+    ))
 }
 
 fn column_ranks(col: &Column, name: &str) -> Result<Vec<f64>, String> {
@@ -196,7 +228,9 @@ fn column_ranks(col: &Column, name: &str) -> Result<Vec<f64>, String> {
         .values()
         .map(|v| match v {
             Value::Str(s) => Ok(s),
-            _ => Err(format!("the `{name}` column mixes text with other values and cannot be ranked")),
+            _ => Err(format!(
+                "the `{name}` column mixes text with other values and cannot be ranked"
+            )),
         })
         .collect::<Result<_, _>>()?;
     Ok(average_ranks_by(&cells, |a, b| a.cmp(b)))
@@ -206,17 +240,54 @@ fn column_ranks(col: &Column, name: &str) -> Result<Vec<f64>, String> {
 mod tests {
     use super::*;
 
-    fn map_at_k(sub: &Frame, answers: &Frame, id: &str, target: &str, k: usize, exact: bool, ids: IdPolicy) -> Result<RawScore, String> {
-        let column_rule = if exact { ColumnRule::ExactColumnSet } else { ColumnRule::RequiredColumns };
-        MapAtK { id_column: id.into(), target_column: target.into(), k, column_rule, ids }.grade(sub, answers)
+    fn map_at_k(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        target: &str,
+        k: usize,
+        exact: bool,
+        ids: IdPolicy,
+    ) -> Result<RawScore, String> {
+        let column_rule = if exact {
+            ColumnRule::ExactColumnSet
+        } else {
+            ColumnRule::RequiredColumns
+        };
+        MapAtK {
+            id_column: id.into(),
+            target_column: target.into(),
+            k,
+            column_rule,
+            ids,
+        }
+        .grade(sub, answers)
     }
 
-    fn columnwise_spearman(sub: &Frame, answers: &Frame, id: &str, targets: &[String]) -> Result<RawScore, String> {
-        ColumnwiseSpearman { id_column: id.into(), target_columns: targets.to_vec() }.grade(sub, answers)
+    fn columnwise_spearman(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        targets: &[String],
+    ) -> Result<RawScore, String> {
+        ColumnwiseSpearman {
+            id_column: id.into(),
+            target_columns: targets.to_vec(),
+        }
+        .grade(sub, answers)
     }
 
-    fn kendall_tau_order(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-        KendallTauOrder { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    fn kendall_tau_order(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        target: &str,
+    ) -> Result<RawScore, String> {
+        KendallTauOrder {
+            id_column: id.into(),
+            target_column: target.into(),
+        }
+        .grade(sub, answers)
     }
 
     fn frame(s: &str) -> Frame {
@@ -234,12 +305,31 @@ mod tests {
         assert!(map_at_k(&extra, &answers, "Image", "Id", 5, false, IdPolicy::SameSet).is_ok());
         // superset: an extra customer is dropped; a missing one is invalid
         let more = frame("Image,Id\nc.jpg,w9\nb.jpg,w2\na.jpg,w1\n");
-        assert_eq!(map_at_k(&more, &answers, "Image", "Id", 12, true, IdPolicy::Superset).unwrap().value, 1.0);
+        assert_eq!(
+            map_at_k(&more, &answers, "Image", "Id", 12, true, IdPolicy::Superset)
+                .unwrap()
+                .value,
+            1.0
+        );
         let fewer = frame("Image,Id\nb.jpg,w2\n");
-        assert!(map_at_k(&fewer, &answers, "Image", "Id", 12, true, IdPolicy::Superset).is_err());
+        assert!(map_at_k(
+            &fewer,
+            &answers,
+            "Image",
+            "Id",
+            12,
+            true,
+            IdPolicy::Superset
+        )
+        .is_err());
         // double space: an empty token takes a slot
         let double = frame("Image,Id\na.jpg,x  w1\nb.jpg,w2\n");
-        assert_eq!(map_at_k(&double, &answers, "Image", "Id", 5, true, IdPolicy::SameSet).unwrap().value, (1.0 / 3.0 + 1.0) / 2.0);
+        assert_eq!(
+            map_at_k(&double, &answers, "Image", "Id", 5, true, IdPolicy::SameSet)
+                .unwrap()
+                .value,
+            (1.0 / 3.0 + 1.0) / 2.0
+        );
     }
 
     #[test]
@@ -247,7 +337,12 @@ mod tests {
         let answers = frame("id,cell_order\nn1,a b c\nn2,x y\n");
         let sub = frame("cell_order,id\ny x,n2\n  a  b c ,n1\n");
         // inversions 1 of (6 + 2) doubled pairs -> 1 - 4/8
-        assert_eq!(kendall_tau_order(&sub, &answers, "id", "cell_order").unwrap().value, 0.5);
+        assert_eq!(
+            kendall_tau_order(&sub, &answers, "id", "cell_order")
+                .unwrap()
+                .value,
+            0.5
+        );
         let short = frame("id,cell_order\nn1,a b\nn2,x y\n");
         assert!(kendall_tau_order(&short, &answers, "id", "cell_order").is_err());
         let unknown = frame("id,cell_order\nn1,a b zz\nn2,x y\n");
@@ -258,12 +353,27 @@ mod tests {
     fn spearman_columns() {
         let answers = frame("qa_id,a,b\n1,0.1,0.5\n2,0.2,0.4\n3,0.3,0.9\n");
         let sub = frame("b,qa_id,a\n0.5,1,7\n0.4,2,8\n0.9,3,9\n");
-        assert_eq!(columnwise_spearman(&sub, &answers, "qa_id", &["a".into(), "b".into()]).unwrap().value, 1.0);
+        assert_eq!(
+            columnwise_spearman(&sub, &answers, "qa_id", &["a".into(), "b".into()])
+                .unwrap()
+                .value,
+            1.0
+        );
         let constant = frame("qa_id,a,b\n1,1,0.5\n2,1,0.4\n3,1,0.9\n");
-        assert!(columnwise_spearman(&constant, &answers, "qa_id", &["a".into(), "b".into()]).unwrap().value.is_nan());
+        assert!(
+            columnwise_spearman(&constant, &answers, "qa_id", &["a".into(), "b".into()])
+                .unwrap()
+                .value
+                .is_nan()
+        );
         let extra = frame("qa_id,a,b,c\n1,1,0.5,1\n2,2,0.4,1\n3,3,0.9,1\n");
         assert!(columnwise_spearman(&extra, &answers, "qa_id", &["a".into(), "b".into()]).is_err());
         let text = frame("qa_id,a,b\n1,x,0.5\n2,y,0.4\n3,z,0.9\n");
-        assert_eq!(columnwise_spearman(&text, &answers, "qa_id", &["a".into(), "b".into()]).unwrap().value, 1.0);
+        assert_eq!(
+            columnwise_spearman(&text, &answers, "qa_id", &["a".into(), "b".into()])
+                .unwrap()
+                .value,
+            1.0
+        );
     }
 }

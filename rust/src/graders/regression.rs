@@ -2,8 +2,8 @@
 //! and OSIC's Laplace log-likelihood.
 
 use super::checks::{
-    answers_column, describe, gather, pair_matching_ids, require_columns, same_length, sorted_pairing,
-    submission_column,
+    answers_column, describe, gather, pair_matching_ids, require_columns, same_length,
+    sorted_pairing, submission_column,
 };
 use super::{Grade, RawScore};
 use crate::frame::value::HashKey;
@@ -62,7 +62,11 @@ impl Grade for MeanColumnwiseRmsle {
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let targets = &self.target_columns;
-        require_columns(sub, answers, &targets.iter().map(String::as_str).collect::<Vec<_>>())?;
+        require_columns(
+            sub,
+            answers,
+            &targets.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?;
         same_length(sub, answers)?;
         let mut per_column = Vec::with_capacity(targets.len());
         for t in targets {
@@ -71,7 +75,9 @@ impl Grade for MeanColumnwiseRmsle {
             per_column.push(metrics::rmsle(&truth, &pred)?);
         }
         // the reference adds the column scores and divides by their number
-        Ok(RawScore::numpy(pairwise_sum(&per_column) / per_column.len() as f64))
+        Ok(RawScore::numpy(
+            pairwise_sum(&per_column) / per_column.len() as f64,
+        ))
     }
 }
 
@@ -92,11 +98,17 @@ impl Grade for MatchedIdRmse {
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         let ans_ids = answers_column(answers, id)?;
-        let ans_values = float_view(answers_column(answers, target)?.column(), "answers value", false)?;
+        let ans_values = float_view(
+            answers_column(answers, target)?.column(),
+            "answers value",
+            false,
+        )?;
         let sub_ids = submission_column(sub, id)?;
         // `Series.astype(float)`
-        let sub_values = float_view(submission_column(sub, target)?, target, false)
-            .map_err(|e| format!("Submission must have float values in the '{target}' column ({e})"))?;
+        let sub_values =
+            float_view(submission_column(sub, target)?, target, false).map_err(|e| {
+                format!("Submission must have float values in the '{target}' column ({e})")
+            })?;
         same_length(sub, answers)?;
         let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
         // pairs are a permutation of all rows, so the NaN/infinity checks can run unordered
@@ -140,41 +152,81 @@ impl Grade for LaplaceLastWeeks {
         let sub_conf = submission_column(sub, &self.confidence_column)?;
         let known: HashSet<HashKey> = ans_pw.values().map(Value::hash_key).collect();
         if let Some(v) = sub_pw.values().find(|v| !known.contains(&v.hash_key())) {
-            return Err(format!("{} {} in submission does not exist in answers", self.patient_week_column, describe(v)));
+            return Err(format!(
+                "{} {} in submission does not exist in answers",
+                self.patient_week_column,
+                describe(v)
+            ));
         }
-        let pred = sub_fvc.numeric_f64().ok_or_else(|| format!("{} column in submission must be numeric.", self.fvc_column))?;
-        let conf = sub_conf.numeric_f64().ok_or_else(|| format!("{} column in submission must be numeric.", self.confidence_column))?;
-        let conf: Vec<f64> = conf.iter().map(|&c| if c.is_nan() { 0.0 } else { c }).collect();
+        let pred = sub_fvc
+            .numeric_f64()
+            .ok_or_else(|| format!("{} column in submission must be numeric.", self.fvc_column))?;
+        let conf = sub_conf.numeric_f64().ok_or_else(|| {
+            format!(
+                "{} column in submission must be numeric.",
+                self.confidence_column
+            )
+        })?;
+        let conf: Vec<f64> = conf
+            .iter()
+            .map(|&c| if c.is_nan() { 0.0 } else { c })
+            .collect();
         let truth = to_float_array(&ans_fvc, "FVC", false)?;
         let scored = self.scored_answer_rows(&ans_pw, &ans_patient, &truth)?;
-        let scored_keys: HashSet<HashKey> = scored.iter().map(|&r| ans_pw.get(r).hash_key()).collect();
+        let scored_keys: HashSet<HashKey> =
+            scored.iter().map(|&r| ans_pw.get(r).hash_key()).collect();
         // the submission's scored rows, sorted by Patient_Week
-        let sub_rows = sorted_by(sub_pw, (0..sub.nrows).filter(|&r| scored_keys.contains(&sub_pw.get(r).hash_key())).collect());
-        let submitted: HashSet<HashKey> = sub_rows.iter().map(|&r| sub_pw.get(r).hash_key()).collect();
-        let ans_rows: Vec<usize> = sorted_by(&ans_pw, scored).into_iter().filter(|&r| submitted.contains(&ans_pw.get(r).hash_key())).collect();
+        let sub_rows = sorted_by(
+            sub_pw,
+            (0..sub.nrows)
+                .filter(|&r| scored_keys.contains(&sub_pw.get(r).hash_key()))
+                .collect(),
+        );
+        let submitted: HashSet<HashKey> =
+            sub_rows.iter().map(|&r| sub_pw.get(r).hash_key()).collect();
+        let ans_rows: Vec<usize> = sorted_by(&ans_pw, scored)
+            .into_iter()
+            .filter(|&r| submitted.contains(&ans_pw.get(r).hash_key()))
+            .collect();
         let actual: Vec<f64> = ans_rows.iter().map(|&r| truth[r]).collect();
         let predicted: Vec<f64> = sub_rows.iter().map(|&r| pred[r]).collect();
         let confidence: Vec<f64> = sub_rows.iter().map(|&r| conf[r]).collect();
         let (actual, predicted, confidence) = broadcast(actual, predicted, confidence)?;
-        metrics::laplace_log_likelihood(&actual, &predicted, &confidence, self.sigma_floor, self.delta_cap)
-            .map(RawScore::numpy)
+        metrics::laplace_log_likelihood(
+            &actual,
+            &predicted,
+            &confidence,
+            self.sigma_floor,
+            self.delta_cap,
+        )
+        .map(RawScore::numpy)
     }
 }
 
 impl LaplaceLastWeeks {
     /// Answers rows with a measured FVC among each patient's `last_weeks` highest week
     /// numbers (the number after the last `_` of `Patient_Week`).
-    fn scored_answer_rows(&self, pw: &Column, patient: &Column, fvc: &[f64]) -> Result<Vec<usize>, String> {
+    fn scored_answer_rows(
+        &self,
+        pw: &Column,
+        patient: &Column,
+        fvc: &[f64],
+    ) -> Result<Vec<usize>, String> {
         let mut measured: Vec<(i64, usize)> = Vec::new();
         for (r, &v) in fvc.iter().enumerate() {
             if v.is_nan() {
                 continue;
             }
             let Value::Str(text) = pw.get(r) else {
-                return Err(format!("the answers' {} values must be text", self.patient_week_column));
+                return Err(format!(
+                    "the answers' {} values must be text",
+                    self.patient_week_column
+                ));
             };
             let week = text.rsplit('_').next().unwrap_or("").trim();
-            let week: i64 = week.parse().map_err(|_| format!("invalid literal for int() with base 10: '{week}'"))?;
+            let week: i64 = week
+                .parse()
+                .map_err(|_| format!("invalid literal for int() with base 10: '{week}'"))?;
             measured.push((week, r));
         }
         measured.sort_by_key(|&(week, _)| week);
@@ -182,10 +234,16 @@ impl LaplaceLastWeeks {
         for &(_, r) in &measured {
             // groupby drops rows whose patient is missing
             if !patient.get(r).is_nan() {
-                per_patient.entry(patient.get(r).hash_key()).or_default().push(r);
+                per_patient
+                    .entry(patient.get(r).hash_key())
+                    .or_default()
+                    .push(r);
             }
         }
-        let mut rows: Vec<usize> = per_patient.values().flat_map(|v| v[v.len().saturating_sub(self.last_weeks)..].iter().copied()).collect();
+        let mut rows: Vec<usize> = per_patient
+            .values()
+            .flat_map(|v| v[v.len().saturating_sub(self.last_weeks)..].iter().copied())
+            .collect();
         rows.sort_unstable();
         Ok(rows)
     }
@@ -208,7 +266,9 @@ fn broadcast(a: Vec<f64>, p: Vec<f64>, c: Vec<f64>) -> Result<Triple, String> {
     match (a.len(), p.len()) {
         (1, n) => Ok((stretch(a, n), p, c)),
         (n, 1) => Ok((a, stretch(p, n), stretch(c, n))),
-        (x, y) => Err(format!("operands could not be broadcast together with shapes ({x},) ({y},)")),
+        (x, y) => Err(format!(
+            "operands could not be broadcast together with shapes ({x},) ({y},)"
+        )),
     }
 }
 
@@ -238,9 +298,17 @@ impl Grade for KeepMaskMcrmse {
         let ans_ids = answers_column(answers, &self.id_column)?;
         let keep = match answers_column(answers, &self.keep_column)?.column() {
             Column::Bool(v) => v,
-            _ => return Err(format!("the answers' `{}` column is not boolean", self.keep_column)),
+            _ => {
+                return Err(format!(
+                    "the answers' `{}` column is not boolean",
+                    self.keep_column
+                ))
+            }
         };
-        for name in std::iter::once(self.id_column.as_str()).chain(self.target_columns.iter().map(String::as_str)).chain(self.required_columns.iter().map(String::as_str)) {
+        for name in std::iter::once(self.id_column.as_str())
+            .chain(self.target_columns.iter().map(String::as_str))
+            .chain(self.required_columns.iter().map(String::as_str))
+        {
             submission_column(sub, name)?;
         }
         let sub_ids = submission_column(sub, &self.id_column)?;
@@ -261,8 +329,16 @@ impl Grade for KeepMaskMcrmse {
         let mut truth = Vec::new();
         let mut pred = Vec::new();
         for t in &self.target_columns {
-            truth.push(to_float_array(&answers_column(answers, t)?.take(&ans_rows), "y_true", true)?);
-            pred.push(to_float_array(&submission_column(sub, t)?.take(&sub_rows), "y_pred", true)?);
+            truth.push(to_float_array(
+                &answers_column(answers, t)?.take(&ans_rows),
+                "y_true",
+                true,
+            )?);
+            pred.push(to_float_array(
+                &submission_column(sub, t)?.take(&sub_rows),
+                "y_pred",
+                true,
+            )?);
         }
         let truth: Vec<&[f64]> = truth.iter().map(Vec::as_slice).collect();
         let pred: Vec<&[f64]> = pred.iter().map(Vec::as_slice).collect();
@@ -278,16 +354,29 @@ mod tests {
         Frame::from_csv_str(s).unwrap()
     }
 
-    fn matched_id_rmse(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-        MatchedIdRmse { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    fn matched_id_rmse(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        target: &str,
+    ) -> Result<RawScore, String> {
+        MatchedIdRmse {
+            id_column: id.into(),
+            target_column: target.into(),
+        }
+        .grade(sub, answers)
     }
 
     #[test]
     fn rmse_with_id_check() {
         let ans = Frame::from_csv_str("id,value\n1_1_1,1.0\n1_1_2,0.0\n").unwrap();
-        let grade = |s: &str| matched_id_rmse(&Frame::from_csv_str(s).unwrap(), &ans, "id", "value");
+        let grade =
+            |s: &str| matched_id_rmse(&Frame::from_csv_str(s).unwrap(), &ans, "id", "value");
         assert_eq!(grade("id,value\n1_1_2,0\n1_1_1,1\n").unwrap().value, 0.0);
-        assert_eq!(grade("id,value\n1_1_1,0\n1_1_2,0\n").unwrap().value, 0.5f64.sqrt());
+        assert_eq!(
+            grade("id,value\n1_1_1,0\n1_1_2,0\n").unwrap().value,
+            0.5f64.sqrt()
+        );
         assert!(grade("id,value\n1_1_1,1\n1_1_3,0\n").is_err());
         assert!(grade("id,value\n1_1_1,x\n1_1_2,0\n").is_err());
         assert!(grade("id,value\n1_1_1,\n1_1_2,0\n").is_err());
@@ -321,12 +410,19 @@ mod tests {
     fn keep_mask_follows_file_rows() {
         let answers = frame("id,a,x,keep\ni0,1.0,0,True\ni1,2.0,0,False\ni2,3.0,0,True");
         let (target_columns, required_columns) = (vec!["a".to_string()], vec!["x".to_string()]);
-        let g = KeepMaskMcrmse { id_column: "id".into(), target_columns, required_columns, keep_column: "keep".into() };
+        let g = KeepMaskMcrmse {
+            id_column: "id".into(),
+            target_columns,
+            required_columns,
+            keep_column: "keep".into(),
+        };
         let perfect = frame("id,a,x\ni0,1.0,9\ni1,-5,9\ni2,3.0,9");
         assert_eq!(g.grade(&perfect, &answers).unwrap().value, 0.0);
         // same values, rows 0 and 1 swapped: submission rows 0 and 2 (i1, i2) are kept
         let shuffled = frame("id,a,x\ni1,2.0,9\ni0,1.0,9\ni2,3.0,9");
         assert_eq!(g.grade(&shuffled, &answers).unwrap().value, (0.5f64).sqrt());
-        assert!(g.grade(&frame("id,a\ni0,1.0\ni1,2.0\ni2,3.0"), &answers).is_err());
+        assert!(g
+            .grade(&frame("id,a\ni0,1.0\ni1,2.0\ni2,3.0"), &answers)
+            .is_err());
     }
 }

@@ -4,7 +4,6 @@
 use super::cell_parsing::{pixel_count, py_int, text, text_or_empty};
 use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
 use super::{Grade, RawScore};
-use serde::Deserialize;
 use crate::frame::value::same_value_set;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics::hausdorff::{voxel_directed_hausdorff, Voxel};
@@ -12,11 +11,14 @@ use crate::metrics::masks::{dice, fbeta, iou_threshold_precision, Overlap};
 use crate::metrics::rle::{PixelOrder, RunMask};
 use crate::numeric::np_mean;
 use rayon::prelude::*;
+use serde::Deserialize;
 
 /// Decode a submission cell: it must be text (`rle_decode` asserts `isinstance(str)`).
 fn decode_submission(v: Value<'_>, len: u64, row: usize) -> Result<RunMask, String> {
-    let rle = text(v).ok_or_else(|| format!("row {}: expected an RLE string, got {v:?}", row + 1))?;
-    RunMask::from_rle(rle, len).map_err(|e| format!("Error decoding RLE masks (row {}): {e}", row + 1))
+    let rle =
+        text(v).ok_or_else(|| format!("row {}: expected an RLE string, got {v:?}", row + 1))?;
+    RunMask::from_rle(rle, len)
+        .map_err(|e| format!("Error decoding RLE masks (row {}): {e}", row + 1))
 }
 
 fn decode_answer(v: Value<'_>, len: u64) -> Result<RunMask, String> {
@@ -38,7 +40,9 @@ fn check_answer_columns(answers: &Frame, expected: &[&str]) -> Result<(), String
     got.sort_unstable();
     want.sort_unstable();
     if got != want {
-        return Err(format!("the answers file must have exactly the columns {expected:?}"));
+        return Err(format!(
+            "the answers file must have exactly the columns {expected:?}"
+        ));
     }
     Ok(())
 }
@@ -63,14 +67,26 @@ impl Grade for RleGlobalDice {
     type Answers = Frame;
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        let (id, rle, empty_token) = (self.id_column.as_str(), self.rle_column.as_str(), self.empty_token.as_str());
+        let (id, rle, empty_token) = (
+            self.id_column.as_str(),
+            self.rle_column.as_str(),
+            self.empty_token.as_str(),
+        );
         let (height, width) = (self.height_column.as_str(), self.width_column.as_str());
         check_answer_columns(answers, &[id, rle, height, width])?;
         let sub_ids = submission_column(sub, id)?;
         let sub_rle = submission_column(sub, rle)?;
         same_length(sub, answers)?;
-        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(sub_ids, answers_column(answers, id)?, id)?;
-        let (ans_rle, hs, ws) = (answers_column(answers, rle)?, answers_column(answers, height)?, answers_column(answers, width)?);
+        let Pairing {
+            sub_rows: so,
+            ans_rows: ao,
+            ..
+        } = pair_matching_ids(sub_ids, answers_column(answers, id)?, id)?;
+        let (ans_rle, hs, ws) = (
+            answers_column(answers, rle)?,
+            answers_column(answers, height)?,
+            answers_column(answers, width)?,
+        );
         let total = (0..so.len())
             .into_par_iter()
             .map(|k| {
@@ -103,13 +119,20 @@ impl Grade for RleMeanDice {
     type Answers = Frame;
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        let (id, rle, answer_rle) = (self.id_column.as_str(), self.rle_column.as_str(), self.answers_rle_column.as_str());
+        let (id, rle, answer_rle) = (
+            self.id_column.as_str(),
+            self.rle_column.as_str(),
+            self.answers_rle_column.as_str(),
+        );
         let (height, width) = (self.height_column.as_str(), self.width_column.as_str());
         let sub_ids = submission_column(sub, id)?;
         let sub_rle = submission_column(sub, rle)?;
         let ans_ids = answers_column(answers, id)?;
         let ans_rle = answers_column(answers, answer_rle)?;
-        let (ws, hs) = (answers_column(answers, width)?, answers_column(answers, height)?);
+        let (ws, hs) = (
+            answers_column(answers, width)?,
+            answers_column(answers, height)?,
+        );
         same_length(sub, answers)?;
         if !same_value_set(sub_ids, &ans_ids) {
             return Err(format!("Submission and answers have different {id} values"));
@@ -152,21 +175,33 @@ impl Grade for RleIouPrecision {
     type Answers = Frame;
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        let (id, rle, height, width) = (self.id_column.as_str(), self.rle_column.as_str(), self.height, self.width);
+        let (id, rle, height, width) = (
+            self.id_column.as_str(),
+            self.rle_column.as_str(),
+            self.height,
+            self.width,
+        );
         check_answer_columns(answers, &[id, rle])?;
         let mut names: Vec<&str> = sub.names.iter().map(String::as_str).collect();
         names.sort_unstable();
         let mut want = vec![id, rle];
         want.sort_unstable();
         if names != want {
-            return Err(format!("Expected submission to have columns [{id}, {rle}], got {:?}", sub.names));
+            return Err(format!(
+                "Expected submission to have columns [{id}, {rle}], got {:?}",
+                sub.names
+            ));
         }
         same_length(sub, answers)?;
         let ans_ids = text_or_empty(answers_column(answers, id)?.column(), id)?;
         let ans_rle = text_or_empty(answers_column(answers, rle)?.column(), rle)?;
         let sub_ids = text_or_empty(submission_column(sub, id)?, id)?;
         let sub_rle = text_or_empty(submission_column(sub, rle)?, rle)?;
-        let Pairing { sub_rows: so, ans_rows: ao, .. } = pair_matching_ids(&sub_ids, &ans_ids, id)?;
+        let Pairing {
+            sub_rows: so,
+            ans_rows: ao,
+            ..
+        } = pair_matching_ids(&sub_ids, &ans_ids, id)?;
         let len = height * width;
         let scores = (0..so.len())
             .into_par_iter()
@@ -206,16 +241,26 @@ impl Grade for RleFbeta {
         }
         check_answer_columns(answers, &[id, rle, width, height])?;
         if sub.ncols() != 2 {
-            return Err(format!("Expected 2 columns ({id}, {rle}) in the submission, got {}", sub.ncols()));
+            return Err(format!(
+                "Expected 2 columns ({id}, {rle}) in the submission, got {}",
+                sub.ncols()
+            ));
         }
         let sub_ids = submission_column(sub, id)?;
         let sub_rle = submission_column(sub, rle)?;
         let (ans_ids, ans_rle) = (answers_column(answers, id)?, answers_column(answers, rle)?);
-        let (hs, ws) = (answers_column(answers, height)?, answers_column(answers, width)?);
+        let (hs, ws) = (
+            answers_column(answers, height)?,
+            answers_column(answers, width)?,
+        );
         let scores = (0..sub.nrows)
             .map(|i| {
                 if !sub_ids.get(i).py_eq(ans_ids.get(i)) {
-                    return Err(format!("row {}: `{id}` differs from the answers' ({:?})", i + 1, ans_ids.get(i)));
+                    return Err(format!(
+                        "row {}: `{id}` differs from the answers' ({:?})",
+                        i + 1,
+                        ans_ids.get(i)
+                    ));
                 }
                 let len = pixel_count(py_int(hs.get(i), height)?, py_int(ws.get(i), width)?)?;
                 // row-major RLE: the pixel order does not change the counts
@@ -279,7 +324,9 @@ fn group_by_day(masks: Vec<SliceMask>, ids: &[&str]) -> Result<Vec<Volume>, Stri
         while k < order.len() && ids[order[k]] == slice_id {
             let m = masks[order[k]].take().unwrap();
             if (m.height, m.width) != (joined.height, joined.width) {
-                return Err(format!("masks of slice {slice_id} have different shapes and cannot be combined"));
+                return Err(format!(
+                    "masks of slice {slice_id} have different shapes and cannot be combined"
+                ));
             }
             joined.mask = joined.mask.union(&m.mask);
             k += 1;
@@ -288,13 +335,19 @@ fn group_by_day(masks: Vec<SliceMask>, ids: &[&str]) -> Result<Vec<Volume>, Stri
         match days.iter_mut().find(|(d, _)| d == day) {
             Some((_, v)) => {
                 if (v.height, v.width) != (joined.height, joined.width) {
-                    return Err(format!("slices of {day} have different shapes and cannot be stacked"));
+                    return Err(format!(
+                        "slices of {day} have different shapes and cannot be stacked"
+                    ));
                 }
                 v.slices.push(joined.mask);
             }
             None => days.push((
                 day.to_string(),
-                Volume { height: joined.height, width: joined.width, slices: vec![joined.mask] },
+                Volume {
+                    height: joined.height,
+                    width: joined.width,
+                    slices: vec![joined.mask],
+                },
             )),
         }
     }
@@ -316,7 +369,11 @@ fn volume_hausdorff(pred: &Volume, truth: &Volume) -> Result<f64, String> {
         return Ok(1.0);
     }
     // coordinates normalised by the truth's shape, for both masks
-    let scale = [truth.slices.len() as f64, truth.height as f64, truth.width as f64];
+    let scale = [
+        truth.slices.len() as f64,
+        truth.height as f64,
+        truth.width as f64,
+    ];
     let (t, p) = (truth.voxels(), pred.voxels());
     let d = voxel_directed_hausdorff(&t, &p, scale).max(voxel_directed_hausdorff(&p, &t, scale));
     Ok(d / 3f64.sqrt())
@@ -324,7 +381,10 @@ fn volume_hausdorff(pred: &Volume, truth: &Volume) -> Result<f64, String> {
 
 /// `np.nanmean`: NaN entries count as zeros in the (pairwise) sum and not in the count.
 fn nan_mean(values: &[f64]) -> f64 {
-    let zeroed: Vec<f64> = values.iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect();
+    let zeroed: Vec<f64> = values
+        .iter()
+        .map(|v| if v.is_nan() { 0.0 } else { *v })
+        .collect();
     let count = values.iter().filter(|v| !v.is_nan()).count();
     crate::numeric::pairwise_sum(&zeroed) / count as f64
 }
@@ -346,9 +406,16 @@ impl Grade for RleDiceHausdorff {
     type Answers = Frame;
 
     fn grade(&self, sub: &Frame, answers: &Frame) -> Result<RawScore, String> {
-        let (id, class, rle) = (self.id_column.as_str(), self.class_column.as_str(), self.rle_column.as_str());
+        let (id, class, rle) = (
+            self.id_column.as_str(),
+            self.class_column.as_str(),
+            self.rle_column.as_str(),
+        );
         let (height, width) = (self.height_column.as_str(), self.width_column.as_str());
-        let (hs, ws) = (answers_column(answers, height)?, answers_column(answers, width)?);
+        let (hs, ws) = (
+            answers_column(answers, height)?,
+            answers_column(answers, width)?,
+        );
         for c in [id, class, rle] {
             submission_column(sub, c)?;
         }
@@ -359,18 +426,27 @@ impl Grade for RleDiceHausdorff {
                 Ok((h as u64, w as u64))
             })
             .collect::<Result<_, String>>()?;
-        let decode_all = |col: &Column, n: usize, is_answer: bool| -> Result<Vec<SliceMask>, String> {
-            (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    let (h, w) = sizes[i];
-                    let cell = col.get(i);
-                    let cell = if cell.is_nan() { Value::Str("") } else { cell };
-                    let mask = if is_answer { decode_answer(cell, h * w)? } else { decode_submission(cell, h * w, i)? };
-                    Ok(SliceMask { height: h, width: w, mask })
-                })
-                .collect()
-        };
+        let decode_all =
+            |col: &Column, n: usize, is_answer: bool| -> Result<Vec<SliceMask>, String> {
+                (0..n)
+                    .into_par_iter()
+                    .map(|i| {
+                        let (h, w) = sizes[i];
+                        let cell = col.get(i);
+                        let cell = if cell.is_nan() { Value::Str("") } else { cell };
+                        let mask = if is_answer {
+                            decode_answer(cell, h * w)?
+                        } else {
+                            decode_submission(cell, h * w, i)?
+                        };
+                        Ok(SliceMask {
+                            height: h,
+                            width: w,
+                            mask,
+                        })
+                    })
+                    .collect()
+            };
         let n = sub.nrows.min(answers.nrows);
         let sub_masks = decode_all(submission_column(sub, rle)?, n, false)?;
         let ans_masks = decode_all(answers_column(answers, rle)?.column(), answers.nrows, true)?;
@@ -381,13 +457,27 @@ impl Grade for RleDiceHausdorff {
             .collect();
         let texts = |col: &Column, n: usize, who: &str| -> Result<Vec<String>, String> {
             (0..n)
-                .map(|i| text(col.get(i)).map(str::to_string).ok_or_else(|| format!("{who} `{id}` values must be text")))
+                .map(|i| {
+                    text(col.get(i))
+                        .map(str::to_string)
+                        .ok_or_else(|| format!("{who} `{id}` values must be text"))
+                })
                 .collect()
         };
         let sub_ids = texts(submission_column(sub, id)?, n, "submission")?;
-        let ans_ids = texts(answers_column(answers, id)?.column(), answers.nrows, "answers")?;
-        let sub_days = group_by_day(sub_masks, &sub_ids.iter().map(String::as_str).collect::<Vec<_>>())?;
-        let ans_days = group_by_day(ans_masks, &ans_ids.iter().map(String::as_str).collect::<Vec<_>>())?;
+        let ans_ids = texts(
+            answers_column(answers, id)?.column(),
+            answers.nrows,
+            "answers",
+        )?;
+        let sub_days = group_by_day(
+            sub_masks,
+            &sub_ids.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?;
+        let ans_days = group_by_day(
+            ans_masks,
+            &ans_ids.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?;
         let distances = sub_days
             .par_iter()
             .zip(ans_days.par_iter())
@@ -395,7 +485,9 @@ impl Grade for RleDiceHausdorff {
             .collect::<Result<Vec<f64>, String>>()?;
         let dice_mean = nan_mean(&dices);
         let hausdorff_mean = nan_mean(&distances);
-        Ok(RawScore::numpy(0.4 * dice_mean + 0.6 * (1.0 - hausdorff_mean)))
+        Ok(RawScore::numpy(
+            0.4 * dice_mean + 0.6 * (1.0 - hausdorff_mean),
+        ))
     }
 }
 
@@ -403,28 +495,101 @@ impl Grade for RleDiceHausdorff {
 mod tests {
     use super::*;
 
-    fn rle_global_dice(sub: &Frame, answers: &Frame, id: &str, rle: &str, height: &str, width: &str, empty: &str) -> Result<RawScore, String> {
+    fn rle_global_dice(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        rle: &str,
+        height: &str,
+        width: &str,
+        empty: &str,
+    ) -> Result<RawScore, String> {
         let (height_column, width_column) = (height.into(), width.into());
-        RleGlobalDice { id_column: id.into(), rle_column: rle.into(), height_column, width_column, empty_token: empty.into() }.grade(sub, answers)
+        RleGlobalDice {
+            id_column: id.into(),
+            rle_column: rle.into(),
+            height_column,
+            width_column,
+            empty_token: empty.into(),
+        }
+        .grade(sub, answers)
     }
 
-    fn rle_mean_dice(sub: &Frame, answers: &Frame, id: &str, rle: &str, answers_rle: &str, height: &str, width: &str) -> Result<RawScore, String> {
+    fn rle_mean_dice(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        rle: &str,
+        answers_rle: &str,
+        height: &str,
+        width: &str,
+    ) -> Result<RawScore, String> {
         let (height_column, width_column) = (height.into(), width.into());
-        RleMeanDice { id_column: id.into(), rle_column: rle.into(), answers_rle_column: answers_rle.into(), height_column, width_column }.grade(sub, answers)
+        RleMeanDice {
+            id_column: id.into(),
+            rle_column: rle.into(),
+            answers_rle_column: answers_rle.into(),
+            height_column,
+            width_column,
+        }
+        .grade(sub, answers)
     }
 
-    fn rle_iou_precision(sub: &Frame, answers: &Frame, id: &str, rle: &str, height: u64, width: u64) -> Result<RawScore, String> {
-        RleIouPrecision { id_column: id.into(), rle_column: rle.into(), height, width }.grade(sub, answers)
+    fn rle_iou_precision(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        rle: &str,
+        height: u64,
+        width: u64,
+    ) -> Result<RawScore, String> {
+        RleIouPrecision {
+            id_column: id.into(),
+            rle_column: rle.into(),
+            height,
+            width,
+        }
+        .grade(sub, answers)
     }
 
-    fn rle_fbeta(sub: &Frame, answers: &Frame, id: &str, rle: &str, height: &str, width: &str, beta: f64) -> Result<RawScore, String> {
+    fn rle_fbeta(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        rle: &str,
+        height: &str,
+        width: &str,
+        beta: f64,
+    ) -> Result<RawScore, String> {
         let (height_column, width_column) = (height.into(), width.into());
-        RleFbeta { id_column: id.into(), rle_column: rle.into(), height_column, width_column, beta }.grade(sub, answers)
+        RleFbeta {
+            id_column: id.into(),
+            rle_column: rle.into(),
+            height_column,
+            width_column,
+            beta,
+        }
+        .grade(sub, answers)
     }
 
-    fn rle_dice_hausdorff(sub: &Frame, answers: &Frame, id: &str, rle: &str, height: &str, width: &str, class: &str) -> Result<RawScore, String> {
+    fn rle_dice_hausdorff(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        rle: &str,
+        height: &str,
+        width: &str,
+        class: &str,
+    ) -> Result<RawScore, String> {
         let (height_column, width_column) = (height.into(), width.into());
-        RleDiceHausdorff { id_column: id.into(), class_column: class.into(), rle_column: rle.into(), height_column, width_column }.grade(sub, answers)
+        RleDiceHausdorff {
+            id_column: id.into(),
+            class_column: class.into(),
+            rle_column: rle.into(),
+            height_column,
+            width_column,
+        }
+        .grade(sub, answers)
     }
 
     fn f(csv: &str) -> Frame {
@@ -434,22 +599,72 @@ mod tests {
     #[test]
     fn global_dice() {
         let ans = f("record_id,encoded_pixels,height,width\n1,1 2,2,2\n2,-,2,2\n");
-        let grade = |sub: &str| rle_global_dice(&f(sub), &ans, "record_id", "encoded_pixels", "height", "width", "-");
-        assert_eq!(grade("record_id,encoded_pixels\n2,-\n1,1 2\n").unwrap().value, 1.0);
-        assert_eq!(grade("record_id,encoded_pixels\n1,1 1\n2,4 1\n").unwrap().value, 0.5);
-        assert_eq!(grade("record_id,encoded_pixels\n1,-\n2,-\n").unwrap().value, 0.0);
-        assert!(grade("record_id,encoded_pixels\n1,\n2,-\n").is_err(), "a blank cell is NaN, not text");
-        assert!(grade("record_id,encoded_pixels\n1,1 2\n3,-\n").is_err(), "unknown id");
-        assert!(grade("record_id,encoded_pixels\n1,1 2\n").is_err(), "missing row");
+        let grade = |sub: &str| {
+            rle_global_dice(
+                &f(sub),
+                &ans,
+                "record_id",
+                "encoded_pixels",
+                "height",
+                "width",
+                "-",
+            )
+        };
+        assert_eq!(
+            grade("record_id,encoded_pixels\n2,-\n1,1 2\n")
+                .unwrap()
+                .value,
+            1.0
+        );
+        assert_eq!(
+            grade("record_id,encoded_pixels\n1,1 1\n2,4 1\n")
+                .unwrap()
+                .value,
+            0.5
+        );
+        assert_eq!(
+            grade("record_id,encoded_pixels\n1,-\n2,-\n").unwrap().value,
+            0.0
+        );
+        assert!(
+            grade("record_id,encoded_pixels\n1,\n2,-\n").is_err(),
+            "a blank cell is NaN, not text"
+        );
+        assert!(
+            grade("record_id,encoded_pixels\n1,1 2\n3,-\n").is_err(),
+            "unknown id"
+        );
+        assert!(
+            grade("record_id,encoded_pixels\n1,1 2\n").is_err(),
+            "missing row"
+        );
         let empty = f("record_id,encoded_pixels,height,width\n1,-,2,2\n");
-        let both_empty = rle_global_dice(&f("record_id,encoded_pixels\n1,-\n"), &empty, "record_id", "encoded_pixels", "height", "width", "-");
+        let both_empty = rle_global_dice(
+            &f("record_id,encoded_pixels\n1,-\n"),
+            &empty,
+            "record_id",
+            "encoded_pixels",
+            "height",
+            "width",
+            "-",
+        );
         assert!(both_empty.unwrap().value.is_nan());
     }
 
     #[test]
     fn mean_dice_and_fbeta() {
         let ans = f("id,encoding,width_pixels,height_pixels\na,1 2,2,2\nb,4 1,2,2\n");
-        let grade = |sub: &str| rle_mean_dice(&f(sub), &ans, "id", "predicted", "encoding", "height_pixels", "width_pixels");
+        let grade = |sub: &str| {
+            rle_mean_dice(
+                &f(sub),
+                &ans,
+                "id",
+                "predicted",
+                "encoding",
+                "height_pixels",
+                "width_pixels",
+            )
+        };
         // a: a lone start decodes to the empty mask -> 0; b: exact -> 1
         assert_eq!(grade("id,predicted\na,3\nb,4 1\n").unwrap().value, 0.5);
         // a column of numbers is not text: `rle_decode` refuses it
@@ -472,18 +687,34 @@ mod tests {
         assert_eq!(grade("id,rle_mask\na,\nb,5 1\n").unwrap().value, 0.0);
         assert!(grade("id,rle_mask,x\na,1 10,1\nb,,1\n").is_err());
         assert!(grade("id,rle_mask\na,0\nb,\n").is_err());
-        assert!(grade("id,rle_mask\n1,1 10\n2,\n").is_err(), "numeric ids are not strings");
+        assert!(
+            grade("id,rle_mask\n1,1 10\n2,\n").is_err(),
+            "numeric ids are not strings"
+        );
     }
 
     #[test]
     fn dice_hausdorff() {
         let ans = f("id,class,predicted,image_width,image_height\n\
                      c1_d1_slice_0001,a,1 2,2,2\nc1_d1_slice_0001,b,,2,2\nc1_d1_slice_0002,a,,2,2\nc1_d1_slice_0002,b,,2,2\n");
-        let grade = |sub: &str| rle_dice_hausdorff(&f(sub), &ans, "id", "predicted", "image_height", "image_width", "class");
+        let grade = |sub: &str| {
+            rle_dice_hausdorff(
+                &f(sub),
+                &ans,
+                "id",
+                "predicted",
+                "image_height",
+                "image_width",
+                "class",
+            )
+        };
         let perfect = "id,class,predicted\nc1_d1_slice_0001,a,1 2\nc1_d1_slice_0001,b,\nc1_d1_slice_0002,a,\nc1_d1_slice_0002,b,\n";
         assert_eq!(grade(perfect).unwrap().value, 1.0);
         let empty = "id,class,predicted\nc1_d1_slice_0001,a,\nc1_d1_slice_0001,b,\nc1_d1_slice_0002,a,\nc1_d1_slice_0002,b,\n";
         assert_eq!(grade(empty).unwrap().value, 0.0);
-        assert!(grade("id,predicted\nc1_d1_slice_0001,1 2\n").is_err(), "class column required");
+        assert!(
+            grade("id,predicted\nc1_d1_slice_0001,1 2\n").is_err(),
+            "class column required"
+        );
     }
 }

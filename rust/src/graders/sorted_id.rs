@@ -65,7 +65,14 @@ impl Grade for SortedIdScore {
         let pairing = pair_matching_ids(sub_ids, ans_ids, &self.id_column)?;
         let (sub_rows, ans_rows) = match &self.scored_where {
             None => (pairing.sub_rows, pairing.ans_rows),
-            Some(filter) => scored_rows(answers, filter, sub_ids, &ans_ids, pairing.sub_rows, pairing.ans_rows)?,
+            Some(filter) => scored_rows(
+                answers,
+                filter,
+                sub_ids,
+                &ans_ids,
+                pairing.sub_rows,
+                pairing.ans_rows,
+            )?,
         };
         let y_true = ans_target.take(&ans_rows);
         let y_pred = sub_target.take(&sub_rows);
@@ -73,18 +80,31 @@ impl Grade for SortedIdScore {
     }
 }
 
-fn score(metric: SortedIdMetric, y_true: &Column, y_pred: &Column, target: &str) -> Result<RawScore, String> {
+fn score(
+    metric: SortedIdMetric,
+    y_true: &Column,
+    y_pred: &Column,
+    target: &str,
+) -> Result<RawScore, String> {
     match metric {
         SortedIdMetric::Rmse | SortedIdMetric::Mae => {
             let t = to_float_array(y_true, "y_true", true)?;
             let p = to_float_array(y_pred, "y_pred", true)?;
-            let value = if metric == SortedIdMetric::Rmse { metrics::rmse(&t, &p)? } else { metrics::mae(&t, &p)? };
+            let value = if metric == SortedIdMetric::Rmse {
+                metrics::rmse(&t, &p)?
+            } else {
+                metrics::mae(&t, &p)?
+            };
             Ok(RawScore::numpy(value))
         }
         SortedIdMetric::Pearson => {
             // scipy cannot promote an object (text) array to float
-            let t = y_true.numeric_f64().ok_or("the answers' target column is not numeric")?;
-            let p = y_pred.numeric_f64().ok_or_else(|| format!("The `{target}` column must be numeric (found text)"))?;
+            let t = y_true
+                .numeric_f64()
+                .ok_or("the answers' target column is not numeric")?;
+            let p = y_pred
+                .numeric_f64()
+                .ok_or_else(|| format!("The `{target}` column must be numeric (found text)"))?;
             metrics::pearson(&t, &p).map(RawScore::numpy)
         }
         SortedIdMetric::ProbabilisticF1 => {
@@ -92,7 +112,11 @@ fn score(metric: SortedIdMetric, y_true: &Column, y_pred: &Column, target: &str)
             let predictions = comparable_numbers(y_pred, target)?;
             let value = metrics::probabilistic_fbeta(&labels, &predictions, 1.0)?;
             // a Python float unless some prediction stayed a numpy scalar through the clip
-            Ok(if metrics::pfbeta_returns_numpy(&predictions) { RawScore::numpy(value) } else { RawScore::python(value) })
+            Ok(if metrics::pfbeta_returns_numpy(&predictions) {
+                RawScore::numpy(value)
+            } else {
+                RawScore::python(value)
+            })
         }
     }
 }
@@ -106,7 +130,10 @@ fn comparable_numbers(col: &Column, name: &str) -> Result<Vec<f64>, String> {
             ));
         }
     }
-    Ok(col.values().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect())
+    Ok(col
+        .values()
+        .map(|v| v.as_f64().unwrap_or(f64::NAN))
+        .collect())
 }
 
 /// `col.between(lo, hi).all()`: NaN fails, text cannot be compared with numbers.
@@ -136,8 +163,14 @@ fn scored_rows(
     let column = answers_column(answers, &filter.column)?;
     let matches = |row: usize| column.get(row).py_eq(Value::Float(filter.equals));
     let kept_ans: Vec<usize> = ans_rows.into_iter().filter(|&r| matches(r)).collect();
-    let kept_ids: HashSet<HashKey> = kept_ans.iter().map(|&r| ans_ids.get(r).hash_key()).collect();
-    let kept_sub: Vec<usize> = sub_rows.into_iter().filter(|&r| kept_ids.contains(&sub_ids.get(r).hash_key())).collect();
+    let kept_ids: HashSet<HashKey> = kept_ans
+        .iter()
+        .map(|&r| ans_ids.get(r).hash_key())
+        .collect();
+    let kept_sub: Vec<usize> = sub_rows
+        .into_iter()
+        .filter(|&r| kept_ids.contains(&sub_ids.get(r).hash_key()))
+        .collect();
     Ok((kept_sub, kept_ans))
 }
 
@@ -149,51 +182,94 @@ mod tests {
         Frame::from_csv_str(s).unwrap()
     }
 
-    fn grader(metric: SortedIdMetric, bounds: Option<[f64; 2]>, filter: Option<&RowFilter>) -> SortedIdScore {
-        SortedIdScore { id_column: "id".into(), target_column: "y".into(), metric, bounds, scored_where: filter.cloned() }
+    fn grader(
+        metric: SortedIdMetric,
+        bounds: Option<[f64; 2]>,
+        filter: Option<&RowFilter>,
+    ) -> SortedIdScore {
+        SortedIdScore {
+            id_column: "id".into(),
+            target_column: "y".into(),
+            metric,
+            bounds,
+            scored_where: filter.cloned(),
+        }
     }
 
     #[test]
     fn rmse_in_sorted_order_with_bounds() {
         let answers = frame("id,y\n1,10\n2,20\n3,30");
         let sub = frame("id,y\n3,30\n1,13\n2,24");
-        let s = grader(SortedIdMetric::Rmse, Some([1.0, 100.0]), None).grade(&sub, &answers).unwrap();
+        let s = grader(SortedIdMetric::Rmse, Some([1.0, 100.0]), None)
+            .grade(&sub, &answers)
+            .unwrap();
         assert_eq!(s.value, (25.0f64 / 3.0).sqrt());
         let out = frame("id,y\n3,30\n1,0.5\n2,24");
-        assert!(grader(SortedIdMetric::Rmse, Some([1.0, 100.0]), None).grade(&out, &answers).is_err());
+        assert!(grader(SortedIdMetric::Rmse, Some([1.0, 100.0]), None)
+            .grade(&out, &answers)
+            .is_err());
         let text = frame("id,y\n3,30\n1,high\n2,24");
-        assert!(grader(SortedIdMetric::Rmse, None, None).grade(&text, &answers).is_err());
+        assert!(grader(SortedIdMetric::Rmse, None, None)
+            .grade(&text, &answers)
+            .is_err());
         let wrong_id = frame("id,y\n4,30\n1,13\n2,24");
-        assert!(grader(SortedIdMetric::Rmse, None, None).grade(&wrong_id, &answers).is_err());
+        assert!(grader(SortedIdMetric::Rmse, None, None)
+            .grade(&wrong_id, &answers)
+            .is_err());
     }
 
     #[test]
     fn mae_on_filtered_rows_ignores_nan_elsewhere() {
         let answers = frame("id,u,y\n1,0,1.0\n2,1,2.0\n3,0,3.0");
-        let filter = RowFilter { column: "u".into(), equals: 0.0 };
+        let filter = RowFilter {
+            column: "u".into(),
+            equals: 0.0,
+        };
         let sub = frame("id,y\n2,\n1,2.0\n3,3.0");
-        let s = grader(SortedIdMetric::Mae, None, Some(&filter)).grade(&sub, &answers).unwrap();
+        let s = grader(SortedIdMetric::Mae, None, Some(&filter))
+            .grade(&sub, &answers)
+            .unwrap();
         assert_eq!(s.value, 0.5);
         let nan_scored = frame("id,y\n2,2.0\n1,\n3,3.0");
-        assert!(grader(SortedIdMetric::Mae, None, Some(&filter)).grade(&nan_scored, &answers).is_err());
+        assert!(grader(SortedIdMetric::Mae, None, Some(&filter))
+            .grade(&nan_scored, &answers)
+            .is_err());
     }
 
     #[test]
     fn pearson_propagates_nan_and_refuses_text() {
         let answers = frame("id,y\n1,0.0\n2,0.5\n3,1.0");
         let nan = frame("id,y\n1,0.1\n2,\n3,0.9");
-        assert!(grader(SortedIdMetric::Pearson, None, None).grade(&nan, &answers).unwrap().value.is_nan());
+        assert!(grader(SortedIdMetric::Pearson, None, None)
+            .grade(&nan, &answers)
+            .unwrap()
+            .value
+            .is_nan());
         let text = frame("id,y\n1,0.1\n2,x\n3,0.9");
-        assert!(grader(SortedIdMetric::Pearson, None, None).grade(&text, &answers).is_err());
+        assert!(grader(SortedIdMetric::Pearson, None, None)
+            .grade(&text, &answers)
+            .is_err());
     }
 
     #[test]
     fn pf1_rounding_follows_python_types() {
         let answers = frame("id,y\n1,1\n2,0");
-        let in_range = grader(SortedIdMetric::ProbabilisticF1, None, None).grade(&frame("id,y\n1,0.5\n2,0.5"), &answers).unwrap();
-        assert_eq!((in_range.value, in_range.rounding), (0.5, super::super::Rounding::Numpy));
-        let clipped = grader(SortedIdMetric::ProbabilisticF1, None, None).grade(&frame("id,y\n1,3\n2,-1"), &answers).unwrap();
-        assert_eq!((clipped.value, clipped.rounding), (1.0, super::super::Rounding::Python));
-        assert!(grader(SortedIdMetric::ProbabilisticF1, None, None).grade(&frame("id,y\n1,-3\n2,-1"), &answers).is_err());
+        let in_range = grader(SortedIdMetric::ProbabilisticF1, None, None)
+            .grade(&frame("id,y\n1,0.5\n2,0.5"), &answers)
+            .unwrap();
+        assert_eq!(
+            (in_range.value, in_range.rounding),
+            (0.5, super::super::Rounding::Numpy)
+        );
+        let clipped = grader(SortedIdMetric::ProbabilisticF1, None, None)
+            .grade(&frame("id,y\n1,3\n2,-1"), &answers)
+            .unwrap();
+        assert_eq!(
+            (clipped.value, clipped.rounding),
+            (1.0, super::super::Rounding::Python)
+        );
+        assert!(grader(SortedIdMetric::ProbabilisticF1, None, None)
+            .grade(&frame("id,y\n1,-3\n2,-1"), &answers)
+            .is_err());
     }
 }

@@ -3,7 +3,9 @@
 //! sorted ids differ from the answers'; cells become Python strings the way the reference
 //! converts them (`astype(str)`, `fillna("")`, or not at all).
 
-use super::checks::{answers_column, pair_matching_ids, require_columns, same_length, submission_column, Pairing};
+use super::checks::{
+    answers_column, pair_matching_ids, require_columns, same_length, submission_column, Pairing,
+};
 use super::{Grade, RawScore};
 use crate::frame::{Cell, Column, Frame, Value};
 use crate::metrics;
@@ -74,15 +76,29 @@ impl Grade for MeanLevenshtein {
         let cast_to_text = self.cast_to_text;
         require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
-        let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
+        let Pairing {
+            sub_rows: sub_order,
+            ans_rows: ans_order,
+            ..
+        } = pair_matching_ids(
+            submission_column(sub, id)?,
+            answers_column(answers, id)?,
+            id,
+        )?;
+        let (truth_col, pred_col) = (
+            answers_column(answers, target)?,
+            submission_column(sub, target)?,
+        );
         let (truth, pred): (Vec<Cow<str>>, Vec<Cow<str>>) = if cast_to_text {
             (texts(&truth_col, &ans_order), texts(pred_col, &sub_order))
         } else {
             // Levenshtein.distance raises TypeError on a number or a missing value
             let t = text_cells(&truth_col, &ans_order, target, None)?;
             let p = text_cells(pred_col, &sub_order, target, None)?;
-            (t.into_iter().map(Cow::Borrowed).collect(), p.into_iter().map(Cow::Borrowed).collect())
+            (
+                t.into_iter().map(Cow::Borrowed).collect(),
+                p.into_iter().map(Cow::Borrowed).collect(),
+            )
         };
         // np.mean of Python ints: an exact sum, one division (NaN when there are no rows)
         metrics::mean_levenshtein(&truth, &pred).map(RawScore::numpy)
@@ -95,12 +111,19 @@ fn int_symbol(token: &str, name: &str) -> Result<u64, String> {
     let v = parse_int(token).ok_or_else(|| {
         format!("the `{name}` column must hold integers separated by spaces; invalid literal for int(): '{token}'")
     })?;
-    let h = if v.negative && v.digits == "1" { -1 } else { v.py_hash() };
+    let h = if v.negative && v.digits == "1" {
+        -1
+    } else {
+        v.py_hash()
+    };
     Ok(h as u64)
 }
 
 fn int_sequences(cells: &[Cow<str>], name: &str) -> Result<Vec<Vec<u64>>, String> {
-    cells.iter().map(|c| split_words(c).map(|t| int_symbol(t, name)).collect()).collect()
+    cells
+        .iter()
+        .map(|c| split_words(c).map(|t| int_symbol(t, name)).collect())
+        .collect()
 }
 
 /// Sum of Levenshtein distances between space-separated integer sequences divided by
@@ -121,8 +144,19 @@ impl Grade for SequenceEditRate {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
-        let truth = int_sequences(&texts(answers_column(answers, target)?.column(), &ans_order), target)?;
+        let Pairing {
+            sub_rows: sub_order,
+            ans_rows: ans_order,
+            ..
+        } = pair_matching_ids(
+            submission_column(sub, id)?,
+            answers_column(answers, id)?,
+            id,
+        )?;
+        let truth = int_sequences(
+            &texts(answers_column(answers, target)?.column(), &ans_order),
+            target,
+        )?;
         let pred = int_sequences(&texts(submission_column(sub, target)?, &sub_order), target)?;
         let distances: u64 = truth
             .par_iter()
@@ -169,8 +203,19 @@ impl Grade for MeanWordJaccard {
         let average = self.average;
         require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
-        let (truth_col, pred_col) = (answers_column(answers, target)?, submission_column(sub, target)?);
+        let Pairing {
+            sub_rows: sub_order,
+            ans_rows: ans_order,
+            ..
+        } = pair_matching_ids(
+            submission_column(sub, id)?,
+            answers_column(answers, id)?,
+            id,
+        )?;
+        let (truth_col, pred_col) = (
+            answers_column(answers, target)?,
+            submission_column(sub, target)?,
+        );
         match average {
             JaccardAverage::PythonMean => {
                 let truth = texts_blank_for_missing(&truth_col, &ans_order);
@@ -180,16 +225,27 @@ impl Grade for MeanWordJaccard {
                 metrics::mean_word_jaccard(&t, &p, None).map(RawScore::python)
             }
             JaccardAverage::SklearnSamples => {
-                let truth: Vec<_> = text_cells(&truth_col, &ans_order, target, Some(""))?.into_iter().map(word_set).collect();
-                let pred: Vec<_> = text_cells(pred_col, &sub_order, target, Some(""))?.into_iter().map(word_set).collect();
-                let vocabulary: std::collections::HashSet<&String> = truth.iter().chain(&pred).flatten().collect();
+                let truth: Vec<_> = text_cells(&truth_col, &ans_order, target, Some(""))?
+                    .into_iter()
+                    .map(word_set)
+                    .collect();
+                let pred: Vec<_> = text_cells(pred_col, &sub_order, target, Some(""))?
+                    .into_iter()
+                    .map(word_set)
+                    .collect();
+                let vocabulary: std::collections::HashSet<&String> =
+                    truth.iter().chain(&pred).flatten().collect();
                 if vocabulary.len() < 2 {
                     return Err(format!(
                         "the predictions and answers hold {} distinct word(s); the samples-averaged Jaccard needs two",
                         vocabulary.len()
                     ));
                 }
-                let scores: Vec<f64> = truth.iter().zip(&pred).map(|(t, p)| set_jaccard(t, p).unwrap_or(0.0)).collect();
+                let scores: Vec<f64> = truth
+                    .iter()
+                    .zip(&pred)
+                    .map(|(t, p)| set_jaccard(t, p).unwrap_or(0.0))
+                    .collect();
                 Ok(RawScore::numpy(crate::numeric::np_mean(&scores)))
             }
         }
@@ -214,14 +270,33 @@ impl Grade for ExactMatchAccuracy {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
-        let (truth, pred) = (answers_column(answers, target)?.column(), submission_column(sub, target)?);
+        let Pairing {
+            sub_rows: sub_order,
+            ans_rows: ans_order,
+            ..
+        } = pair_matching_ids(
+            submission_column(sub, id)?,
+            answers_column(answers, id)?,
+            id,
+        )?;
+        let (truth, pred) = (
+            answers_column(answers, target)?.column(),
+            submission_column(sub, target)?,
+        );
         // compared pair by pair: no copy of either column's texts
         let same = |s: usize, a: usize| match (pred, truth) {
-            (Column::Object(p), Column::Object(t)) if matches!((&p[s], &t[a]), (Cell::Str(_), Cell::Str(_))) => p[s] == t[a],
+            (Column::Object(p), Column::Object(t))
+                if matches!((&p[s], &t[a]), (Cell::Str(_), Cell::Str(_))) =>
+            {
+                p[s] == t[a]
+            }
             _ => cell_str(pred.get(s)) == cell_str(truth.get(a)),
         };
-        let matches: Vec<bool> = sub_order.iter().zip(&ans_order).map(|(&s, &a)| same(s, a)).collect();
+        let matches: Vec<bool> = sub_order
+            .iter()
+            .zip(&ans_order)
+            .map(|(&s, &a)| same(s, a))
+            .collect();
         Ok(RawScore::python(metrics::accuracy_from_matches(&matches)))
     }
 }
@@ -244,38 +319,108 @@ impl Grade for MicroF1TagSets {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let Pairing { sub_rows: sub_order, ans_rows: ans_order, .. } = pair_matching_ids(submission_column(sub, id)?, answers_column(answers, id)?, id)?;
+        let Pairing {
+            sub_rows: sub_order,
+            ans_rows: ans_order,
+            ..
+        } = pair_matching_ids(
+            submission_column(sub, id)?,
+            answers_column(answers, id)?,
+            id,
+        )?;
         // `fillna("").str.split()`: blanks are no tags; a number or boolean cannot be split
-        let truth = split_each(text_cells(answers_column(answers, target)?.column(), &ans_order, target, Some(""))?);
-        let pred = split_each(text_cells(submission_column(sub, target)?, &sub_order, target, Some(""))?);
+        let truth = split_each(text_cells(
+            answers_column(answers, target)?.column(),
+            &ans_order,
+            target,
+            Some(""),
+        )?);
+        let pred = split_each(text_cells(
+            submission_column(sub, target)?,
+            &sub_order,
+            target,
+            Some(""),
+        )?);
         metrics::micro_f1_label_sets(&truth, &pred).map(RawScore::numpy)
     }
 }
 
 fn split_each(cells: Vec<&str>) -> Vec<Vec<&str>> {
-    cells.into_iter().map(|c| split_words(c).collect()).collect()
+    cells
+        .into_iter()
+        .map(|c| split_words(c).collect())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn mean_levenshtein(sub: &Frame, answers: &Frame, id: &str, target: &str, cast_to_text: bool) -> Result<RawScore, String> {
-        MeanLevenshtein { id_column: id.into(), target_column: target.into(), cast_to_text }.grade(sub, answers)
+    fn mean_levenshtein(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        target: &str,
+        cast_to_text: bool,
+    ) -> Result<RawScore, String> {
+        MeanLevenshtein {
+            id_column: id.into(),
+            target_column: target.into(),
+            cast_to_text,
+        }
+        .grade(sub, answers)
     }
 
-    fn mean_word_jaccard(sub: &Frame, answers: &Frame, id: &str, target: &str, average: JaccardAverage) -> Result<RawScore, String> {
-        MeanWordJaccard { id_column: id.into(), target_column: target.into(), average }.grade(sub, answers)
+    fn mean_word_jaccard(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        target: &str,
+        average: JaccardAverage,
+    ) -> Result<RawScore, String> {
+        MeanWordJaccard {
+            id_column: id.into(),
+            target_column: target.into(),
+            average,
+        }
+        .grade(sub, answers)
     }
 
-    fn sequence_edit_rate(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-        SequenceEditRate { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    fn sequence_edit_rate(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        target: &str,
+    ) -> Result<RawScore, String> {
+        SequenceEditRate {
+            id_column: id.into(),
+            target_column: target.into(),
+        }
+        .grade(sub, answers)
     }
-    fn exact_match_accuracy(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-        ExactMatchAccuracy { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    fn exact_match_accuracy(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        target: &str,
+    ) -> Result<RawScore, String> {
+        ExactMatchAccuracy {
+            id_column: id.into(),
+            target_column: target.into(),
+        }
+        .grade(sub, answers)
     }
-    fn micro_f1_tag_sets(sub: &Frame, answers: &Frame, id: &str, target: &str) -> Result<RawScore, String> {
-        MicroF1TagSets { id_column: id.into(), target_column: target.into() }.grade(sub, answers)
+    fn micro_f1_tag_sets(
+        sub: &Frame,
+        answers: &Frame,
+        id: &str,
+        target: &str,
+    ) -> Result<RawScore, String> {
+        MicroF1TagSets {
+            id_column: id.into(),
+            target_column: target.into(),
+        }
+        .grade(sub, answers)
     }
 
     fn frame(s: &str) -> Frame {
@@ -286,11 +431,21 @@ mod tests {
     fn levenshtein_cast_or_refuse() {
         let answers = frame("id,s\n1,abc\n2,xyz\n");
         let sub = frame("id,s\n2,xy\n1,abc\n");
-        assert_eq!(mean_levenshtein(&sub, &answers, "id", "s", false).unwrap().value, 0.5);
+        assert_eq!(
+            mean_levenshtein(&sub, &answers, "id", "s", false)
+                .unwrap()
+                .value,
+            0.5
+        );
         let blank = frame("id,s\n2,\n1,abc\n");
         assert!(mean_levenshtein(&blank, &answers, "id", "s", false).is_err());
         // cast: the blank is the text "nan" -> distance("xyz", "nan") = 3
-        assert_eq!(mean_levenshtein(&blank, &answers, "id", "s", true).unwrap().value, 1.5);
+        assert_eq!(
+            mean_levenshtein(&blank, &answers, "id", "s", true)
+                .unwrap()
+                .value,
+            1.5
+        );
         let wrong_id = frame("id,s\n3,xy\n1,abc\n");
         assert!(mean_levenshtein(&wrong_id, &answers, "id", "s", true).is_err());
     }
@@ -300,7 +455,12 @@ mod tests {
         let answers = frame("Id,Sequence\n0300,1 2 3\n0301,4 5\n");
         let sub = frame("Id,Sequence\n301,4 5 6\n300,1 3\n");
         // (1 + 1) / 5 true tokens
-        assert_eq!(sequence_edit_rate(&sub, &answers, "Id", "Sequence").unwrap().value, 0.4);
+        assert_eq!(
+            sequence_edit_rate(&sub, &answers, "Id", "Sequence")
+                .unwrap()
+                .value,
+            0.4
+        );
         let floats = frame("Id,Sequence\n301,4.0\n300,1\n");
         assert!(sequence_edit_rate(&floats, &answers, "Id", "Sequence").is_err());
         let blank = frame("Id,Sequence\n301,\n300,1 2 3\n");
@@ -312,21 +472,47 @@ mod tests {
         let answers = frame("id,t\n1,Good day\n2,bad\n");
         let sub = frame("id,t\n1,good\n2,\n");
         let py = mean_word_jaccard(&sub, &answers, "id", "t", JaccardAverage::PythonMean).unwrap();
-        assert_eq!((py.value, py.rounding), (0.25, super::super::Rounding::Python));
-        let sk = mean_word_jaccard(&sub, &answers, "id", "t", JaccardAverage::SklearnSamples).unwrap();
-        assert_eq!((sk.value, sk.rounding), (0.25, super::super::Rounding::Numpy));
+        assert_eq!(
+            (py.value, py.rounding),
+            (0.25, super::super::Rounding::Python)
+        );
+        let sk =
+            mean_word_jaccard(&sub, &answers, "id", "t", JaccardAverage::SklearnSamples).unwrap();
+        assert_eq!(
+            (sk.value, sk.rounding),
+            (0.25, super::super::Rounding::Numpy)
+        );
         let numbers = frame("id,t\n1,1947\n2,1947\n");
-        assert!(mean_word_jaccard(&numbers, &answers, "id", "t", JaccardAverage::SklearnSamples).is_err());
-        assert_eq!(mean_word_jaccard(&numbers, &answers, "id", "t", JaccardAverage::PythonMean).unwrap().value, 0.0);
+        assert!(mean_word_jaccard(
+            &numbers,
+            &answers,
+            "id",
+            "t",
+            JaccardAverage::SklearnSamples
+        )
+        .is_err());
+        assert_eq!(
+            mean_word_jaccard(&numbers, &answers, "id", "t", JaccardAverage::PythonMean)
+                .unwrap()
+                .value,
+            0.0
+        );
         let blank_answers = frame("id,t\n1,good\n2,\n"); // row 2 blank on both sides: 0/0
-        assert!(mean_word_jaccard(&sub, &blank_answers, "id", "t", JaccardAverage::PythonMean).is_err());
+        assert!(
+            mean_word_jaccard(&sub, &blank_answers, "id", "t", JaccardAverage::PythonMean).is_err()
+        );
     }
 
     #[test]
     fn exact_match_reads_missing_as_nan_text() {
         let answers = frame("id,after\n0_1,None\n0_0,x\n");
         let sub = frame("id,after\n0_0,x\n0_1,nan\n");
-        assert_eq!(exact_match_accuracy(&sub, &answers, "id", "after").unwrap().value, 1.0);
+        assert_eq!(
+            exact_match_accuracy(&sub, &answers, "id", "after")
+                .unwrap()
+                .value,
+            1.0
+        );
     }
 
     #[test]
@@ -334,7 +520,12 @@ mod tests {
         let answers = frame("Id,Tags\n1,a b\n2,c\n");
         let sub = frame("Id,Tags\n2,c zzz c\n1,\n");
         // tp 1, true 3, pred 1
-        assert_eq!(micro_f1_tag_sets(&sub, &answers, "Id", "Tags").unwrap().value, 0.5);
+        assert_eq!(
+            micro_f1_tag_sets(&sub, &answers, "Id", "Tags")
+                .unwrap()
+                .value,
+            0.5
+        );
         let numbers = frame("Id,Tags\n2,1\n1,2\n");
         assert!(micro_f1_tag_sets(&numbers, &answers, "Id", "Tags").is_err());
     }

@@ -36,11 +36,17 @@ pub fn average_precision(y_true: &[bool], y_score: &[f64]) -> MetricResult {
     }
     let total = *tps.last().unwrap();
     let precision: Vec<f64> = tps.iter().zip(&fps).map(|(t, f)| t / (t + f)).collect();
-    let recall: Vec<f64> = if total == 0.0 { vec![1.0; tps.len()] } else { tps.iter().map(|t| t / total).collect() };
+    let recall: Vec<f64> = if total == 0.0 {
+        vec![1.0; tps.len()]
+    } else {
+        tps.iter().map(|t| t / total).collect()
+    };
     // reversed curves with the (recall 0, precision 1) end point appended
     let m = tps.len();
     let rec_rev = |j: usize| if j < m { recall[m - 1 - j] } else { 0.0 };
-    let terms: Vec<f64> = (0..m).map(|j| (rec_rev(j + 1) - rec_rev(j)) * precision[m - 1 - j]).collect();
+    let terms: Vec<f64> = (0..m)
+        .map(|j| (rec_rev(j + 1) - rec_rev(j)) * precision[m - 1 - j])
+        .collect();
     Ok(-pairwise_sum(&terms))
 }
 
@@ -60,7 +66,10 @@ pub fn envelope_average_precision(recalls: &[f64], precisions: &[f64]) -> f64 {
     for i in (1..p.len()).rev() {
         p[i - 1] = np_maximum(p[i - 1], p[i]);
     }
-    let terms: Vec<f64> = (0..r.len() - 1).filter(|&i| r[i + 1] != r[i]).map(|i| (r[i + 1] - r[i]) * p[i + 1]).collect();
+    let terms: Vec<f64> = (0..r.len() - 1)
+        .filter(|&i| r[i + 1] != r[i])
+        .map(|i| (r[i + 1] - r[i]) * p[i + 1])
+        .collect();
     pairwise_sum(&terms)
 }
 
@@ -75,7 +84,13 @@ fn np_maximum(a: f64, b: f64) -> f64 {
 
 /// The 101 recall thresholds of pycocotools (`np.linspace(0, 1, 101)`: `i * 0.01`).
 pub fn coco_recall_thresholds() -> [f64; 101] {
-    std::array::from_fn(|i| if i == 100 { 1.0 } else { i as f64 * (1.0 / 100.0) })
+    std::array::from_fn(|i| {
+        if i == 100 {
+            1.0
+        } else {
+            i as f64 * (1.0 / 100.0)
+        }
+    })
 }
 
 /// pycocotools' `accumulate` for one category, one IoU threshold: the interpolated
@@ -127,9 +142,15 @@ mod tests {
         let ap = average_precision(&[false, false, true, true], &[0.1, 0.4, 0.35, 0.8]).unwrap();
         assert!((ap - 0.8333333333333333).abs() < 1e-15, "{ap}");
         assert_eq!(average_precision(&[true, false], &[0.9, 0.1]).unwrap(), 1.0);
-        assert_eq!(average_precision(&[false, false], &[0.9, 0.1]).unwrap(), 0.0);
+        assert_eq!(
+            average_precision(&[false, false], &[0.9, 0.1]).unwrap(),
+            0.0
+        );
         // all tied: precision = prevalence
-        assert_eq!(average_precision(&[true, false, false, false], &[0.5; 4]).unwrap(), 0.25);
+        assert_eq!(
+            average_precision(&[true, false, false, false], &[0.5; 4]).unwrap(),
+            0.25
+        );
         assert!(average_precision(&[true], &[f64::NAN]).is_err());
     }
 

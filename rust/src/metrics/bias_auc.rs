@@ -28,7 +28,13 @@ pub fn generalized_mean(scores: &[f64], p: f64, n: usize) -> MetricResult {
 ///
 /// Edge cases: any of these row sets holding a single class (or no rows) is an error, as
 /// `roc_auc_score` raises; an AUC of 0 makes its power mean 0 when `p < 0`.
-pub fn bias_auc_score(labels: &[f64], scores: &[f64], subgroups: &[Vec<bool>], p: f64, w: f64) -> MetricResult {
+pub fn bias_auc_score(
+    labels: &[f64],
+    scores: &[f64],
+    subgroups: &[Vec<bool>],
+    p: f64,
+    w: f64,
+) -> MetricResult {
     let n = labels.len();
     if scores.len() != n || subgroups.iter().any(|g| g.len() != n) {
         return Err("labels, scores and subgroup masks must have the same length".into());
@@ -76,11 +82,23 @@ mod tests {
     #[test]
     fn perfect_constant_and_inverted() {
         let labels = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0];
-        let groups = vec![vec![true, true, false, false, true, true], vec![false, true, true, false, true, false]];
-        assert_eq!(bias_auc_score(&labels, &labels, &groups, -5.0, 0.25).unwrap(), 1.0);
-        assert_eq!(bias_auc_score(&labels, &[0.0; 6], &groups, -5.0, 0.25).unwrap(), 0.5);
+        let groups = vec![
+            vec![true, true, false, false, true, true],
+            vec![false, true, true, false, true, false],
+        ];
+        assert_eq!(
+            bias_auc_score(&labels, &labels, &groups, -5.0, 0.25).unwrap(),
+            1.0
+        );
+        assert_eq!(
+            bias_auc_score(&labels, &[0.0; 6], &groups, -5.0, 0.25).unwrap(),
+            0.5
+        );
         let inverted: Vec<f64> = labels.iter().map(|l| 1.0 - l).collect();
-        assert_eq!(bias_auc_score(&labels, &inverted, &groups, -5.0, 0.25).unwrap(), 0.0);
+        assert_eq!(
+            bias_auc_score(&labels, &inverted, &groups, -5.0, 0.25).unwrap(),
+            0.0
+        );
     }
 
     #[test]

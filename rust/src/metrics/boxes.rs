@@ -168,17 +168,40 @@ impl Box3d {
         let [width, length, height] = size;
         let [cx, cy, cz] = translation;
         let (hl, hw) = (length / 2.0, width / 2.0);
-        let p0 = (cx + hl * cos_angle + hw * sin_angle, cy + hl * sin_angle - hw * cos_angle);
-        let p1 = (cx + hl * cos_angle - hw * sin_angle, cy + hl * sin_angle + hw * cos_angle);
-        let p2 = (cx - hl * cos_angle - hw * sin_angle, cy - hl * sin_angle + hw * cos_angle);
-        let p3 = (cx - hl * cos_angle + hw * sin_angle, cy - hl * sin_angle - hw * cos_angle);
+        let p0 = (
+            cx + hl * cos_angle + hw * sin_angle,
+            cy + hl * sin_angle - hw * cos_angle,
+        );
+        let p1 = (
+            cx + hl * cos_angle - hw * sin_angle,
+            cy + hl * sin_angle + hw * cos_angle,
+        );
+        let p2 = (
+            cx - hl * cos_angle - hw * sin_angle,
+            cy - hl * sin_angle + hw * cos_angle,
+        );
+        let p3 = (
+            cx - hl * cos_angle + hw * sin_angle,
+            cy - hl * sin_angle - hw * cos_angle,
+        );
         let orthogonal = |a: Point, b: Point, c: Point| {
             ((b.0 - a.0) * (c.0 - a.0) + (b.1 - a.1) * (c.1 - a.1)).abs() <= 1e-8
         };
-        if !(orthogonal(p0, p1, p3) && orthogonal(p1, p0, p2) && orthogonal(p2, p1, p3) && orthogonal(p3, p0, p2)) {
-            return Err("the box's ground rectangle is not orthogonal (non-finite or huge values)".into());
+        if !(orthogonal(p0, p1, p3)
+            && orthogonal(p1, p0, p2)
+            && orthogonal(p2, p1, p3)
+            && orthogonal(p3, p0, p2))
+        {
+            return Err(
+                "the box's ground rectangle is not orthogonal (non-finite or huge values)".into(),
+            );
         }
-        Ok(Box3d { volume, min_z: cz - height / 2.0, max_z: cz + height / 2.0, ground: [p0, p1, p2, p3] })
+        Ok(Box3d {
+            volume,
+            min_z: cz - height / 2.0,
+            max_z: cz + height / 2.0,
+            ground: [p0, p1, p2, p3],
+        })
     }
 
     /// `Box3D.get_iou`: intersection volume over union volume, clipped to [0, 1]; `self` is
@@ -206,24 +229,58 @@ mod tests {
 
     #[test]
     fn corner_iou() {
-        assert_eq!(box_iou_corners(&[0.0, 0.0, 2.0, 2.0], &[1.0, 0.0, 3.0, 2.0]), 2.0 / 6.0);
-        assert_eq!(box_iou_corners(&[0.0, 0.0, 1.0, 1.0], &[0.0, 0.0, 1.0, 1.0]), 1.0);
-        assert_eq!(box_iou_corners(&[0.0, 0.0, 1.0, 1.0], &[2.0, 2.0, 3.0, 3.0]), 0.0);
-        assert_eq!(box_iou_corners(&[0.0, 0.0, 0.0, 0.0], &[0.0, 0.0, 0.0, 0.0]), 0.0);
+        assert_eq!(
+            box_iou_corners(&[0.0, 0.0, 2.0, 2.0], &[1.0, 0.0, 3.0, 2.0]),
+            2.0 / 6.0
+        );
+        assert_eq!(
+            box_iou_corners(&[0.0, 0.0, 1.0, 1.0], &[0.0, 0.0, 1.0, 1.0]),
+            1.0
+        );
+        assert_eq!(
+            box_iou_corners(&[0.0, 0.0, 1.0, 1.0], &[2.0, 2.0, 3.0, 3.0]),
+            0.0
+        );
+        assert_eq!(
+            box_iou_corners(&[0.0, 0.0, 0.0, 0.0], &[0.0, 0.0, 0.0, 0.0]),
+            0.0
+        );
     }
 
     #[test]
     fn coco_iou_reads_xywh() {
-        assert_eq!(coco_box_iou(&[0.0, 0.0, 2.0, 2.0], &[1.0, 0.0, 2.0, 2.0]), 2.0 / 6.0);
-        assert_eq!(coco_box_iou(&[0.0, 0.0, 1.0, 1.0], &[1.0, 0.0, 1.0, 1.0]), 0.0);
-        assert_eq!(coco_box_iou(&[0.0, 0.0, 0.0, 0.0], &[0.0, 0.0, 1.0, 1.0]), 0.0);
+        assert_eq!(
+            coco_box_iou(&[0.0, 0.0, 2.0, 2.0], &[1.0, 0.0, 2.0, 2.0]),
+            2.0 / 6.0
+        );
+        assert_eq!(
+            coco_box_iou(&[0.0, 0.0, 1.0, 1.0], &[1.0, 0.0, 1.0, 1.0]),
+            0.0
+        );
+        assert_eq!(
+            coco_box_iou(&[0.0, 0.0, 0.0, 0.0], &[0.0, 0.0, 1.0, 1.0]),
+            0.0
+        );
     }
 
     #[test]
     fn rotated_rectangles() {
-        let sq = |cx: f64, cy: f64, h: f64| [(cx - h, cy - h), (cx + h, cy - h), (cx + h, cy + h), (cx - h, cy + h)];
-        assert_eq!(convex_intersection_area(&sq(0.0, 0.0, 1.0), &sq(1.0, 0.0, 1.0)), 2.0);
-        assert_eq!(convex_intersection_area(&sq(0.0, 0.0, 1.0), &sq(3.0, 0.0, 1.0)), 0.0);
+        let sq = |cx: f64, cy: f64, h: f64| {
+            [
+                (cx - h, cy - h),
+                (cx + h, cy - h),
+                (cx + h, cy + h),
+                (cx - h, cy + h),
+            ]
+        };
+        assert_eq!(
+            convex_intersection_area(&sq(0.0, 0.0, 1.0), &sq(1.0, 0.0, 1.0)),
+            2.0
+        );
+        assert_eq!(
+            convex_intersection_area(&sq(0.0, 0.0, 1.0), &sq(3.0, 0.0, 1.0)),
+            0.0
+        );
         // a square and its 45-degree rotation: an octagon of area 8 (sqrt 2 - 1) for side 2
         let r = std::f64::consts::SQRT_2;
         let diamond = [(0.0, -r), (r, 0.0), (0.0, r), (-r, 0.0)];

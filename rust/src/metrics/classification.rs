@@ -101,12 +101,22 @@ fn select(c: bool, a: f64, b: f64) -> f64 {
 /// `distinct_labels(labels, 3)` for labels without NaN, in two vectorisable passes: the
 /// first value, the first value unlike it, and a third distinct value if there is one.
 fn finite_binary_labels(labels: &[f64]) -> Vec<f64> {
-    let Some(&first) = labels.first() else { return Vec::new() };
-    let Some(&second) = labels.iter().find(|&&y| y != first) else { return vec![first] };
-    if labels.iter().fold(true, |ok, &y| ok & ((y == first) | (y == second))) {
+    let Some(&first) = labels.first() else {
+        return Vec::new();
+    };
+    let Some(&second) = labels.iter().find(|&&y| y != first) else {
+        return vec![first];
+    };
+    if labels
+        .iter()
+        .fold(true, |ok, &y| ok & ((y == first) | (y == second)))
+    {
         return vec![first, second];
     }
-    let third = *labels.iter().find(|&&y| y != first && y != second).expect("a third label");
+    let third = *labels
+        .iter()
+        .find(|&&y| y != first && y != second)
+        .expect("a third label");
     vec![first, second, third]
 }
 
@@ -156,8 +166,12 @@ pub fn quadratic_weighted_kappa_int(y1: &[i64], y2: &[i64]) -> MetricResult {
 /// The quadratic-weighted kappa of a row-major `n x n` confusion matrix.
 fn kappa_from_confusion(confusion: &[u64], n: usize) -> f64 {
     let confusion: Vec<i64> = confusion.iter().map(|&c| c as i64).collect();
-    let sum0: Vec<i64> = (0..n).map(|j| (0..n).map(|i| confusion[i * n + j]).sum()).collect();
-    let sum1: Vec<i64> = (0..n).map(|i| (0..n).map(|j| confusion[i * n + j]).sum()).collect();
+    let sum0: Vec<i64> = (0..n)
+        .map(|j| (0..n).map(|i| confusion[i * n + j]).sum())
+        .collect();
+    let sum1: Vec<i64> = (0..n)
+        .map(|i| (0..n).map(|j| confusion[i * n + j]).sum())
+        .collect();
     let total: i64 = sum0.iter().sum();
     let mut weighted_observed = 0i64;
     let mut weighted_expected = vec![0.0; n * n];
@@ -187,10 +201,22 @@ mod tests {
 
     #[test]
     fn binary_label_scan_agrees_with_the_general_one() {
-        let cases: [&[f64]; 7] = [&[], &[1.0], &[2.0, 2.0], &[0.0, -0.0, 1.0], &[3.0, 1.0, 3.0, 1.0], &[1.0, 0.0, 1.0, 2.0, 5.0], &[0.0, 1.0, 1.0, 0.0, 7.0]];
+        let cases: [&[f64]; 7] = [
+            &[],
+            &[1.0],
+            &[2.0, 2.0],
+            &[0.0, -0.0, 1.0],
+            &[3.0, 1.0, 3.0, 1.0],
+            &[1.0, 0.0, 1.0, 2.0, 5.0],
+            &[0.0, 1.0, 1.0, 0.0, 7.0],
+        ];
         for c in cases {
             let (a, b) = (finite_binary_labels(c), distinct_labels(c, 3));
-            assert_eq!(a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), b.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), "{c:?}");
+            assert_eq!(
+                a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                b.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                "{c:?}"
+            );
         }
         assert_eq!(select(true, 1.5, -0.0).to_bits(), 1.5f64.to_bits());
         assert_eq!(select(false, 1.5, -0.0).to_bits(), (-0.0f64).to_bits());
@@ -198,9 +224,17 @@ mod tests {
 
     #[test]
     fn kappa() {
-        assert_eq!(quadratic_weighted_kappa(&[0, 1, 2], &[0, 1, 2], 3).unwrap(), 1.0);
-        assert_eq!(quadratic_weighted_kappa(&[0, 0, 0, 0], &[0, 1, 2, 3], 4).unwrap(), 0.0);
-        assert!(quadratic_weighted_kappa(&[1, 1], &[1, 1], 2).unwrap().is_nan());
+        assert_eq!(
+            quadratic_weighted_kappa(&[0, 1, 2], &[0, 1, 2], 3).unwrap(),
+            1.0
+        );
+        assert_eq!(
+            quadratic_weighted_kappa(&[0, 0, 0, 0], &[0, 1, 2, 3], 4).unwrap(),
+            0.0
+        );
+        assert!(quadratic_weighted_kappa(&[1, 1], &[1, 1], 2)
+            .unwrap()
+            .is_nan());
     }
 
     #[test]
@@ -208,10 +242,18 @@ mod tests {
         let a: Vec<i64> = (0..100_000).map(|i| (i * 7919) % 5 + 3).collect();
         let b: Vec<i64> = (0..100_000).map(|i| (i * 104_729) % 7).collect();
         let labels = super::super::int_labels::IntLabels::of(&a, &b);
-        let (ai, bi): (Vec<usize>, Vec<usize>) = (a.iter().map(|&x| labels.index(x)).collect(), b.iter().map(|&x| labels.index(x)).collect());
+        let (ai, bi): (Vec<usize>, Vec<usize>) = (
+            a.iter().map(|&x| labels.index(x)).collect(),
+            b.iter().map(|&x| labels.index(x)).collect(),
+        );
         let expected = quadratic_weighted_kappa(&ai, &bi, labels.len()).unwrap();
-        assert_eq!(quadratic_weighted_kappa_int(&a, &b).unwrap().to_bits(), expected.to_bits());
-        assert!(quadratic_weighted_kappa_int(&[1, 1], &[1, 1]).unwrap().is_nan());
+        assert_eq!(
+            quadratic_weighted_kappa_int(&a, &b).unwrap().to_bits(),
+            expected.to_bits()
+        );
+        assert!(quadratic_weighted_kappa_int(&[1, 1], &[1, 1])
+            .unwrap()
+            .is_nan());
     }
 
     #[test]

@@ -13,8 +13,8 @@
 
 use super::average_precision::coco_interpolated_precision;
 use super::boxes::coco_box_iou;
-use crate::sorting::descending::numpy_stable_desc;
 use crate::numeric::np_mean;
+use crate::sorting::descending::numpy_stable_desc;
 
 const MAX_DETS: usize = 100;
 const AREA_MAX: f64 = 1e10;
@@ -55,7 +55,11 @@ fn evaluate_image(gts: &[&CocoBox], dts: &[&CocoBox], iou_threshold: f64) -> Opt
     let mut gts: Vec<(&CocoBox, bool)> = gts.iter().map(|g| (*g, outside_area(g.area))).collect();
     gts.sort_by_key(|(_, ig)| *ig);
     let scores: Vec<f64> = dts.iter().map(|d| d.score).collect();
-    let dts: Vec<&CocoBox> = numpy_stable_desc(&scores).into_iter().take(MAX_DETS).map(|i| dts[i]).collect();
+    let dts: Vec<&CocoBox> = numpy_stable_desc(&scores)
+        .into_iter()
+        .take(MAX_DETS)
+        .map(|i| dts[i])
+        .collect();
     let mut gt_match = vec![0u64; gts.len()]; // id of the matching detection, 0 = none
     let mut dt_match = vec![0u64; dts.len()]; // id of the matching ground truth, 0 = none
     let mut dt_ignored = vec![false; dts.len()];
@@ -115,10 +119,16 @@ pub fn coco_mean_average_precision(
         let mut gt_by_image: Vec<Vec<&CocoBox>> = vec![Vec::new(); n_images];
         let mut dt_by_image: Vec<Vec<&CocoBox>> = vec![Vec::new(); n_images];
         // within an image, annotations keep their id order (the order they were added)
-        for g in gts.iter().filter(|g| g.category == cat && g.image < n_images) {
+        for g in gts
+            .iter()
+            .filter(|g| g.category == cat && g.image < n_images)
+        {
             gt_by_image[g.image].push(g);
         }
-        for d in dts.iter().filter(|d| d.category == cat && d.image < n_images) {
+        for d in dts
+            .iter()
+            .filter(|d| d.category == cat && d.image < n_images)
+        {
             dt_by_image[d.image].push(d);
         }
         let evals: Vec<ImageEval> = (0..n_images)
@@ -127,13 +137,26 @@ pub fn coco_mean_average_precision(
         if evals.is_empty() {
             continue;
         }
-        let n_gt = evals.iter().flat_map(|e| &e.gt_ignored).filter(|ig| !**ig).count();
+        let n_gt = evals
+            .iter()
+            .flat_map(|e| &e.gt_ignored)
+            .filter(|ig| !**ig)
+            .count();
         if n_gt == 0 {
             continue;
         }
-        let scores: Vec<f64> = evals.iter().flat_map(|e| e.scores.iter().copied()).collect();
-        let matched: Vec<bool> = evals.iter().flat_map(|e| e.matched.iter().copied()).collect();
-        let ignored: Vec<bool> = evals.iter().flat_map(|e| e.ignored.iter().copied()).collect();
+        let scores: Vec<f64> = evals
+            .iter()
+            .flat_map(|e| e.scores.iter().copied())
+            .collect();
+        let matched: Vec<bool> = evals
+            .iter()
+            .flat_map(|e| e.matched.iter().copied())
+            .collect();
+        let ignored: Vec<bool> = evals
+            .iter()
+            .flat_map(|e| e.ignored.iter().copied())
+            .collect();
         let order = numpy_stable_desc(&scores);
         let matched: Vec<bool> = order.iter().map(|&i| matched[i]).collect();
         let ignored: Vec<bool> = order.iter().map(|&i| ignored[i]).collect();
@@ -143,7 +166,9 @@ pub fn coco_mean_average_precision(
         return -1.0;
     }
     // numpy flattens precision[t, r, k]: recall thresholds outer, categories inner
-    let flat: Vec<f64> = (0..101).flat_map(|r| per_category.iter().map(move |q| q[r])).collect();
+    let flat: Vec<f64> = (0..101)
+        .flat_map(|r| per_category.iter().map(move |q| q[r]))
+        .collect();
     np_mean(&flat)
 }
 
@@ -153,20 +178,40 @@ mod tests {
 
     fn b(id: u64, image: usize, category: f64, bbox: [f64; 4], score: f64) -> CocoBox {
         let area = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1]);
-        CocoBox { id, image, category, bbox, area, score }
+        CocoBox {
+            id,
+            image,
+            category,
+            bbox,
+            area,
+            score,
+        }
     }
 
     #[test]
     fn perfect_detections_except_the_id_zero_quirk() {
         let boxes = [[0.0, 0.0, 10.0, 10.0], [5.0, 5.0, 20.0, 20.0]];
         let gts_from = |first: u64| -> Vec<CocoBox> {
-            boxes.iter().enumerate().map(|(i, bb)| b(first + i as u64, i, 1.0, *bb, 0.0)).collect()
+            boxes
+                .iter()
+                .enumerate()
+                .map(|(i, bb)| b(first + i as u64, i, 1.0, *bb, 0.0))
+                .collect()
         };
         let dets = |gts: &[CocoBox], first: u64| -> Vec<CocoBox> {
-            gts.iter().enumerate().map(|(i, g)| CocoBox { id: first + i as u64, score: 1.0, ..g.clone() }).collect()
+            gts.iter()
+                .enumerate()
+                .map(|(i, g)| CocoBox {
+                    id: first + i as u64,
+                    score: 1.0,
+                    ..g.clone()
+                })
+                .collect()
         };
         let gts = gts_from(1);
-        assert!((coco_mean_average_precision(&gts, &dets(&gts, 1), &[1.0], 2, 0.4) - 1.0).abs() < 1e-12);
+        assert!(
+            (coco_mean_average_precision(&gts, &dets(&gts, 1), &[1.0], 2, 0.4) - 1.0).abs() < 1e-12
+        );
         // a match with the ground truth of id 0 is stored as 0 = unmatched: 1 FP, 1 FN
         let gts0 = gts_from(0);
         let ap = coco_mean_average_precision(&gts0, &dets(&gts0, 1), &[1.0], 2, 0.4);

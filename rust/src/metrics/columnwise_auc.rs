@@ -23,7 +23,8 @@ pub fn mean_columnwise_roc_auc(y_true: &[f64], y_score: &[f64], n_columns: usize
     if n_rows == 0 {
         return Err(format!("Found array with 0 sample(s) (shape=(0, {n_columns})) while a minimum of 1 is required."));
     }
-    let column = |m: &[f64], c: usize| -> Vec<f64> { (0..n_rows).map(|r| m[r * n_columns + c]).collect() };
+    let column =
+        |m: &[f64], c: usize| -> Vec<f64> { (0..n_rows).map(|r| m[r * n_columns + c]).collect() };
     let scores: Vec<f64> = (0..n_columns)
         .map(|c| roc_auc(&column(y_true, c), &column(y_score, c)))
         .collect::<Result<_, _>>()?;

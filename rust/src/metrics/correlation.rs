@@ -31,7 +31,11 @@ pub fn pearson(x: &[f64], y: &[f64]) -> MetricResult {
     }
     let (xs, nx) = centred_unit(x);
     let (ys, ny) = centred_unit(y);
-    let products: Vec<f64> = xs.iter().zip(&ys).map(|(a, b)| (a / nx) * (b / ny)).collect();
+    let products: Vec<f64> = xs
+        .iter()
+        .zip(&ys)
+        .map(|(a, b)| (a / nx) * (b / ny))
+        .collect();
     let r = np_clip(pairwise_sum(&products), -1.0, 1.0);
     Ok(if x.len() == 2 { r.round_ties_even() } else { r })
 }
@@ -42,7 +46,10 @@ fn centred_unit(v: &[f64]) -> (Vec<f64>, f64) {
     let mean = np_mean(v);
     let centred: Vec<f64> = v.iter().map(|a| a - mean).collect();
     let largest = np_max(centred.iter().map(|a| a.abs()));
-    let squares: Vec<f64> = centred.iter().map(|a| (a / largest) * (a / largest)).collect();
+    let squares: Vec<f64> = centred
+        .iter()
+        .map(|a| (a / largest) * (a / largest))
+        .collect();
     let norm = largest * pairwise_sum(&squares).sqrt();
     (centred, norm)
 }
@@ -61,7 +68,11 @@ fn np_max(values: impl Iterator<Item = f64>) -> f64 {
 
 /// `np.clip`: NaN passes through.
 fn np_clip(v: f64, lo: f64, hi: f64) -> f64 {
-    if v.is_nan() { v } else { v.clamp(lo, hi) }
+    if v.is_nan() {
+        v
+    } else {
+        v.clamp(lo, hi)
+    }
 }
 
 #[cfg(test)]
@@ -84,15 +95,20 @@ mod pearson_tests {
 
     #[test]
     fn constant_nan_and_short_inputs() {
-        assert!(pearson(&[1.0, 2.0, 3.0], &[0.5, 0.5, 0.5]).unwrap().is_nan());
-        assert!(pearson(&[1.0, 2.0, 3.0], &[0.5, f64::NAN, 0.7]).unwrap().is_nan());
-        assert!(pearson(&[1.0, 2.0, 3.0], &[0.5, f64::INFINITY, 0.7]).unwrap().is_nan());
+        assert!(pearson(&[1.0, 2.0, 3.0], &[0.5, 0.5, 0.5])
+            .unwrap()
+            .is_nan());
+        assert!(pearson(&[1.0, 2.0, 3.0], &[0.5, f64::NAN, 0.7])
+            .unwrap()
+            .is_nan());
+        assert!(pearson(&[1.0, 2.0, 3.0], &[0.5, f64::INFINITY, 0.7])
+            .unwrap()
+            .is_nan());
         assert!(pearson(&[1.0], &[2.0]).is_err());
         assert!(pearson(&[1.0, 2.0], &[2.0]).is_err());
         assert_eq!(pearson(&[1.0, 2.0], &[5.0, 3.0]).unwrap(), -1.0);
     }
 }
-
 
 /// Average ranks (1-based; ties share the mean of their positions), like
 /// `scipy.stats.rankdata(method="average")`. `cmp` orders the items.
@@ -103,7 +119,8 @@ pub fn average_ranks_by<T>(items: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> Vec
     let mut start = 0;
     while start < order.len() {
         let mut end = start + 1;
-        while end < order.len() && cmp(&items[order[start]], &items[order[end]]) == Ordering::Equal {
+        while end < order.len() && cmp(&items[order[start]], &items[order[end]]) == Ordering::Equal
+        {
             end += 1;
         }
         // positions start+1 ..= end share their mean
@@ -172,8 +189,14 @@ mod spearman_tests {
 
     #[test]
     fn ranks_with_ties() {
-        assert_eq!(average_ranks(&[10.0, 20.0, 10.0, 5.0]), vec![2.5, 4.0, 2.5, 1.0]);
-        assert_eq!(average_ranks(&[f64::NEG_INFINITY, 0.0, f64::INFINITY]), vec![1.0, 2.0, 3.0]);
+        assert_eq!(
+            average_ranks(&[10.0, 20.0, 10.0, 5.0]),
+            vec![2.5, 4.0, 2.5, 1.0]
+        );
+        assert_eq!(
+            average_ranks(&[f64::NEG_INFINITY, 0.0, f64::INFINITY]),
+            vec![1.0, 2.0, 3.0]
+        );
         assert!(average_ranks(&[]).is_empty());
     }
 
@@ -186,13 +209,20 @@ mod spearman_tests {
         let r = spearman(&[1.0, 1.0, 2.0], &[1.0, 2.0, 3.0]).unwrap();
         assert!((r - 0.8660254037844387).abs() < 1e-15);
         // a monotone transform changes nothing
-        assert_eq!(spearman(&[0.1, 0.5, 0.3, 0.9], &[-5.0, 100.0, 7.0, 1e9]), Ok(1.0));
+        assert_eq!(
+            spearman(&[0.1, 0.5, 0.3, 0.9], &[-5.0, 100.0, 7.0, 1e9]),
+            Ok(1.0)
+        );
     }
 
     #[test]
     fn spearman_nan_cases() {
-        assert!(spearman(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]).unwrap().is_nan());
-        assert!(spearman(&[1.0, f64::NAN, 3.0], &[1.0, 2.0, 3.0]).unwrap().is_nan());
+        assert!(spearman(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0])
+            .unwrap()
+            .is_nan());
+        assert!(spearman(&[1.0, f64::NAN, 3.0], &[1.0, 2.0, 3.0])
+            .unwrap()
+            .is_nan());
         assert!(spearman(&[1.0], &[2.0]).unwrap().is_nan());
         assert!(spearman(&[], &[]).unwrap().is_nan());
         assert!(spearman(&[1.0, 2.0], &[1.0]).is_err());

@@ -4,9 +4,9 @@
 
 use super::average_precision::{average_precision, envelope_average_precision};
 use super::boxes::{box_iou_corners, Box3d};
-use crate::sorting::descending::python_sorted_desc;
 use super::MetricResult;
 use crate::numeric::np_mean;
+use crate::sorting::descending::python_sorted_desc;
 
 /// One labelled box with a confidence: `(label, confidence, [xmin, ymin, xmax, ymax])`.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +26,10 @@ pub struct LabelledBox {
 /// Edge cases: labels only predicted are ignored; a label whose pairs are all true is an
 /// error (the reference asserts); NaN or infinite confidences of a scored label are an
 /// error; no labels at all gives 0.0.
-pub fn siim_mean_average_precision(preds: &[Vec<LabelledBox>], truths: &[Vec<LabelledBox>]) -> MetricResult {
+pub fn siim_mean_average_precision(
+    preds: &[Vec<LabelledBox>],
+    truths: &[Vec<LabelledBox>],
+) -> MetricResult {
     let mut labels: Vec<&str> = truths.iter().flatten().map(|b| b.label.as_str()).collect();
     labels.sort_unstable();
     labels.dedup();
@@ -40,9 +43,16 @@ pub fn siim_mean_average_precision(preds: &[Vec<LabelledBox>], truths: &[Vec<Lab
         let mut y_true = Vec::new();
         let mut y_score = Vec::new();
         for (img_preds, img_truths) in preds.iter_mut().zip(truths) {
-            let gts: Vec<&[f64; 4]> = img_truths.iter().filter(|g| g.label == label).map(|g| &g.bbox).collect();
+            let gts: Vec<&[f64; 4]> = img_truths
+                .iter()
+                .filter(|g| g.label == label)
+                .map(|g| &g.bbox)
+                .collect();
             let keys: Vec<f64> = img_preds.iter().map(|p| p.confidence).collect();
-            *img_preds = python_sorted_desc(&keys).into_iter().map(|i| img_preds[i]).collect();
+            *img_preds = python_sorted_desc(&keys)
+                .into_iter()
+                .map(|i| img_preds[i])
+                .collect();
             let mut matched = vec![false; gts.len()];
             let before = y_true.len();
             for p in img_preds.iter().filter(|p| p.label == label) {
@@ -74,7 +84,9 @@ pub fn siim_mean_average_precision(preds: &[Vec<LabelledBox>], truths: &[Vec<Lab
             }
         }
         if y_true.iter().all(|&t| t) {
-            return Err(format!("y_true is all 1s for label `{label}`; the reference's AP is undefined"));
+            return Err(format!(
+                "y_true is all 1s for label `{label}`; the reference's AP is undefined"
+            ));
         }
         aps.push(average_precision(&y_true, &y_score)?);
     }
@@ -118,7 +130,11 @@ pub fn lyft_sample_map(gt: &[Box3dSpec], preds: &[Box3dSpec]) -> Result<[f64; 10
         if class_preds.is_empty() {
             continue;
         }
-        let gt_boxes: Vec<Box3d> = gt.iter().filter(|g| g.name == *name).map(Box3dSpec::build).collect::<Result<_, _>>()?;
+        let gt_boxes: Vec<Box3d> = gt
+            .iter()
+            .filter(|g| g.name == *name)
+            .map(Box3dSpec::build)
+            .collect::<Result<_, _>>()?;
         let keys: Vec<f64> = class_preds.iter().map(|p| p.score).collect();
         let order = python_sorted_desc(&keys);
         // (largest IoU, its first index) of every prediction, in score order
@@ -236,12 +252,19 @@ mod tests {
     use super::*;
 
     fn lb(label: &str, confidence: f64, bbox: [f64; 4]) -> LabelledBox {
-        LabelledBox { label: label.into(), confidence, bbox }
+        LabelledBox {
+            label: label.into(),
+            confidence,
+            bbox,
+        }
     }
 
     #[test]
     fn siim_perfect_and_missing() {
-        let truths = vec![vec![lb("opacity", 1.0, [0.0, 0.0, 10.0, 10.0])], vec![lb("none", 1.0, [0.0, 0.0, 1.0, 1.0])]];
+        let truths = vec![
+            vec![lb("opacity", 1.0, [0.0, 0.0, 10.0, 10.0])],
+            vec![lb("none", 1.0, [0.0, 0.0, 1.0, 1.0])],
+        ];
         assert_eq!(siim_mean_average_precision(&truths, &truths).unwrap(), 1.0);
         let preds = vec![vec![], vec![lb("none", 1.0, [0.0, 0.0, 1.0, 1.0])]];
         // opacity: pairs (1, 0) and (0, 0) -> AP 0.5; none: (0, 0), (1, 1) -> 1.0
@@ -255,7 +278,13 @@ mod tests {
     }
 
     fn spec(name: &str, score: f64, x: f64) -> Box3dSpec {
-        Box3dSpec { name: name.into(), score, translation: [x, 0.0, 0.0], size: [2.0, 4.0, 2.0], yaw: 0.1 }
+        Box3dSpec {
+            name: name.into(),
+            score,
+            translation: [x, 0.0, 0.0],
+            size: [2.0, 4.0, 2.0],
+            yaw: 0.1,
+        }
     }
 
     #[test]
@@ -267,20 +296,65 @@ mod tests {
         let half = lyft_sample_map(&gt, &gt[..1]).unwrap();
         assert!(half.iter().all(|&m| (m - 0.5).abs() < 1e-12));
         assert!(lyft_sample_map(&[], &gt).unwrap()[0].is_nan());
-        let bad = Box3dSpec { size: [0.0, 4.0, 2.0], ..spec("car", 0.5, 0.0) };
+        let bad = Box3dSpec {
+            size: [0.0, 4.0, 2.0],
+            ..spec("car", 0.5, 0.0)
+        };
         assert!(lyft_sample_map(&gt, &[bad.clone()]).is_err());
         // an invalid box of a class absent from the ground truth is never built
-        assert!(lyft_sample_map(&gt, &[Box3dSpec { name: "truck".into(), ..bad }]).is_ok());
+        assert!(lyft_sample_map(
+            &gt,
+            &[Box3dSpec {
+                name: "truck".into(),
+                ..bad
+            }]
+        )
+        .is_ok());
     }
 
     #[test]
     fn kuzushiji_counts() {
-        let truth = vec![CharBox { label: "a".into(), x: 0.0, y: 0.0, width: 10.0, height: 10.0 }];
-        let inside = CharPoint { label: "a".into(), x: 5.0, y: 5.0 };
-        let corner = CharPoint { label: "a".into(), x: 0.0, y: 0.0 };
-        assert_eq!(kuzushiji_page(&[inside.clone(), inside.clone()], &truth), PageCounts { tp: 1, fp: 1, fn_: 0 });
-        assert_eq!(kuzushiji_page(&[corner], &truth), PageCounts { tp: 0, fp: 1, fn_: 1 });
-        assert_eq!(kuzushiji_f1(PageCounts { tp: 1, fp: 1, fn_: 0 }), 2.0 / 3.0);
+        let truth = vec![CharBox {
+            label: "a".into(),
+            x: 0.0,
+            y: 0.0,
+            width: 10.0,
+            height: 10.0,
+        }];
+        let inside = CharPoint {
+            label: "a".into(),
+            x: 5.0,
+            y: 5.0,
+        };
+        let corner = CharPoint {
+            label: "a".into(),
+            x: 0.0,
+            y: 0.0,
+        };
+        assert_eq!(
+            kuzushiji_page(&[inside.clone(), inside.clone()], &truth),
+            PageCounts {
+                tp: 1,
+                fp: 1,
+                fn_: 0
+            }
+        );
+        assert_eq!(
+            kuzushiji_page(&[corner], &truth),
+            PageCounts {
+                tp: 0,
+                fp: 1,
+                fn_: 1
+            }
+        );
+        assert_eq!(
+            kuzushiji_f1(PageCounts {
+                tp: 1,
+                fp: 1,
+                fn_: 0
+            }),
+            2.0 / 3.0
+        );
         assert_eq!(kuzushiji_f1(PageCounts::default()), 0.0);
     }
 }

@@ -50,9 +50,15 @@ mod tests {
     #[test]
     fn zero_targets_and_zero_predictions() {
         assert_eq!(kl_divergence(&[0.0, 1.0], &[0.0, 1.0], 2).unwrap(), 0.0);
-        assert_eq!(kl_divergence(&[0.5, 0.5], &[0.0, 1.0], 2).unwrap(), f64::INFINITY);
+        assert_eq!(
+            kl_divergence(&[0.5, 0.5], &[0.0, 1.0], 2).unwrap(),
+            f64::INFINITY
+        );
         // a NaN prediction drops its term
-        assert_eq!(kl_divergence(&[0.5, 0.5], &[f64::NAN, 0.5], 2).unwrap(), 0.0);
+        assert_eq!(
+            kl_divergence(&[0.5, 0.5], &[f64::NAN, 0.5], 2).unwrap(),
+            0.0
+        );
         assert!(kl_divergence(&[0.5], &[0.5, 0.5], 2).is_err());
         assert!(kl_divergence(&[], &[], 2).unwrap().is_nan());
     }

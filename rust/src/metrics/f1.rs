@@ -14,8 +14,8 @@
 //! - `Macro` with no labels at all (empty inputs) is NaN, as scikit-learn returns;
 //! - a constant prediction gives F1 = 0 for every other label.
 
-use super::MetricResult;
 use super::int_labels::IntLabels;
+use super::MetricResult;
 use crate::numeric::pairwise_sum;
 
 /// How per-label counts are combined.
@@ -34,12 +34,23 @@ struct LabelCounts {
     truth: Vec<u64>,
 }
 
-fn count_labels(y_true: &[usize], y_pred: &[usize], n_labels: usize) -> Result<LabelCounts, String> {
+fn count_labels(
+    y_true: &[usize],
+    y_pred: &[usize],
+    n_labels: usize,
+) -> Result<LabelCounts, String> {
     crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
-    let mut c = LabelCounts { tp: vec![0; n_labels], predicted: vec![0; n_labels], truth: vec![0; n_labels] };
+    let mut c = LabelCounts {
+        tp: vec![0; n_labels],
+        predicted: vec![0; n_labels],
+        truth: vec![0; n_labels],
+    };
     for (&t, &p) in y_true.iter().zip(y_pred) {
         if t >= n_labels || p >= n_labels {
-            return Err(format!("label index {} is out of range for {n_labels} labels", t.max(p)));
+            return Err(format!(
+                "label index {} is out of range for {n_labels} labels",
+                t.max(p)
+            ));
         }
         c.truth[t] += 1;
         c.predicted[p] += 1;
@@ -61,7 +72,12 @@ fn f1_from_counts(tp: u64, truth: u64, predicted: u64) -> f64 {
 }
 
 /// `f1_score(y_true, y_pred, average=average)` on label indices `0..n_labels`.
-pub fn f1_score(y_true: &[usize], y_pred: &[usize], n_labels: usize, average: F1Average) -> MetricResult {
+pub fn f1_score(
+    y_true: &[usize],
+    y_pred: &[usize],
+    n_labels: usize,
+    average: F1Average,
+) -> MetricResult {
     let c = count_labels(y_true, y_pred, n_labels)?;
     Ok(f1_from_label_counts(&c, average))
 }
@@ -77,8 +93,9 @@ fn f1_from_label_counts(c: &LabelCounts, average: F1Average) -> f64 {
             if n_labels == 0 {
                 return f64::NAN;
             }
-            let per_label: Vec<f64> =
-                (0..n_labels).map(|l| f1_from_counts(c.tp[l], c.truth[l], c.predicted[l])).collect();
+            let per_label: Vec<f64> = (0..n_labels)
+                .map(|l| f1_from_counts(c.tp[l], c.truth[l], c.predicted[l]))
+                .collect();
             // np.nanmean: numpy's pairwise sum divided by the count
             pairwise_sum(&per_label) / n_labels as f64
         }
@@ -91,7 +108,14 @@ pub fn f1_score_int(y_true: &[i64], y_pred: &[i64], average: F1Average) -> Metri
     crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
     let labels = IntLabels::of(y_true, y_pred);
     let (truth, predicted, tp) = labels.counts(y_true, y_pred);
-    Ok(f1_from_label_counts(&LabelCounts { tp, predicted, truth }, average))
+    Ok(f1_from_label_counts(
+        &LabelCounts {
+            tp,
+            predicted,
+            truth,
+        },
+        average,
+    ))
 }
 
 /// `f1_score(y_true, y_pred)` with its defaults `average="binary"`, `pos_label=1`, on
@@ -107,9 +131,10 @@ pub fn f1_binary_int(y_true: &[i64], y_pred: &[i64]) -> MetricResult {
         return Err("Target is multiclass but average='binary'. Please choose another average setting, one of [None, 'micro', 'macro', 'weighted'].".into());
     }
     match labels.position(1) {
-        None if labels.len() == 2 => {
-            Err(format!("pos_label=1 is not a valid label. It should be one of {:?}", labels.values))
-        }
+        None if labels.len() == 2 => Err(format!(
+            "pos_label=1 is not a valid label. It should be one of {:?}",
+            labels.values
+        )),
         None => Ok(0.0),
         Some(i) => {
             let (truth, predicted, tp) = labels.counts(y_true, y_pred);
@@ -162,10 +187,16 @@ mod tests {
         let t: Vec<i64> = (0..100_000).map(|i| (i * 7919) % 5 - 2).collect();
         let p: Vec<i64> = (0..100_000).map(|i| (i * 104_729) % 6 - 2).collect();
         let labels = IntLabels::of(&t, &p);
-        let (ti, pi): (Vec<usize>, Vec<usize>) = (t.iter().map(|&x| labels.index(x)).collect(), p.iter().map(|&x| labels.index(x)).collect());
+        let (ti, pi): (Vec<usize>, Vec<usize>) = (
+            t.iter().map(|&x| labels.index(x)).collect(),
+            p.iter().map(|&x| labels.index(x)).collect(),
+        );
         for average in [Micro, Macro] {
             let expected = f1_score(&ti, &pi, labels.len(), average).unwrap();
-            assert_eq!(f1_score_int(&t, &p, average).unwrap().to_bits(), expected.to_bits());
+            assert_eq!(
+                f1_score_int(&t, &p, average).unwrap().to_bits(),
+                expected.to_bits()
+            );
         }
         assert!(f1_score_int(&[], &[], Macro).unwrap().is_nan());
     }
@@ -176,8 +207,13 @@ mod tests {
         assert_eq!(f1_binary_int(&[1, 1, 0, 0], &[1, 0, 1, 0]).unwrap(), 0.5);
         assert_eq!(f1_binary_int(&[0, 0], &[0, 0]).unwrap(), 0.0);
         assert_eq!(f1_binary_int(&[], &[]).unwrap(), 0.0);
-        assert!(f1_binary_int(&[0, 1, 2], &[0, 1, 1]).unwrap_err().contains("multiclass"));
-        assert_eq!(f1_binary_int(&[0, 2], &[2, 2]).unwrap_err(), "pos_label=1 is not a valid label. It should be one of [0, 2]");
+        assert!(f1_binary_int(&[0, 1, 2], &[0, 1, 1])
+            .unwrap_err()
+            .contains("multiclass"));
+        assert_eq!(
+            f1_binary_int(&[0, 2], &[2, 2]).unwrap_err(),
+            "pos_label=1 is not a valid label. It should be one of [0, 2]"
+        );
     }
 
     #[test]

@@ -9,17 +9,36 @@ use crate::numeric::np_mean;
 ///
 /// Edge cases: angles out of range are fine (only their sines and cosines count); different
 /// lengths are an error; NaN propagates; no values gives NaN.
-pub fn mean_angular_error(az_true: &[f64], zen_true: &[f64], az_pred: &[f64], zen_pred: &[f64]) -> MetricResult {
+pub fn mean_angular_error(
+    az_true: &[f64],
+    zen_true: &[f64],
+    az_pred: &[f64],
+    zen_pred: &[f64],
+) -> MetricResult {
     let n = az_true.len();
     if zen_true.len() != n || az_pred.len() != n || zen_pred.len() != n {
         return Err("azimuth and zenith arrays must have the same length".into());
     }
     let angles: Vec<f64> = (0..n)
         .map(|i| {
-            let (sa1, ca1, sz1, cz1) = (az_true[i].sin(), az_true[i].cos(), zen_true[i].sin(), zen_true[i].cos());
-            let (sa2, ca2, sz2, cz2) = (az_pred[i].sin(), az_pred[i].cos(), zen_pred[i].sin(), zen_pred[i].cos());
+            let (sa1, ca1, sz1, cz1) = (
+                az_true[i].sin(),
+                az_true[i].cos(),
+                zen_true[i].sin(),
+                zen_true[i].cos(),
+            );
+            let (sa2, ca2, sz2, cz2) = (
+                az_pred[i].sin(),
+                az_pred[i].cos(),
+                zen_pred[i].sin(),
+                zen_pred[i].cos(),
+            );
             let dot = sz1 * sz2 * (ca1 * ca2 + sa1 * sa2) + cz1 * cz2;
-            let dot = if dot.is_nan() { dot } else { dot.clamp(-1.0, 1.0) };
+            let dot = if dot.is_nan() {
+                dot
+            } else {
+                dot.clamp(-1.0, 1.0)
+            };
             dot.acos().abs()
         })
         .collect();
@@ -33,7 +52,12 @@ pub const HAVERSINE_RADIUS_M: f64 = 6_371_000.0;
 /// Decimeter notebook's `haversine_distance`, radius 6,371,000 m).
 ///
 /// Edge cases: NaN propagates to that distance; different lengths are an error.
-pub fn haversine_distances(lat1: &[f64], lon1: &[f64], lat2: &[f64], lon2: &[f64]) -> Result<Vec<f64>, String> {
+pub fn haversine_distances(
+    lat1: &[f64],
+    lon1: &[f64],
+    lat2: &[f64],
+    lon2: &[f64],
+) -> Result<Vec<f64>, String> {
     let n = lat1.len();
     if lon1.len() != n || lat2.len() != n || lon2.len() != n {
         return Err("latitude and longitude arrays must have the same length".into());
@@ -79,7 +103,11 @@ pub fn quantile(values: &[f64], q: f64) -> MetricResult {
 /// numpy's `_lerp`: from the nearer end, for symmetry.
 fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let diff = b - a;
-    if t >= 0.5 { b - diff * (1.0 - t) } else { a + diff * t }
+    if t >= 0.5 {
+        b - diff * (1.0 - t)
+    } else {
+        a + diff * t
+    }
 }
 
 #[cfg(test)]
@@ -89,12 +117,20 @@ mod tests {
 
     #[test]
     fn angular_error() {
-        assert_eq!(mean_angular_error(&[1.0], &[0.5], &[1.0], &[0.5]).unwrap(), 0.0);
+        assert_eq!(
+            mean_angular_error(&[1.0], &[0.5], &[1.0], &[0.5]).unwrap(),
+            0.0
+        );
         // opposite directions are pi apart
         let v = mean_angular_error(&[0.3], &[1.0], &[0.3 + PI], &[PI - 1.0]).unwrap();
         assert!((v - PI).abs() < 1e-7);
         // zenith 0 is the pole whatever the azimuth
-        assert!(mean_angular_error(&[0.0], &[0.0], &[2.0], &[0.0]).unwrap().abs() < 1e-15);
+        assert!(
+            mean_angular_error(&[0.0], &[0.0], &[2.0], &[0.0])
+                .unwrap()
+                .abs()
+                < 1e-15
+        );
         assert!(mean_angular_error(&[0.0], &[0.0], &[2.0, 1.0], &[0.0]).is_err());
     }
 
@@ -103,7 +139,10 @@ mod tests {
         // one degree of latitude is R * pi / 180
         let d = haversine_distances(&[10.0], &[20.0], &[11.0], &[20.0]).unwrap();
         assert!((d[0] - HAVERSINE_RADIUS_M * PI / 180.0).abs() < 1e-6);
-        assert_eq!(haversine_distances(&[1.0], &[2.0], &[1.0], &[2.0]).unwrap()[0], 0.0);
+        assert_eq!(
+            haversine_distances(&[1.0], &[2.0], &[1.0], &[2.0]).unwrap()[0],
+            0.0
+        );
         assert!(haversine_distances(&[f64::NAN], &[2.0], &[1.0], &[2.0]).unwrap()[0].is_nan());
     }
 

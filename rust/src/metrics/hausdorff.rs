@@ -19,7 +19,10 @@ pub struct Points<'a> {
 impl<'a> Points<'a> {
     pub fn new(coords: &'a [f64], dims: usize) -> Result<Self, String> {
         if dims == 0 || coords.len() % dims != 0 {
-            return Err(format!("{} coordinates do not form points of {dims} dimensions", coords.len()));
+            return Err(format!(
+                "{} coordinates do not form points of {dims} dimensions",
+                coords.len()
+            ));
         }
         Ok(Points { coords, dims })
     }
@@ -81,7 +84,15 @@ impl<'a> KdTree<'a> {
         best
     }
 
-    fn search(&self, q: &[f64], lo: usize, hi: usize, depth: usize, enough: f64, best: &mut f64) -> bool {
+    fn search(
+        &self,
+        q: &[f64],
+        lo: usize,
+        hi: usize,
+        depth: usize,
+        enough: f64,
+        best: &mut f64,
+    ) -> bool {
         if lo >= hi {
             return false;
         }
@@ -97,7 +108,11 @@ impl<'a> KdTree<'a> {
         }
         let axis = depth % self.points.dims;
         let diff = q[axis] - p[axis];
-        let (near, far) = if diff < 0.0 { ((lo, mid), (mid + 1, hi)) } else { ((mid + 1, hi), (lo, mid)) };
+        let (near, far) = if diff < 0.0 {
+            ((lo, mid), (mid + 1, hi))
+        } else {
+            ((mid + 1, hi), (lo, mid))
+        };
         if self.search(q, near.0, near.1, depth + 1, enough, best) {
             return true;
         }
@@ -116,7 +131,10 @@ impl<'a> KdTree<'a> {
 /// empty arrays); NaN coordinates never count as nearer, as in scipy's comparisons.
 pub fn directed_hausdorff(a: &Points<'_>, b: &Points<'_>) -> Result<f64, String> {
     if a.dims != b.dims {
-        return Err(format!("point sets have {} and {} dimensions", a.dims, b.dims));
+        return Err(format!(
+            "point sets have {} and {} dimensions",
+            a.dims, b.dims
+        ));
     }
     if a.is_empty() {
         return Ok(0.0);
@@ -196,7 +214,14 @@ impl VoxelSet {
     }
 }
 
-const FACES: [[i64; 3]; 6] = [[-1, 0, 0], [1, 0, 0], [0, -1, 0], [0, 1, 0], [0, 0, -1], [0, 0, 1]];
+const FACES: [[i64; 3]; 6] = [
+    [-1, 0, 0],
+    [1, 0, 0],
+    [0, -1, 0],
+    [0, 1, 0],
+    [0, 0, -1],
+    [0, 0, 1],
+];
 
 /// `directed_hausdorff(a / scale, b / scale)[0]` for voxel sets (coordinates divided by
 /// `scale` per axis, as the reference normalises `np.argwhere` by the mask shape).
@@ -220,14 +245,25 @@ pub fn voxel_directed_hausdorff(a: &[Voxel], b: &[Voxel], scale: [f64; 3]) -> f6
         }
     }
     let members = VoxelSet::new(b, dims);
-    let norm = |v: &Voxel| [v[0] as f64 / scale[0], v[1] as f64 / scale[1], v[2] as f64 / scale[2]];
+    let norm = |v: &Voxel| {
+        [
+            v[0] as f64 / scale[0],
+            v[1] as f64 / scale[1],
+            v[2] as f64 / scale[2],
+        ]
+    };
     let surface: Vec<f64> = b
         .iter()
         .filter(|v| FACES.iter().any(|&f| !members.contains(v, f)))
         .flat_map(norm)
         .collect();
     let tree = std::sync::OnceLock::new();
-    let build = || KdTree::build(Points { coords: &surface, dims: 3 });
+    let build = || {
+        KdTree::build(Points {
+            coords: &surface,
+            dims: 3,
+        })
+    };
     let cmax = a
         .par_chunks(4096)
         .map(|part| {
@@ -260,8 +296,16 @@ fn neighbour_within(v: &Voxel, p: &[f64; 3], set: &VoxelSet, scale: [f64; 3], li
                 if !set.contains(v, [dz, dy, dx]) {
                     continue;
                 }
-                let n = [i64::from(v[0]) + dz, i64::from(v[1]) + dy, i64::from(v[2]) + dx];
-                let q = [n[0] as f64 / scale[0], n[1] as f64 / scale[1], n[2] as f64 / scale[2]];
+                let n = [
+                    i64::from(v[0]) + dz,
+                    i64::from(v[1]) + dy,
+                    i64::from(v[2]) + dx,
+                ];
+                let q = [
+                    n[0] as f64 / scale[0],
+                    n[1] as f64 / scale[1],
+                    n[2] as f64 / scale[2],
+                ];
                 if squared_distance(p, &q) <= limit {
                     return true;
                 }
@@ -278,7 +322,10 @@ mod tests {
     fn brute(a: &[f64], b: &[f64], dims: usize) -> f64 {
         let mut cmax = 0.0f64;
         for p in a.chunks(dims) {
-            let m = b.chunks(dims).map(|q| squared_distance(p, q)).fold(f64::INFINITY, f64::min);
+            let m = b
+                .chunks(dims)
+                .map(|q| squared_distance(p, q))
+                .fold(f64::INFINITY, f64::min);
             cmax = cmax.max(m);
         }
         cmax.sqrt()
@@ -289,13 +336,18 @@ mod tests {
         // a deterministic scatter of points on a grid with duplicates
         let mut state = 12345u64;
         let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 33) % 17) as f64 / 17.0
         };
         for dims in 1..=3 {
             let a: Vec<f64> = (0..300 * dims).map(|_| next()).collect();
             let b: Vec<f64> = (0..200 * dims).map(|_| next()).collect();
-            let (pa, pb) = (Points::new(&a, dims).unwrap(), Points::new(&b, dims).unwrap());
+            let (pa, pb) = (
+                Points::new(&a, dims).unwrap(),
+                Points::new(&b, dims).unwrap(),
+            );
             assert_eq!(directed_hausdorff(&pa, &pb).unwrap(), brute(&a, &b, dims));
             assert_eq!(directed_hausdorff(&pb, &pa).unwrap(), brute(&b, &a, dims));
         }
@@ -305,7 +357,9 @@ mod tests {
     fn voxels_match_points() {
         let mut state = 99u64;
         let mut next = |m: u64| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 33) % m) as u32
         };
         for _ in 0..20 {
@@ -313,7 +367,15 @@ mod tests {
             let b: Vec<Voxel> = (0..200).map(|_| [next(4), next(12), next(12)]).collect();
             let scale = [4.0, 12.0, 10.0];
             let flat = |v: &[Voxel]| -> Vec<f64> {
-                v.iter().flat_map(|p| [p[0] as f64 / scale[0], p[1] as f64 / scale[1], p[2] as f64 / scale[2]]).collect()
+                v.iter()
+                    .flat_map(|p| {
+                        [
+                            p[0] as f64 / scale[0],
+                            p[1] as f64 / scale[1],
+                            p[2] as f64 / scale[2],
+                        ]
+                    })
+                    .collect()
             };
             let (fa, fb) = (flat(&a), flat(&b));
             assert_eq!(voxel_directed_hausdorff(&a, &b, scale), brute(&fa, &fb, 3));

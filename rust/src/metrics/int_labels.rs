@@ -38,8 +38,13 @@ where
 }
 
 fn min_max(v: &[i64]) -> (i64, i64) {
-    let fold = |(lo, hi): (i64, i64), s: &[i64]| s.iter().fold((lo, hi), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-    fold2(v, (i64::MAX, i64::MIN), &fold, |a, b| (a.0.min(b.0), a.1.max(b.1)))
+    let fold = |(lo, hi): (i64, i64), s: &[i64]| {
+        s.iter()
+            .fold((lo, hi), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+    };
+    fold2(v, (i64::MAX, i64::MIN), &fold, |a, b| {
+        (a.0.min(b.0), a.1.max(b.1))
+    })
 }
 
 impl IntLabels {
@@ -48,7 +53,11 @@ impl IntLabels {
         let ((lo_a, hi_a), (lo_b, hi_b)) = rayon::join(|| min_max(a), || min_max(b));
         let (lo, hi) = (lo_a.min(lo_b), hi_a.max(hi_b));
         if lo > hi {
-            return IntLabels { values: Vec::new(), min: 0, dense: Vec::new() };
+            return IntLabels {
+                values: Vec::new(),
+                min: 0,
+                dense: Vec::new(),
+            };
         }
         let range = hi.abs_diff(lo);
         if range < DENSE_RANGE || range < (a.len() + b.len()) as u64 {
@@ -69,12 +78,20 @@ impl IntLabels {
                     values.push(lo.wrapping_add(offset as i64));
                 }
             }
-            IntLabels { values, min: lo, dense }
+            IntLabels {
+                values,
+                min: lo,
+                dense,
+            }
         } else {
             let mut values: Vec<i64> = a.iter().chain(b).copied().collect();
             values.sort_unstable();
             values.dedup();
-            IntLabels { values, min: lo, dense: Vec::new() }
+            IntLabels {
+                values,
+                min: lo,
+                dense: Vec::new(),
+            }
         }
     }
 
@@ -90,7 +107,9 @@ impl IntLabels {
     #[inline]
     pub fn index(&self, label: i64) -> usize {
         if self.dense.is_empty() {
-            self.values.binary_search(&label).expect("a label of the inputs")
+            self.values
+                .binary_search(&label)
+                .expect("a label of the inputs")
         } else {
             self.dense[label.abs_diff(self.min) as usize] as usize
         }
@@ -116,7 +135,10 @@ impl IntLabels {
         Some(if n >= PARALLEL_MIN && cells <= n {
             let (a1, a2) = a[..n].split_at(n / 2);
             let (b1, b2) = b[..n].split_at(n / 2);
-            let (mut m, m2) = rayon::join(|| count(vec![0; cells], (a1, b1)), || count(vec![0; cells], (a2, b2)));
+            let (mut m, m2) = rayon::join(
+                || count(vec![0; cells], (a1, b1)),
+                || count(vec![0; cells], (a2, b2)),
+            );
             m.iter_mut().zip(m2).for_each(|(x, y)| *x += y);
             m
         } else {
@@ -128,7 +150,8 @@ impl IntLabels {
     /// both have it (the true positives when `a` is the truth).
     pub fn counts(&self, a: &[i64], b: &[i64]) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
         let k = self.len();
-        let count = |(mut ca, mut cb, mut both): (Vec<u64>, Vec<u64>, Vec<u64>), (x, y): (&[i64], &[i64])| {
+        let count = |(mut ca, mut cb, mut both): (Vec<u64>, Vec<u64>, Vec<u64>),
+                     (x, y): (&[i64], &[i64])| {
             for (&s, &t) in x.iter().zip(y) {
                 let (i, j) = (self.index(s), self.index(t));
                 ca[i] += 1;
@@ -143,7 +166,8 @@ impl IntLabels {
             let (a1, a2) = a[..n].split_at(n / 2);
             let (b1, b2) = b[..n].split_at(n / 2);
             let (mut c, c2) = rayon::join(|| count(zero(), (a1, b1)), || count(zero(), (a2, b2)));
-            let add = |x: &mut Vec<u64>, y: Vec<u64>| x.iter_mut().zip(y).for_each(|(p, q)| *p += q);
+            let add =
+                |x: &mut Vec<u64>, y: Vec<u64>| x.iter_mut().zip(y).for_each(|(p, q)| *p += q);
             add(&mut c.0, c2.0);
             add(&mut c.1, c2.1);
             add(&mut c.2, c2.2);
@@ -169,7 +193,11 @@ pub fn count_equal_f64(a: &[f64], b: &[f64]) -> usize {
 /// for long inputs.
 fn count_pairs<T: Copy + Sync>(a: &[T], b: &[T], equal: impl Fn(T, T) -> bool + Sync) -> usize {
     let n = a.len().min(b.len());
-    let count = |x: &[T], y: &[T]| x.iter().zip(y).fold(0usize, |c, (&s, &t)| c + usize::from(equal(s, t)));
+    let count = |x: &[T], y: &[T]| {
+        x.iter()
+            .zip(y)
+            .fold(0usize, |c, (&s, &t)| c + usize::from(equal(s, t)))
+    };
     if n >= PARALLEL_MIN {
         let (a1, a2) = a[..n].split_at(n / 2);
         let (b1, b2) = b[..n].split_at(n / 2);
@@ -197,8 +225,14 @@ mod tests {
             (vec![], vec![]),
             (vec![3, 1, 3], vec![2, 2, 1]),
             (vec![-5, i64::MAX], vec![i64::MIN, 0]),
-            ((0..200_000).map(|i| (i * 7919) % 13 - 6).collect(), (0..200_000).map(|i| (i * 104_729) % 17).collect()),
-            ((0..1000).map(|i| i * 1_000_003).collect(), (0..1000).map(|i| -i).collect()),
+            (
+                (0..200_000).map(|i| (i * 7919) % 13 - 6).collect(),
+                (0..200_000).map(|i| (i * 104_729) % 17).collect(),
+            ),
+            (
+                (0..1000).map(|i| i * 1_000_003).collect(),
+                (0..1000).map(|i| -i).collect(),
+            ),
         ];
         for (a, b) in cases {
             let labels = IntLabels::of(&a, &b);
@@ -211,7 +245,13 @@ mod tests {
             for (i, &l) in union.iter().enumerate() {
                 assert_eq!(ca[i], a.iter().filter(|&&x| x == l).count() as u64);
                 assert_eq!(cb[i], b.iter().filter(|&&x| x == l).count() as u64);
-                assert_eq!(both[i], a.iter().zip(&b).filter(|&(&x, &y)| x == l && y == l).count() as u64);
+                assert_eq!(
+                    both[i],
+                    a.iter()
+                        .zip(&b)
+                        .filter(|&(&x, &y)| x == l && y == l)
+                        .count() as u64
+                );
             }
             if let Some(m) = labels.confusion(&a, &b) {
                 assert_eq!(m.iter().sum::<u64>(), a.len() as u64);
@@ -221,7 +261,13 @@ mod tests {
 
     #[test]
     fn equality_as_float64() {
-        assert_eq!(count_equal_as_f64(&[1, 2, 1 << 53, 3], &[1, 3, (1 << 53) + 1, 3]), 3);
-        assert_eq!(count_equal_f64(&[1.0, f64::NAN, -0.0], &[1.0, f64::NAN, 0.0]), 2);
+        assert_eq!(
+            count_equal_as_f64(&[1, 2, 1 << 53, 3], &[1, 3, (1 << 53) + 1, 3]),
+            3
+        );
+        assert_eq!(
+            count_equal_f64(&[1.0, f64::NAN, -0.0], &[1.0, f64::NAN, 0.0]),
+            2
+        );
     }
 }

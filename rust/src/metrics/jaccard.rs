@@ -12,7 +12,9 @@ use std::collections::HashSet;
 
 /// The set of lower-cased words of a text.
 pub fn word_set(text: &str) -> HashSet<String> {
-    split_words(&text.to_lowercase()).map(str::to_string).collect()
+    split_words(&text.to_lowercase())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Jaccard similarity of two word sets; `None` when both are empty (0 / 0).
@@ -31,9 +33,17 @@ pub fn word_jaccard(a: &str, b: &str) -> Option<f64> {
 ///
 /// `both_empty`: the value of a pair where neither text has a word; `None` makes such a
 /// pair an error (the Kaggle formula divides by zero). An empty input gives NaN.
-pub fn mean_word_jaccard(y_true: &[&str], y_pred: &[&str], both_empty: Option<f64>) -> MetricResult {
+pub fn mean_word_jaccard(
+    y_true: &[&str],
+    y_pred: &[&str],
+    both_empty: Option<f64>,
+) -> MetricResult {
     if y_true.len() != y_pred.len() {
-        return Err(format!("y_true has {} texts but y_pred has {}", y_true.len(), y_pred.len()));
+        return Err(format!(
+            "y_true has {} texts but y_pred has {}",
+            y_true.len(),
+            y_pred.len()
+        ));
     }
     let scores = y_true
         .iter()
@@ -41,7 +51,10 @@ pub fn mean_word_jaccard(y_true: &[&str], y_pred: &[&str], both_empty: Option<f6
         .enumerate()
         .map(|(i, (t, p))| {
             word_jaccard(t, p).or(both_empty).ok_or_else(|| {
-                format!("row {}: neither the prediction nor the answer has a word (Jaccard is 0/0)", i + 1)
+                format!(
+                    "row {}: neither the prediction nor the answer has a word (Jaccard is 0/0)",
+                    i + 1
+                )
             })
         })
         .collect::<Result<Vec<f64>, String>>()?;
@@ -68,7 +81,10 @@ mod tests {
     fn mean_and_empty_pairs() {
         assert_eq!(mean_word_jaccard(&["a", "b"], &["a", "c"], None), Ok(0.5));
         assert!(mean_word_jaccard(&["", "b"], &["", "b"], None).is_err());
-        assert_eq!(mean_word_jaccard(&["", "b"], &["", "b"], Some(0.0)), Ok(0.5));
+        assert_eq!(
+            mean_word_jaccard(&["", "b"], &["", "b"], Some(0.0)),
+            Ok(0.5)
+        );
         assert!(mean_word_jaccard(&[], &[], None).unwrap().is_nan());
         assert!(mean_word_jaccard(&["a"], &[], None).is_err());
     }

@@ -23,7 +23,8 @@ fn sort_counting(v: &mut [usize], buf: &mut [usize]) -> u64 {
         return 0;
     }
     let mid = n / 2;
-    let mut count = sort_counting(&mut v[..mid], &mut buf[..mid]) + sort_counting(&mut v[mid..], &mut buf[mid..]);
+    let mut count = sort_counting(&mut v[..mid], &mut buf[..mid])
+        + sort_counting(&mut v[mid..], &mut buf[mid..]);
     let (mut i, mut j, mut k) = (0, mid, 0);
     while i < mid && j < n {
         if v[j] < v[i] {
@@ -44,7 +45,10 @@ fn sort_counting(v: &mut [usize], buf: &mut [usize]) -> u64 {
 }
 
 /// Kendall-tau ordering score of predicted orders against true orders, group by group.
-pub fn kendall_tau_ordering<S: AsRef<str>>(ground_truth: &[Vec<S>], predictions: &[Vec<S>]) -> MetricResult {
+pub fn kendall_tau_ordering<S: AsRef<str>>(
+    ground_truth: &[Vec<S>],
+    predictions: &[Vec<S>],
+) -> MetricResult {
     if ground_truth.len() != predictions.len() {
         return Err(format!(
             "{} ground-truth groups but {} predicted groups",
@@ -62,7 +66,11 @@ pub fn kendall_tau_ordering<S: AsRef<str>>(ground_truth: &[Vec<S>], predictions:
             .iter()
             .map(|item| {
                 position.get(item.as_ref()).copied().ok_or_else(|| {
-                    format!("group {}: item '{}' is not in the ground truth order", g + 1, item.as_ref())
+                    format!(
+                        "group {}: item '{}' is not in the ground truth order",
+                        g + 1,
+                        item.as_ref()
+                    )
                 })
             })
             .collect::<Result<Vec<usize>, String>>()?;
@@ -110,9 +118,15 @@ mod tests {
     fn scores() {
         let t = vec![vec!["a", "b", "c", "d"]];
         assert_eq!(kendall_tau_ordering(&t, &t), Ok(1.0));
-        assert_eq!(kendall_tau_ordering(&t, &[vec!["d", "c", "b", "a"]]), Ok(-1.0));
+        assert_eq!(
+            kendall_tau_ordering(&t, &[vec!["d", "c", "b", "a"]]),
+            Ok(-1.0)
+        );
         // one adjacent swap: 1 inversion of 6 pairs -> 1 - 4/12
-        assert_eq!(kendall_tau_ordering(&t, &[vec!["b", "a", "c", "d"]]), Ok(1.0 - 4.0 / 12.0));
+        assert_eq!(
+            kendall_tau_ordering(&t, &[vec!["b", "a", "c", "d"]]),
+            Ok(1.0 - 4.0 / 12.0)
+        );
         // pooled over groups, not averaged: (1 inversion) / (12 + 2)
         let t2 = vec![vec!["a", "b", "c", "d"], vec!["x", "y"]];
         let p2 = vec![vec!["a", "b", "c", "d"], vec!["y", "x"]];
@@ -120,6 +134,9 @@ mod tests {
         assert!(kendall_tau_ordering(&t, &[vec!["a", "b", "c", "zz"]]).is_err());
         assert!(kendall_tau_ordering(&[vec!["a"]], &[vec!["a"]]).is_err());
         // repeated items rank at their first occurrence; ties are no inversion
-        assert_eq!(kendall_tau_ordering(&[vec!["a", "a", "b"]], &[vec!["a", "a", "b"]]), Ok(1.0));
+        assert_eq!(
+            kendall_tau_ordering(&[vec!["a", "a", "b"]], &[vec!["a", "a", "b"]]),
+            Ok(1.0)
+        );
     }
 }

@@ -26,7 +26,11 @@ pub fn levenshtein_str(a: &str, b: &str) -> usize {
 pub fn mean_levenshtein<S: AsRef<str> + Sync>(y_true: &[S], y_pred: &[S]) -> Result<f64, String> {
     use rayon::prelude::*;
     if y_true.len() != y_pred.len() {
-        return Err(format!("y_true has {} texts but y_pred has {}", y_true.len(), y_pred.len()));
+        return Err(format!(
+            "y_true has {} texts but y_pred has {}",
+            y_true.len(),
+            y_pred.len()
+        ));
     }
     let total: u64 = y_true
         .par_iter()
@@ -40,7 +44,12 @@ pub fn mean_levenshtein<S: AsRef<str> + Sync>(y_true: &[S], y_pred: &[S]) -> Res
 pub fn levenshtein(a: &[u64], b: &[u64]) -> usize {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a, b) = (&a[prefix..], &b[prefix..]);
-    let suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
     // the shorter one is the pattern packed into bit vectors
     let (pattern, text) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -74,7 +83,10 @@ fn myers_single_word(pattern: &[u64], text: &[u64]) -> usize {
         let eq = if symbol < 128 {
             ascii[symbol as usize]
         } else {
-            other.iter().find(|(sym, _)| *sym == symbol).map_or(0, |e| e.1)
+            other
+                .iter()
+                .find(|(sym, _)| *sym == symbol)
+                .map_or(0, |e| e.1)
         };
         let xv = eq | mv;
         let xh = (((eq & pv).wrapping_add(pv)) ^ pv) | eq;
@@ -115,7 +127,12 @@ impl PatternMasks {
                 other.entry(s).or_insert_with(|| vec![0; blocks])[i / 64] |= bit;
             }
         }
-        PatternMasks { blocks, ascii, other, none: vec![0; blocks] }
+        PatternMasks {
+            blocks,
+            ascii,
+            other,
+            none: vec![0; blocks],
+        }
     }
 
     fn get(&self, s: u64) -> &[u64] {
@@ -141,7 +158,11 @@ fn myers_blocks(pattern: &[u64], text: &[u64]) -> usize {
         // the top row of the table grows by one per text symbol: carry +1 into block 0
         let mut carry: i8 = 1;
         for blk in 0..blocks {
-            let high = if blk + 1 == blocks { last_bit } else { 1u64 << 63 };
+            let high = if blk + 1 == blocks {
+                last_bit
+            } else {
+                1u64 << 63
+            };
             let (p, mn) = (pv[blk], mv[blk]);
             let mut eq = eq_words[blk];
             let xv = eq | mn;
@@ -183,7 +204,9 @@ mod tests {
         for (i, x) in a.iter().enumerate() {
             let mut cur = vec![i + 1; b.len() + 1];
             for (j, y) in b.iter().enumerate() {
-                cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
+                cur[j + 1] = (prev[j] + usize::from(x != y))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1);
             }
             prev = cur;
         }

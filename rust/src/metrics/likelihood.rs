@@ -36,11 +36,19 @@ pub fn laplace_log_likelihood(
 }
 
 fn nan_max(a: f64, b: f64) -> f64 {
-    if a.is_nan() { a } else { a.max(b) }
+    if a.is_nan() {
+        a
+    } else {
+        a.max(b)
+    }
 }
 
 fn nan_min(a: f64, b: f64) -> f64 {
-    if a.is_nan() { a } else { a.min(b) }
+    if a.is_nan() {
+        a
+    } else {
+        a.min(b)
+    }
 }
 
 #[cfg(test)]
@@ -57,9 +65,19 @@ mod tests {
 
     #[test]
     fn nan_and_lengths() {
-        assert!(laplace_log_likelihood(&[1.0], &[f64::NAN], &[100.0], 70.0, 1000.0).unwrap().is_nan());
-        assert!(laplace_log_likelihood(&[1.0], &[1.0], &[f64::NAN], 70.0, 1000.0).unwrap().is_nan());
+        assert!(
+            laplace_log_likelihood(&[1.0], &[f64::NAN], &[100.0], 70.0, 1000.0)
+                .unwrap()
+                .is_nan()
+        );
+        assert!(
+            laplace_log_likelihood(&[1.0], &[1.0], &[f64::NAN], 70.0, 1000.0)
+                .unwrap()
+                .is_nan()
+        );
         assert!(laplace_log_likelihood(&[1.0], &[1.0, 2.0], &[100.0], 70.0, 1000.0).is_err());
-        assert!(laplace_log_likelihood(&[], &[], &[], 70.0, 1000.0).unwrap().is_nan());
+        assert!(laplace_log_likelihood(&[], &[], &[], 70.0, 1000.0)
+            .unwrap()
+            .is_nan());
     }
 }

@@ -10,7 +10,11 @@ use crate::numeric::np_mean;
 use std::collections::HashSet;
 
 /// AP@k of one ranked prediction list against a set of relevant items.
-pub fn average_precision_at_k<S: AsRef<str>>(actual: &HashSet<&str>, predicted: &[S], k: usize) -> f64 {
+pub fn average_precision_at_k<S: AsRef<str>>(
+    actual: &HashSet<&str>,
+    predicted: &[S],
+    k: usize,
+) -> f64 {
     if actual.is_empty() {
         return 0.0;
     }
@@ -28,7 +32,11 @@ pub fn average_precision_at_k<S: AsRef<str>>(actual: &HashSet<&str>, predicted: 
 }
 
 /// MAP@k over paired samples; extra samples on either side are ignored (pairs are zipped).
-pub fn mean_average_precision_at_k<A: AsRef<str>, P: AsRef<str>>(actual: &[Vec<A>], predicted: &[Vec<P>], k: usize) -> f64 {
+pub fn mean_average_precision_at_k<A: AsRef<str>, P: AsRef<str>>(
+    actual: &[Vec<A>],
+    predicted: &[Vec<P>],
+    k: usize,
+) -> f64 {
     let aps: Vec<f64> = actual
         .iter()
         .zip(predicted)
@@ -53,12 +61,24 @@ mod tests {
         assert_eq!(average_precision_at_k(&set(&["a"]), &["a"], 5), 1.0);
         assert_eq!(average_precision_at_k(&set(&["a"]), &["x", "a"], 5), 0.5);
         // duplicates use slots but never hit twice
-        assert_eq!(average_precision_at_k(&set(&["a"]), &["x", "x", "x", "x", "a"], 5), 0.2);
-        assert_eq!(average_precision_at_k(&set(&["a", "b"]), &["a", "a", "b"], 5), (1.0 + 2.0 / 3.0) / 2.0);
+        assert_eq!(
+            average_precision_at_k(&set(&["a"]), &["x", "x", "x", "x", "a"], 5),
+            0.2
+        );
+        assert_eq!(
+            average_precision_at_k(&set(&["a", "b"]), &["a", "a", "b"], 5),
+            (1.0 + 2.0 / 3.0) / 2.0
+        );
         // truncated to k
-        assert_eq!(average_precision_at_k(&set(&["a"]), &["1", "2", "3", "4", "5", "a"], 5), 0.0);
+        assert_eq!(
+            average_precision_at_k(&set(&["a"]), &["1", "2", "3", "4", "5", "a"], 5),
+            0.0
+        );
         // divided by min(|actual|, k)
-        assert_eq!(average_precision_at_k(&set(&["a", "b", "c"]), &["a", "b"], 2), 1.0);
+        assert_eq!(
+            average_precision_at_k(&set(&["a", "b", "c"]), &["a", "b"], 2),
+            1.0
+        );
         assert_eq!(average_precision_at_k(&set(&[]), &["a"], 5), 0.0);
         let empty: [&str; 0] = [];
         assert_eq!(average_precision_at_k(&set(&["a"]), &empty, 5), 0.0);

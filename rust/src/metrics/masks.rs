@@ -13,11 +13,19 @@ pub struct Overlap {
 
 impl Overlap {
     pub fn of(pred: &RunMask, truth: &RunMask) -> Overlap {
-        Overlap { tp: pred.intersection_count(truth), pred: pred.count(), truth: truth.count() }
+        Overlap {
+            tp: pred.intersection_count(truth),
+            pred: pred.count(),
+            truth: truth.count(),
+        }
     }
 
     pub fn add(self, o: Overlap) -> Overlap {
-        Overlap { tp: self.tp + o.tp, pred: self.pred + o.pred, truth: self.truth + o.truth }
+        Overlap {
+            tp: self.tp + o.tp,
+            pred: self.pred + o.pred,
+            truth: self.truth + o.truth,
+        }
     }
 }
 

@@ -25,7 +25,10 @@ pub fn matthews_corrcoef(y_true: &[usize], y_pred: &[usize], n_labels: usize) ->
     let mut n_correct = 0.0;
     for (&t, &p) in y_true.iter().zip(y_pred) {
         if t >= n_labels || p >= n_labels {
-            return Err(format!("label index {} is out of range for {n_labels} labels", t.max(p)));
+            return Err(format!(
+                "label index {} is out of range for {n_labels} labels",
+                t.max(p)
+            ));
         }
         true_sum[t] += 1.0;
         pred_sum[p] += 1.0;
@@ -33,7 +36,12 @@ pub fn matthews_corrcoef(y_true: &[usize], y_pred: &[usize], n_labels: usize) ->
             n_correct += 1.0;
         }
     }
-    Ok(from_counts(&true_sum, &pred_sum, n_correct, y_true.len() as f64))
+    Ok(from_counts(
+        &true_sum,
+        &pred_sum,
+        n_correct,
+        y_true.len() as f64,
+    ))
 }
 
 /// `matthews_corrcoef` on integer labels, counted without sorting the samples.
@@ -43,7 +51,12 @@ pub fn matthews_corrcoef_int(y_true: &[i64], y_pred: &[i64]) -> MetricResult {
     let (truth, predicted, tp) = labels.counts(y_true, y_pred);
     let as_f64 = |v: Vec<u64>| v.into_iter().map(|c| c as f64).collect::<Vec<f64>>();
     let n_correct = tp.iter().sum::<u64>() as f64;
-    Ok(from_counts(&as_f64(truth), &as_f64(predicted), n_correct, y_true.len() as f64))
+    Ok(from_counts(
+        &as_f64(truth),
+        &as_f64(predicted),
+        n_correct,
+        y_true.len() as f64,
+    ))
 }
 
 /// The coefficient from per-label true and predicted counts and the number of matches.
@@ -63,9 +76,18 @@ mod tests {
 
     #[test]
     fn perfect_inverted_and_constant() {
-        assert_eq!(matthews_corrcoef(&[0, 1, 1, 0], &[0, 1, 1, 0], 2).unwrap(), 1.0);
-        assert_eq!(matthews_corrcoef(&[0, 1, 1, 0], &[1, 0, 0, 1], 2).unwrap(), -1.0);
-        assert_eq!(matthews_corrcoef(&[0, 1, 1, 0], &[0, 0, 0, 0], 2).unwrap(), 0.0);
+        assert_eq!(
+            matthews_corrcoef(&[0, 1, 1, 0], &[0, 1, 1, 0], 2).unwrap(),
+            1.0
+        );
+        assert_eq!(
+            matthews_corrcoef(&[0, 1, 1, 0], &[1, 0, 0, 1], 2).unwrap(),
+            -1.0
+        );
+        assert_eq!(
+            matthews_corrcoef(&[0, 1, 1, 0], &[0, 0, 0, 0], 2).unwrap(),
+            0.0
+        );
         assert_eq!(matthews_corrcoef(&[1, 1], &[1, 1], 2).unwrap(), 0.0);
         assert_eq!(matthews_corrcoef(&[], &[], 0).unwrap(), 0.0);
     }
@@ -74,8 +96,14 @@ mod tests {
     fn integer_labels_match_indices() {
         let t: Vec<i64> = (0..100_000).map(|i| (i * 7919) % 4 * 10).collect();
         let p: Vec<i64> = (0..100_000).map(|i| (i * 104_729) % 5 * 10).collect();
-        let (ti, pi): (Vec<usize>, Vec<usize>) = (t.iter().map(|&x| (x / 10) as usize).collect(), p.iter().map(|&x| (x / 10) as usize).collect());
-        assert_eq!(matthews_corrcoef_int(&t, &p).unwrap().to_bits(), matthews_corrcoef(&ti, &pi, 5).unwrap().to_bits());
+        let (ti, pi): (Vec<usize>, Vec<usize>) = (
+            t.iter().map(|&x| (x / 10) as usize).collect(),
+            p.iter().map(|&x| (x / 10) as usize).collect(),
+        );
+        assert_eq!(
+            matthews_corrcoef_int(&t, &p).unwrap().to_bits(),
+            matthews_corrcoef(&ti, &pi, 5).unwrap().to_bits()
+        );
         assert_eq!(matthews_corrcoef_int(&[], &[]).unwrap(), 0.0);
     }
 

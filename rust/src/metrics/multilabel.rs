@@ -20,7 +20,11 @@ pub fn weighted_multilabel_log_loss(
     eps: f64,
 ) -> MetricResult {
     let k = negative_weights.len();
-    if k == 0 || positive_weights.len() != k || y_true.len() != y_pred.len() || y_true.len() % k != 0 {
+    if k == 0
+        || positive_weights.len() != k
+        || y_true.len() != y_pred.len()
+        || y_true.len() % k != 0
+    {
         return Err("y_true, y_pred and the weights must agree in shape".into());
     }
     let per_row: Vec<f64> = y_true
@@ -42,7 +46,11 @@ pub fn weighted_multilabel_log_loss(
 }
 
 fn np_clip(v: f64, lo: f64, hi: f64) -> f64 {
-    if v.is_nan() { v } else { v.clamp(lo, hi) }
+    if v.is_nan() {
+        v
+    } else {
+        v.clamp(lo, hi)
+    }
 }
 
 /// `sklearn.metrics.label_ranking_average_precision_score(y_true, y_score, sample_weight)`
@@ -68,7 +76,10 @@ pub fn label_ranking_average_precision(
     }
     if let Some(w) = sample_weight {
         if w.len() != n {
-            return Err(format!("sample_weight has {} values for {n} samples", w.len()));
+            return Err(format!(
+                "sample_weight has {} values for {n} samples",
+                w.len()
+            ));
         }
     }
     if y_true.iter().any(|&t| t != 0.0 && t != 1.0) {
@@ -95,7 +106,9 @@ fn row_precision(truth: &[f64], score: &[f64]) -> f64 {
         return 1.0;
     }
     // rank "max" of -score: how many labels score at least as high
-    let at_or_above = |j: usize, among: &mut dyn Iterator<Item = usize>| among.filter(|&m| score[m] >= score[j]).count();
+    let at_or_above = |j: usize, among: &mut dyn Iterator<Item = usize>| {
+        among.filter(|&m| score[m] >= score[j]).count()
+    };
     let ratios: Vec<f64> = relevant
         .iter()
         .map(|&j| {
@@ -113,14 +126,28 @@ mod tests {
 
     #[test]
     fn weighted_log_loss() {
-        let half = weighted_multilabel_log_loss(&[1.0, 0.0], &[0.5, 0.5], &[7.0, 1.0], &[14.0, 2.0], 1e-15).unwrap();
+        let half = weighted_multilabel_log_loss(
+            &[1.0, 0.0],
+            &[0.5, 0.5],
+            &[7.0, 1.0],
+            &[14.0, 2.0],
+            1e-15,
+        )
+        .unwrap();
         assert!((half - 2f64.ln()).abs() < 1e-15);
-        let perfect = weighted_multilabel_log_loss(&[1.0, 0.0], &[1.0, 0.0], &[1.0, 1.0], &[2.0, 2.0], 1e-15).unwrap();
+        let perfect =
+            weighted_multilabel_log_loss(&[1.0, 0.0], &[1.0, 0.0], &[1.0, 1.0], &[2.0, 2.0], 1e-15)
+                .unwrap();
         assert!(perfect < 1e-14);
         // a hard miss costs -ln(1e-15) on that label, weighted: (2 * 34.54) / (2 + 1)
-        let miss = weighted_multilabel_log_loss(&[1.0, 0.0], &[0.0, 0.0], &[1.0, 1.0], &[2.0, 2.0], 1e-15).unwrap();
+        let miss =
+            weighted_multilabel_log_loss(&[1.0, 0.0], &[0.0, 0.0], &[1.0, 1.0], &[2.0, 2.0], 1e-15)
+                .unwrap();
         assert!((miss - 2.0 * -(1e-15f64.ln()) / 3.0).abs() < 1e-9, "{miss}");
-        assert!(weighted_multilabel_log_loss(&[1.0], &[1.0, 0.0], &[1.0, 1.0], &[2.0, 2.0], 1e-15).is_err());
+        assert!(
+            weighted_multilabel_log_loss(&[1.0], &[1.0, 0.0], &[1.0, 1.0], &[2.0, 2.0], 1e-15)
+                .is_err()
+        );
     }
 
     #[test]
@@ -135,10 +162,22 @@ mod tests {
     #[test]
     fn lrap_ties_weights_and_degenerate_rows() {
         // all scores tied: a relevant label ranks last among 4 -> 1/4
-        assert_eq!(label_ranking_average_precision(&[1.0, 0.0, 0.0, 0.0], &[0.0; 4], 4, None).unwrap(), 0.25);
+        assert_eq!(
+            label_ranking_average_precision(&[1.0, 0.0, 0.0, 0.0], &[0.0; 4], 4, None).unwrap(),
+            0.25
+        );
         // an all-negative row counts as 1
-        assert_eq!(label_ranking_average_precision(&[0.0, 0.0], &[0.3, 0.1], 2, None).unwrap(), 1.0);
-        let w = label_ranking_average_precision(&[1.0, 0.0, 0.0, 1.0], &[0.0, 1.0, 0.0, 1.0], 2, Some(&[3.0, 1.0])).unwrap();
+        assert_eq!(
+            label_ranking_average_precision(&[0.0, 0.0], &[0.3, 0.1], 2, None).unwrap(),
+            1.0
+        );
+        let w = label_ranking_average_precision(
+            &[1.0, 0.0, 0.0, 1.0],
+            &[0.0, 1.0, 0.0, 1.0],
+            2,
+            Some(&[3.0, 1.0]),
+        )
+        .unwrap();
         assert_eq!(w, (0.5 * 3.0 + 1.0) / 4.0);
         assert!(label_ranking_average_precision(&[2.0, 0.0], &[0.3, 0.1], 2, None).is_err());
         assert!(label_ranking_average_precision(&[1.0, 0.0], &[f64::NAN, 0.1], 2, None).is_err());

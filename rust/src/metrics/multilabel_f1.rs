@@ -12,13 +12,19 @@ use super::MetricResult;
 /// two labels is an error (a one-column sparse matrix is not a multi-label target for
 /// scikit-learn); no samples, different numbers of samples, or an index out of range are
 /// errors.
-pub fn multilabel_micro_f1(y_true: &[Vec<usize>], y_pred: &[Vec<usize>], n_labels: usize) -> MetricResult {
+pub fn multilabel_micro_f1(
+    y_true: &[Vec<usize>],
+    y_pred: &[Vec<usize>],
+    n_labels: usize,
+) -> MetricResult {
     crate::sklearn::check_consistent_length(y_true.len(), y_pred.len())?;
     if y_true.is_empty() {
         return Err("Found array with 0 sample(s) while a minimum of 1 is required.".into());
     }
     if n_labels < 2 {
-        return Err(format!("a multi-label F1 needs at least two labels, got {n_labels}"));
+        return Err(format!(
+            "a multi-label F1 needs at least two labels, got {n_labels}"
+        ));
     }
     let (mut tp, mut n_true, mut n_pred) = (0u64, 0u64, 0u64);
     for (t, p) in y_true.iter().zip(y_pred) {
@@ -38,7 +44,9 @@ pub fn multilabel_micro_f1(y_true: &[Vec<usize>], y_pred: &[Vec<usize>], n_label
 /// The sorted distinct labels of one sample.
 fn label_set(labels: &[usize], n_labels: usize) -> Result<Vec<usize>, String> {
     if let Some(&bad) = labels.iter().find(|&&l| l >= n_labels) {
-        return Err(format!("label index {bad} is out of range for {n_labels} labels"));
+        return Err(format!(
+            "label index {bad} is out of range for {n_labels} labels"
+        ));
     }
     let mut set = labels.to_vec();
     set.sort_unstable();
@@ -61,9 +69,15 @@ mod tests {
     #[test]
     fn duplicates_count_once_and_empty_is_zero() {
         let t = vec![vec![1], vec![0]];
-        assert_eq!(multilabel_micro_f1(&t, &[vec![1, 1], vec![0]], 2).unwrap(), 1.0);
+        assert_eq!(
+            multilabel_micro_f1(&t, &[vec![1, 1], vec![0]], 2).unwrap(),
+            1.0
+        );
         assert_eq!(multilabel_micro_f1(&t, &[vec![], vec![]], 2).unwrap(), 0.0);
-        assert_eq!(multilabel_micro_f1(&[vec![], vec![]], &[vec![], vec![]], 2).unwrap(), 0.0);
+        assert_eq!(
+            multilabel_micro_f1(&[vec![], vec![]], &[vec![], vec![]], 2).unwrap(),
+            0.0
+        );
     }
 
     #[test]

@@ -12,7 +12,11 @@ use super::MetricResult;
 /// are Python ints and `0 / 0` raises `ZeroDivisionError`, so that is an error here too.
 pub fn probabilistic_fbeta(labels: &[f64], predictions: &[f64], beta: f64) -> MetricResult {
     if labels.len() != predictions.len() {
-        return Err(format!("{} labels but {} predictions", labels.len(), predictions.len()));
+        return Err(format!(
+            "{} labels but {} predictions",
+            labels.len(),
+            predictions.len()
+        ));
     }
     let (mut ctp, mut cfp, mut positives) = (0.0, 0.0, 0usize);
     // whether a sum holds a numpy scalar (any prediction kept by the clip) or only Python ints
@@ -30,7 +34,10 @@ pub fn probabilistic_fbeta(labels: &[f64], predictions: &[f64], beta: f64) -> Me
         }
     }
     if !(ctp_numpy || cfp_numpy) && ctp + cfp == 0.0 {
-        return Err("ZeroDivisionError: float division by zero (every prediction lies outside [0, 1])".into());
+        return Err(
+            "ZeroDivisionError: float division by zero (every prediction lies outside [0, 1])"
+                .into(),
+        );
     }
     if !ctp_numpy && positives == 0 {
         return Err("ZeroDivisionError: division by zero (no positive label)".into());
@@ -49,7 +56,9 @@ pub fn probabilistic_fbeta(labels: &[f64], predictions: &[f64], beta: f64) -> Me
 /// than a Python float: true when any prediction survives the clip unchanged (a value in
 /// `[0, 1]` or NaN stays a numpy scalar; the clip replaces the others with Python ints).
 pub fn pfbeta_returns_numpy(predictions: &[f64]) -> bool {
-    predictions.iter().any(|&p| p.is_nan() || (0.0..=1.0).contains(&p))
+    predictions
+        .iter()
+        .any(|&p| p.is_nan() || (0.0..=1.0).contains(&p))
 }
 
 #[cfg(test)]
@@ -58,16 +67,31 @@ mod tests {
 
     #[test]
     fn perfect_and_soft() {
-        assert_eq!(probabilistic_fbeta(&[1.0, 0.0, 1.0], &[1.0, 0.0, 1.0], 1.0).unwrap(), 1.0);
+        assert_eq!(
+            probabilistic_fbeta(&[1.0, 0.0, 1.0], &[1.0, 0.0, 1.0], 1.0).unwrap(),
+            1.0
+        );
         // ctp = 0.5, cfp = 0.5: precision 0.5, recall 0.5 -> 0.5
-        assert_eq!(probabilistic_fbeta(&[1.0, 0.0], &[0.5, 0.5], 1.0).unwrap(), 0.5);
+        assert_eq!(
+            probabilistic_fbeta(&[1.0, 0.0], &[0.5, 0.5], 1.0).unwrap(),
+            0.5
+        );
     }
 
     #[test]
     fn clipping_nan_and_zero_sums() {
-        assert_eq!(probabilistic_fbeta(&[1.0, 0.0], &[7.0, -3.0], 1.0).unwrap(), 1.0);
-        assert_eq!(probabilistic_fbeta(&[1.0, 0.0], &[0.5, f64::NAN], 1.0).unwrap(), 0.0);
-        assert_eq!(probabilistic_fbeta(&[1.0, 0.0], &[0.0, 0.0], 1.0).unwrap(), 0.0);
+        assert_eq!(
+            probabilistic_fbeta(&[1.0, 0.0], &[7.0, -3.0], 1.0).unwrap(),
+            1.0
+        );
+        assert_eq!(
+            probabilistic_fbeta(&[1.0, 0.0], &[0.5, f64::NAN], 1.0).unwrap(),
+            0.0
+        );
+        assert_eq!(
+            probabilistic_fbeta(&[1.0, 0.0], &[0.0, 0.0], 1.0).unwrap(),
+            0.0
+        );
         assert!(probabilistic_fbeta(&[1.0, 0.0], &[-1.0, -2.0], 1.0).is_err());
         assert!(probabilistic_fbeta(&[0.0, 0.0], &[2.0, -2.0], 1.0).is_err());
         // no positive label: recall is the Python int 0 divided by 0

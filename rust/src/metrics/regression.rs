@@ -61,7 +61,11 @@ pub fn rmsle(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
 /// Edge cases: different lengths, an empty input, NaN or infinity are errors.
 pub fn mae(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
     check(y_true, y_pred)?;
-    let abs: Vec<f64> = y_true.iter().zip(y_pred).map(|(t, p)| (p - t).abs()).collect();
+    let abs: Vec<f64> = y_true
+        .iter()
+        .zip(y_pred)
+        .map(|(t, p)| (p - t).abs())
+        .collect();
     Ok(np_mean(&abs))
 }
 
@@ -72,14 +76,25 @@ pub fn mae(y_true: &[f64], y_pred: &[f64]) -> MetricResult {
 /// Edge cases: a group predicted exactly has MAE 0 and log-MAE -inf, so the mean is -inf
 /// (there is no floor); a group index without rows is an error (scikit-learn refuses an
 /// empty input), as are NaN and infinity.
-pub fn mean_log_mae_by_group(y_true: &[f64], y_pred: &[f64], group: &[usize], n_groups: usize) -> MetricResult {
+pub fn mean_log_mae_by_group(
+    y_true: &[f64],
+    y_pred: &[f64],
+    group: &[usize],
+    n_groups: usize,
+) -> MetricResult {
     if y_true.len() != group.len() {
-        return Err(format!("{} values but {} group labels", y_true.len(), group.len()));
+        return Err(format!(
+            "{} values but {} group labels",
+            y_true.len(),
+            group.len()
+        ));
     }
     check(y_true, y_pred)?;
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); n_groups];
     for (i, &g) in group.iter().enumerate() {
-        rows.get_mut(g).ok_or_else(|| format!("group index {g} is out of range"))?.push(i);
+        rows.get_mut(g)
+            .ok_or_else(|| format!("group index {g} is out of range"))?
+            .push(i);
     }
     let mut logs = Vec::with_capacity(n_groups);
     for members in &rows {
@@ -99,9 +114,17 @@ pub fn mean_log_mae_by_group(y_true: &[f64], y_pred: &[f64], group: &[usize], n_
 /// Edge cases: no columns, columns of different lengths, NaN or infinity are errors.
 pub fn mcrmse(y_true: &[&[f64]], y_pred: &[&[f64]]) -> MetricResult {
     if y_true.len() != y_pred.len() || y_true.is_empty() {
-        return Err(format!("{} true columns but {} predicted columns", y_true.len(), y_pred.len()));
+        return Err(format!(
+            "{} true columns but {} predicted columns",
+            y_true.len(),
+            y_pred.len()
+        ));
     }
-    let per_column: Vec<f64> = y_true.iter().zip(y_pred).map(|(t, p)| rmse(t, p)).collect::<Result<_, _>>()?;
+    let per_column: Vec<f64> = y_true
+        .iter()
+        .zip(y_pred)
+        .map(|(t, p)| rmse(t, p))
+        .collect::<Result<_, _>>()?;
     Ok(np_mean(&per_column))
 }
 
@@ -129,7 +152,8 @@ mod tests {
     fn log_mae_per_group() {
         // group 0: MAE 1, group 1: MAE e
         let e = std::f64::consts::E;
-        let s = mean_log_mae_by_group(&[0.0, 0.0, 5.0], &[1.0, -1.0, 5.0 + e], &[0, 0, 1], 2).unwrap();
+        let s =
+            mean_log_mae_by_group(&[0.0, 0.0, 5.0], &[1.0, -1.0, 5.0 + e], &[0, 0, 1], 2).unwrap();
         assert!((s - 0.5).abs() < 1e-15);
         let exact = mean_log_mae_by_group(&[0.0, 5.0], &[1.0, 5.0], &[0, 1], 2).unwrap();
         assert_eq!(exact, f64::NEG_INFINITY);

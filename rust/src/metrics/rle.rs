@@ -57,7 +57,10 @@ pub struct RunMask {
 
 impl RunMask {
     pub fn empty(len: u64) -> Self {
-        RunMask { len, runs: Vec::new() }
+        RunMask {
+            len,
+            runs: Vec::new(),
+        }
     }
 
     /// The mask of a flat boolean array.
@@ -75,7 +78,10 @@ impl RunMask {
                 i += 1;
             }
         }
-        RunMask { len: pixels.len() as u64, runs }
+        RunMask {
+            len: pixels.len() as u64,
+            runs,
+        }
     }
 
     /// Build from runs already sorted by start and disjoint; adjacent runs are merged and
@@ -96,14 +102,23 @@ impl RunMask {
 
     /// Decode an RLE string with the reference's checks (see the module docs).
     pub fn from_rle(rle: &str, len: u64) -> Result<Self, String> {
-        let tokens: Vec<&str> = rle.split(is_python_space).filter(|t| !t.is_empty()).collect();
+        let tokens: Vec<&str> = rle
+            .split(is_python_space)
+            .filter(|t| !t.is_empty())
+            .collect();
         if tokens.is_empty() {
             return Ok(RunMask::empty(len));
         }
-        let ints = tokens.iter().map(|t| PyInt::parse(t)).collect::<Result<Vec<_>, _>>()?;
+        let ints = tokens
+            .iter()
+            .map(|t| PyInt::parse(t))
+            .collect::<Result<Vec<_>, _>>()?;
         let starts: Vec<&PyInt> = ints.iter().step_by(2).collect();
         let lengths: Vec<&PyInt> = ints.iter().skip(1).step_by(2).collect();
-        if starts.windows(2).any(|w| w[0].cmp(w[1]) == Ordering::Greater) {
+        if starts
+            .windows(2)
+            .any(|w| w[0].cmp(w[1]) == Ordering::Greater)
+        {
             return Err("The pairs in the RLE string must be sorted.".into());
         }
         if starts.iter().chain(&lengths).any(|v| !v.is_positive()) {
@@ -111,7 +126,11 @@ impl RunMask {
         }
         let pairs: Vec<(&PyInt, &PyInt)> = match (starts.len(), lengths.len()) {
             (_, 0) => Vec::new(), // a lone start broadcasts against nothing
-            (s, l) if s == l => starts.iter().copied().zip(lengths.iter().copied()).collect(),
+            (s, l) if s == l => starts
+                .iter()
+                .copied()
+                .zip(lengths.iter().copied())
+                .collect(),
             (_, 1) => starts.iter().map(|s| (*s, lengths[0])).collect(),
             (s, l) => {
                 return Err(format!(
@@ -247,16 +266,23 @@ impl IntKind {
 
 /// `(starts - 1) + lengths` with numpy's dtypes: `Ok(None)` when a fixed-width sum wraps
 /// around (the slice is then empty), `Err` when int64 meets uint64 (float slice bounds).
-fn run_end(lo: u128, length: u128, starts: IntKind, lengths: IntKind) -> Result<Option<u128>, String> {
+fn run_end(
+    lo: u128,
+    length: u128,
+    starts: IntKind,
+    lengths: IntKind,
+) -> Result<Option<u128>, String> {
     use IntKind::*;
     let sum = lo.saturating_add(length);
     match (starts, lengths) {
         (Object, _) | (_, Object) => Ok(Some(sum)),
         (I64, I64) => Ok((sum <= i64::MAX as u128).then_some(sum)),
         (U64, U64) => Ok((sum <= u128::from(u64::MAX)).then_some(sum)),
-        _ => Err("slice indices must be integers or None or have an __index__ method \
+        _ => Err(
+            "slice indices must be integers or None or have an __index__ method \
                   (RLE numbers mix int64 and uint64 ranges)"
-            .into()),
+                .into(),
+        ),
     }
 }
 
@@ -283,16 +309,26 @@ impl PyInt {
         };
         // Python reads any Unicode decimal digit; underscores only between digits
         let chars: Vec<char> = body.chars().collect();
-        if chars.is_empty() || chars[0] == '_' || chars[chars.len() - 1] == '_' || body.contains("__") {
+        if chars.is_empty()
+            || chars[0] == '_'
+            || chars[chars.len() - 1] == '_'
+            || body.contains("__")
+        {
             return Err(bad());
         }
         let digits = chars
             .iter()
             .filter(|&&c| c != '_')
-            .map(|&c| crate::pystr::decimal_digit(c).map(|d| char::from(b'0' + d)).ok_or_else(bad))
+            .map(|&c| {
+                crate::pystr::decimal_digit(c)
+                    .map(|d| char::from(b'0' + d))
+                    .ok_or_else(bad)
+            })
             .collect::<Result<String, String>>()?;
         if digits.len() > MAX_INT_DIGITS {
-            return Err(format!("Exceeds the limit ({MAX_INT_DIGITS} digits) for integer string conversion"));
+            return Err(format!(
+                "Exceeds the limit ({MAX_INT_DIGITS} digits) for integer string conversion"
+            ));
         }
         let digits = digits.trim_start_matches('0').to_string();
         let parsed = digits.parse::<u128>();
@@ -301,7 +337,12 @@ impl PyInt {
             (false, Ok(v)) => (v, false),
             (false, Err(_)) => (u128::MAX, true),
         };
-        Ok(PyInt { negative: negative && value != 0, value, huge, digits })
+        Ok(PyInt {
+            negative: negative && value != 0,
+            value,
+            huge,
+            digits,
+        })
     }
 
     fn is_positive(&self) -> bool {
@@ -309,7 +350,10 @@ impl PyInt {
     }
 
     fn magnitude_cmp(&self, other: &PyInt) -> Ordering {
-        self.digits.len().cmp(&other.digits.len()).then_with(|| self.digits.cmp(&other.digits))
+        self.digits
+            .len()
+            .cmp(&other.digits.len())
+            .then_with(|| self.digits.cmp(&other.digits))
     }
 
     fn cmp(&self, other: &PyInt) -> Ordering {
@@ -351,7 +395,10 @@ mod tests {
         assert!(px("5 1 3 1", 20).is_err());
         // Unicode decimal digits are digits for Python's int()
         assert_eq!(px("\u{661} \u{ff12}", 20).unwrap(), vec![0, 1]);
-        assert!(px("\u{b2} 1", 20).is_err(), "superscript two is not a decimal digit");
+        assert!(
+            px("\u{b2} 1", 20).is_err(),
+            "superscript two is not a decimal digit"
+        );
     }
 
     #[test]
@@ -386,6 +433,9 @@ mod tests {
         assert_eq!(m.union(&other).to_rle(), "1 3 5 1 8 1");
         assert_eq!(m.count(), 4);
         // adjacent runs are merged, so equal masks compare equal
-        assert_eq!(RunMask::from_rle("1 2 3 2", 8).unwrap(), RunMask::from_rle("1 4", 8).unwrap());
+        assert_eq!(
+            RunMask::from_rle("1 2 3 2", 8).unwrap(),
+            RunMask::from_rle("1 4", 8).unwrap()
+        );
     }
 }

@@ -27,7 +27,10 @@ pub fn roc_curve(is_positive: &[bool], y_score: &[f64]) -> Result<RocCurve, Stri
     let points = curve_points(y_score, &|i| is_positive[i])?;
     let keep_t: Vec<f64> = points.iter().map(|&p| tps_of(p)).collect();
     let keep_f: Vec<f64> = points.iter().map(|&p| fps_of(p)).collect();
-    Ok(RocCurve { fpr: rates(&keep_f), tpr: rates(&keep_t) })
+    Ok(RocCurve {
+        fpr: rates(&keep_f),
+        tpr: rates(&keep_t),
+    })
 }
 
 /// A curve point: the cumulative true positive count in the high 32 bits, the false
@@ -52,10 +55,15 @@ fn fps_of(point: u64) -> f64 {
 /// `u64::MAX` sentinel (no finite score has that key), then merged by [`kept_points`]. Two
 /// buffers of `n + 2` words serve every step (keys, then sorting scratch, then the points),
 /// so a call touches little fresh memory.
-fn curve_points<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: &P) -> Result<Vec<u64>, String> {
+fn curve_points<P: Fn(usize) -> bool + Sync>(
+    y_score: &[f64],
+    is_positive: &P,
+) -> Result<Vec<u64>, String> {
     let n = y_score.len();
     if n > u32::MAX as usize {
-        return Err(format!("a ROC curve of {n} samples is more than this implementation counts (2^32 - 1)"));
+        return Err(format!(
+            "a ROC curve of {n} samples is more than this implementation counts (2^32 - 1)"
+        ));
     }
     let n_pos = (0..n).filter(|&i| is_positive(i)).count();
     let mut keys = vec![0u64; n + 2];
@@ -82,7 +90,10 @@ fn curve_points<P: Fn(usize) -> bool + Sync>(y_score: &[f64], is_positive: &P) -
             sort_u64_with(pos_keys, scratch_pos);
             sort_u64_with(neg_keys, scratch_neg);
         } else if 4 * n_pos.min(n - n_pos) >= n {
-            rayon::join(|| sort_u64_with(pos_keys, scratch_pos), || sort_u64_with(neg_keys, scratch_neg));
+            rayon::join(
+                || sort_u64_with(pos_keys, scratch_pos),
+                || sort_u64_with(neg_keys, scratch_neg),
+            );
         } else {
             // one class holds most samples: its keys are cut in two by value and the parts
             // sorted on two threads (the smaller class alongside the lower part)
@@ -204,9 +215,13 @@ const PARALLEL_WALK_MIN: usize = 1 << 16;
 /// positions of the cut give directly, so the points are the same.
 fn kept_points(pos: &[u64], neg: &[u64], out: &mut [u64]) -> usize {
     let n = pos.len() + neg.len() - 2;
-    let start = Window { prev: (0, 0), cur: (0, 0), seen: 0 };
+    let start = Window {
+        prev: (0, 0),
+        cur: (0, 0),
+        seen: 0,
+    };
     out[0] = 0; // the origin
-    // the last threshold, always kept, after the `m` points written by a walk
+                // the last threshold, always kept, after the `m` points written by a walk
     let finish = |(m, w): (usize, Window), out: &mut [u64]| -> usize {
         if w.seen > 0 {
             out[m] = pack(w.cur.0, w.cur.1);
@@ -218,7 +233,10 @@ fn kept_points(pos: &[u64], neg: &[u64], out: &mut [u64]) -> usize {
     // the cut: the middle key of the longer list; the second walk starts at its first sample
     let longer = if pos.len() >= neg.len() { pos } else { neg };
     let pivot = longer[(longer.len() - 1) / 2];
-    let (i0, j0) = (pos.partition_point(|&k| k < pivot), neg.partition_point(|&k| k < pivot));
+    let (i0, j0) = (
+        pos.partition_point(|&k| k < pivot),
+        neg.partition_point(|&k| k < pivot),
+    );
     if n < PARALLEL_WALK_MIN || i0 + j0 == 0 || pivot == u64::MAX {
         let end = walk(pos, neg, (0, 0), u64::MAX, start, &mut out[1..]);
         return 1 + finish(end, &mut out[1..]);
@@ -226,13 +244,28 @@ fn kept_points(pos: &[u64], neg: &[u64], out: &mut [u64]) -> usize {
     // the window at the cut: `cur` is the last threshold below the pivot, reached at
     // (i0, j0); `prev` the one before it, if any
     let below = |v: &[u64], end: usize| if end > 0 { Some(v[end - 1]) } else { None };
-    let last_key = below(pos, i0).into_iter().chain(below(neg, j0)).max().expect("a key below the pivot");
+    let last_key = below(pos, i0)
+        .into_iter()
+        .chain(below(neg, j0))
+        .max()
+        .expect("a key below the pivot");
     let first_key = pos[0].min(neg[0]);
     let window = if first_key == last_key {
-        Window { prev: (0, 0), cur: (i0 as u64, j0 as u64), seen: 1 }
+        Window {
+            prev: (0, 0),
+            cur: (i0 as u64, j0 as u64),
+            seen: 1,
+        }
     } else {
-        let prev = (pos[..i0].partition_point(|&k| k < last_key) as u64, neg[..j0].partition_point(|&k| k < last_key) as u64);
-        Window { prev, cur: (i0 as u64, j0 as u64), seen: 2 }
+        let prev = (
+            pos[..i0].partition_point(|&k| k < last_key) as u64,
+            neg[..j0].partition_point(|&k| k < last_key) as u64,
+        );
+        Window {
+            prev,
+            cur: (i0 as u64, j0 as u64),
+            seen: 2,
+        }
     };
     // fewer than i0 + j0 thresholds lie below the pivot, and at most n - i0 - j0 + 1 points
     // are written from it on
@@ -252,7 +285,11 @@ const PARALLEL_SORT_MIN: usize = 1 << 15;
 /// share a key, as they compare equal).
 fn descending_key(score: f64) -> u64 {
     let bits = (score + 0.0).to_bits(); // + 0.0 turns -0.0 into 0.0
-    let ascending = if bits >> 63 == 1 { !bits } else { bits | (1 << 63) };
+    let ascending = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    };
     !ascending
 }
 
@@ -271,7 +308,10 @@ fn rates(counts: &[f64]) -> Vec<f64> {
 pub fn auc(x: &[f64], y: &[f64]) -> MetricResult {
     crate::sklearn::check_consistent_length(x.len(), y.len())?;
     if x.len() < 2 {
-        return Err(format!("At least 2 points are needed to compute area under curve, but x.shape = {}", x.len()));
+        return Err(format!(
+            "At least 2 points are needed to compute area under curve, but x.shape = {}",
+            x.len()
+        ));
     }
     let dx: Vec<f64> = x.windows(2).map(|w| w[1] - w[0]).collect();
     let mut direction = 1.0;
@@ -283,7 +323,9 @@ pub fn auc(x: &[f64], y: &[f64]) -> MetricResult {
         }
     }
     // np.trapz: sum of d * (y[i] + y[i-1]) / 2.0
-    let areas: Vec<f64> = (1..x.len()).map(|i| dx[i - 1] * (y[i] + y[i - 1]) / 2.0).collect();
+    let areas: Vec<f64> = (1..x.len())
+        .map(|i| dx[i - 1] * (y[i] + y[i - 1]) / 2.0)
+        .collect();
     Ok(direction * pairwise_sum(&areas))
 }
 
@@ -299,9 +341,14 @@ pub fn roc_auc(y_true: &[f64], y_score: &[f64]) -> MetricResult {
     // any value is neither of the two
     let first = y_true.first().copied().unwrap_or(0.0);
     let Some(&second) = y_true.iter().find(|&&y| y != first) else {
-        return Err("Only one class present in y_true. ROC AUC score is not defined in that case.".into());
+        return Err(
+            "Only one class present in y_true. ROC AUC score is not defined in that case.".into(),
+        );
     };
-    if !y_true.iter().fold(true, |ok, &y| ok & ((y == first) | (y == second))) {
+    if !y_true
+        .iter()
+        .fold(true, |ok, &y| ok & ((y == first) | (y == second)))
+    {
         return Err("multiclass labels given to a binary ROC AUC".into());
     }
     let positive = first.max(second);
@@ -367,8 +414,11 @@ mod tests {
     /// The sort-everything implementation this module used before the radix sort: one
     /// comparison sort of (key, label) pairs, then one walk.
     fn reference_curve_points(is_positive: &[bool], y_score: &[f64]) -> (Vec<f64>, Vec<f64>) {
-        let mut pairs: Vec<(u64, bool)> =
-            y_score.iter().map(|&s| descending_key(s)).zip(is_positive.iter().copied()).collect();
+        let mut pairs: Vec<(u64, bool)> = y_score
+            .iter()
+            .map(|&s| descending_key(s))
+            .zip(is_positive.iter().copied())
+            .collect();
         pairs.sort_unstable_by_key(|p| p.0);
         let (mut keep_t, mut keep_f) = (vec![0.0], vec![0.0]);
         let (mut prev, mut cur): (Option<(f64, f64)>, Option<(f64, f64)>) = (None, None);
@@ -384,7 +434,9 @@ mod tests {
             if let Some(c) = cur {
                 let keep = match prev {
                     None => true,
-                    Some(p) => (next.1 - 2.0 * c.1 + p.1) != 0.0 || (next.0 - 2.0 * c.0 + p.0) != 0.0,
+                    Some(p) => {
+                        (next.1 - 2.0 * c.1 + p.1) != 0.0 || (next.0 - 2.0 * c.0 + p.0) != 0.0
+                    }
                 };
                 if keep {
                     keep_t.push(c.0);
@@ -417,23 +469,48 @@ mod tests {
                         let r = next();
                         match shape {
                             0 => (r >> 11) as f64 / (1u64 << 53) as f64,
-                            1 => (r % 5) as f64 * 0.25,               // heavy ties
-                            2 => if r % 2 == 0 { -0.0 } else { 0.0 }, // signed zeros tie
+                            1 => (r % 5) as f64 * 0.25, // heavy ties
+                            2 => {
+                                if r % 2 == 0 {
+                                    -0.0
+                                } else {
+                                    0.0
+                                }
+                            } // signed zeros tie
                             3 => ((r % 2001) as f64 - 1000.0) * 1e300 / 1000.0,
                             4 => 0.5,
                             _ => (r % 2) as f64,
                         }
                     })
                     .collect();
-                let labels: Vec<bool> = (0..n).map(|i| if shape == 1 { next() % 10 == 0 } else { (next() ^ i as u64) % 2 == 0 }).collect();
+                let labels: Vec<bool> = (0..n)
+                    .map(|i| {
+                        if shape == 1 {
+                            next() % 10 == 0
+                        } else {
+                            (next() ^ i as u64) % 2 == 0
+                        }
+                    })
+                    .collect();
                 let points = curve_points(&scores, &|i| labels[i]).unwrap();
-                let ours = (points.iter().map(|&p| tps_of(p)).collect::<Vec<_>>(), points.iter().map(|&p| fps_of(p)).collect::<Vec<_>>());
-                assert_eq!(ours, reference_curve_points(&labels, &scores), "n={n} shape={shape}");
+                let ours = (
+                    points.iter().map(|&p| tps_of(p)).collect::<Vec<_>>(),
+                    points.iter().map(|&p| fps_of(p)).collect::<Vec<_>>(),
+                );
+                assert_eq!(
+                    ours,
+                    reference_curve_points(&labels, &scores),
+                    "n={n} shape={shape}"
+                );
                 let y: Vec<f64> = labels.iter().map(|&b| f64::from(u8::from(b))).collect();
                 if labels.iter().any(|&b| b) && labels.iter().any(|&b| !b) {
                     let (t, f) = reference_curve_points(&labels, &scores);
                     let expected = auc(&rates(&f), &rates(&t)).unwrap();
-                    assert_eq!(roc_auc(&y, &scores).unwrap().to_bits(), expected.to_bits(), "n={n} shape={shape}");
+                    assert_eq!(
+                        roc_auc(&y, &scores).unwrap().to_bits(),
+                        expected.to_bits(),
+                        "n={n} shape={shape}"
+                    );
                 }
             }
         }

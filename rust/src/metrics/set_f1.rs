@@ -22,7 +22,11 @@ fn micro_f1_from_counts(tp: u64, n_true: u64, n_pred: u64) -> f64 {
 /// labels on either side are fine; all-empty predictions give 0.
 pub fn micro_f1_label_sets<S: AsRef<str>>(y_true: &[Vec<S>], y_pred: &[Vec<S>]) -> MetricResult {
     if y_true.len() != y_pred.len() {
-        return Err(format!("y_true has {} rows but y_pred has {}", y_true.len(), y_pred.len()));
+        return Err(format!(
+            "y_true has {} rows but y_pred has {}",
+            y_true.len(),
+            y_pred.len()
+        ));
     }
     let vocabulary: HashSet<&str> = y_true.iter().flatten().map(AsRef::as_ref).collect();
     if vocabulary.len() < 2 {
@@ -34,7 +38,11 @@ pub fn micro_f1_label_sets<S: AsRef<str>>(y_true: &[Vec<S>], y_pred: &[Vec<S>]) 
     let (mut tp, mut n_true, mut n_pred) = (0u64, 0u64, 0u64);
     for (t, p) in y_true.iter().zip(y_pred) {
         let t: HashSet<&str> = t.iter().map(AsRef::as_ref).collect();
-        let p: HashSet<&str> = p.iter().map(AsRef::as_ref).filter(|l| vocabulary.contains(l)).collect();
+        let p: HashSet<&str> = p
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|l| vocabulary.contains(l))
+            .collect();
         tp += t.intersection(&p).count() as u64;
         n_true += t.len() as u64;
         n_pred += p.len() as u64;
@@ -48,7 +56,11 @@ pub fn micro_f1_label_sets<S: AsRef<str>>(y_true: &[Vec<S>], y_pred: &[Vec<S>]) 
 /// Edge cases: an empty input gives 0 (zero division), a single shared label gives 1.
 pub fn micro_f1_labels(y_true: &[i64], y_pred: &[i64]) -> MetricResult {
     if y_true.len() != y_pred.len() {
-        return Err(format!("y_true has {} labels but y_pred has {}", y_true.len(), y_pred.len()));
+        return Err(format!(
+            "y_true has {} labels but y_pred has {}",
+            y_true.len(),
+            y_pred.len()
+        ));
     }
     let tp = y_true.iter().zip(y_pred).filter(|(a, b)| a == b).count() as u64;
     let n = y_true.len() as u64;

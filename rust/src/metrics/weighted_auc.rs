@@ -17,7 +17,12 @@ use super::MetricResult;
 /// (`continuous format is not supported`); a constant score does *not* give 0.5 (with the
 /// ALASKA2 bands it gives 0.82 / 1.4 = 0.585714...); no positive sample gives 0.0 (every band
 /// is empty); no negative sample gives NaN; NaN or infinite values are an error.
-pub fn weighted_roc_auc(y_true: &[f64], y_score: &[f64], tpr_thresholds: &[f64], weights: &[f64]) -> MetricResult {
+pub fn weighted_roc_auc(
+    y_true: &[f64],
+    y_score: &[f64],
+    tpr_thresholds: &[f64],
+    weights: &[f64],
+) -> MetricResult {
     if tpr_thresholds.len() != weights.len() + 1 {
         return Err("weighted ROC AUC needs one more TPR threshold than weights".into());
     }
@@ -33,7 +38,9 @@ pub fn weighted_roc_auc(y_true: &[f64], y_score: &[f64], tpr_thresholds: &[f64],
     let mut total = 0.0;
     for (k, &weight) in weights.iter().enumerate() {
         let (lo, hi) = (tpr_thresholds[k], tpr_thresholds[k + 1]);
-        let band: Vec<usize> = (0..tpr.len()).filter(|&i| lo <= tpr[i] && tpr[i] <= hi).collect();
+        let band: Vec<usize> = (0..tpr.len())
+            .filter(|&i| lo <= tpr[i] && tpr[i] <= hi)
+            .collect();
         if band.is_empty() {
             continue;
         }
@@ -54,12 +61,18 @@ pub fn weighted_roc_auc(y_true: &[f64], y_score: &[f64], tpr_thresholds: &[f64],
 
 /// Add a curve point at every TPR threshold the curve does not already pass through, its FPR
 /// interpolated linearly between the neighbouring points.
-fn insert_tpr_thresholds(mut fpr: Vec<f64>, mut tpr: Vec<f64>, thresholds: &[f64]) -> (Vec<f64>, Vec<f64>) {
+fn insert_tpr_thresholds(
+    mut fpr: Vec<f64>,
+    mut tpr: Vec<f64>,
+    thresholds: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
     for &t in thresholds {
         if tpr.contains(&t) {
             continue;
         }
-        let Some(i) = tpr.iter().position(|&v| v > t) else { continue };
+        let Some(i) = tpr.iter().position(|&v| v > t) else {
+            continue;
+        };
         // the reference indexes `i - 1` in Python, so i = 0 wraps around to the last point
         let j = if i == 0 { tpr.len() - 1 } else { i - 1 };
         let new_fpr = fpr[j] + (fpr[i] - fpr[j]) * (t - tpr[j]) / (tpr[i] - tpr[j]);

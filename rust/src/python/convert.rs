@@ -9,11 +9,13 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 
 pub(super) fn slice<'a>(a: &'a PyReadonlyArray1<'_, f64>, name: &str) -> PyResult<&'a [f64]> {
-    a.as_slice().map_err(|_| value_error(format!("{name} must be a contiguous float64 array")))
+    a.as_slice()
+        .map_err(|_| value_error(format!("{name} must be a contiguous float64 array")))
 }
 
 pub(super) fn int_slice<'a>(a: &'a PyReadonlyArray1<'_, i64>, name: &str) -> PyResult<&'a [i64]> {
-    a.as_slice().map_err(|_| value_error(format!("{name} must be a contiguous int64 array")))
+    a.as_slice()
+        .map_err(|_| value_error(format!("{name} must be a contiguous int64 array")))
 }
 
 /// The column pandas would make from a Python list: bools, ints, floats (ints and floats
@@ -21,14 +23,33 @@ pub(super) fn int_slice<'a>(a: &'a PyReadonlyArray1<'_, i64>, name: &str) -> PyR
 pub(super) fn column_from_py(values: &Bound<'_, PyList>) -> PyResult<Column> {
     let items: Vec<Bound<'_, PyAny>> = values.iter().collect();
     if !items.is_empty() && items.iter().all(|v| v.is_instance_of::<PyBool>()) {
-        return Ok(Column::Bool(items.iter().map(|v| v.extract::<bool>()).collect::<PyResult<_>>()?));
+        return Ok(Column::Bool(
+            items
+                .iter()
+                .map(|v| v.extract::<bool>())
+                .collect::<PyResult<_>>()?,
+        ));
     }
-    let is_int = |v: &Bound<'_, PyAny>| v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>();
+    let is_int =
+        |v: &Bound<'_, PyAny>| v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>();
     if items.iter().all(is_int) {
-        return Ok(Column::Int(items.iter().map(|v| v.extract::<i64>()).collect::<PyResult<_>>()?));
+        return Ok(Column::Int(
+            items
+                .iter()
+                .map(|v| v.extract::<i64>())
+                .collect::<PyResult<_>>()?,
+        ));
     }
-    if items.iter().all(|v| is_int(v) || v.is_instance_of::<PyFloat>()) {
-        return Ok(Column::Float(items.iter().map(|v| v.extract::<f64>()).collect::<PyResult<_>>()?));
+    if items
+        .iter()
+        .all(|v| is_int(v) || v.is_instance_of::<PyFloat>())
+    {
+        return Ok(Column::Float(
+            items
+                .iter()
+                .map(|v| v.extract::<f64>())
+                .collect::<PyResult<_>>()?,
+        ));
     }
     let cells = items
         .iter()
@@ -74,7 +95,10 @@ pub(super) fn column_to_py<'py>(py: Python<'py>, col: &Column) -> PyResult<Bound
 }
 
 /// A JSON value as the Python object `json.loads` would give.
-pub(super) fn json_to_py<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+pub(super) fn json_to_py<'py>(
+    py: Python<'py>,
+    value: &serde_json::Value,
+) -> PyResult<Bound<'py, PyAny>> {
     use serde_json::Value;
     Ok(match value {
         Value::Null => py.None().into_bound(py),

@@ -51,8 +51,22 @@ fn leaderboard_thresholds(py: Python<'_>, scores: Vec<f64>) -> PyResult<Py<PyDic
 /// Medals earned by `score` (None = invalid) given thresholds (None = no leaderboard).
 #[pyfunction]
 #[pyo3(signature = (score, gold, silver, bronze, median, lower_is_better))]
-fn rank_score(py: Python<'_>, score: Option<f64>, gold: f64, silver: f64, bronze: f64, median: f64, lower_is_better: bool) -> PyResult<Py<PyDict>> {
-    let t = MedalThresholds { gold, silver, bronze, median, lower_is_better };
+fn rank_score(
+    py: Python<'_>,
+    score: Option<f64>,
+    gold: f64,
+    silver: f64,
+    bronze: f64,
+    median: f64,
+    lower_is_better: bool,
+) -> PyResult<Py<PyDict>> {
+    let t = MedalThresholds {
+        gold,
+        silver,
+        bronze,
+        median,
+        lower_is_better,
+    };
     let r = rank(score, Some(&t));
     let d = PyDict::new(py);
     d.set_item("gold_medal", r.gold_medal)?;
@@ -77,26 +91,42 @@ fn grade_many(
     progress: bool,
     cache_dir: Option<PathBuf>,
 ) -> PyResult<(Py<PyList>, Py<PyDict>)> {
-    let specs: Vec<CompetitionSpec> = competitions.iter().map(|c| c.0.grading_spec(&data_dir)).collect();
+    let specs: Vec<CompetitionSpec> = competitions
+        .iter()
+        .map(|c| c.0.grading_spec(&data_dir))
+        .collect();
     let cache = match &cache_dir {
-        Some(dir) => Some(
-            ResultCache::open(dir)
-                .map_err(|e| value_error(format!("cannot open the results cache {}: {e}", dir.display())))?,
-        ),
+        Some(dir) => Some(ResultCache::open(dir).map_err(|e| {
+            value_error(format!(
+                "cannot open the results cache {}: {e}",
+                dir.display()
+            ))
+        })?),
         None => None,
     };
-    let competitions: HashMap<String, CompetitionSpec> = specs.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let competitions: HashMap<String, CompetitionSpec> =
+        specs.into_iter().map(|c| (c.id.clone(), c)).collect();
     let jobs: Vec<Job> = jobs
         .into_iter()
-        .map(|(competition_id, submission_path)| Job { competition_id, submission_path })
+        .map(|(competition_id, submission_path)| Job {
+            competition_id,
+            submission_path,
+        })
         .collect();
-    let bar = Progress::new("Grading submissions", Unit::Items, jobs.len() as u64, progress);
+    let bar = Progress::new(
+        "Grading submissions",
+        Unit::Items,
+        jobs.len() as u64,
+        progress,
+    );
     let (outcomes, stats) = py
         .detach(|| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build()?;
-            Ok::<_, rayon::ThreadPoolBuildError>(
-                pool.install(|| core_grade_many(&jobs, &competitions, &|| bar.advance(1), cache.as_ref())),
-            )
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.unwrap_or(0))
+                .build()?;
+            Ok::<_, rayon::ThreadPoolBuildError>(pool.install(|| {
+                core_grade_many(&jobs, &competitions, &|| bar.advance(1), cache.as_ref())
+            }))
         })
         .map_err(|e| value_error(e.to_string()))?;
     bar.finish();

@@ -13,13 +13,19 @@ type Array2<'py> = PyReadonlyArray2<'py, f64>;
 /// A C-contiguous 2-D float64 array as a row-major slice and its column count.
 fn matrix<'a>(a: &'a Array2<'_>, name: &str) -> PyResult<(&'a [f64], usize)> {
     let k = a.shape()[1];
-    let data = a.as_slice().map_err(|_| value_error(format!("{name} must be a C-contiguous float64 array")))?;
+    let data = a
+        .as_slice()
+        .map_err(|_| value_error(format!("{name} must be a C-contiguous float64 array")))?;
     Ok((data, k))
 }
 
 fn same_shape(a: &Array2<'_>, b: &Array2<'_>) -> PyResult<()> {
     if a.shape() != b.shape() {
-        return Err(value_error(format!("shapes differ: {:?} and {:?}", a.shape(), b.shape())));
+        return Err(value_error(format!(
+            "shapes differ: {:?} and {:?}",
+            a.shape(),
+            b.shape()
+        )));
     }
     Ok(())
 }
@@ -39,12 +45,17 @@ fn mean_log_mae_by_group(
     n_groups: usize,
 ) -> PyResult<f64> {
     let (t, p) = (slice(&y_true, "y_true")?, slice(&y_pred, "y_pred")?);
-    let g = group.as_slice().map_err(|_| value_error("group must be a contiguous int64 array".into()))?;
+    let g = group
+        .as_slice()
+        .map_err(|_| value_error("group must be a contiguous int64 array".into()))?;
     let g: Vec<usize> = g
         .iter()
-        .map(|&i| usize::try_from(i).map_err(|_| value_error("group indices must be non-negative".into())))
+        .map(|&i| {
+            usize::try_from(i).map_err(|_| value_error("group indices must be non-negative".into()))
+        })
         .collect::<PyResult<_>>()?;
-    py.detach(|| metrics::mean_log_mae_by_group(t, p, &g, n_groups)).map_err(value_error)
+    py.detach(|| metrics::mean_log_mae_by_group(t, p, &g, n_groups))
+        .map_err(value_error)
 }
 
 #[pyfunction]
@@ -54,7 +65,13 @@ fn mcrmse(py: Python<'_>, y_true: Array2<'_>, y_pred: Array2<'_>) -> PyResult<f6
     let (p, _) = matrix(&y_pred, "y_pred")?;
     py.detach(|| {
         // column-major copies: the kernel takes one slice per column
-        let column = |m: &[f64], j: usize| m.iter().skip(j).step_by(k.max(1)).copied().collect::<Vec<f64>>();
+        let column = |m: &[f64], j: usize| {
+            m.iter()
+                .skip(j)
+                .step_by(k.max(1))
+                .copied()
+                .collect::<Vec<f64>>()
+        };
         let tc: Vec<Vec<f64>> = (0..k).map(|j| column(t, j)).collect();
         let pc: Vec<Vec<f64>> = (0..k).map(|j| column(p, j)).collect();
         let tr: Vec<&[f64]> = tc.iter().map(Vec::as_slice).collect();
@@ -75,7 +92,8 @@ fn kl_divergence(py: Python<'_>, y_true: Array2<'_>, y_pred: Array2<'_>) -> PyRe
     same_shape(&y_true, &y_pred)?;
     let (t, k) = matrix(&y_true, "y_true")?;
     let (p, _) = matrix(&y_pred, "y_pred")?;
-    py.detach(|| metrics::kl_divergence(t, p, k)).map_err(value_error)
+    py.detach(|| metrics::kl_divergence(t, p, k))
+        .map_err(value_error)
 }
 
 #[pyfunction]
@@ -90,8 +108,12 @@ fn weighted_multilabel_log_loss(
     same_shape(&y_true, &y_pred)?;
     let (t, _) = matrix(&y_true, "y_true")?;
     let (p, _) = matrix(&y_pred, "y_pred")?;
-    let (neg, pos) = (slice(&negative_weights, "negative_weights")?, slice(&positive_weights, "positive_weights")?);
-    py.detach(|| metrics::weighted_multilabel_log_loss(t, p, neg, pos, eps)).map_err(value_error)
+    let (neg, pos) = (
+        slice(&negative_weights, "negative_weights")?,
+        slice(&positive_weights, "positive_weights")?,
+    );
+    py.detach(|| metrics::weighted_multilabel_log_loss(t, p, neg, pos, eps))
+        .map_err(value_error)
 }
 
 #[pyfunction]
@@ -105,14 +127,27 @@ fn label_ranking_average_precision(
     same_shape(&y_true, &y_score)?;
     let (t, k) = matrix(&y_true, "y_true")?;
     let (s, _) = matrix(&y_score, "y_score")?;
-    let w = sample_weight.as_ref().map(|w| slice(w, "sample_weight")).transpose()?;
-    py.detach(|| metrics::label_ranking_average_precision(t, s, k, w)).map_err(value_error)
+    let w = sample_weight
+        .as_ref()
+        .map(|w| slice(w, "sample_weight"))
+        .transpose()?;
+    py.detach(|| metrics::label_ranking_average_precision(t, s, k, w))
+        .map_err(value_error)
 }
 
 #[pyfunction]
-fn probabilistic_fbeta(py: Python<'_>, labels: Array1<'_>, predictions: Array1<'_>, beta: f64) -> PyResult<f64> {
-    let (l, p) = (slice(&labels, "labels")?, slice(&predictions, "predictions")?);
-    py.detach(|| metrics::probabilistic_fbeta(l, p, beta)).map_err(value_error)
+fn probabilistic_fbeta(
+    py: Python<'_>,
+    labels: Array1<'_>,
+    predictions: Array1<'_>,
+    beta: f64,
+) -> PyResult<f64> {
+    let (l, p) = (
+        slice(&labels, "labels")?,
+        slice(&predictions, "predictions")?,
+    );
+    py.detach(|| metrics::probabilistic_fbeta(l, p, beta))
+        .map_err(value_error)
 }
 
 #[pyfunction]
@@ -125,7 +160,8 @@ fn mean_angular_error(
 ) -> PyResult<f64> {
     let (a, b) = (slice(&az_true, "az_true")?, slice(&zen_true, "zen_true")?);
     let (c, d) = (slice(&az_pred, "az_pred")?, slice(&zen_pred, "zen_pred")?);
-    py.detach(|| metrics::mean_angular_error(a, b, c, d)).map_err(value_error)
+    py.detach(|| metrics::mean_angular_error(a, b, c, d))
+        .map_err(value_error)
 }
 
 #[pyfunction]
@@ -138,7 +174,9 @@ fn haversine_distances<'py>(
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
     let (a, b) = (slice(&lat1, "lat1")?, slice(&lon1, "lon1")?);
     let (c, d) = (slice(&lat2, "lat2")?, slice(&lon2, "lon2")?);
-    let distances = py.detach(|| metrics::haversine_distances(a, b, c, d)).map_err(value_error)?;
+    let distances = py
+        .detach(|| metrics::haversine_distances(a, b, c, d))
+        .map_err(value_error)?;
     Ok(distances.into_pyarray(py))
 }
 
@@ -153,7 +191,8 @@ fn laplace_log_likelihood(
 ) -> PyResult<f64> {
     let (a, p) = (slice(&actual, "actual")?, slice(&predicted, "predicted")?);
     let c = slice(&confidence, "confidence")?;
-    py.detach(|| metrics::laplace_log_likelihood(a, p, c, sigma_floor, delta_cap)).map_err(value_error)
+    py.detach(|| metrics::laplace_log_likelihood(a, p, c, sigma_floor, delta_cap))
+        .map_err(value_error)
 }
 
 #[pyfunction]
@@ -167,9 +206,16 @@ fn bias_auc(
 ) -> PyResult<f64> {
     let (l, s) = (slice(&labels, "labels")?, slice(&scores, "scores")?);
     let n = subgroups.shape()[1];
-    let flat = subgroups.as_slice().map_err(|_| value_error("subgroups must be a C-contiguous bool array".into()))?;
-    let masks: Vec<Vec<bool>> = if n == 0 { Vec::new() } else { flat.chunks(n).map(<[bool]>::to_vec).collect() };
-    py.detach(|| metrics::bias_auc_score(l, s, &masks, power, weight)).map_err(value_error)
+    let flat = subgroups
+        .as_slice()
+        .map_err(|_| value_error("subgroups must be a C-contiguous bool array".into()))?;
+    let masks: Vec<Vec<bool>> = if n == 0 {
+        Vec::new()
+    } else {
+        flat.chunks(n).map(<[bool]>::to_vec).collect()
+    };
+    py.detach(|| metrics::bias_auc_score(l, s, &masks, power, weight))
+        .map_err(value_error)
 }
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

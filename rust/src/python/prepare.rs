@@ -14,7 +14,9 @@ fn quoting(name: &str) -> PyResult<Quoting> {
     match name {
         "minimal" => Ok(Quoting::Minimal),
         "nonnumeric" => Ok(Quoting::NonNumeric),
-        other => Err(err(format!("quoting must be 'minimal' or 'nonnumeric', not {other:?}"))),
+        other => Err(err(format!(
+            "quoting must be 'minimal' or 'nonnumeric', not {other:?}"
+        ))),
     }
 }
 
@@ -98,7 +100,8 @@ impl PyTable {
 
     /// Per row, the rank of its value in order of first appearance (`pd.factorize` codes).
     fn codes(&self, py: Python<'_>, name: &str) -> PyResult<Vec<usize>> {
-        py.detach(|| self.0.first_appearance_codes(name)).map_err(err)
+        py.detach(|| self.0.first_appearance_codes(name))
+            .map_err(err)
     }
 
     fn to_csv_string(&self, py: Python<'_>, quoting_name: &str) -> PyResult<String> {
@@ -123,7 +126,11 @@ impl PyTable {
 #[pyfunction]
 #[pyo3(signature = (paths, label=None))]
 fn md5_files(py: Python<'_>, paths: Vec<PathBuf>, label: Option<String>) -> PyResult<Vec<String>> {
-    let total = paths.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let total = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
     let show = label.is_some();
     let bar = Progress::new(label.unwrap_or_default(), Unit::Bytes, total, show);
     let out = py.detach(|| crate::checksum::md5_files(&paths, &|n| bar.advance(n)));
@@ -162,7 +169,10 @@ fn float_repr(x: f64) -> String {
 /// quicksort, as the reference's preparations and graders sort.
 #[pyfunction]
 fn sort_values_order(values: Vec<Option<String>>) -> Vec<usize> {
-    let cells: Vec<Cell> = values.into_iter().map(|v| v.map_or(Cell::Nan, |s| Cell::Str(s.into()))).collect();
+    let cells: Vec<Cell> = values
+        .into_iter()
+        .map(|v| v.map_or(Cell::Nan, |s| Cell::Str(s.into())))
+        .collect();
     Column::Object(cells.into()).argsort()
 }
 

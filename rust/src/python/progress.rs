@@ -57,8 +57,17 @@ impl Progress {
                 write!(err, "\r{} [{bar}] {done}/{}", self.label, self.total)
             }
             Unit::Bytes => {
-                let pct = if self.total == 0 { 100.0 } else { done as f64 * 100.0 / self.total as f64 };
-                write!(err, "\r{}: {pct:5.1}% of {:.1} MB", self.label, self.total as f64 / 1e6)
+                let pct = if self.total == 0 {
+                    100.0
+                } else {
+                    done as f64 * 100.0 / self.total as f64
+                };
+                write!(
+                    err,
+                    "\r{}: {pct:5.1}% of {:.1} MB",
+                    self.label,
+                    self.total as f64 / 1e6
+                )
             }
         };
         let _ = err.flush();

@@ -25,17 +25,30 @@ impl PyRegistry {
     /// The competitions of a folder of `<id>/config.yaml` (+ prepare.yaml, checksums.yaml).
     #[staticmethod]
     fn from_dir(path: PathBuf) -> PyResult<Self> {
-        Registry::from_dir(&path).map(PyRegistry).map_err(value_error)
+        Registry::from_dir(&path)
+            .map(PyRegistry)
+            .map_err(value_error)
     }
 
     /// All competitions, ids in case-insensitive order.
     fn competitions(&self) -> Vec<PyCompetition> {
-        self.0.competitions().iter().cloned().map(PyCompetition).collect()
+        self.0
+            .competitions()
+            .iter()
+            .cloned()
+            .map(PyCompetition)
+            .collect()
     }
 
     /// The ids of a split (`low`, `medium`, `high`, `split75`, `dev`).
     fn split_ids(&self, split: &str) -> PyResult<Vec<String>> {
-        Ok(self.0.split_ids(split).map_err(value_error)?.into_iter().map(String::from).collect())
+        Ok(self
+            .0
+            .split_ids(split)
+            .map_err(value_error)?
+            .into_iter()
+            .map(String::from)
+            .collect())
     }
 
     fn __len__(&self) -> usize {
@@ -79,7 +92,11 @@ impl PyMedals {
         format!(
             "Medals(num_teams={}, lower_is_better={}, gold={}, silver={}, bronze={}, median={})",
             self.num_teams,
-            if self.lower_is_better { "True" } else { "False" },
+            if self.lower_is_better {
+                "True"
+            } else {
+                "False"
+            },
             self.gold,
             self.silver,
             self.bronze,
@@ -120,7 +137,11 @@ impl PyCompetition {
     /// The grader as configured (`kind` + parameters), or None.
     #[getter]
     fn grader<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0.grader_config.as_ref().map(|g| json_to_py(py, g)).transpose()
+        self.0
+            .grader_config
+            .as_ref()
+            .map(|g| json_to_py(py, g))
+            .transpose()
     }
     /// True when mlebench-fast implements this competition's grader.
     #[getter]
@@ -134,7 +155,12 @@ impl PyCompetition {
     /// The steps of `prepare.yaml` (as Python data), or None.
     #[getter]
     fn prepare_steps<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0.prepare.as_ref().and_then(|p| p.steps.as_ref()).map(|s| json_to_py(py, s)).transpose()
+        self.0
+            .prepare
+            .as_ref()
+            .and_then(|p| p.steps.as_ref())
+            .map(|s| json_to_py(py, s))
+            .transpose()
     }
     /// Why this competition cannot be prepared, or None when it can.
     #[getter]
@@ -144,7 +170,9 @@ impl PyCompetition {
     /// `checksums.yaml` as `{"zip": ..., "public": {...}, "private": {...}}`, or None.
     #[getter]
     fn checksums<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(c) = &self.0.checksums else { return Ok(None) };
+        let Some(c) = &self.0.checksums else {
+            return Ok(None);
+        };
         let d = PyDict::new(py);
         d.set_item("zip", &c.zip)?;
         d.set_item("public", c.public.clone())?;

@@ -1,8 +1,8 @@
 //! PyO3 classes over the [`crate::split`] generators (wrapped by `mlebench_fast.split`).
 //! Index-level only: the Python layer applies the indices to arrays and sequences.
 
-use crate::split::{self, Generator, PyRandom, RandomState, Size};
 use super::errors::value_error as err;
+use crate::split::{self, Generator, PyRandom, RandomState, Size};
 use pyo3::prelude::*;
 
 /// A size argument as scikit-learn sees it: `("f", value)` or `("i", value)`.
@@ -50,12 +50,21 @@ impl PyLegacy {
         (0..n).map(|_| self.0.uniform(low, high)).collect()
     }
     fn randint(&mut self, low: i64, high: i64, n: usize) -> PyResult<Vec<i64>> {
-        (0..n).map(|_| self.0.randint(low, high)).collect::<Result<_, _>>().map_err(err)
+        (0..n)
+            .map(|_| self.0.randint(low, high))
+            .collect::<Result<_, _>>()
+            .map_err(err)
     }
     fn permutation(&mut self, n: usize) -> Vec<usize> {
         self.0.permutation(n)
     }
-    fn choice(&mut self, n: usize, size: usize, replace: bool, p: Option<Vec<f64>>) -> PyResult<Vec<usize>> {
+    fn choice(
+        &mut self,
+        n: usize,
+        size: usize,
+        replace: bool,
+        p: Option<Vec<f64>>,
+    ) -> PyResult<Vec<usize>> {
         match (p, replace) {
             (Some(p), _) => self.0.choice_weighted(&p, size, replace),
             (None, true) => self.0.choice_with_replacement(n, size),
@@ -122,12 +131,22 @@ impl PyGenerator {
         (0..n).map(|_| self.0.uniform(low, high)).collect()
     }
     fn integers(&mut self, low: i64, high: i64, n: usize) -> PyResult<Vec<i64>> {
-        (0..n).map(|_| self.0.integers(low, high)).collect::<Result<_, _>>().map_err(err)
+        (0..n)
+            .map(|_| self.0.integers(low, high))
+            .collect::<Result<_, _>>()
+            .map_err(err)
     }
     fn permutation(&mut self, n: usize) -> Vec<usize> {
         self.0.permutation(n)
     }
-    fn choice(&mut self, n: usize, size: usize, replace: bool, p: Option<Vec<f64>>, shuffle: bool) -> PyResult<Vec<usize>> {
+    fn choice(
+        &mut self,
+        n: usize,
+        size: usize,
+        replace: bool,
+        p: Option<Vec<f64>>,
+        shuffle: bool,
+    ) -> PyResult<Vec<usize>> {
         match (p, replace) {
             (Some(p), _) => self.0.choice_weighted(&p, size, replace),
             (None, true) => self.0.choice_with_replacement(n, size),

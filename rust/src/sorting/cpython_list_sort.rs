@@ -7,7 +7,12 @@ const MIN_GALLOP: usize = 7;
 
 /// Sort `v` ascending with `lt` as CPython's `list.sort` would (stable).
 pub fn cpython_sort(v: &mut [usize], lt: &dyn Fn(usize, usize) -> bool) {
-    TimSort { lt, min_gallop: MIN_GALLOP, tmp: Vec::new() }.sort(v);
+    TimSort {
+        lt,
+        min_gallop: MIN_GALLOP,
+        tmp: Vec::new(),
+    }
+    .sort(v);
 }
 
 struct TimSort<'a> {
@@ -83,7 +88,11 @@ impl TimSort<'_> {
                 }
                 pending.last_mut().unwrap().power = power;
             }
-            pending.push(Run { base: lo, len: run, power: 0 });
+            pending.push(Run {
+                base: lo,
+                len: run,
+                power: 0,
+            });
             lo += run;
         }
         while pending.len() > 1 {
@@ -397,7 +406,8 @@ impl TimSort<'_> {
                 loop {
                     min_gallop -= usize::from(min_gallop > 1);
                     self.min_gallop = min_gallop;
-                    let k = na - self.gallop_right(tmp[pb as usize], &v[base_a..base_a + na], na - 1);
+                    let k =
+                        na - self.gallop_right(tmp[pb as usize], &v[base_a..base_a + na], na - 1);
                     acount = k;
                     if k > 0 {
                         let ki = k as isize;
@@ -471,7 +481,9 @@ mod tests {
         let mut state = 7u64;
         let keys: Vec<u32> = (0..3000)
             .map(|_| {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 ((state >> 33) % 50) as u32
             })
             .collect();

@@ -43,14 +43,23 @@ mod tests {
     #[test]
     fn stable_descending() {
         assert_eq!(python_sorted_desc(&[0.5, 0.9, 0.5, 0.1]), vec![1, 0, 2, 3]);
-        assert_eq!(numpy_stable_desc(&[0.5, f64::NAN, 0.9, 0.5]), vec![2, 0, 3, 1]);
+        assert_eq!(
+            numpy_stable_desc(&[0.5, f64::NAN, 0.9, 0.5]),
+            vec![2, 0, 3, 1]
+        );
     }
 
     #[test]
     fn nan_keys_follow_cpython() {
         // sorted([0.5, nan, 0.9, 0.1], reverse=True) == [0.5, nan, 0.9, 0.1] in CPython
-        assert_eq!(python_sorted_desc(&[0.5, f64::NAN, 0.9, 0.1]), vec![0, 1, 2, 3]);
+        assert_eq!(
+            python_sorted_desc(&[0.5, f64::NAN, 0.9, 0.1]),
+            vec![0, 1, 2, 3]
+        );
         // sorted([0.1, 0.9, nan, 0.5], reverse=True) == [0.9, 0.1, nan, 0.5]
-        assert_eq!(python_sorted_desc(&[0.1, 0.9, f64::NAN, 0.5]), vec![1, 0, 2, 3]);
+        assert_eq!(
+            python_sorted_desc(&[0.1, 0.9, f64::NAN, 0.5]),
+            vec![1, 0, 2, 3]
+        );
     }
 }

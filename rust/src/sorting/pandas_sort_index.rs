@@ -22,17 +22,27 @@ pub fn sort_index_order(col: &Column) -> Vec<usize> {
             Column::Bool(v) => v.windows(2).all(|w| w[0] <= w[1]),
             Column::Object(_) => unreachable!(),
         };
-        return if increasing { (0..col.len()).collect() } else { col.argsort() };
+        return if increasing {
+            (0..col.len()).collect()
+        } else {
+            col.argsort()
+        };
     };
     if is_monotonic_increasing(cells) {
         return (0..cells.len()).collect();
     }
-    let present: Vec<usize> = (0..cells.len()).filter(|&i| !matches!(cells[i], Cell::Nan)).collect();
+    let present: Vec<usize> = (0..cells.len())
+        .filter(|&i| !matches!(cells[i], Cell::Nan))
+        .collect();
     let missing = (0..cells.len()).filter(|&i| matches!(cells[i], Cell::Nan));
     let keys: Vec<&Cell> = present.iter().map(|&i| &cells[i]).collect();
     // numpy's generic (object) quicksort, shared with `Column::argsort`
     let order = np_quicksort_argsort(&keys, true, |a, b| cell_less(a, b));
-    order.into_iter().map(|k| present[k]).chain(missing).collect()
+    order
+        .into_iter()
+        .map(|k| present[k])
+        .chain(missing)
+        .collect()
 }
 
 /// pandas' `is_monotonic_increasing`: every value >= the previous one; a missing value
@@ -64,7 +74,9 @@ mod tests {
     use super::*;
 
     fn text(v: &[&str]) -> Column {
-        Column::Object(std::sync::Arc::new(v.iter().map(|s| Cell::Str((*s).into())).collect()))
+        Column::Object(std::sync::Arc::new(
+            v.iter().map(|s| Cell::Str((*s).into())).collect(),
+        ))
     }
 
     #[test]
@@ -72,7 +84,8 @@ mod tests {
         // numpy 1.26: np.array(["b","a","a","c","b","a"] * 5, dtype=object).argsort()
         let ids: Vec<&str> = ["b", "a", "a", "c", "b", "a"].repeat(5);
         let expected = vec![
-            14, 26, 25, 23, 20, 19, 17, 13, 11, 29, 5, 8, 1, 7, 2, 24, 22, 4, 10, 6, 16, 28, 12, 18, 0, 9, 21, 3, 15, 27,
+            14, 26, 25, 23, 20, 19, 17, 13, 11, 29, 5, 8, 1, 7, 2, 24, 22, 4, 10, 6, 16, 28, 12,
+            18, 0, 9, 21, 3, 15, 27,
         ];
         assert_eq!(sort_index_order(&text(&ids)), expected);
     }
@@ -80,7 +93,11 @@ mod tests {
     #[test]
     fn monotonic_index_is_left_alone_and_missing_go_last() {
         assert_eq!(sort_index_order(&text(&["a", "a", "b"])), vec![0, 1, 2]);
-        let with_nan = Column::Object(std::sync::Arc::new(vec![Cell::Str("b".into()), Cell::Nan, Cell::Str("a".into())]));
+        let with_nan = Column::Object(std::sync::Arc::new(vec![
+            Cell::Str("b".into()),
+            Cell::Nan,
+            Cell::Str("a".into()),
+        ]));
         assert_eq!(sort_index_order(&with_nan), vec![2, 0, 1]);
     }
 }

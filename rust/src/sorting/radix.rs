@@ -16,7 +16,14 @@ fn digit(key: u64, pass: usize) -> usize {
 
 /// Sort `keys` ascending.
 pub fn sort_u64(keys: &mut [u64]) {
-    let mut scratch = vec![0u64; if keys.len() < RADIX_MIN { 0 } else { keys.len() }];
+    let mut scratch = vec![
+        0u64;
+        if keys.len() < RADIX_MIN {
+            0
+        } else {
+            keys.len()
+        }
+    ];
     sort_u64_with(keys, &mut scratch);
 }
 
@@ -48,7 +55,11 @@ pub fn sort_u64_with(keys: &mut [u64], scratch: &mut [u64]) {
             *o = total;
             total += c;
         }
-        let (src, dst): (&[u64], &mut [u64]) = if in_scratch { (scratch, keys) } else { (keys, scratch) };
+        let (src, dst): (&[u64], &mut [u64]) = if in_scratch {
+            (scratch, keys)
+        } else {
+            (keys, scratch)
+        };
         for &k in src.iter() {
             let d = digit(k, pass);
             dst[offset[d] as usize] = k;
@@ -82,8 +93,8 @@ mod tests {
                         let r = xorshift(&mut seed);
                         match shape {
                             0 => r,
-                            1 => r % 7,                     // heavy ties, most digits constant
-                            2 => (r % 1000) << 40 | 12345,   // low digits constant
+                            1 => r % 7, // heavy ties, most digits constant
+                            2 => (r % 1000) << 40 | 12345, // low digits constant
                             _ => (0.5f64 + (r % 1_000_000) as f64 * 1e-7).to_bits(),
                         }
                     })

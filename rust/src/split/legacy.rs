@@ -21,7 +21,9 @@ pub(crate) fn mask_of(max: u64) -> u64 {
 impl RandomState {
     /// `RandomState(seed)` for an integer seed in [0, 2**32).
     pub fn new(seed: u32) -> RandomState {
-        RandomState { mt: Mt19937::from_u32(seed) }
+        RandomState {
+            mt: Mt19937::from_u32(seed),
+        }
     }
 
     pub fn next_u32(&mut self) -> u32 {
@@ -90,7 +92,11 @@ impl RandomState {
     }
 
     /// `choice(n, size, replace=False)` without weights: the first `size` of a permutation.
-    pub fn choice_without_replacement(&mut self, n: usize, size: usize) -> Result<Vec<usize>, String> {
+    pub fn choice_without_replacement(
+        &mut self,
+        n: usize,
+        size: usize,
+    ) -> Result<Vec<usize>, String> {
         if size > n {
             return Err("Cannot take a larger sample than population when 'replace=False'".into());
         }
@@ -104,14 +110,25 @@ impl RandomState {
         if n == 0 {
             return Err("a cannot be empty unless no samples are taken".into());
         }
-        (0..size).map(|_| self.randint(0, n as i64).map(|v| v as usize)).collect()
+        (0..size)
+            .map(|_| self.randint(0, n as i64).map(|v| v as usize))
+            .collect()
     }
 
     /// `choice(n, size, replace, p)` with weights (numpy's cumulative-sum search).
-    pub fn choice_weighted(&mut self, p: &[f64], size: usize, replace: bool) -> Result<Vec<usize>, String> {
-        weighted_choice(p, size, replace, "Cannot take a larger sample than population when 'replace=False'", || {
-            self.random_sample()
-        })
+    pub fn choice_weighted(
+        &mut self,
+        p: &[f64],
+        size: usize,
+        replace: bool,
+    ) -> Result<Vec<usize>, String> {
+        weighted_choice(
+            p,
+            size,
+            replace,
+            "Cannot take a larger sample than population when 'replace=False'",
+            || self.random_sample(),
+        )
     }
 }
 
@@ -180,7 +197,9 @@ pub(crate) fn check_probabilities(p: &[f64]) -> Result<(), String> {
 
 /// numpy's `kahan_sum`, which it uses to check that `p` sums to 1.
 fn kahan_sum(a: &[f64]) -> f64 {
-    let Some((&first, rest)) = a.split_first() else { return 0.0 };
+    let Some((&first, rest)) = a.split_first() else {
+        return 0.0;
+    };
     let (mut sum, mut c) = (first, 0.0);
     for &x in rest {
         let y = x - c;
@@ -194,10 +213,13 @@ fn kahan_sum(a: &[f64]) -> f64 {
 /// `cdf = p.cumsum(); cdf /= cdf[-1]` (a sequential running sum, as numpy's cumsum).
 pub(crate) fn normalized_cdf(p: &[f64]) -> Vec<f64> {
     let mut acc = 0.0;
-    let mut cdf: Vec<f64> = p.iter().map(|&w| {
-        acc += w;
-        acc
-    }).collect();
+    let mut cdf: Vec<f64> = p
+        .iter()
+        .map(|&w| {
+            acc += w;
+            acc
+        })
+        .collect();
     let last = *cdf.last().unwrap();
     for c in &mut cdf {
         *c /= last;
@@ -224,7 +246,10 @@ mod tests {
     #[test]
     fn permutation_matches_numpy() {
         // np.random.RandomState(0).permutation(10)
-        assert_eq!(RandomState::new(0).permutation(10), vec![2, 8, 4, 9, 1, 6, 7, 3, 0, 5]);
+        assert_eq!(
+            RandomState::new(0).permutation(10),
+            vec![2, 8, 4, 9, 1, 6, 7, 3, 0, 5]
+        );
     }
 
     #[test]

@@ -29,7 +29,9 @@ impl Mt19937 {
         state[0] = seed;
         for i in 1..N {
             let prev = state[i - 1];
-            state[i] = 1_812_433_253u32.wrapping_mul(prev ^ (prev >> 30)).wrapping_add(i as u32);
+            state[i] = 1_812_433_253u32
+                .wrapping_mul(prev ^ (prev >> 30))
+                .wrapping_add(i as u32);
         }
         Mt19937 { state, pos: N }
     }
@@ -58,7 +60,8 @@ impl Mt19937 {
         }
         for _ in 0..N - 1 {
             let prev = s[i - 1];
-            s[i] = (s[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
+            s[i] =
+                (s[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
             i += 1;
             if i >= N {
                 s[0] = s[N - 1];
@@ -115,7 +118,10 @@ mod tests {
         // the first outputs of mt19937ar.c's own test vector (init_by_array({0x123, 0x234, 0x345, 0x456}))
         let mut mt = Mt19937::from_key(&[0x123, 0x234, 0x345, 0x456]);
         let first: Vec<u32> = (0..5).map(|_| mt.next_u32()).collect();
-        assert_eq!(first, vec![1067595299, 955945823, 477289528, 4107218783, 4228976476]);
+        assert_eq!(
+            first,
+            vec![1067595299, 955945823, 477289528, 4107218783, 4228976476]
+        );
     }
 
     #[test]

@@ -20,7 +20,9 @@ fn hashmix(value: u32, hash_const: &mut u32) -> u32 {
 }
 
 fn mix(x: u32, y: u32) -> u32 {
-    let r = MIX_MULT_L.wrapping_mul(x).wrapping_sub(MIX_MULT_R.wrapping_mul(y));
+    let r = MIX_MULT_L
+        .wrapping_mul(x)
+        .wrapping_sub(MIX_MULT_R.wrapping_mul(y));
     r ^ (r >> 16)
 }
 
@@ -104,7 +106,11 @@ impl Pcg64 {
         let v = seq.generate_u64(4);
         let init_state = (u128::from(v[0]) << 64) | u128::from(v[1]);
         let init_seq = (u128::from(v[2]) << 64) | u128::from(v[3]);
-        let mut rng = Pcg64 { state: 0, inc: (init_seq << 1) | 1, spare_u32: None };
+        let mut rng = Pcg64 {
+            state: 0,
+            inc: (init_seq << 1) | 1,
+            spare_u32: None,
+        };
         rng.step();
         rng.state = rng.state.wrapping_add(init_state);
         rng.step();
@@ -149,7 +155,9 @@ impl Generator {
     }
 
     pub fn from_seed_sequence(seq: &SeedSequence) -> Generator {
-        Generator { bits: Pcg64::from_seed_sequence(seq) }
+        Generator {
+            bits: Pcg64::from_seed_sequence(seq),
+        }
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -264,12 +272,19 @@ impl Generator {
         if n == 0 && size > 0 {
             return Err("a cannot be empty unless no samples are taken".into());
         }
-        (0..size).map(|_| self.integers(0, n as i64).map(|v| v as usize)).collect()
+        (0..size)
+            .map(|_| self.integers(0, n as i64).map(|v| v as usize))
+            .collect()
     }
 
     /// `choice(n, size, replace=False, shuffle=shuffle)` without weights: a tail shuffle
     /// for large draws from large populations, Floyd's algorithm otherwise.
-    pub fn choice_without_replacement(&mut self, n: usize, size: usize, shuffle: bool) -> Result<Vec<usize>, String> {
+    pub fn choice_without_replacement(
+        &mut self,
+        n: usize,
+        size: usize,
+        shuffle: bool,
+    ) -> Result<Vec<usize>, String> {
         if size > n {
             return Err("Cannot take a larger sample than population when replace is False".into());
         }
@@ -307,10 +322,19 @@ impl Generator {
     }
 
     /// `choice(n, size, replace, p)` with weights.
-    pub fn choice_weighted(&mut self, p: &[f64], size: usize, replace: bool) -> Result<Vec<usize>, String> {
-        weighted_choice(p, size, replace, "Cannot take a larger sample than population when replace is False", || {
-            self.random()
-        })
+    pub fn choice_weighted(
+        &mut self,
+        p: &[f64],
+        size: usize,
+        replace: bool,
+    ) -> Result<Vec<usize>, String> {
+        weighted_choice(
+            p,
+            size,
+            replace,
+            "Cannot take a larger sample than population when replace is False",
+            || self.random(),
+        )
     }
 }
 
@@ -323,7 +347,10 @@ mod tests {
         // np.random.default_rng(0).random() == 0.6369616873214543
         assert_eq!(Generator::new(0).random(), 0.6369616873214543);
         // np.random.default_rng(0).permutation(10)
-        assert_eq!(Generator::new(0).permutation(10), vec![4, 6, 2, 7, 3, 5, 9, 0, 8, 1]);
+        assert_eq!(
+            Generator::new(0).permutation(10),
+            vec![4, 6, 2, 7, 3, 5, 9, 0, 8, 1]
+        );
         // np.random.default_rng(0).integers(0, 10, size=5)
         let mut g = Generator::new(0);
         let v: Vec<i64> = (0..5).map(|_| g.integers(0, 10).unwrap()).collect();

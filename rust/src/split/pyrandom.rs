@@ -26,7 +26,9 @@ impl PyRandom {
 
     /// Seeding from already split 32-bit words (for seeds beyond i128).
     pub fn from_key(key: &[u32]) -> PyRandom {
-        PyRandom { mt: Mt19937::from_key(key) }
+        PyRandom {
+            mt: Mt19937::from_key(key),
+        }
     }
 
     /// `random()`: a float in [0, 1).
@@ -142,7 +144,10 @@ mod tests {
         PyRandom::new(0).shuffle(&mut x);
         assert_eq!(x, vec![7, 8, 1, 5, 3, 4, 2, 0, 9, 6]);
         // random.Random(42).sample(range(100), 5)
-        assert_eq!(PyRandom::new(42).sample(100, 5).unwrap(), vec![81, 14, 3, 94, 35]);
+        assert_eq!(
+            PyRandom::new(42).sample(100, 5).unwrap(),
+            vec![81, 14, 3, 94, 35]
+        );
         // random.Random(-5) seeds like random.Random(5)
         assert_eq!(PyRandom::new(-5).random(), PyRandom::new(5).random());
     }

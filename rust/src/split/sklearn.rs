@@ -38,7 +38,11 @@ pub fn validate_shuffle_split(
     test_size: Option<Size>,
     train_size: Option<Size>,
 ) -> Result<(usize, usize), String> {
-    let test_size = if test_size.is_none() && train_size.is_none() { Some(Size::Fraction(0.25)) } else { test_size };
+    let test_size = if test_size.is_none() && train_size.is_none() {
+        Some(Size::Fraction(0.25))
+    } else {
+        test_size
+    };
     if out_of_range(test_size, n_samples) {
         return Err(format!(
             "test_size={} should be either positive and smaller than the number of samples {n_samples} or a float in the (0, 1) range",
@@ -98,7 +102,10 @@ pub fn train_test_split(
 ) -> Result<(Vec<usize>, Vec<usize>), String> {
     let (n_train, n_test) = validate_shuffle_split(n_samples, test_size, train_size)?;
     let perm = RandomState::new(seed).permutation(n_samples);
-    Ok((perm[n_test..n_test + n_train].to_vec(), perm[..n_test].to_vec()))
+    Ok((
+        perm[n_test..n_test + n_train].to_vec(),
+        perm[..n_test].to_vec(),
+    ))
 }
 
 /// The stratified variant. `class_codes[i]` is the class of sample i as its position among
@@ -146,18 +153,29 @@ pub fn stratified_train_test_split(
 /// the remainders broken at random (largest remainder first).
 fn approximate_mode(counts: &[usize], n_draws: usize, rng: &mut RandomState) -> Vec<usize> {
     let total = counts.iter().sum::<usize>() as f64;
-    let continuous: Vec<f64> = counts.iter().map(|&c| c as f64 / total * n_draws as f64).collect();
+    let continuous: Vec<f64> = counts
+        .iter()
+        .map(|&c| c as f64 / total * n_draws as f64)
+        .collect();
     let mut floored: Vec<f64> = continuous.iter().map(|v| v.floor()).collect();
     let mut need = (n_draws as f64 - crate::numeric::pairwise_sum(&floored)) as i64;
     if need > 0 {
-        let remainder: Vec<f64> = continuous.iter().zip(&floored).map(|(c, f)| c - f).collect();
+        let remainder: Vec<f64> = continuous
+            .iter()
+            .zip(&floored)
+            .map(|(c, f)| c - f)
+            .collect();
         let mut values = remainder.clone();
         values.sort_by(|a, b| b.total_cmp(a));
         values.dedup();
         for value in values {
-            let inds: Vec<usize> = (0..remainder.len()).filter(|&i| remainder[i] == value).collect();
+            let inds: Vec<usize> = (0..remainder.len())
+                .filter(|&i| remainder[i] == value)
+                .collect();
             let add_now = inds.len().min(need as usize);
-            let picked = rng.choice_without_replacement(inds.len(), add_now).expect("add_now <= len");
+            let picked = rng
+                .choice_without_replacement(inds.len(), add_now)
+                .expect("add_now <= len");
             for p in picked {
                 floored[inds[p]] += 1.0;
             }
@@ -185,17 +203,24 @@ mod tests {
     #[test]
     fn sizes() {
         assert_eq!(validate_shuffle_split(10, None, None), Ok((7, 3)));
-        assert_eq!(validate_shuffle_split(10, Some(Size::Count(3)), Some(Size::Fraction(0.5))), Ok((5, 3)));
+        assert_eq!(
+            validate_shuffle_split(10, Some(Size::Count(3)), Some(Size::Fraction(0.5))),
+            Ok((5, 3))
+        );
         assert!(validate_shuffle_split(10, Some(Size::Count(10)), None).is_err());
         assert!(validate_shuffle_split(10, Some(Size::Fraction(1.0)), None).is_err());
-        assert!(validate_shuffle_split(10, Some(Size::Fraction(0.6)), Some(Size::Fraction(0.6))).is_err());
+        assert!(
+            validate_shuffle_split(10, Some(Size::Fraction(0.6)), Some(Size::Fraction(0.6)))
+                .is_err()
+        );
         assert!(validate_shuffle_split(1, Some(Size::Fraction(0.5)), None).is_err());
     }
 
     #[test]
     fn stratified_split_sizes_and_errors() {
         let codes: Vec<usize> = (0..20).map(|i| usize::from(i % 4 == 0)).collect();
-        let (train, test) = stratified_train_test_split(&codes, Some(Size::Fraction(0.5)), None, 0).unwrap();
+        let (train, test) =
+            stratified_train_test_split(&codes, Some(Size::Fraction(0.5)), None, 0).unwrap();
         assert_eq!((train.len(), test.len()), (10, 10));
         let ones = train.iter().filter(|&&i| codes[i] == 1).count();
         assert!(ones == 2 || ones == 3);

@@ -36,8 +36,9 @@ _VAR = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 def hardware() -> str:
     """What the code runs on, as the reference's start.sh says it: "1 NVIDIA A10" or "a CPU"."""
     try:
-        out = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
-                             capture_output=True, text=True, timeout=30)
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.SubprocessError):
         return "a CPU"
     names = sorted(line.strip() for line in out.stdout.splitlines() if line.strip())
@@ -59,8 +60,13 @@ def substitute(text: str, env: dict[str, str]) -> str:
 
 
 def assemble_instructions(instructions: str, notes: str, description: str, env: dict[str, str]) -> str:
-    return (instructions.replace("/home/", "") + "\n" + substitute(notes, env)
-            + "\nCOMPETITION INSTRUCTIONS\n------\n\n" + description)
+    return (
+        instructions.replace("/home/", "")
+        + "\n"
+        + substitute(notes, env)
+        + "\nCOMPETITION INSTRUCTIONS\n------\n\n"
+        + description
+    )
 
 
 def split_args(args: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -98,11 +104,21 @@ def main(argv: list[str]) -> int:
     env = dict(os.environ, HARDWARE=hardware(), TIME_LIMIT=format_time(limit_secs) if limit_secs else "no limit")
     env.setdefault("STEP_LIMIT", "")
     full = agent_dir / "full_instructions.txt"
-    full.write_text(assemble_instructions(instructions.read_text(), (agent_dir / "additional_notes.txt").read_text(),
-                                          description.read_text(), env))
+    full.write_text(
+        assemble_instructions(
+            instructions.read_text(), (agent_dir / "additional_notes.txt").read_text(), description.read_text(), env
+        )
+    )
 
-    sys.argv = ["aide", f"data_dir={DATA}", f"desc_file={full}", "exp_name=exp",
-                f"log_dir={agent_dir / 'logs'}", f"workspace_dir={agent_dir / 'workspaces'}", *args]
+    sys.argv = [
+        "aide",
+        f"data_dir={DATA}",
+        f"desc_file={full}",
+        "exp_name=exp",
+        f"log_dir={agent_dir / 'logs'}",
+        f"workspace_dir={agent_dir / 'workspaces'}",
+        *args,
+    ]
     from omegaconf import OmegaConf
 
     from aide.agent import Agent

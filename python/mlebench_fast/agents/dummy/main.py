@@ -29,7 +29,8 @@ SKIP = ("/proc", "/sys", "/dev")
 
 def find_sample_submission() -> Path:
     candidates = sorted(
-        p for p in DATA.rglob("*")
+        p
+        for p in DATA.rglob("*")
         if p.is_file() and p.suffix.lower() == ".csv" and "sample" in p.name.lower() and "submission" in p.name.lower()
     )
     if not candidates:
@@ -52,8 +53,11 @@ def private_paths() -> list[str]:
     found = []
     for root, dirs, _files in os.walk("/", onerror=lambda e: None):
         dirs[:] = [d for d in dirs if os.path.join(root, d) not in SKIP]
-        found += [os.path.join(root, d) for d in dirs
-                  if os.path.join(root, d).startswith("/private") or os.path.join(root, d).endswith("/prepared/private")]
+        found += [
+            os.path.join(root, d)
+            for d in dirs
+            if os.path.join(root, d).startswith("/private") or os.path.join(root, d).endswith("/prepared/private")
+        ]
     return found
 
 
@@ -76,8 +80,12 @@ def main() -> int:
     report["instructions"] = Path("/home/instructions.txt").is_file() and Path("/home/data/description.md").is_file()
     (LOGS / "dummy_report.json").write_text(json.dumps(report, indent=2))
 
-    ok = (report["validation"].get("valid") is True and not report["answers_visible"]
-          and report["data_read_only"] and report["instructions"])
+    ok = (
+        report["validation"].get("valid") is True
+        and not report["answers_visible"]
+        and report["data_read_only"]
+        and report["instructions"]
+    )
     print("all checks passed" if ok else "a check FAILED")
     return 0 if ok else 1
 

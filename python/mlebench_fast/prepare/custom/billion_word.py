@@ -196,9 +196,7 @@ def prepare(ctx: Context) -> None:
                 break
     bar.close()
     if split.n_lines != TOTAL_LINES:
-        raise RecipeError(
-            f"train_v2.txt has {split.n_lines} lines; the reference expects (and asserts) {TOTAL_LINES}"
-        )
+        raise RecipeError(f"train_v2.txt has {split.n_lines} lines; the reference expects (and asserts) {TOTAL_LINES}")
     shutil.copyfile(public_test, ctx.private / "sample_submission.csv")
     for path in (public_train, public_test):
         archive.zip_file(path, path.with_name(path.name + ".zip"), compression=zipfile.ZIP_DEFLATED)

@@ -25,9 +25,7 @@ def _bson() -> Any:
     try:
         import bson
     except ImportError:
-        raise RecipeError(
-            "reading cdiscount's .bson files needs pymongo's bson: pip install 'mlebench-fast[prepare]'"
-        ) from None
+        raise RecipeError("reading cdiscount's .bson files needs pymongo's bson: pip install 'mlebench-fast[prepare]'") from None
     return bson
 
 

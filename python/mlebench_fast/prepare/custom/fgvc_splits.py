@@ -107,9 +107,7 @@ def _public_test(meta: dict, drop: tuple[str, ...], images: list[dict], what: st
 def _write_answers(ctx: Context, ids: list, labels: list, sample_value: int, names: tuple[str, str], sample_file: str) -> None:
     id_col, label_col = names
     tables.write_csv(tables.Table.from_columns([(id_col, ids), (label_col, labels)]), ctx.private / "answers.csv")
-    tables.write_csv(
-        tables.Table.from_columns([(id_col, ids), (label_col, [sample_value] * len(ids))]), ctx.public / sample_file
-    )
+    tables.write_csv(tables.Table.from_columns([(id_col, ids), (label_col, [sample_value] * len(ids))]), ctx.public / sample_file)
 
 
 def _category_dir(category_id: int) -> str:
@@ -153,8 +151,7 @@ def herbarium_2022(ctx: Context) -> None:
     pairs = ((src / old, ctx.public / "train_images" / new) for old, new in copies)
     copy_in_batches(pairs, "Copying train images", len(copies))
     test_pairs = (
-        (src / image["file_name"], ctx.public / "test_images" / new["file_name"])
-        for (_, image), new in zip(test, test_images)
+        (src / image["file_name"], ctx.public / "test_images" / new["file_name"]) for (_, image), new in zip(test, test_images)
     )
     copy_in_batches(test_pairs, "Copying test images", len(test))
 
@@ -186,8 +183,7 @@ def _herbarium_2020_2021(ctx: Context, root: str, encoding: str, drop: tuple[str
     train_pairs = ((base / "train" / im["file_name"], out / "train" / im["file_name"]) for im in train_images)
     copy_in_batches(train_pairs, "Copying train images", len(train_images))
     test_pairs = (
-        (base / "train" / image["file_name"], out / "test" / new["file_name"])
-        for (_, image), new in zip(test, test_images)
+        (base / "train" / image["file_name"], out / "test" / new["file_name"]) for (_, image), new in zip(test, test_images)
     )
     copy_in_batches(test_pairs, "Copying test images", len(test))
 
@@ -249,7 +245,7 @@ def _member_name(file_name: str, prefix: str) -> str:
     key = _tar_key(file_name)
     if not key.startswith(prefix):
         raise RecipeError(f"train image {file_name!r} is not under {prefix}")
-    return key[len(prefix):]
+    return key[len(prefix) :]
 
 
 def _write_tars(ctx: Context, members: dict[str, tuple[str, str]]) -> None:
@@ -273,9 +269,7 @@ def _write_tars(ctx: Context, members: dict[str, tuple[str, str]]) -> None:
             found = _stream_members(_need(ctx, ctx.raw / "train_val2019.tar.gz"), wanted, outs)
             missing = [key for key in wanted if key not in found]
             if missing:
-                raise RecipeError(
-                    f"train_val2019.tar.gz lacks {len(missing)} images of train2019.json, e.g. {missing[:3]}"
-                )
+                raise RecipeError(f"train_val2019.tar.gz lacks {len(missing)} images of train2019.json, e.g. {missing[:3]}")
     finally:
         for out in outs.values():
             out.close()

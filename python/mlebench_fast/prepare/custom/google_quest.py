@@ -83,9 +83,7 @@ def prepare(ctx: Context) -> None:
     for column in TARGETS:
         sample = sample.with_column(column, ramp)
     if len(public_test.names) != 11 or len(new_train.names) != 41:
-        raise RecipeError(
-            f"train.csv has {len(new_train.names)} columns, expected 41 (11 inputs + 30 targets)"
-        )
+        raise RecipeError(f"train.csv has {len(new_train.names)} columns, expected 41 (11 inputs + 30 targets)")
     for column in TARGETS:
         if _n_distinct(answers.column(column)) <= 1:
             raise RecipeError(f"target {column} is constant in the new test set (the reference asserts it is not)")

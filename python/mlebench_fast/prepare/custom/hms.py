@@ -39,7 +39,9 @@ def prepare(ctx: Context) -> None:
     old_train = read_csv(path)
     missing = [c for c in ["eeg_id", "spectrogram_id", "patient_id", *VOTES] if c not in old_train.names]
     if missing or len(old_train.names) != N_COLUMNS:
-        raise RecipeError(f"train.csv should have {N_COLUMNS} columns incl. eeg_id, spectrogram_id, patient_id and the votes; missing {missing}")
+        raise RecipeError(
+            f"train.csv should have {N_COLUMNS} columns incl. eeg_id, spectrogram_id, patient_id and the votes; missing {missing}"
+        )
     new_train, new_test = split_by_values(old_train, "spectrogram_id", unique=True, test_size=0.1, random_state=0)
     train_eegs, test_eegs = _distinct(new_train, "eeg_id"), _distinct(new_test, "eeg_id")
     if not set(train_eegs).isdisjoint(test_eegs):

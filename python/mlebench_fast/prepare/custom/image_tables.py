@@ -46,9 +46,7 @@ def _plain(value: Any) -> str:
     return text
 
 
-def _copy_rows(
-    table: Table, columns: Sequence[str], src: Callable[..., Path], dst: Callable[..., Path], label: str
-) -> None:
+def _copy_rows(table: Table, columns: Sequence[str], src: Callable[..., Path], dst: Callable[..., Path], label: str) -> None:
     """Copy one file per row: src(*row values) -> dst(*row values)."""
     values = [table.column(c) for c in columns]
     pairs = []
@@ -97,18 +95,34 @@ def _split_flat_images(
 def plant_pathology_2021(ctx: Context) -> None:
     """20% of train.csv; sample labels "healthy"; images copied by their `image` file name."""
     _split_flat_images(
-        ctx, csv_name="train.csv", id_column="image", test_size=0.2, src_folder="train_images",
-        train_folder="train_images", test_folder="test_images", suffix="", target="labels",
-        sample_value="healthy", answers="answers.csv",
+        ctx,
+        csv_name="train.csv",
+        id_column="image",
+        test_size=0.2,
+        src_folder="train_images",
+        train_folder="train_images",
+        test_folder="test_images",
+        suffix="",
+        target="labels",
+        sample_value="healthy",
+        answers="answers.csv",
     )
 
 
 def imet_2020(ctx: Context) -> None:
     """15% of train.csv; sample attribute_ids "0 1 2"; labels.csv copied as is."""
     _split_flat_images(
-        ctx, csv_name="train.csv", id_column="id", test_size=0.15, src_folder="train",
-        train_folder="train", test_folder="test", suffix=".png", target="attribute_ids",
-        sample_value="0 1 2", answers="answers.csv",
+        ctx,
+        csv_name="train.csv",
+        id_column="id",
+        test_size=0.15,
+        src_folder="train",
+        train_folder="train",
+        test_folder="test",
+        suffix=".png",
+        target="attribute_ids",
+        sample_value="0 1 2",
+        answers="answers.csv",
     )
     copy_many([(_need(ctx, "labels.csv"), ctx.public / "labels.csv")], "Copying labels.csv")
 
@@ -149,12 +163,18 @@ def hotel_id_2021(ctx: Context) -> None:
     (ctx.public / "train_images").mkdir(parents=True, exist_ok=True)
     (ctx.public / "test_images").mkdir(parents=True, exist_ok=True)
     _copy_rows(
-        new_train, ["image", "chain"], lambda image, chain: source / chain / image,
-        lambda image, chain: ctx.public / "train_images" / chain / image, "Copying train images",
+        new_train,
+        ["image", "chain"],
+        lambda image, chain: source / chain / image,
+        lambda image, chain: ctx.public / "train_images" / chain / image,
+        "Copying train images",
     )
     _copy_rows(
-        new_test, ["image", "chain"], lambda image, chain: source / chain / image,
-        lambda image, chain: ctx.public / "test_images" / image, "Copying test images",
+        new_test,
+        ["image", "chain"],
+        lambda image, chain: source / chain / image,
+        lambda image, chain: ctx.public / "test_images" / image,
+        "Copying test images",
     )
 
 
@@ -179,12 +199,18 @@ def paddy_disease(ctx: Context) -> None:
             raise RecipeError(f"train.csv lists an image twice in the new {what} set")
     source = _need(ctx, "train_images")
     _copy_rows(
-        new_train, ["label", "image_id"], lambda label, image: source / label / image,
-        lambda label, image: ctx.public / "train_images" / label / image, "Copying train images",
+        new_train,
+        ["label", "image_id"],
+        lambda label, image: source / label / image,
+        lambda label, image: ctx.public / "train_images" / label / image,
+        "Copying train images",
     )
     _copy_rows(
-        new_test, ["label", "image_id"], lambda label, image: source / label / image,
-        lambda label, image: ctx.public / "test_images" / image, "Copying test images",
+        new_test,
+        ["label", "image_id"],
+        lambda label, image: source / label / image,
+        lambda label, image: ctx.public / "test_images" / image,
+        "Copying test images",
     )
 
 
@@ -210,12 +236,18 @@ def plant_seedlings(ctx: Context) -> None:
     (ctx.public / "test").mkdir(parents=True, exist_ok=True)
     (ctx.public / "train").mkdir(parents=True, exist_ok=True)
     _copy_rows(
-        new_train, ["species", "file"], lambda s, f: train_dir / s / f,
-        lambda s, f: ctx.public / "train" / s / f, "Copying train images",
+        new_train,
+        ["species", "file"],
+        lambda s, f: train_dir / s / f,
+        lambda s, f: ctx.public / "train" / s / f,
+        "Copying train images",
     )
     _copy_rows(
-        new_test, ["species", "file"], lambda s, f: train_dir / s / f,
-        lambda s, f: ctx.public / "test" / f, "Copying test images",
+        new_test,
+        ["species", "file"],
+        lambda s, f: train_dir / s / f,
+        lambda s, f: ctx.public / "test" / f,
+        "Copying test images",
     )
 
 
@@ -291,7 +323,9 @@ def invasive_species(ctx: Context) -> None:
     try:
         import py7zr
     except ImportError:
-        raise RecipeError("invasive-species-monitoring writes .7z archives: pip install 'mlebench-fast[prepare]' (py7zr)") from None
+        raise RecipeError(
+            "invasive-species-monitoring writes .7z archives: pip install 'mlebench-fast[prepare]' (py7zr)"
+        ) from None
     for folder in ("train", "test"):
         empty = ctx.public / folder
         empty.mkdir()

@@ -202,9 +202,7 @@ def iwildcam_2020(ctx: Context) -> None:
     # json.dumps writes the bytes json.dump would, with the C encoder
     (ctx.public / "iwildcam2020_train_annotations.json").write_text(json.dumps(new_train_json))
     (ctx.public / "iwildcam2020_test_information.json").write_text(json.dumps(new_test_json))
-    shutil.copyfile(
-        ctx.raw / "iwildcam2020_megadetector_results.json", ctx.public / "iwildcam2020_megadetector_results.json"
-    )
+    shutil.copyfile(ctx.raw / "iwildcam2020_megadetector_results.json", ctx.public / "iwildcam2020_megadetector_results.json")
     (ctx.public / "train").mkdir(parents=True, exist_ok=True)
     (ctx.public / "test").mkdir(parents=True, exist_ok=True)
     src = ctx.raw / "train"

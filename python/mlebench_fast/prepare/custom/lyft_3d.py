@@ -158,7 +158,9 @@ def prepare(ctx: Context) -> None:
     _dump(test_scenes, test_out / "scene.json")
 
     annotations = _load(ctx, "sample_annotation.json")
-    train_annotations, test_annotations = _two_ways(annotations, "sample_token", train_ids, test_ids, "sample annotation's sample")
+    train_annotations, test_annotations = _two_ways(
+        annotations, "sample_token", train_ids, test_ids, "sample annotation's sample"
+    )
     _dump(train_annotations, train_out / "sample_annotation.json")  # the test split gets none
 
     instances = _load(ctx, "instance.json")

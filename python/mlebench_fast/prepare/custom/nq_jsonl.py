@@ -95,7 +95,9 @@ def prepare(ctx: Context) -> None:
             f"simplified-nq-train.jsonl has {raw_lines} lines but {n_train + n_test} examples "
             "(blank lines?): the reference asserts they are equal"
         )
-    write_csv(Table.from_columns([("example_id", gold_ids), ("PredictionString", gold_answers)]), ctx.private / "gold_submission.csv")
+    write_csv(
+        Table.from_columns([("example_id", gold_ids), ("PredictionString", gold_answers)]), ctx.private / "gold_submission.csv"
+    )
     write_csv(
         Table.from_columns([("example_id", gold_ids), ("PredictionString", [""] * len(gold_ids))]),
         ctx.public / "sample_submission.csv",

@@ -120,5 +120,7 @@ def prepare(ctx: Context) -> None:
             folder = ctx.raw / "train" / str(patient)
             if not folder.is_dir():
                 raise RecipeError(f"this download has no train/{patient}/ folder of images for a patient of train.csv")
-            pairs += [(f, ctx.public / side / str(patient) / f.relative_to(folder)) for f in sorted(folder.rglob("*")) if f.is_file()]
+            pairs += [
+                (f, ctx.public / side / str(patient) / f.relative_to(folder)) for f in sorted(folder.rglob("*")) if f.is_file()
+            ]
     copy_many(pairs, "Copying patient images")

@@ -132,9 +132,11 @@ def _reparse_rows(path: Path, float_columns: list[str], n_rows: int) -> dict[str
     for name in float_columns:
         text = pl.col(name).str.strip_chars()
         digits = text.str.count_matches(r"[0-9]")
-        long = frame.with_row_index("row").filter(
-            text.is_not_null() & ((digits > 15) | text.str.contains("[eE]"))
-        ).select("row", text.alias("text"))
+        long = (
+            frame.with_row_index("row")
+            .filter(text.is_not_null() & ((digits > 15) | text.str.contains("[eE]")))
+            .select("row", text.alias("text"))
+        )
         if long.height == 0:
             continue
         plain = long.filter(pl.col("text").str.contains(_PLAIN))

@@ -41,9 +41,7 @@ def prepare(ctx: Context) -> None:
     test_rows = [i for i, p in enumerate(patients) if p in test_patients]
     new_train = old_train.take(train_rows)
     new_test = old_train.take(test_rows).select(TEST_COLUMNS)
-    prediction_ids = [
-        f"{p}_{lat}" for p, lat in zip(new_test.column("patient_id"), new_test.column("laterality"))
-    ]
+    prediction_ids = [f"{p}_{lat}" for p, lat in zip(new_test.column("patient_id"), new_test.column("laterality"))]
     new_test = new_test.with_column("prediction_id", prediction_ids)
     write_csv(new_train, ctx.public / "train.csv")
     write_csv(new_test, ctx.public / "test.csv")

@@ -20,9 +20,7 @@ BBOX_COLUMNS = ["StudyInstanceUID", "x", "y", "width", "height", "slice_number"]
 
 def _need(path: Path) -> Path:
     if not path.exists():
-        raise RecipeError(
-            f"this download has no {path.name}: is it rsna-2022-cervical-spine-fracture-detection's download?"
-        )
+        raise RecipeError(f"this download has no {path.name}: is it rsna-2022-cervical-spine-fracture-detection's download?")
     return path
 
 
@@ -66,7 +64,9 @@ def prepare(ctx: Context) -> None:
 
     train = tables.rows_where_isin(old_train, "StudyInstanceUID", train_ids)
     tables.write_csv(train, ctx.public / "train.csv")
-    tables.write_csv(tables.rows_where_isin(old_bboxes, "StudyInstanceUID", new_bbox_ids), ctx.public / "train_bounding_boxes.csv")
+    tables.write_csv(
+        tables.rows_where_isin(old_bboxes, "StudyInstanceUID", new_bbox_ids), ctx.public / "train_bounding_boxes.csv"
+    )
 
     test_rows = [i for i, u in enumerate(study_ids) if u not in chosen]
     test_ids = [study_ids[i] for i in test_rows]

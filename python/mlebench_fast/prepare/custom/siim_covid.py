@@ -67,9 +67,7 @@ def prepare(ctx: Context) -> None:
 
     one_hot = [test_studies.column(name) for name in test_studies.names[1:]]
     study_ids = test_studies.column("id")
-    study_answers = [
-        f"{STUDY_LABELS[_first_max([col[r] for col in one_hot])]} 1 0 0 1 1" for r in range(len(study_ids))
-    ]
+    study_answers = [f"{STUDY_LABELS[_first_max([col[r] for col in one_hot])]} 1 0 0 1 1" for r in range(len(study_ids))]
     image_ids = test_images.column("id")
     ids = study_ids + image_ids
     answers = Table.from_columns([("id", ids), ("PredictionString", study_answers + test_images.column("label"))])

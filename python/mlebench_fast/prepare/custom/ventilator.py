@@ -86,5 +86,12 @@ def prepare(ctx: Context) -> None:
     public_test = [n for n in names if n != "pressure"]
     _write(ctx.public / "train.csv", columns, train_rows, names, "Writing train.csv")
     _write(ctx.public / "test.csv", columns, test_rows, public_test, "Writing test.csv")
-    _write(ctx.public / "sample_submission.csv", columns, test_rows, ["id", "pressure"], "Writing sample_submission.csv", zero="pressure")
+    _write(
+        ctx.public / "sample_submission.csv",
+        columns,
+        test_rows,
+        ["id", "pressure"],
+        "Writing sample_submission.csv",
+        zero="pressure",
+    )
     _write(ctx.private / "test.csv", columns, test_rows, names, "Writing private test.csv")
