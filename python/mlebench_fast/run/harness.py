@@ -8,6 +8,8 @@ The harness enforces the wall-clock limit itself: at the deadline the agent cont
 stopped, its outputs are still copied out and the run is marked timed out. Every container
 carries the run group's label, so containers of a killed harness are found and removed by
 `--resume`; on Ctrl-C (or SIGTERM) they are removed at once (stopped only with --retain).
+Clean-up goes by those labels too, so a container whose `create` call gave up on our side
+(a busy engine, an interrupt) while the engine went on to make it is removed all the same.
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ from .rungroup import (
     FINISHED,
     GROUP_LABEL,
     INTERRUPTED,
+    PENDING,
     ROLE_LABEL,
     RUN_LABEL,
     RUNNING,
     SUCCEEDED,
     TIMED_OUT,
     RunGroup,
+    RunGroupError,
     now_iso,
 )
 
@@ -50,6 +54,12 @@ VALIDATOR_PORT = 5000
 PRIVATE_ROOT = "/private/data"  # where the validator sees the data dir (answers only)
 HEALTH_TIMEOUT = 60.0
 POLL_SECONDS = 0.5
+# Removing a container deletes its writable layer: minutes for 100,000 files on a busy disk,
+# past the Docker SDK's default 60 s timeout.
+REMOVE_TIMEOUT = 600.0
+# After Ctrl-C, how long to wait for the workers to finish their own clean-up before the
+# harness removes what is left of their runs by label.
+JOIN_TIMEOUT = 90.0
 
 
 class Interrupted(Exception):
@@ -142,6 +152,8 @@ class Harness:
         self.stop_event = threading.Event()
         self._live: dict[str, Any] = {}
         self._live_lock = threading.Lock()
+        self.lost: dict[str, str] = {}  # run id -> why its outcome is not in metadata.json
+        self.worker_errors: list[str] = []
 
     # ------------------------------------------------------------------ pool
 
@@ -170,25 +182,52 @@ class Harness:
             )
             try:
                 self.shutdown()
+                deadline = time.monotonic() + JOIN_TIMEOUT
+                for w in workers:
+                    w.join(timeout=max(0.0, deadline - time.monotonic()))
+                # containers created while the workers were shutting down (a create call in
+                # flight when the signal came, or one whose answer never reached us)
+                self._sweep()
             finally:
                 if previous is not None:
                     signal.signal(signal.SIGINT, previous)
-            for w in workers:
-                w.join(timeout=60)
             for run_id in run_ids:
                 if self.group.runs[run_id].get("status") == RUNNING:
-                    self.group.update(run_id, status=INTERRUPTED, error="the harness was interrupted")
+                    try:
+                        self.group.update(run_id, status=INTERRUPTED, error="the harness was interrupted")
+                    except RunGroupError:
+                        pass  # the group folder is gone: nothing to record it in
             raise
 
+    def unfinished(self, run_ids: list[str]) -> list[tuple[str, str]]:
+        """The runs of `run_ids` left unfinished, with why: a run whose outcome could not be
+        recorded, or one never started."""
+        out = []
+        for run_id in run_ids:
+            run = self.group.runs[run_id]
+            if run_id in self.lost:
+                out.append((run_id, self.lost[run_id]))
+            elif run.get("status") not in FINISHED:
+                why = run.get("error") or ("never started" + (f" ({self.worker_errors[0]})" if self.worker_errors else ""))
+                out.append((run_id, f"{run.get('status', PENDING)}: {why}"))
+        return out
+
     def _worker(self, index: int, todo: "queue.Queue[str]") -> None:
-        client = self.client_factory()
+        try:
+            client = self.client_factory()
+        except Exception as e:  # the engine went away after the checks
+            self.worker_errors.append(f"worker {index}: {type(e).__name__}: {e}")
+            return
         try:
             while not self.stop_event.is_set():
                 try:
                     run_id = todo.get_nowait()
                 except queue.Empty:
                     return
-                self.run_one(client, run_id, index)
+                try:
+                    self.run_one(client, run_id, index)
+                except Exception as e:  # its outcome could not be recorded: the next run still goes
+                    self.lost[run_id] = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
         finally:
             client.close()
 
@@ -196,36 +235,41 @@ class Harness:
         with self._live_lock:
             self._live[container.id] = container
 
-    def _tracked(self, run_id: str) -> list[Any]:
-        """This run's containers still to clean up, the agent first (it lives in the
-        validator's network namespace)."""
-        with self._live_lock:
-            mine = [c for c in self._live.values() if c.labels.get(RUN_LABEL) == run_id]
-        return sorted(mine, key=lambda c: c.labels.get(ROLE_LABEL) != "agent")
-
-    def _untrack(self, container: Any) -> None:
-        with self._live_lock:
-            self._live.pop(container.id, None)
-
     def shutdown(self) -> None:
         """Remove (or with --retain stop) every container still running; agents first."""
         with self._live_lock:
             live = sorted(self._live.values(), key=lambda c: c.labels.get(ROLE_LABEL) != "agent")
-        client = self.client_factory()
+        try:
+            client = self.client_factory(timeout=REMOVE_TIMEOUT)
+        except Exception:
+            return
         try:
             for container in live:
                 try:
-                    c = client.containers.get(container.id)
-                    if self.settings.retain:
-                        c.stop(timeout=2)
-                    else:
-                        c.remove(force=True)
-                except NotFound:
-                    pass
-                except DockerException:
-                    pass
+                    self._dispose(client, container.id)
+                except Exception:
+                    pass  # gone already, or the engine is failing: the sweep tries again
         finally:
             client.close()
+
+    def _sweep(self) -> None:
+        """Remove (--retain: stop) the containers of this group's unfinished runs, found by label."""
+        try:
+            client = self.client_factory(timeout=REMOVE_TIMEOUT)
+        except Exception:
+            return
+        try:
+            remove_leftover_containers(client, self.group, stop_only=self.settings.retain)
+        except Exception:
+            pass
+        finally:
+            client.close()
+
+    def _dispose(self, client, container_id: str) -> None:
+        if self.settings.retain:
+            client.api.stop(container_id, timeout=2)
+        else:
+            client.api.remove_container(container_id, force=True)
 
     # ------------------------------------------------------------------ one run
 
@@ -233,7 +277,7 @@ class Harness:
         run = self.group.runs[run_id]
         competition_id = run["competition_id"]
         run_dir = self.group.run_dir(run_id)
-        run_dir.mkdir(parents=True, exist_ok=True)
+        run_dir.mkdir(exist_ok=True)  # never parents: a deleted group folder is not made anew
         for stale in ("submission", "logs", "code"):  # partial outputs of an interrupted attempt
             shutil.rmtree(run_dir / stale, ignore_errors=True)
         log = RunLog(run_dir / "run.log")
@@ -276,11 +320,15 @@ class Harness:
                 status, error = FAILED, str(e) or type(e).__name__
                 log(f"run failed: {error}\n{traceback.format_exc()}")
         finally:
+            # every step is guarded: whatever fails, the validator (which holds the answers) is
+            # removed and the run's outcome recorded
             if agent is not None and status != INTERRUPTED:
-                self._collect_outputs(agent, run_dir, log)
+                self._guarded(log, "copying the outputs", self._collect_outputs, agent, run_dir, log)
             if validator is not None:
-                self._save_validator_log(validator, run_dir)
-            self._clean_up(self._tracked(run_id), log)
+                self._guarded(log, "saving the validator's log", self._save_validator_log, validator, run_dir)
+            problem = self._clean_up(run_id, log)
+            if problem and status != INTERRUPTED:
+                status, error = FAILED, problem if error is None else f"{error}; {problem}"
             duration = round(time.monotonic() - started, 3)
             log(f"run {status} after {duration:.1f}s" + (f": {error}" if error else ""))
             log.close()
@@ -319,6 +367,8 @@ class Harness:
             **validator_network_kwargs(self.settings.container_config),
         )
         self._track(container)
+        if self.stop_event.is_set():
+            raise Interrupted()
         container.start()
         log(f"validator container {container.name} started")
         self._wait_healthy(container, log)
@@ -366,6 +416,8 @@ class Harness:
             **kwargs,
         )
         self._track(container)
+        if self.stop_event.is_set():
+            raise Interrupted()
         container.start()
         log(f"agent container {container.name} started: {' '.join(agent.command())}")
         return container
@@ -443,30 +495,63 @@ class Harness:
         except (DockerException, OSError):
             pass
 
-    def _clean_up(self, containers: list, log: RunLog) -> None:
-        for c in containers:
-            try:
-                if self.settings.retain:
-                    c.stop(timeout=2)
-                    log(f"container {c.name} kept (--retain)")
-                else:
-                    c.remove(force=True)
-            except NotFound:
-                pass
-            except DockerException as e:
-                log(f"could not clean up container {c.name}: {e}")
-            self._untrack(c)
+    @staticmethod
+    def _guarded(log: RunLog, what: str, step: Callable[..., Any], *args: Any) -> None:
+        try:
+            step(*args)
+        except Exception as e:
+            log(f"{what} failed: {type(e).__name__}: {e}")
+
+    def _clean_up(self, run_id: str, log: RunLog) -> str | None:
+        """Remove (--retain: stop) the run's containers, the agent first (it lives in the
+        validator's network namespace), with a client whose timeout fits a slow removal. A
+        failure is logged and the next container still handled, so the validator never
+        outlives its run. Returns what failed, or None."""
+        with self._live_lock:
+            mine = {c.id: (c.name, c.labels.get(ROLE_LABEL)) for c in self._live.values() if c.labels.get(RUN_LABEL) == run_id}
+        failures = []
+        try:
+            client = self.client_factory(timeout=REMOVE_TIMEOUT)
+        except Exception as e:
+            return f"could not reach the Docker engine to remove the run's containers: {e}"
+        try:
+            try:  # by label as well: one whose create call gave up on our side may exist
+                labels = [f"{GROUP_LABEL}={self.group.label}", f"{RUN_LABEL}={run_id}"]
+                for c in client.containers.list(all=True, filters={"label": labels}):
+                    mine.setdefault(c.id, (c.name, c.labels.get(ROLE_LABEL)))
+            except Exception as e:
+                log(f"could not list the run's containers: {type(e).__name__}: {e}")
+            for container_id, (name, _) in sorted(mine.items(), key=lambda kv: kv[1][1] != "agent"):
+                try:
+                    self._dispose(client, container_id)
+                    if self.settings.retain:
+                        log(f"container {name} kept (--retain)")
+                except NotFound:
+                    pass
+                except Exception as e:
+                    failures.append(f"could not remove container {name}: {type(e).__name__}: {e}")
+                    log(failures[-1])
+                with self._live_lock:
+                    self._live.pop(container_id, None)
+        finally:
+            client.close()
+        return "; ".join(failures) or None
 
 
-def remove_leftover_containers(client: docker.DockerClient, group: RunGroup) -> list[str]:
-    """Remove the containers of a group's unfinished runs (left by a killed harness)."""
+def remove_leftover_containers(client: docker.DockerClient, group: RunGroup, stop_only: bool = False) -> list[str]:
+    """Remove (`stop_only`: stop) the containers of a group's unfinished runs, agents first
+    (left by a killed harness, or created while one was shutting down)."""
     removed = []
-    for c in client.containers.list(all=True, filters={"label": f"{GROUP_LABEL}={group.label}"}):
+    found = client.containers.list(all=True, filters={"label": f"{GROUP_LABEL}={group.label}"})
+    for c in sorted(found, key=lambda c: c.labels.get(ROLE_LABEL) != "agent"):
         run_id = c.labels.get(RUN_LABEL)
         if run_id in group.runs and group.runs[run_id].get("status") in FINISHED:
             continue  # a finished run's container kept with --retain
         try:
-            c.remove(force=True)
+            if stop_only:
+                c.stop(timeout=2)
+            else:
+                c.remove(force=True)
             removed.append(c.name)
         except NotFound:
             pass

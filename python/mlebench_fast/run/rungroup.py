@@ -129,11 +129,21 @@ class RunGroup:
         tmp.replace(self.path / METADATA)
 
     def update(self, run_id: str, **fields: Any) -> None:
+        """Change a run and rewrite metadata.json; when the file cannot be written (the group
+        folder deleted, a full disk) the change is undone and RunGroupError raised, so what
+        is in memory (and in the summary) is what is on disk."""
         with self._lock:
-            self.runs[run_id].update(fields)
-            status = self.runs[run_id].get("status")
-            self.runs[run_id]["success"] = True if status == SUCCEEDED else (False if status in FINISHED else None)
-            self._write()
+            run = self.runs[run_id]
+            before = dict(run)
+            run.update(fields)
+            status = run.get("status")
+            run["success"] = True if status == SUCCEEDED else (False if status in FINISHED else None)
+            try:
+                self._write()
+            except OSError as e:
+                run.clear()
+                run.update(before)
+                raise RunGroupError(f"cannot record run {run_id} in {self.path / METADATA}: {e.strerror or e}") from None
 
     def unfinished(self) -> list[str]:
         return [rid for rid, r in self.runs.items() if r.get("status") not in FINISHED]

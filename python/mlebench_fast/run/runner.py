@@ -188,8 +188,9 @@ def image_file(client, image: str, path: str) -> bytes | None:
 
 def run_agent(req: RunRequest, echo: Echo, progress_out=None) -> RunGroup:
     """Run (or resume) a run group; returns it when every run has finished. Raises
-    RunError before starting anything when a check fails, KeyboardInterrupt when
-    interrupted (after cleaning up)."""
+    RunError before starting anything when a check fails, or at the end naming every run
+    left unfinished (its outcome could not be recorded, or it never started), and
+    KeyboardInterrupt when interrupted (after cleaning up)."""
     try:
         return _run_agent(req, echo, progress_out)
     except (ConfigError, RunGroupError, ValueError) as e:
@@ -304,6 +305,13 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
     harness = Harness(settings_obj, group, on_event=progress.event)
     with _sigterm_as_interrupt(), progress:
         harness.run(run_ids, n_workers)
+    unfinished = harness.unfinished(run_ids)
+    if unfinished:
+        raise RunError(
+            f"{len(unfinished)} of {len(group.runs)} run(s) of {group.path} left unfinished:\n  "
+            + "\n  ".join(f"{run_id}: {why}" for run_id, why in unfinished)
+            + ("\nfinish them with --resume" if (group.path / "metadata.json").is_file() else "")
+        )
     return group
 
 

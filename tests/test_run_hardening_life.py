@@ -1,0 +1,197 @@
+"""Faults that must not kill a worker or hide a failure, and settings that must not weaken the
+seal (issue 21): real containers on the real Docker engine, the faults injected where the
+engine cannot be made to produce them on demand (a removal slower than a timeout, an answer
+lost in flight). Skipped, with a message, when no Docker engine is reachable."""
+
+from __future__ import annotations
+
+import _thread
+import shutil
+import signal
+import threading
+from pathlib import Path
+
+import docker
+import pytest
+import requests
+
+from mlebench_fast.run.agents import get_agent
+from mlebench_fast.run.config import GpuPlan, load_container_config
+from mlebench_fast.run.harness import Harness, RunSettings
+from mlebench_fast.run.images import build_validator_image
+from mlebench_fast.run.rungroup import RunGroup
+from run_helpers import TITANIC
+from test_run import (  # noqa: F401  (fixtures)
+    GROUP_LABEL,
+    ROLE_LABEL,
+    TEST_AGENTS,
+    _containers,
+    _metadata,
+    _popen_run,
+    _wait_for_agents,
+    client,
+    data_dir,
+    images,
+)
+
+
+def _settings(client, data: Path, agent_id: str = "flaky", **overrides) -> RunSettings:
+    return RunSettings(
+        agent=get_agent(agent_id, TEST_AGENTS),
+        data_dir=data.resolve(),
+        container_config=load_container_config(None),
+        time_limit=overrides.pop("time_limit", 120),
+        retain=False,
+        gpu_plan=GpuPlan(()),
+        validator_image=build_validator_image(client, lambda line: None),
+        engine_cpus=client.info().get("NCPU"),
+        **overrides,
+    )
+
+
+def _group(runs: Path, agent_id: str = "flaky", n_seeds: int = 1) -> RunGroup:
+    return RunGroup.create(runs, agent_id, [TITANIC], n_seeds, {"agent_id": agent_id})
+
+
+def _remove_all(client, group: RunGroup) -> list[str]:
+    """The test's own clean-up: the names of the group's containers it had to remove."""
+    left = client.containers.list(all=True, filters={"label": f"{GROUP_LABEL}={group.label}"})
+    for c in left:
+        c.remove(force=True)
+    return [c.name for c in left]
+
+
+def _is_agent(api: docker.APIClient, container: str) -> bool:
+    return api.inspect_container(container)["Config"]["Labels"].get(ROLE_LABEL) == "agent"
+
+
+# ---------------------------------------------------------------------------- 5: clean-up
+
+
+SLOW_REMOVAL = 120.0  # seconds the engine takes to remove the agent (its layer: 100,000 files)
+
+
+def _slow_removal_client(timeout: float = 60, **kwargs) -> docker.DockerClient:
+    """A real client on which removing an agent container takes SLOW_REMOVAL seconds: with a
+    shorter timeout the call fails as requests fails it (after the timeout), else it goes through."""
+    c = docker.from_env(timeout=timeout, **kwargs)
+    real = c.api.remove_container
+
+    def remove_container(container, *args, **kw):
+        if c.api.timeout < SLOW_REMOVAL and _is_agent(c.api, container):
+            raise requests.exceptions.ReadTimeout(f"Read timed out. (read timeout={c.api.timeout})")
+        return real(container, *args, **kw)
+
+    c.api.remove_container = remove_container  # type: ignore[method-assign]
+    return c
+
+
+def test_a_slow_container_removal_gets_the_time_it_needs(client, images, data_dir: Path, tmp_path: Path) -> None:
+    group = _group(tmp_path / "runs")
+    (run_id,) = group.runs
+    harness = Harness(_settings(client, data_dir), group, client_factory=_slow_removal_client)
+    try:
+        harness.run([run_id], 1)
+        run = group.runs[run_id]
+        assert run["status"] == "succeeded", (run, (group.run_dir(run_id) / "run.log").read_text())
+        assert _metadata(group.path)["runs"][run_id]["status"] == "succeeded"
+        assert harness.unfinished([run_id]) == []
+    finally:
+        assert _remove_all(client, group) == []
+
+
+def _failing_removal_client(timeout: float = 60, **kwargs) -> docker.DockerClient:
+    """A real client that cannot remove agent containers at all (any exception, not Docker's)."""
+    c = docker.from_env(timeout=timeout, **kwargs)
+    real = c.api.remove_container
+
+    def remove_container(container, *args, **kw):
+        if _is_agent(c.api, container):
+            raise RuntimeError("the engine lost its storage driver")
+        return real(container, *args, **kw)
+
+    c.api.remove_container = remove_container  # type: ignore[method-assign]
+    return c
+
+
+def test_a_failing_removal_still_removes_the_validator_and_fails_the_run(client, images, data_dir, tmp_path: Path) -> None:
+    group = _group(tmp_path / "runs", n_seeds=2)
+    harness = Harness(_settings(client, data_dir), group, client_factory=_failing_removal_client)
+    try:
+        harness.run(list(group.runs), 1)  # returns: no worker died on the first run
+        for run_id, run in _metadata(group.path)["runs"].items():
+            assert run["status"] == "failed", run
+            assert "could not remove container" in run["error"] and "the engine lost its storage driver" in run["error"], run
+            assert f"mlebench-{run_id}-validator" not in {c.name for c in _containers(client, group.path)}
+        assert {c.labels[ROLE_LABEL] for c in _containers(client, group.path)} == {"agent"}
+    finally:
+        assert len(_remove_all(client, group)) == 2  # the two agents the engine 'could not' remove
+
+
+# ---------------------------------------------------------------------------- 6: unfinished runs
+
+
+def test_a_run_group_deleted_mid_run_makes_run_fail_naming_every_run(client, images, data_dir: Path, tmp_path: Path) -> None:
+    runs, log = tmp_path / "runs", tmp_path / "harness.log"
+    proc = _popen_run(
+        data_dir, runs, log, "--agent", "waiter", "--competitions", TITANIC, "--n-seeds", "3", "--time-limit", "300"
+    )
+    try:
+        group, (agent,) = _wait_for_agents(client, runs, 1, proc)
+        run_ids = list(_metadata(group)["runs"])
+        shutil.rmtree(group)
+        agent.exec_run(["touch", "/home/code/release"], user="nonroot")
+        assert proc.wait(timeout=180) == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    out = log.read_text()
+    assert f"3 of 3 run(s) of {group} left unfinished" in out, out
+    for run_id in run_ids:
+        assert f"  {run_id}: " in out, out
+    assert "cannot record run" in out and "No such file or directory" in out
+    assert "0/3 done, 0 succeeded, 0 failed, 0 timed out, 3 unfinished" in out, out
+    assert "finish them with --resume" not in out  # there is nothing left to resume
+    assert _containers(client, group) == []
+
+
+# ---------------------------------------------------------------------------- 7: Ctrl-C
+
+
+def test_ctrl_c_while_a_container_is_being_created_removes_it_too(client, images, data_dir: Path, tmp_path: Path) -> None:
+    """Ctrl-C arrives while the agent's create call is in flight; the engine makes the
+    container after the harness has removed the others, and its answer never reaches the
+    harness (a busy engine's timeout). That container must go too."""
+    group = _group(tmp_path / "runs", agent_id="sleeper")
+    (run_id,) = group.runs
+    shut_down = threading.Event()
+
+    class Observed(Harness):
+        def shutdown(self) -> None:
+            super().shutdown()
+            shut_down.set()
+
+    def interrupted_create_client(timeout: float = 60, **kwargs) -> docker.DockerClient:
+        c = docker.from_env(timeout=timeout, **kwargs)
+        real = c.api.create_container
+
+        def create(*args, **kw):
+            if (kw.get("labels") or {}).get(ROLE_LABEL) != "agent":
+                return real(*args, **kw)
+            real(*args, **kw)  # the engine makes the container...
+            _thread.interrupt_main()  # ...Ctrl-C comes before its answer does...
+            assert shut_down.wait(60), "the harness did not shut down"
+            raise requests.exceptions.ReadTimeout("Read timed out. (read timeout=60)")  # ...which never comes
+
+        c.api.create_container = create  # type: ignore[method-assign]
+        return c
+
+    harness = Observed(_settings(client, data_dir, "sleeper"), group, client_factory=interrupted_create_client)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # SIGINT may be ignored where pytest runs
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            harness.run([run_id], 1)
+        assert _metadata(group.path)["runs"][run_id]["status"] == "interrupted"
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        assert _remove_all(client, group) == []
