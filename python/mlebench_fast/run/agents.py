@@ -228,10 +228,15 @@ def get_agent(
 PRIVILEGED_ENV = "I_ACCEPT_RUNNING_PRIVILEGED_CONTAINERS"
 
 
+def privileged_consent(environ: dict[str, str] | None = None) -> bool:
+    """Whether the user accepted privileged containers (the reference's variable and values)."""
+    environ = os.environ if environ is None else environ
+    return environ.get(PRIVILEGED_ENV, "false").lower() in ("true", "1", "t")
+
+
 def check_privileged_allowed(agent: Agent, environ: dict[str, str] | None = None) -> None:
     """A privileged agent runs only when the user opted in, as with the reference."""
-    environ = os.environ if environ is None else environ
-    if agent.privileged and environ.get(PRIVILEGED_ENV, "false").lower() not in ("true", "1", "t"):
+    if agent.privileged and not privileged_consent(environ):
         raise AgentError(
             f"agent `{agent.id}` needs a privileged container, which gives it control of the host; "
             f"set {PRIVILEGED_ENV}=true to accept that risk"

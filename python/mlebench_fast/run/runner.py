@@ -13,7 +13,7 @@ from ..registry import UnknownCompetition, get_competition
 from ..texts import INSTRUCTIONS_IN_IMAGE
 from ..idlists import read_id_list
 from .agents import check_privileged_allowed, get_agent
-from .config import ConfigError, load_container_config, plan_gpus
+from .config import ConfigError, check_container_config, load_container_config, plan_gpus
 from .harness import Harness, RunSettings, private_dir, public_dir, remove_leftover_containers
 from .progress import Progress
 from .rungroup import RunGroup, RunGroupError
@@ -208,7 +208,8 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
             raise RunError(f"{group.path} ran agent `{stored['agent_id']}`, not `{req.agent_id}`")
         agent_id, competition_ids = stored["agent_id"], list(stored["competition_ids"])
         data_dir = Path(req.data_dir or stored["data_dir"])
-        config = stored["container_config"]
+        # the same checks as --container-config: metadata.json is a file anyone may have edited
+        config = check_container_config(stored.get("container_config"), f"in {group.path / 'metadata.json'}")
         time_limit = req.time_limit if req.time_limit is not None else stored.get("time_limit")
         n_workers = req.n_workers or stored.get("n_workers") or 1
         gpus = req.gpus if (req.gpus is not None or req.gpu_ids) else stored.get("gpus")
