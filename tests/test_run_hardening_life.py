@@ -28,7 +28,9 @@ from test_run import (  # noqa: F401  (fixtures)
     _containers,
     _metadata,
     _popen_run,
+    _run,
     _wait_for_agents,
+    cli,
     client,
     data_dir,
     images,
@@ -195,3 +197,27 @@ def test_ctrl_c_while_a_container_is_being_created_removes_it_too(client, images
     finally:
         signal.signal(signal.SIGINT, previous)
         assert _remove_all(client, group) == []
+
+
+# ---------------------------------------------------------------------------- 10: the agent's user
+
+
+def test_an_image_that_replaces_the_entrypoint_still_runs_unprivileged(client, images, data_dir: Path, tmp_path: Path) -> None:
+    built = cli("agents", "build", "hijack", "--agents-dir", str(TEST_AGENTS), timeout=900)
+    assert built.returncode == 0, built.stderr[-3000:]
+    result, group = _run(data_dir, tmp_path / "runs", "--agent", "hijack", "--competitions", TITANIC, "--retain")
+    try:
+        assert result.returncode == 0, result.stderr
+        ((run_id, run),) = _metadata(group)["runs"].items()
+        assert run["status"] == "succeeded", (group / run_id / "run.log").read_text()
+        identity = dict(line.split(None, 1) for line in (group / run_id / "logs" / "identity.txt").read_text().splitlines())
+        assert identity["uid"] != "0" and identity["gid"] != "0", identity
+        for caps in ("CapPrm:", "CapEff:", "CapBnd:", "CapAmb:"):
+            assert int(identity[caps], 16) == 0, identity
+        assert identity["NoNewPrivs:"] == "1", identity
+        (agent,) = _containers(client, group, "agent")
+        assert agent.attrs["HostConfig"]["CapDrop"] == ["ALL"]
+        assert agent.attrs["Config"]["User"] == f"{identity['uid']}:{identity['gid']}"
+    finally:
+        for c in _containers(client, group):
+            c.remove(force=True)

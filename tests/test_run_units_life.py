@@ -189,3 +189,19 @@ def test_a_linked_run_folder_is_not_followed_either(tmp_path: Path) -> None:
     run_dir.symlink_to(elsewhere)
     (entry,) = submission_entries(group.path)
     assert entry["submission_path"] is None and entry["submission_error"].startswith(f"{run_id} is a symbolic link")
+
+
+# ---------------------------------------------------------------------------- 10: the agent's user
+
+
+def test_the_agent_user_is_nonroots_numeric_ids_and_never_root() -> None:
+    from mlebench_fast.run.runner import RunError, nonroot_ids
+
+    passwd = b"root:x:0:0:root:/root:/bin/bash\nnonroot:x:1000:1000::/home/nonroot:/bin/bash\n"
+    assert nonroot_ids(passwd, "img") == "1000:1000"
+    for hostile in (b"nonroot:x:0:1000::/:/bin/sh\n", b"nonroot:x:1000:0::/:/bin/sh\n"):
+        with pytest.raises(RunError, match="img maps the `nonroot` user to root"):
+            nonroot_ids(hostile, "img")
+    for missing in (None, b"root:x:0:0:root:/root:/bin/bash\n"):
+        with pytest.raises(RunError, match="img has no `nonroot` user"):
+            nonroot_ids(missing, "img")

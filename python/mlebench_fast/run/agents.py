@@ -243,6 +243,16 @@ def check_privileged_allowed(agent: Agent, environ: dict[str, str] | None = None
         )
 
 
+# On agent images that have that step (one built by an older mlebench-fast does not).
+NONROOT_HOME_LABEL = "org.mlebench-fast.home-for-nonroot"
+# The last step of every agent image: agents run as nonroot from their first process (the
+# harness sets the user), so what the agent's Dockerfile put under /home is made theirs here.
+HOME_FOR_NONROOT = (
+    "# added by mlebench-fast: the agent runs as nonroot\n"
+    "USER root\n"
+    'RUN mkdir -p "$SUBMISSION_DIR" "$LOGS_DIR" "$CODE_DIR" "$AGENT_DIR" '
+    "&& find /home -path /home/data -prune -o -exec chmod a+rwX {} +\n"
+)
 _FROM_ENV = re.compile(r"^(\s*FROM\s+(?:--platform=\S+\s+)?)mlebench-env(?::latest)?(\s|$)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -262,17 +272,16 @@ def build_agent_image(client, agent: Agent, base_image: str, echo: Callable[[str
     text = dockerfile.read_text()
     pinned = _FROM_ENV.sub(lambda m: f"{m.group(1)}{base_image}{m.group(2)}", text)
     with tempfile.TemporaryDirectory() as tmp:
-        target = agent.dockerfile.as_posix()
-        if pinned != text:  # handed to the engine beside the context (the SDK adds it)
-            target = str(Path(tmp) / "Dockerfile")
-            Path(target).write_text(pinned)
+        # handed to the engine beside the context (the SDK adds it)
+        target = str(Path(tmp) / "Dockerfile")
+        Path(target).write_text(pinned.rstrip("\n") + "\n" + HOME_FOR_NONROOT)
         stream_build(
             client,
             path=str(agent.folder),
             dockerfile=target,
             tag=agent.image,
             buildargs=dict(CONTAINER_DIRS),
-            labels={"org.mlebench-fast.agent": agent.name, ENV_ID_LABEL: base_id},
+            labels={"org.mlebench-fast.agent": agent.name, ENV_ID_LABEL: base_id, NONROOT_HOME_LABEL: "1"},
             echo=echo,
         )
     return agent.image

@@ -50,6 +50,7 @@ from .rungroup import (
 )
 
 AGENT_ENTRYPOINT = "/usr/local/bin/mlebench-agent-entrypoint"
+NONROOT_ENV = {"HOME": "/home/nonroot", "USER": "nonroot", "LOGNAME": "nonroot"}
 VALIDATOR_PORT = 5000
 PRIVATE_ROOT = "/private/data"  # where the validator sees the data dir (answers only)
 HEALTH_TIMEOUT = 60.0
@@ -92,6 +93,7 @@ class RunSettings:
     obfuscated: bool = False  # the obfuscation experiment: obfuscated instructions and description
     texts: dict[str, dict[str, Any]] | None = None  # competition -> provenance of its texts (metadata)
     ml_stack: str | None = None  # of the agent's image (label of its mlebench-env)
+    agent_user: str = "nonroot"  # uid:gid of nonroot in the agent's image (`run` reads it there)
 
 
 class RunLog:
@@ -395,7 +397,16 @@ class Harness:
         kwargs, warnings = agent_create_kwargs(self.settings.container_config, self.settings.engine_cpus, gpu_ids)
         for w in warnings:
             log(f"warning: {w}")
-        kwargs.setdefault("security_opt", [] if agent.privileged else ["no-new-privileges"])
+        identity: dict[str, Any] = {}
+        if not agent.privileged:
+            # set here, not left to the image's entry point (which an agent image may replace):
+            # nonroot from the first process, no capabilities, no way to gain privileges
+            identity = {"user": self.settings.agent_user, "cap_drop": ["ALL"]}
+            options = list(kwargs.get("security_opt") or [])
+            if not any(str(o).startswith("no-new-privileges") for o in options):
+                options.append("no-new-privileges")
+            kwargs["security_opt"] = options
+            kwargs.pop("cap_drop", None)
         container = client.containers.create(
             image=agent.image,
             command=agent.command(),
@@ -407,12 +418,14 @@ class Harness:
                 **CONTAINER_DIRS,
                 **agent.env_vars,
                 **({"OBFUSCATE": "true"} if self.settings.obfuscated else {}),
+                **({} if agent.privileged else NONROOT_ENV),
             },
             volumes=self._data_volumes(competition_id),
             network_mode=f"container:{validator.id}",
             privileged=agent.privileged,
             detach=True,
             init=True,
+            **identity,
             **kwargs,
         )
         self._track(container)

@@ -135,13 +135,13 @@ def _check_engine(client, config: dict[str, Any]) -> int | None:
     return info.get("NCPU")
 
 
-def _check_images(client, agent_image: str, echo: Echo) -> tuple[str, str | None]:
+def _check_images(client, agent_image: str, echo: Echo, privileged: bool = False) -> tuple[str, str | None]:
     """(validator image id, the ML stack of the agent's image)."""
     from docker.errors import ImageNotFound
 
     from .images import ImageError, build_validator_image
 
-    from .agents import ENV_ID_LABEL
+    from .agents import ENV_ID_LABEL, NONROOT_HOME_LABEL
     from .images import ENV_IMAGE, STACK_LABEL, install_env_image
 
     try:
@@ -149,6 +149,11 @@ def _check_images(client, agent_image: str, echo: Echo) -> tuple[str, str | None
         built_on = labels.get(ENV_ID_LABEL)
     except ImageNotFound:
         raise RunError(f"image {agent_image} is missing: run `mlebench-fast agents build` for this agent") from None
+    if not privileged and labels.get(NONROOT_HOME_LABEL) != "1":
+        raise RunError(
+            f"{agent_image} was built by an older mlebench-fast (agents now run as nonroot from their first process): "
+            "rebuild it with `mlebench-fast agents build`"
+        )
     try:
         env_id = client.images.get(install_env_image(client)).id
     except ImageNotFound:
@@ -184,6 +189,18 @@ def image_file(client, image: str, path: str) -> bytes | None:
         return None
     finally:
         container.remove(force=True)
+
+
+def nonroot_ids(passwd: bytes | None, image: str) -> str:
+    """`uid:gid` of the `nonroot` user in an image's /etc/passwd: numeric, so that the image
+    cannot make the name mean root; an error when it has no such user or maps it to root."""
+    for line in (passwd or b"").decode(errors="replace").splitlines():
+        fields = line.split(":")
+        if len(fields) >= 4 and fields[0] == "nonroot" and fields[2].isdigit() and fields[3].isdigit():
+            if fields[2] == "0" or fields[3] == "0":
+                raise RunError(f"{image} maps the `nonroot` user to root (uid {fields[2]}, gid {fields[3]})")
+            return f"{fields[2]}:{fields[3]}"
+    raise RunError(f"{image} has no `nonroot` user in /etc/passwd: build it FROM mlebench-env")
 
 
 def run_agent(req: RunRequest, echo: Echo, progress_out=None) -> RunGroup:
@@ -253,7 +270,8 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
     client = _docker_client()
     try:
         engine_cpus = _check_engine(client, config)
-        validator_image, stack = _check_images(client, agent.image, echo)
+        validator_image, stack = _check_images(client, agent.image, echo, agent.privileged)
+        agent_user = "nonroot" if agent.privileged else nonroot_ids(image_file(client, agent.image, "etc/passwd"), agent.image)
         instructions = image_file(client, agent.image, INSTRUCTIONS_IN_IMAGE[obfuscated])
         if obfuscated and instructions is None:
             raise RunError(f"{agent.image} has no /{INSTRUCTIONS_IN_IMAGE[True]}: rebuild it (`env build`, `agents build`)")
@@ -301,6 +319,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
         obfuscated=obfuscated,
         texts=run_texts,
         ml_stack=stack,
+        agent_user=agent_user,
     )
     progress = Progress(group, out=progress_out)
     harness = Harness(settings_obj, group, on_event=progress.event)
