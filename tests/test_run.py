@@ -303,13 +303,14 @@ def test_killing_the_harness_then_resuming_leaves_no_containers(client, images, 
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert len(_containers(client, group)) == 4  # two agents, two validators: orphaned
+    assert len(_containers(client, group)) == 6  # two agents, two validators, two egress proxies: orphaned
     assert {r["status"] for r in _metadata(group)["runs"].values()} == {"running"}
 
     result, _ = _run(data_dir, runs, "--resume", str(group), "--time-limit", "3")
     assert result.returncode == 0, result.stderr
-    assert "removed 4 container(s)" in result.stderr
+    assert "removed 6 container(s)" in result.stderr
     assert _containers(client, group) == []
+    assert client.networks.list(filters={"label": f"{GROUP_LABEL}={group.resolve()}"}) == []
     meta = _metadata(group)
     assert {r["status"] for r in meta["runs"].values()} == {"timed_out"}
     assert all((group / rid / "submission" / "submission.csv").is_file() for rid in meta["runs"])

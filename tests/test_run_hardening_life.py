@@ -221,3 +221,73 @@ def test_an_image_that_replaces_the_entrypoint_still_runs_unprivileged(client, i
     finally:
         for c in _containers(client, group):
             c.remove(force=True)
+
+
+# ---------------------------------------------------------------------------- 12: networks
+
+
+def _host_addresses() -> list[str]:
+    """The host's IPv4 addresses but loopback (Docker's bridge gateway, the host's own, ...)."""
+    import re
+    import subprocess
+
+    listing = subprocess.run(["ip", "-4", "-o", "addr", "show"], capture_output=True, text=True, check=True).stdout
+    found = [a for a in re.findall(r"inet (\d+\.\d+\.\d+\.\d+)/", listing) if not a.startswith("127.")]
+    assert found, listing
+    return found
+
+
+def _address_of(container) -> str:
+    container.reload()
+    return next(n["IPAddress"] for n in container.attrs["NetworkSettings"]["Networks"].values() if n.get("IPAddress"))
+
+
+def _fetch(agent, url: str, *curl_args: str) -> str:
+    """The HTTP status an agent gets for `url` ('000' when it cannot connect)."""
+    result = agent.exec_run(["curl", "-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", *curl_args, url], user="nonroot")
+    return result.output.decode().strip()[-3:]
+
+
+def test_each_run_has_its_own_network_reaching_neither_the_host_nor_other_runs(client, images, data_dir, tmp_path: Path) -> None:
+    import http.server
+    import urllib.request
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("0.0.0.0", 0), Quiet)  # a service of the host's, on every address
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    runs = tmp_path / "runs"
+    args = ("--agent", "waiter", "--competitions", TITANIC, "--n-seeds", "2", "--n-workers", "2", "--time-limit", "300")
+    proc = _popen_run(data_dir, runs, tmp_path / "harness.log", *args)
+    try:
+        group, (a, b) = _wait_for_agents(client, runs, 2, proc)
+        validators = {c.labels["org.mlebench-fast.run-id"]: c for c in _containers(client, group, "validator")}
+        b_address = _address_of(validators[b.labels["org.mlebench-fast.run-id"]])
+        b.exec_run(["python3", "-m", "http.server", "8000", "--bind", "0.0.0.0"], user="nonroot", detach=True)
+        for _ in range(50):
+            if _fetch(b, "http://127.0.0.1:8000/", "--noproxy", "*") == "200":
+                break
+        targets = [f"http://{h}:{port}/" for h in _host_addresses()] + [f"http://{b_address}:8000/"]
+        for url in targets:
+            assert _fetch(a, url, "--noproxy", "*") == "000", url  # no route
+            assert _fetch(a, url) in ("000", "403"), url  # and the egress proxy refuses it
+        assert _fetch(a, "http://localhost:5000/health") == "200"  # its validation server still answers
+        try:  # egress: where the host reaches the internet, the agent does too (through its proxy)
+            urllib.request.urlopen("https://pypi.org/simple/", timeout=10)
+            online = True
+        except OSError:
+            online = False
+        if online:
+            assert _fetch(a, "https://pypi.org/simple/", "-m", "30") == "200"
+        for agent in (a, b):
+            agent.exec_run(["touch", "/home/code/release"], user="nonroot")
+        assert proc.wait(timeout=120) == 0
+    finally:
+        server.shutdown()
+        if proc.poll() is None:
+            proc.kill()
+    assert _containers(client, group) == []
+    assert client.networks.list(filters={"label": f"{GROUP_LABEL}={group.resolve()}"}) == []

@@ -205,3 +205,41 @@ def test_the_agent_user_is_nonroots_numeric_ids_and_never_root() -> None:
     for missing in (None, b"root:x:0:0:root:/root:/bin/bash\n"):
         with pytest.raises(RunError, match="img has no `nonroot` user"):
             nonroot_ids(missing, "img")
+
+
+# ---------------------------------------------------------------------------- 12: the egress proxy
+
+
+def test_the_egress_proxy_refuses_inside_addresses(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    from mlebench_fast.run import egress
+
+    for inside in ("127.0.0.1", "10.1.2.3", "172.17.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "::1", "fd00::2"):
+        assert not egress.is_outside(inside), inside
+    assert egress.is_outside("8.8.8.8") and egress.is_outside("2001:4860:4860::8888")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "mlebench_fast.run.egress", "--port", str(port), "--deny", "192.0.2.7"])
+    try:
+
+        def ask(request: bytes) -> bytes:
+            for _ in range(100):
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+                        c.sendall(request)
+                        return c.recv(200)
+                except ConnectionRefusedError:
+                    time.sleep(0.1)
+            raise AssertionError("the proxy did not start")
+
+        assert ask(b"CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 403")
+        assert ask(b"CONNECT localhost:5000 HTTP/1.1\r\n\r\n").startswith(b"HTTP/1.1 403")
+        assert ask(b"GET http://10.0.0.1/ HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n").startswith(b"HTTP/1.1 403")
+        assert ask(b"CONNECT 192.0.2.7:80 HTTP/1.1\r\n\r\n").startswith(b"HTTP/1.1 403")  # a host address (--deny)
+        assert ask(b"GET /relative HTTP/1.1\r\n\r\n").startswith(b"HTTP/1.1 400")
+    finally:
+        proc.kill()
+        proc.wait()

@@ -52,6 +52,7 @@ from .rungroup import (
 AGENT_ENTRYPOINT = "/usr/local/bin/mlebench-agent-entrypoint"
 NONROOT_ENV = {"HOME": "/home/nonroot", "USER": "nonroot", "LOGNAME": "nonroot"}
 VALIDATOR_PORT = 5000
+EGRESS_PORT = 3128  # the run's egress proxy, on the run's network
 PRIVATE_ROOT = "/private/data"  # where the validator sees the data dir (answers only)
 HEALTH_TIMEOUT = 60.0
 POLL_SECONDS = 0.5
@@ -310,8 +311,9 @@ class Harness:
         status, error, exit_code = FAILED, None, None
         validator = agent = None
         try:
+            proxy_env = self._start_network(client, run_id, log)
             validator = self._start_validator(client, run_id, competition_id, log)
-            agent = self._start_agent(client, run_id, competition_id, validator, gpu_ids, log)
+            agent = self._start_agent(client, run_id, competition_id, validator, gpu_ids, log, proxy_env)
             status, exit_code = self._supervise(agent, log)
             if status == FAILED:
                 error = f"the agent exited with status {exit_code}"
@@ -366,7 +368,7 @@ class Harness:
             cap_drop=["ALL"],
             cap_add=["DAC_READ_SEARCH"],  # read the answers whoever owns them on the host
             security_opt=["no-new-privileges"],
-            **validator_network_kwargs(self.settings.container_config),
+            **(validator_network_kwargs(self.settings.container_config) or {"network": network_name(run_id)}),
         )
         self._track(container)
         if self.stop_event.is_set():
@@ -392,7 +394,57 @@ class Harness:
             time.sleep(0.25)
         raise RunFailure(f"the validation server did not answer /health within {HEALTH_TIMEOUT:.0f}s")
 
-    def _start_agent(self, client, run_id: str, competition_id: str, validator, gpu_ids: list[str], log: RunLog):
+    def _start_network(self, client, run_id: str, log: RunLog) -> dict[str, str]:
+        """The run's own network: internal (no route out) with no address of the host's on it,
+        so the run's containers reach neither the host's services nor other runs; the way out
+        is the run's egress proxy, on this network and on Docker's default bridge, which
+        connects only to public addresses. Returns the agent's proxy variables. Nothing when
+        the container config names the network (`validator_network_mode`)."""
+        if validator_network_kwargs(self.settings.container_config):
+            return {}
+        name = network_name(run_id)
+        client.networks.create(
+            name,
+            driver="bridge",
+            internal=True,
+            labels=self._labels(run_id, "network"),
+            options={"com.docker.network.bridge.inhibit_ipv4": "true"},
+        )
+        proxy = client.containers.create(
+            image=self.settings.validator_image,
+            entrypoint=["python3", "-m", "mlebench_fast.run.egress"],
+            command=["--port", str(EGRESS_PORT), "--deny", *host_addresses()],
+            environment={"PYTHONPATH": VALIDATOR_PYTHONPATH, "PYTHONDONTWRITEBYTECODE": "1"},
+            name=f"mlebench-{run_id}-egress",
+            labels=self._labels(run_id, "egress"),
+            network=name,
+            detach=True,
+            init=True,
+            read_only=True,
+            user="nobody",
+            cap_drop=["ALL"],
+            security_opt=["no-new-privileges"],
+            mem_limit="256m",
+            pids_limit=64,
+        )
+        self._track(proxy)
+        client.networks.get("bridge").connect(proxy)
+        if self.stop_event.is_set():
+            raise Interrupted()
+        proxy.start()
+        proxy.reload()
+        address = proxy.attrs["NetworkSettings"]["Networks"][name]["IPAddress"]
+        url = f"http://{address}:{EGRESS_PORT}"
+        log(f"network {name} (internal) with egress proxy {proxy.name} at {url}")
+        no_proxy = "localhost,127.0.0.1,::1"
+        return {
+            **{k: url for k in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")},
+            **{k: no_proxy for k in ("NO_PROXY", "no_proxy")},
+        }
+
+    def _start_agent(
+        self, client, run_id: str, competition_id: str, validator, gpu_ids: list[str], log: RunLog, proxy_env: dict[str, str]
+    ):
         agent = self.settings.agent
         kwargs, warnings = agent_create_kwargs(self.settings.container_config, self.settings.engine_cpus, gpu_ids)
         for w in warnings:
@@ -419,6 +471,7 @@ class Harness:
                 **agent.env_vars,
                 **({"OBFUSCATE": "true"} if self.settings.obfuscated else {}),
                 **({} if agent.privileged else NONROOT_ENV),
+                **proxy_env,
             },
             volumes=self._data_volumes(competition_id),
             network_mode=f"container:{validator.id}",
@@ -546,9 +599,55 @@ class Harness:
                     log(failures[-1])
                 with self._live_lock:
                     self._live.pop(container_id, None)
+            if not self.settings.retain:  # kept containers keep their network
+                failures += remove_networks(client, self.group, run_id, log)
         finally:
             client.close()
         return "; ".join(failures) or None
+
+
+def host_addresses() -> list[str]:
+    """This machine's own IPv4 addresses (Linux: the local routes of /proc/net/fib_trie),
+    which its egress proxies refuse: a service bound to 0.0.0.0 listens on each of them."""
+    found = set()
+    try:
+        lines = Path("/proc/net/fib_trie").read_text().splitlines()
+    except OSError:
+        lines = []
+    for previous, line in zip(lines, lines[1:]):
+        if "/32 host LOCAL" in line:
+            found.add(previous.split()[-1])
+    try:
+        import socket
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("198.51.100.1", 9))  # sends nothing: the address of the default route
+            found.add(s.getsockname()[0])
+    except OSError:
+        pass
+    return sorted(found)
+
+
+def network_name(run_id: str) -> str:
+    return f"mlebench-{run_id}"
+
+
+def remove_networks(client: docker.DockerClient, group: RunGroup, run_id: str | None, log: Callable[[str], None]) -> list[str]:
+    """Remove the networks of one run (None: of every unfinished run); returns what failed."""
+    labels = [f"{GROUP_LABEL}={group.label}"] + ([f"{RUN_LABEL}={run_id}"] if run_id else [])
+    failures = []
+    for network in client.networks.list(filters={"label": labels}):
+        rid = network.attrs.get("Labels", {}).get(RUN_LABEL)
+        if run_id is None and rid in group.runs and group.runs[rid].get("status") in FINISHED:
+            continue
+        try:
+            network.remove()
+        except NotFound:
+            pass
+        except Exception as e:
+            failures.append(f"could not remove network {network.name}: {type(e).__name__}: {e}")
+            log(failures[-1])
+    return failures
 
 
 def remove_leftover_containers(client: docker.DockerClient, group: RunGroup, stop_only: bool = False) -> list[str]:
@@ -568,6 +667,8 @@ def remove_leftover_containers(client: docker.DockerClient, group: RunGroup, sto
             removed.append(c.name)
         except NotFound:
             pass
+    if not stop_only:
+        remove_networks(client, group, None, lambda line: None)
     return removed
 
 
