@@ -88,6 +88,11 @@ def _containers(client, group: Path, role: str | None = None) -> list:
     return client.containers.list(all=True, filters={"label": labels})
 
 
+def _remove_networks(client, group: Path) -> None:
+    for network in client.networks.list(filters={"label": f"{GROUP_LABEL}={group.resolve()}"}):
+        network.remove()
+
+
 def _wait_for_agents(client, runs: Path, count: int, proc: subprocess.Popen, timeout: float = 180) -> tuple[Path, list]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -375,6 +380,7 @@ def test_each_worker_gets_its_own_gpus_and_retain_keeps_containers(client, image
     finally:
         for c in _containers(client, group):
             c.remove(force=True)
+        _remove_networks(client, group)  # kept with the containers
 
 
 def test_an_offline_run_still_reaches_its_validation_server(client, images, data_dir: Path, tmp_path: Path) -> None:

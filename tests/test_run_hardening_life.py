@@ -28,6 +28,7 @@ from test_run import (  # noqa: F401  (fixtures)
     _containers,
     _metadata,
     _popen_run,
+    _remove_networks,
     _run,
     _wait_for_agents,
     cli,
@@ -221,6 +222,7 @@ def test_an_image_that_replaces_the_entrypoint_still_runs_unprivileged(client, i
     finally:
         for c in _containers(client, group):
             c.remove(force=True)
+        _remove_networks(client, group)
 
 
 # ---------------------------------------------------------------------------- 12: networks
