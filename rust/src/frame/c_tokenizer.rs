@@ -442,8 +442,7 @@ pub fn replay(input: &str) -> Result<Replayed, String> {
         1 => p.line_fields[1],
         _ => p.line_fields[2],
     };
-    if width > 0 {
-        let heuristic = BUFFER_HEURISTIC / width;
+    if let Some(heuristic) = BUFFER_HEURISTIC.checked_div(width) {
         let mut batch = 1usize;
         while batch * 2 < heuristic {
             batch *= 2;
