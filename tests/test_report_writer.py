@@ -93,3 +93,13 @@ def test_write_report_output_reads_back_as_the_summary(tmp_path: Path) -> None:
     loaded = json.loads(path.read_text())
     assert loaded.keys() == aggregate_reports(reports).keys()
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_report_paths_are_normalised_as_pathlib_does() -> None:
+    from mlebench_fast.grading import _report_path_text
+
+    tricky = ["a/b.csv", "/a/b.csv", "a//b", "//a/b", "///a", "./a", "a/./b", "a/.", "a/", ".", "./", "", "..", "a/../b"]
+    tricky += ["a/.b", ".a/b", "a.", "a/b/", "ü/提交.csv", "a\\b", " a / b ", "~/x.csv"]
+    for text in tricky:
+        assert _report_path_text(text) == str(Path(text)), text
+    assert _report_path_text(None) == "None"

@@ -109,7 +109,15 @@ def read_submission_jsonl(path: Path) -> list[Entry]:
 
 def _report_path_text(submission_path: str | None) -> str:
     # the reference stores str(Path(...)), which normalises the text ("None" for null)
-    return str(Path(str(submission_path)))
+    text = str(submission_path)
+    if _unchanged_by_path(text):  # most are: a bulk job then builds no Path per submission
+        return text
+    return str(Path(text))
+
+
+def _unchanged_by_path(text: str) -> bool:
+    """True when `str(Path(text)) == text` for sure: no empty or `.` part for Path to drop."""
+    return bool(text) and "//" not in text and "/./" not in text and not text.startswith("./") and not text.endswith(("/", "/."))
 
 
 def default_cache_dir() -> Path:
@@ -204,8 +212,12 @@ def grade_many_with_stats(
     for comp in competitions.values():
         if comp.medals is None and comp.id not in faults:
             logger.warning("%s has no leaderboard figures yet: no medals are awarded", comp.id)
-    graded = [e for e in normalised if e.competition_id not in faults]
-    core_jobs = [(e.competition_id, None if e.submission_path is None else os.fspath(Path(e.submission_path))) for e in graded]
+    path_texts = [_report_path_text(e.submission_path) for e in normalised]
+    core_jobs = [
+        (e.competition_id, None if e.submission_path is None else text)
+        for e, text in zip(normalised, path_texts)
+        if e.competition_id not in faults
+    ]
     core_outcomes, stats = _core.grade_many(
         core_jobs,
         [c for c in competitions.values() if c.id not in faults],
@@ -218,7 +230,7 @@ def grade_many_with_stats(
     outcomes = [_not_graded(e, faults[e.competition_id]) if e.competition_id in faults else next(by_position) for e in normalised]
     now = datetime.now()
     reports = []
-    for e, o in zip(normalised, outcomes):
+    for e, o, path_text in zip(normalised, outcomes, path_texts):
         comp = competitions.get(e.competition_id)
         medals = comp.medals if comp else None
         reports.append(
@@ -238,7 +250,7 @@ def grade_many_with_stats(
                 valid_submission=o["valid_submission"],
                 is_lower_better=medals.lower_is_better if medals else None,
                 created_at=now,
-                submission_path=_report_path_text(e.submission_path),
+                submission_path=path_text,
                 error=o["error"],
                 grader_error=o.get("grader_error", False),
             )
