@@ -14,6 +14,7 @@ from ..texts import INSTRUCTIONS_IN_IMAGE
 from ..idlists import read_id_list
 from .agents import check_privileged_allowed, get_agent
 from .config import ConfigError, load_container_config, plan_gpus
+from .limits import RunLimits
 from .harness import Harness, RunSettings, private_dir, public_dir, remove_leftover_containers
 from .progress import Progress
 from .rungroup import RunGroup, RunGroupError
@@ -247,6 +248,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
         if not get_competition(cid).supported:
             echo(f"warning: mlebench-fast cannot grade {cid} yet; its validation server answers invalid to everything")
     gpu_plan = plan_gpus(n_workers, gpus, gpu_ids, share)
+    limits = RunLimits.from_config(config)
 
     client = _docker_client()
     try:
@@ -299,6 +301,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
         obfuscated=obfuscated,
         texts=run_texts,
         ml_stack=stack,
+        limits=limits,
     )
     progress = Progress(group, out=progress_out)
     harness = Harness(settings_obj, group, on_event=progress.event)
