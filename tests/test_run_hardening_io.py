@@ -210,14 +210,14 @@ LONG_LINE = (
 
 
 def test_a_huge_output_line_is_cut_and_the_log_holds_the_output_to_its_end(client, scripted, tmp_path: Path) -> None:  # noqa: F811
-    from mlebench_fast.run.limits import RunLimits
-
     # a log big enough to be rotated (as by a daemon's max-size) would lose or repeat output
     run_dir, run = _one_run(tmp_path, LONG_LINE, log_config={"type": "json-file", "config": {"max-size": "200m"}})
     assert run["status"] == "succeeded"
     lines = (run_dir / "run.log").read_text().splitlines()
     agent = [line.partition(" [agent] ")[2] for line in lines if " [agent] " in line]
     assert agent[1:] == [f"line {i}" for i in range(100_000)] + ["the last line"]
+    from mlebench_fast.run.limits import RunLimits
+
     assert agent[0].startswith("x" * 1000) and len(agent[0]) < RunLimits().log_max_line + 100
     assert agent[0].endswith(f"[line cut: {30_000_000 - RunLimits().log_max_line} more bytes]")
     assert lines.index(next(line for line in lines if "the last line" in line)) < len(lines) - 1  # then the harness's end
