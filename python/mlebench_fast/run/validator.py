@@ -17,8 +17,8 @@ harness's container) and a connection idle for IDLE_TIMEOUT seconds is closed.
 from __future__ import annotations
 
 import argparse
-import json
 import errno
+import json
 import mmap
 import os
 import re
