@@ -177,7 +177,9 @@ OUTPUTS = (
     SUBMIT
     + 'head -c 30000000 /dev/zero > "$LOGS_DIR/b_big.bin"\n'  # over the cap: skipped, the rest still read
     + 'echo kept > "$LOGS_DIR/c_agent.log"\n'
-    + 'truncate -s 200M "$LOGS_DIR/z_sparse.bin"\n'  # free in the container, counted at its full size
+    + 'echo kept > "$LOGS_DIR/d_agent.log"\n'
+    + 'truncate -s 300M "$LOGS_DIR/e_sparse.bin"\n'  # free in the container, counted at its full size
+    + 'echo lost > "$LOGS_DIR/f_after.log"\n'  # not read: reading past the sparse file would take too long
     + 'mkdir -p "$CODE_DIR/many"; for i in $(seq 80); do echo "$i" > "$CODE_DIR/many/f$(printf %03d "$i").py"; done\n'
 )
 
@@ -187,12 +189,13 @@ def test_the_copy_out_is_capped_per_folder_and_what_was_cut_is_recorded(client, 
     assert run["status"] == "succeeded", (run_dir / "run.log").read_text()
     assert (run_dir / "submission" / "submission.csv").is_file() and run["submission_exists"] is True
     logs = run_dir / "logs"
-    assert (logs / "c_agent.log").read_text() == "kept\n"
-    assert not (logs / "b_big.bin").exists() and not (logs / "z_sparse.bin").exists()
+    assert (logs / "c_agent.log").read_text() == (logs / "d_agent.log").read_text() == "kept\n"
+    assert sorted(p.name for p in logs.iterdir()) == ["c_agent.log", "d_agent.log"]
     skipped = {s["path"]: s for s in run["outputs"]["logs"]["skipped"]}
     assert skipped["logs/b_big.bin"]["bytes"] == 30_000_000 and "cap" in skipped["logs/b_big.bin"]["reason"]
-    assert skipped["logs/z_sparse.bin"]["bytes"] == 200 * MiB
-    assert run["outputs"]["logs"]["files"] == 1 and run["outputs"]["logs"]["bytes"] == len("kept\n")
+    assert skipped["logs/e_sparse.bin"]["bytes"] == 300 * MiB and len(skipped) == 2
+    assert run["outputs"]["logs"]["cut"].startswith("stopped at logs/e_sparse.bin")
+    assert run["outputs"]["logs"]["files"] == 2 and run["outputs"]["logs"]["bytes"] == 2 * len("kept\n")
     copied = sorted(p.name for p in (run_dir / "code").rglob("*"))
     assert len(copied) == 50 and "many" in copied  # folders count as entries too
     assert run["outputs"]["code"]["cut"] and "50" in run["outputs"]["code"]["cut"]

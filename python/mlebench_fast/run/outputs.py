@@ -3,9 +3,10 @@
 Each folder (`/home/submission`, `/home/logs`, `/home/code`) comes as Docker's tar stream and
 is unpacked as it arrives (no temporary tar): only plain files and folders under the folder,
 at most `max_files` of them and `max_bytes` of file data (files counted at their full size, so
-a sparse file free inside the container counts as what it would take on the host). Links,
-devices, paths leaving the folder and members the host cannot write (a path too long, say)
-are skipped one by one and recorded, never the rest of the folder; a link is never followed,
+a sparse file free inside the container counts as what it would take on the host). Files
+that do not fit, links, devices, paths leaving the folder and members the host cannot write
+(a path too long, say) are skipped one by one and recorded, never the rest of the folder
+(but for PASS_OVER_BYTES, below); a link is never followed,
 so an agent cannot point graders at files of the host (such as the answers).
 `submission.csv` is copied first, on its own, by content: whatever else the folder holds
 (a hard link to it named earlier, which a tar delivers as the file, and the submission as a
@@ -22,6 +23,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator
 
 MAX_RECORDED = 50  # skipped members named per folder in metadata.json; the others are counted
+# Skipping a file in a tar stream still reads it: past this many bytes of skipped files the
+# rest of the folder is left, so that a huge file (a sparse one is free to make) costs no time.
+PASS_OVER_BYTES = 256 * 2**20
 SUBMISSION_FILE = "submission.csv"
 
 
@@ -110,16 +114,15 @@ def extract(
             if copy.entries >= copy.max_files:
                 copy.cut = f"the cap of {copy.max_files} files and folders was reached at {shown}: the rest was not copied"
                 return
-            if member.isfile():
-                if copy.bytes + copy.passed_over + member.size > 2 * copy.max_bytes:
-                    # reading past it would take longer than copying the whole cap
-                    copy.skip(shown, member.size, f"over the cap of {copy.max_bytes} bytes per folder")
-                    copy.cut = f"stopped at {shown}, over the cap of {copy.max_bytes} bytes: the rest was not read"
+            if member.isfile() and copy.bytes + member.size > copy.max_bytes:
+                copy.skip(shown, member.size, f"does not fit in the cap of {copy.max_bytes} bytes per folder")
+                if copy.passed_over + member.size > PASS_OVER_BYTES:
+                    copy.cut = (
+                        f"stopped at {shown}: reading past over {PASS_OVER_BYTES} bytes of skipped files; the rest was not read"
+                    )
                     return
-                if copy.bytes + member.size > copy.max_bytes:
-                    copy.skip(shown, member.size, f"over the cap of {copy.max_bytes} bytes per folder")
-                    copy.passed_over += member.size
-                    continue
+                copy.passed_over += member.size
+                continue
             target = dest.joinpath(*parts)
             try:
                 if member.isdir():
