@@ -50,9 +50,9 @@ from .rungroup import (
 AGENT_ENTRYPOINT = "/usr/local/bin/mlebench-agent-entrypoint"
 VALIDATOR_PORT = 5000
 PRIVATE_ROOT = "/private/data"  # where the validator sees the data dir (answers only)
+LOG_DRAIN_TIMEOUT = 300.0  # seconds the agent's output may take to be written out after it exits
 HEALTH_TIMEOUT = 60.0
 POLL_SECONDS = 0.5
-LOG_DRAIN_TIMEOUT = 300.0  # seconds the agent's output may take to be written out after it exits
 
 
 class Interrupted(Exception):
@@ -69,6 +69,13 @@ def public_dir(data_dir: Path, competition_id: str) -> Path:
 
 def private_dir(data_dir: Path, competition_id: str) -> Path:
     return data_dir / competition_id / "prepared" / "private"
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 @dataclass
@@ -498,13 +505,6 @@ class Harness:
             except DockerException as e:
                 log(f"could not clean up container {c.name}: {e}")
             self._untrack(c)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def remove_leftover_containers(client: docker.DockerClient, group: RunGroup) -> list[str]:

@@ -14,8 +14,8 @@ from ..texts import INSTRUCTIONS_IN_IMAGE
 from ..idlists import read_id_list
 from .agents import check_privileged_allowed, get_agent
 from .config import ConfigError, load_container_config, plan_gpus
-from .limits import RunLimits
 from .harness import Harness, RunSettings, private_dir, public_dir, remove_leftover_containers
+from .limits import RunLimits
 from .progress import Progress
 from .rungroup import RunGroup, RunGroupError
 
