@@ -103,7 +103,7 @@ def test_the_validator_bounds_uploads_memory_pids_and_takes_one_upload_at_a_time
     data = _data(tmp_path, SUBMIT + WAIT_FOR_RELEASE)
     max_upload = MiB
     config = _config(tmp_path, validator_max_upload=max_upload)
-    runs = tmp_path / "runs"
+    runs, group = tmp_path / "runs", None
     proc = _popen_run(
         data, runs, tmp_path / "harness.log", "--agent", "scripted", "--competitions", TITANIC, "--container-config", config
     )
@@ -143,7 +143,10 @@ def test_the_validator_bounds_uploads_memory_pids_and_takes_one_upload_at_a_time
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert _metadata(group)["runs"][next(iter(_metadata(group)["runs"]))]["status"] == "succeeded"
+            for c in _containers(client, group) if group else []:
+                c.remove(force=True)
+    ((run,),) = [list(_metadata(group)["runs"].values())]
+    assert run["status"] == "succeeded"
 
 
 # ---------------------------------------------------------------------------- 2: the agent's pids limit

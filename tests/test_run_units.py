@@ -349,6 +349,10 @@ def test_extraction_keeps_only_plain_files_inside_the_run(tmp_path: Path) -> Non
         "a hard link"
     )
     assert reasons["submission/../../escape.txt"] == reasons["/abs.txt"] == reasons["other/file.txt"] == "outside the folder"
+    # a run folder deleted meanwhile is not made again (nor its run group's)
+    with open(archive, "rb") as f, pytest.raises(FileNotFoundError):
+        extract(iter(lambda: f.read(7), b""), tmp_path / "deleted" / "run", "submission", copy)
+    assert not (tmp_path / "deleted").exists()
     assert (dest / "submission" / "submission.csv").read_bytes() == b"a,b\n"
     assert (dest / "submission" / "sub" / "deep.txt").read_bytes() == b"deep"
     assert not (dest / "submission" / "answers.csv").exists() and not (dest / "submission" / "answers.csv").is_symlink()

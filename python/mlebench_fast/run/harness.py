@@ -483,7 +483,10 @@ class Harness:
             if copy.cut:
                 log(f"{path}: {copy.cut}")
             outputs[PurePosixPath(path).name] = copy.summary()
-        self.group.update(run_dir.name, outputs=outputs)
+        try:
+            self.group.update(run_dir.name, outputs=outputs)
+        except OSError as e:  # kept in memory: the run's last update writes it, or says why not
+            log(f"could not record the outputs in metadata.json: {e}")
 
     @staticmethod
     def _save_validator_log(container, run_dir: Path) -> None:

@@ -94,7 +94,10 @@ def extract(
 ) -> None:
     """Unpack a tar stream of `top` (a folder or a file) into `dest`, within `copy`'s caps;
     members named in `done` were copied already. Skipped members are recorded in `copy` as
-    `shown_under` + their name."""
+    `shown_under` + their name. `dest` must exist: nothing above it is ever made (a run
+    folder deleted meanwhile stays deleted)."""
+    if not dest.is_dir():
+        raise FileNotFoundError(f"no folder {dest} to copy into")
     with tarfile.open(fileobj=io.BufferedReader(ChunkReader(chunks), 1 << 20), mode="r|") as tar:
         for member in tar:
             name = member.name
@@ -106,7 +109,7 @@ def extract(
                 copy.skip(shown, member.size, "outside the folder")
                 continue
             if parts == (top,) and member.isdir():
-                (dest / top).mkdir(parents=True, exist_ok=True)
+                (dest / top).mkdir(exist_ok=True)
                 continue
             if not (member.isdir() or member.isfile()):
                 copy.skip(shown, member.size, _kind(member))
@@ -156,6 +159,7 @@ def copy_out(container: Any, path: str, dest: Path, copy: FolderCopy, first: str
     done: frozenset[str] = frozenset()
     if first is not None:
         done = frozenset({f"{top}/{first}"})
+        (dest / top).mkdir(exist_ok=True)
         try:
             _extract_archive(container, f"{path}/{first}", dest / top, first, copy, f"{top}/")
         except NotFound:
