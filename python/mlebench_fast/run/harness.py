@@ -87,12 +87,12 @@ class RunSettings:
     retain: bool
     gpu_plan: GpuPlan
     validator_image: str
+    limits: RunLimits = RunLimits()  # the harness's own: copy-out, agent log, validator
     engine_cpus: int | None = None
     stop_grace: float = 10.0
     obfuscated: bool = False  # the obfuscation experiment: obfuscated instructions and description
     texts: dict[str, dict[str, Any]] | None = None  # competition -> provenance of its texts (metadata)
     ml_stack: str | None = None  # of the agent's image (label of its mlebench-env)
-    limits: RunLimits = RunLimits()
 
 
 class RunLog:

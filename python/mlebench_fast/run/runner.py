@@ -297,11 +297,11 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
         retain=req.retain,
         gpu_plan=gpu_plan,
         validator_image=validator_image,
+        limits=limits,
         engine_cpus=engine_cpus,
         obfuscated=obfuscated,
         texts=run_texts,
         ml_stack=stack,
-        limits=limits,
     )
     progress = Progress(group, out=progress_out)
     harness = Harness(settings_obj, group, on_event=progress.event)
