@@ -20,8 +20,12 @@ else
   echo "== building and installing mlebench-fast with its test extra ($reason); cargo's lines follow"
   .venv/bin/pip install -v ".[test]" 2>&1 | grep -v -e "^  Link requires a different Python" -e "^  Skipping link"
 fi
-echo "== lint (ruff check: unused and undefined names)"
+echo "== lint (ruff check: unused and undefined names; ruff format --check: the project's layout)"
 .venv/bin/python -m ruff check python tests benches
+.venv/bin/python -m ruff format --check python tests benches
+echo "== Rust layout and lints (cargo fmt --check; cargo clippy -D warnings, bindings included)"
+cargo fmt --manifest-path rust/Cargo.toml --check
+cargo clippy --manifest-path rust/Cargo.toml --all-targets --features python --quiet -- -D warnings
 echo "== stubs (mypy stubtest: _core.pyi against the built extension)"
 (cd tests && ../.venv/bin/python -m mypy.stubtest mlebench_fast._core --allowlist stubtest_allowlist.txt)
 echo "== Rust core tests (cargo test: a debug build of its own)"

@@ -26,7 +26,9 @@ from mlebench_fast.run.config import (
     plan_gpus,
     validator_network_kwargs,
 )
-from mlebench_fast.run.harness import safe_extract
+from mlebench_fast.run.harness import LineCutter
+from mlebench_fast.run.limits import RunLimits
+from mlebench_fast.run.outputs import FolderCopy, extract
 from mlebench_fast.run.progress import Progress
 from mlebench_fast.run.rungroup import FAILED, PENDING, SUCCEEDED, TIMED_OUT, RunGroup, RunGroupError, submission_entries
 from mlebench_fast.run.runner import preparation_problems, read_competition_set
@@ -338,12 +340,42 @@ def test_extraction_keeps_only_plain_files_inside_the_run(tmp_path: Path) -> Non
         add("submission/sub/deep.txt", b"deep")
     dest = tmp_path / "run"
     dest.mkdir()
-    assert safe_extract(archive, dest, "submission") == 2
+    copy = FolderCopy(max_bytes=2**20, max_files=100)
+    with open(archive, "rb") as f:
+        extract(iter(lambda: f.read(7), b""), dest, "submission", copy)  # read as a stream, in small chunks
+    assert (copy.files, copy.bytes) == (2, len(b"a,b\n") + len(b"deep"))
+    reasons = {s["path"]: s["reason"] for s in copy.skipped}
+    assert reasons["submission/answers.csv"].startswith("a symbolic link") and reasons["submission/hard.csv"].startswith(
+        "a hard link"
+    )
+    assert reasons["submission/../../escape.txt"] == reasons["/abs.txt"] == reasons["other/file.txt"] == "outside the folder"
+    # a run folder deleted meanwhile is not made again (nor its run group's)
+    with open(archive, "rb") as f, pytest.raises(FileNotFoundError):
+        extract(iter(lambda: f.read(7), b""), tmp_path / "deleted" / "run", "submission", copy)
+    assert not (tmp_path / "deleted").exists()
     assert (dest / "submission" / "submission.csv").read_bytes() == b"a,b\n"
     assert (dest / "submission" / "sub" / "deep.txt").read_bytes() == b"deep"
     assert not (dest / "submission" / "answers.csv").exists() and not (dest / "submission" / "answers.csv").is_symlink()
     assert not (dest / "submission" / "hard.csv").exists() and not (dest / "other").exists()
     assert not (tmp_path / "escape.txt").exists()
+
+
+def test_agent_output_lines_are_cut_at_the_maximum_and_split_across_chunks() -> None:
+    cutter = LineCutter(max_line=5)
+    assert cutter.feed(b"ab") == [] and cutter.feed(b"c\r\n0123456789") == ["abc"]
+    assert cutter.feed(b"xyz\nlast") == ["01234 [line cut: 8 more bytes]"]
+    assert cutter.end() == ["last"] and cutter.end() == []
+
+
+def test_limits_come_from_the_container_config_and_bad_ones_are_named() -> None:
+    limits = RunLimits.from_config({"output_max_bytes": "20M", "output_max_files": 50, "log_max_line": None, "shm_size": "1G"})
+    assert (limits.output_max_bytes, limits.output_max_files, limits.log_max_line) == (20 * 2**20, 50, RunLimits().log_max_line)
+    small = RunLimits().for_validator(answers_bytes=1000, sample_bytes=2000)
+    assert small.max_upload == 64 * 2**20 and small.tmpfs_bytes > small.max_upload and small.mem_bytes > small.tmpfs_bytes
+    assert RunLimits().for_validator(answers_bytes=100 * 2**20, sample_bytes=10).max_upload == 400 * 2**20
+    for bad in ({"output_max_files": "many"}, {"validator_max_upload": -1}, {"log_max_line": True}):
+        with pytest.raises(ValueError, match=f"container config: {next(iter(bad))} must be"):
+            RunLimits.from_config(bad)
 
 
 # ------------------------------------------------------------------ the validation server
@@ -353,7 +385,7 @@ def test_extraction_keeps_only_plain_files_inside_the_run(tmp_path: Path) -> Non
 def server(tmp_path: Path):
     data = tmp_path / "data"
     make_titanic(data)
-    srv = ValidationServer(("127.0.0.1", 0), TITANIC, data)
+    srv = ValidationServer(("127.0.0.1", 0), TITANIC, data, max_upload=2**20)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.server_address[1]}", data

@@ -132,6 +132,11 @@ def grade_many(
     """Grade (competition id, submission path) jobs in parallel against the competitions'
     answers under data_dir; one result dict per job, in order, and the counts."""
 
+def write_grading_report(path: str | PathLike[str], reports: list[Any]) -> bool:
+    """Write the grading report of these CompetitionReports to path, byte for byte as
+    json.dumps(aggregate_reports(reports), indent=2, allow_nan=True); False (nothing written)
+    when a field holds a value it does not write."""
+
 # ---- the registry (rust/src/python/registry.rs) ------------------------------------------
 
 SPLITS: list[str]

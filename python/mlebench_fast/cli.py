@@ -1,23 +1,19 @@
 """The `mlebench-fast` command line."""
 
-from __future__ import annotations
-
 import json
 import re
-import shlex
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from .cli_coercion import install as install_plain_coercion
 from .cli_common import CliError, DataDir, resolve_data_dir
 from .cli_help import APP_SETTINGS, PlainUsage
 from .grading import default_cache_dir as _default_cache_dir
-from .prepare.pipeline import prepare_status
-from .registry import SPLITS, UnknownCompetition, all_competitions, split_ids
+from .registry import SPLITS, UnknownCompetition, all_competitions, prepare_status, split_ids
 
 # plain help and errors (see cli_help); errors are one line (see `main`)
 app = typer.Typer(name="mlebench-fast", help="A fast, faithful and secure implementation of MLE-bench.", **APP_SETTINGS)
@@ -356,6 +352,9 @@ def prepare(
 @app.command("demo")
 def demo() -> None:
     """Grade a few hundred synthetic submissions on a synthetic data dir (no network)."""
+    import shlex
+    import tempfile
+
     from . import demo as demo_data
     from .grading import grade_jsonl
 
@@ -543,6 +542,7 @@ _ParserError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "Clic
 
 def main(argv: Optional[list[str]] = None) -> None:
     command = typer.main.get_command(app)
+    install_plain_coercion(command)
     try:
         code = command.main(args=argv, prog_name="mlebench-fast", standalone_mode=False)
     except CliError as e:

@@ -58,6 +58,12 @@ def get_competition(competition_id: str) -> Competition:
         raise UnknownCompetition(competition_id) from None
 
 
+def prepare_status(competition_id: str) -> str:
+    """'yes', or why `prepare` cannot prepare this competition (for `list`)."""
+    reason = get_competition(competition_id).unpreparable_reason
+    return "yes" if reason is None else f"no: {reason}"
+
+
 def split_ids(split: str) -> list[str]:
     """Competition ids of a split (`low`/`lite`, `medium`, `high`, `split75`/`all`, `dev`)."""
     name = SPLIT_ALIASES.get(split, split)

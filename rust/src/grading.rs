@@ -51,6 +51,9 @@ pub fn grader_fingerprint(version: &str, grader_json: &str) -> u128 {
     content_hash(format!("{version}|{grader_json}").as_bytes())
 }
 
+/// A competition's answers, loaded by the first of its submissions to need them.
+type AnswersOnce = OnceLock<Result<Arc<LoadedAnswers>, String>>;
+
 /// Answers parsed once per competition, with the hash of their bytes.
 #[derive(Debug)]
 pub struct LoadedAnswers {
@@ -464,7 +467,7 @@ struct State {
     /// submissions of each group in progress
     group_running: Vec<usize>,
     /// each group's answers while it has submissions in progress
-    answers: Vec<Option<Arc<OnceLock<Result<Arc<LoadedAnswers>, String>>>>>,
+    answers: Vec<Option<Arc<AnswersOnce>>>,
 }
 
 struct Scheduler<'a> {
@@ -545,7 +548,7 @@ impl<'a> Scheduler<'a> {
     fn grade_one(
         &self,
         competition_id: &str,
-        answers: &OnceLock<Result<Arc<LoadedAnswers>, String>>,
+        answers: &AnswersOnce,
         i: usize,
         loaded: &dyn Fn(),
     ) -> Outcome {

@@ -12,7 +12,8 @@
 //! - [`grading`]: the pipeline and parallel bulk grading;
 //! - [`split`]: bit-exact numpy/scikit-learn/Python randomness for dataset preparation;
 //! - [`pyfmt`]: Python's text forms of numbers;
-//! - [`registry`]: every competition's folder, parsed once into typed competitions.
+//! - [`registry`]: every competition's folder, parsed once into typed competitions;
+//! - [`report_json`]: the grading report's JSON text, as Python's `json` writes it.
 
 // Grading allocates and frees large buffers on every thread; glibc's malloc hands those to
 // mmap/munmap, whose page faults serialise the threads on the process's memory map lock.
@@ -45,6 +46,7 @@ pub mod numeric;
 pub mod pyfmt;
 pub mod pystr;
 pub mod registry;
+pub mod report_json;
 pub mod sklearn;
 pub mod sorting;
 pub mod split;

@@ -144,7 +144,7 @@ pub fn example_bytes_feature(example: &[u8], name: &str) -> Result<String, Strin
         .into_iter()
         .filter(|(n, _)| *n == 1)
         .map(|(_, v)| v)
-        .last();
+        .next_back();
     let first = bytes_list
         .map(len_fields)
         .transpose()?

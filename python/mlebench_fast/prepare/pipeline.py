@@ -26,7 +26,7 @@ from typing import Any, Iterator
 
 
 from .. import texts
-from ..registry import CONFIGS_ENV, Competition, _all, get_competition
+from ..registry import CONFIGS_ENV, Competition, _all, get_competition, prepare_status  # noqa: F401 (re-exported)
 from . import archive, checksums, files, recipe
 from .download import download_competition_zip
 
@@ -58,12 +58,6 @@ def prepare_spec(competition_id: str) -> PrepareSpec:
         competition.unpreparable_reason,
         competition.checksums,
     )
-
-
-def prepare_status(competition_id: str) -> str:
-    """'yes', or why `prepare` cannot prepare this competition (for `list`)."""
-    spec = prepare_spec(competition_id)
-    return "yes" if spec.supported else f"no: {spec.unsupported}"
 
 
 def competitions_source_dir() -> Path | None:

@@ -1,7 +1,5 @@
 """The `env`, `agents`, `run` and `make-submission` commands (added to the main CLI)."""
 
-from __future__ import annotations
-
 import sys
 import time
 from pathlib import Path

@@ -10,6 +10,8 @@ from typing import Any
 
 import docker.types
 
+from .limits import LIMIT_KEYS
+
 # Arguments the harness sets itself; a config that sets them would break the sealing.
 RESERVED_KEYS = frozenset(
     {
@@ -36,7 +38,7 @@ RESERVED_KEYS = frozenset(
 
 
 # Keys of a container config that the harness reads itself rather than passing on.
-HARNESS_KEYS = frozenset({"gpus", "validator_network_mode"})
+HARNESS_KEYS = frozenset({"gpus", "validator_network_mode"}) | LIMIT_KEYS
 
 
 class ConfigError(ValueError):

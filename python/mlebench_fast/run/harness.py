@@ -18,7 +18,6 @@ import queue
 import shutil
 import signal
 import tarfile
-import tempfile
 import threading
 import time
 import traceback
@@ -28,11 +27,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 import docker
-from docker.errors import APIError, DockerException, NotFound
+from docker.errors import DockerException, NotFound
 
+from ..registry import get_competition
 from .agents import CONTAINER_DIRS, Agent
 from .images import VALIDATOR_PYTHONPATH
 from .config import GpuPlan, agent_create_kwargs, validator_network_kwargs
+from .limits import VALIDATOR_GRADING_THREADS, RunLimits
+from .outputs import SUBMISSION_FILE, FolderCopy, copy_out
 from .rungroup import (
     FAILED,
     FINISHED,
@@ -54,6 +56,7 @@ NONROOT_ENV = {"HOME": "/home/nonroot", "USER": "nonroot", "LOGNAME": "nonroot"}
 VALIDATOR_PORT = 5000
 EGRESS_PORT = 3128  # the run's egress proxy, on the run's network
 PRIVATE_ROOT = "/private/data"  # where the validator sees the data dir (answers only)
+LOG_DRAIN_TIMEOUT = 300.0  # seconds the agent's output may take to be written out after it exits
 HEALTH_TIMEOUT = 60.0
 POLL_SECONDS = 0.5
 # Removing a container deletes its writable layer: minutes for 100,000 files on a busy disk,
@@ -80,6 +83,13 @@ def private_dir(data_dir: Path, competition_id: str) -> Path:
     return data_dir / competition_id / "prepared" / "private"
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 @dataclass
 class RunSettings:
     agent: Agent
@@ -89,6 +99,7 @@ class RunSettings:
     retain: bool
     gpu_plan: GpuPlan
     validator_image: str
+    limits: RunLimits = RunLimits()  # the harness's own: copy-out, agent log, validator
     engine_cpus: int | None = None
     stop_grace: float = 10.0
     obfuscated: bool = False  # the obfuscation experiment: obfuscated instructions and description
@@ -105,10 +116,18 @@ class RunLog:
         self._lock = threading.Lock()
 
     def __call__(self, message: str) -> None:
+        self.lines(message.splitlines() or [""])
+
+    def lines(self, lines: list[str], prefix: str = "") -> None:
+        """Each of `lines` as one line of the log (not split further), under one time stamp;
+        nothing once the log is closed."""
+        if not lines:
+            return
         stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
         with self._lock:
-            for line in message.splitlines() or [""]:
-                self._file.write(f"{stamp} {line}\n")
+            if self._file.closed:
+                return
+            self._file.write("".join(f"{stamp} {prefix}{line}\n" for line in lines))
             self._file.flush()
 
     def close(self) -> None:
@@ -116,28 +135,41 @@ class RunLog:
             self._file.close()
 
 
-def safe_extract(archive: Path, dest: Path, top: str) -> int:
-    """Unpack a tar of one folder copied out of a container: only plain files and folders
-    under `top`; links, devices and paths leaving `dest` are skipped, so an agent cannot
-    plant a link that points graders at files of the host (such as the answers)."""
-    count = 0
-    with tarfile.open(archive) as tar:
-        for member in tar:
-            parts = PurePosixPath(member.name).parts
-            if not parts or parts[0] != top or any(p in ("..", "") for p in parts) or member.name.startswith("/"):
-                continue
-            target = dest.joinpath(*parts)
-            if member.isdir():
-                target.mkdir(parents=True, exist_ok=True)
-            elif member.isfile():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                source = tar.extractfile(member)
-                if source is None:
-                    continue
-                with source, open(target, "wb") as out:
-                    shutil.copyfileobj(source, out)
-                count += 1
-    return count
+class LineCutter:
+    """Cuts a byte stream into lines, each kept to its first `max_line` bytes (the rest of a
+    longer line is dropped and counted), in time linear in the stream's length."""
+
+    def __init__(self, max_line: int):
+        self.max_line = max_line
+        self._line = bytearray()
+        self._dropped = 0  # bytes of the current line past max_line
+
+    def feed(self, chunk: bytes) -> list[str]:
+        done = []
+        view, start = memoryview(chunk), 0
+        while (end := chunk.find(b"\n", start)) != -1:
+            self._take(view[start:end])
+            done.append(self._finish())
+            start = end + 1
+        self._take(view[start:])
+        return done
+
+    def end(self) -> list[str]:
+        """The last line when the stream did not end with a newline."""
+        return [self._finish()] if self._line or self._dropped else []
+
+    def _take(self, part: memoryview) -> None:
+        room = max(0, self.max_line - len(self._line))
+        self._line += part[:room]
+        self._dropped += max(0, len(part) - room)
+
+    def _finish(self) -> str:
+        text = self._line.decode("utf-8", errors="replace").rstrip("\r")
+        if self._dropped:
+            text += f" [line cut: {self._dropped} more bytes]"
+        self._line.clear()
+        self._dropped = 0
+        return text
 
 
 class Harness:
@@ -353,18 +385,32 @@ class Harness:
 
     def _start_validator(self, client, run_id: str, competition_id: str, log: RunLog):
         private = private_dir(self.settings.data_dir, competition_id).resolve()
+        comp = get_competition(competition_id)
+        limits = self.settings.limits.for_validator(
+            _size(comp.answers_path(self.settings.data_dir)), _size(comp.sample_submission_path(self.settings.data_dir))
+        )
         container = client.containers.create(
             image=self.settings.validator_image,
             entrypoint=["python3", "-m", "mlebench_fast.run.validator"],
-            command=["--competition", competition_id, "--data-dir", PRIVATE_ROOT, "--port", str(VALIDATOR_PORT)],
-            environment={"PYTHONPATH": VALIDATOR_PYTHONPATH, "PYTHONDONTWRITEBYTECODE": "1"},
+            command=[
+                *("--competition", competition_id, "--data-dir", PRIVATE_ROOT, "--port", str(VALIDATOR_PORT)),
+                *("--max-upload", str(limits.max_upload)),
+            ],
+            environment={
+                "PYTHONPATH": VALIDATOR_PYTHONPATH,
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "RAYON_NUM_THREADS": str(VALIDATOR_GRADING_THREADS),  # under its pids limit on any host
+            },
             name=f"mlebench-{run_id}-validator",
             labels=self._labels(run_id, "validator"),
             volumes={str(private): {"bind": f"{PRIVATE_ROOT}/{competition_id}/prepared/private", "mode": "ro"}},
             detach=True,
             init=True,
             read_only=True,
-            tmpfs={"/tmp": ""},
+            tmpfs={"/tmp": f"size={limits.tmpfs_bytes}"},  # where uploads are stored, one at a time
+            mem_limit=limits.mem_bytes,
+            memswap_limit=limits.mem_bytes,
+            pids_limit=limits.pids,
             cap_drop=["ALL"],
             cap_add=["DAC_READ_SEARCH"],  # read the answers whoever owns them on the host
             security_opt=["no-new-privileges"],
@@ -516,43 +562,49 @@ class Harness:
                 break
             wait = POLL_SECONDS if deadline is None else max(0.0, min(POLL_SECONDS, deadline - time.monotonic()))
             time.sleep(wait)
-        streamer.join(timeout=10)
+        streamer.join(timeout=LOG_DRAIN_TIMEOUT)  # its output is written out to the end
+        if streamer.is_alive():
+            log(f"the agent's output did not end within {LOG_DRAIN_TIMEOUT:.0f}s of its exit: run.log misses the rest")
         exit_code = container.attrs.get("State", {}).get("ExitCode")
         log(f"agent exited with status {exit_code}")
         if timed_out:
             return TIMED_OUT, exit_code
         return (SUCCEEDED if exit_code == 0 else FAILED), exit_code
 
-    @staticmethod
-    def _stream_logs(container, log: RunLog) -> None:
-        pending = b""
+    def _stream_logs(self, container, log: RunLog) -> None:
+        lines = LineCutter(self.settings.limits.log_max_line)
         try:
             for chunk in container.logs(stream=True, follow=True):
-                pending += chunk
-                *lines, pending = pending.split(b"\n")
-                for line in lines:
-                    log("[agent] " + line.decode("utf-8", errors="replace").rstrip("\r"))
+                log.lines(lines.feed(chunk), "[agent] ")
         except (DockerException, OSError, ValueError):
             pass  # the container went away (interrupt); nothing more to read
-        if pending:
-            log("[agent] " + pending.decode("utf-8", errors="replace"))
+        log.lines(lines.end(), "[agent] ")
 
     def _collect_outputs(self, container, run_dir: Path, log: RunLog) -> None:
+        """Copy the output folders within the caps; the run's metadata records what was
+        copied of each and what was cut (a run's folder is named by its id)."""
+        limits, outputs = self.settings.limits, {}
         for key in ("SUBMISSION_DIR", "LOGS_DIR", "CODE_DIR"):
             path = CONTAINER_DIRS[key]
-            top = PurePosixPath(path).name
+            copy = FolderCopy(limits.output_max_bytes, limits.output_max_files)
             try:
-                stream, _ = container.get_archive(path)
-                with tempfile.NamedTemporaryFile(dir=run_dir, prefix=".outputs-", suffix=".tar") as tmp:
-                    for chunk in stream:
-                        tmp.write(chunk)
-                    tmp.flush()
-                    n = safe_extract(Path(tmp.name), run_dir, top)
-                log(f"copied {n} file(s) from {path}")
+                copy_out(container, path, run_dir, copy, first=SUBMISSION_FILE if key == "SUBMISSION_DIR" else None)
+                log(f"copied {copy.files} file(s), {copy.bytes} bytes, from {path}")
             except NotFound:
                 log(f"nothing at {path} in the agent container")
-            except (APIError, DockerException, OSError, tarfile.TarError) as e:
-                log(f"could not copy {path} out of the agent container: {e}")
+            except (DockerException, OSError, tarfile.TarError) as e:
+                log(f"could not copy all of {path} out of the agent container: {e}")
+            for skipped in copy.skipped:
+                log(f"skipped {skipped['path']}: {skipped['reason']}")
+            if copy.skipped_total > len(copy.skipped):
+                log(f"skipped {copy.skipped_total - len(copy.skipped)} more member(s) of {path}")
+            if copy.cut:
+                log(f"{path}: {copy.cut}")
+            outputs[PurePosixPath(path).name] = copy.summary()
+        try:
+            self.group.update(run_dir.name, outputs=outputs)
+        except OSError as e:  # kept in memory: the run's last update writes it, or says why not
+            log(f"could not record the outputs in metadata.json: {e}")
 
     @staticmethod
     def _save_validator_log(container, run_dir: Path) -> None:
@@ -676,7 +728,7 @@ __all__ = [
     "Harness",
     "RunSettings",
     "RunLog",
-    "safe_extract",
+    "LineCutter",
     "remove_leftover_containers",
     "public_dir",
     "private_dir",

@@ -15,6 +15,7 @@ from ..idlists import read_id_list
 from .agents import check_privileged_allowed, get_agent
 from .config import ConfigError, check_container_config, load_container_config, plan_gpus
 from .harness import Harness, RunSettings, private_dir, public_dir, remove_leftover_containers
+from .limits import RunLimits
 from .progress import Progress
 from .rungroup import RunGroup, RunGroupError
 
@@ -266,6 +267,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
         if not get_competition(cid).supported:
             echo(f"warning: mlebench-fast cannot grade {cid} yet; its validation server answers invalid to everything")
     gpu_plan = plan_gpus(n_workers, gpus, gpu_ids, share)
+    limits = RunLimits.from_config(config)
 
     client = _docker_client()
     try:
@@ -315,6 +317,7 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
         retain=req.retain,
         gpu_plan=gpu_plan,
         validator_image=validator_image,
+        limits=limits,
         engine_cpus=engine_cpus,
         obfuscated=obfuscated,
         texts=run_texts,

@@ -6,31 +6,54 @@ field, as `curl -F file=@x.csv` sends, or the raw file as the body) answers
 `{"valid": true|false, "result": "..."}` with the reason when invalid, and never a score.
 `GET /health` answers `{"status": "running"}`.
 
+It is bounded so that an agent cannot use it to get around its own container's limits: a
+request body larger than `--max-upload` is refused unread, one upload is received and graded
+at a time (the others wait for it), bodies are stored in /tmp (a size-limited tmpfs in the
+harness's container) and a connection idle for IDLE_TIMEOUT seconds is closed.
+
     python -m mlebench_fast.run.validator --competition ID --data-dir /private/data
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import mmap
 import os
-import shutil
+import re
 import sys
 import tempfile
 import threading
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 VALID_TEXT = "Submission is valid."
 INVALID_PREFIX = "Submission invalid! "
-DEFAULT_MAX_UPLOAD = 8 * 2**30
+MAX_CONNECTIONS = 32  # at once; more are closed unanswered (each is a thread, under the pids limit)
+UPLOAD_WAIT = 300.0  # seconds an upload waits for the one in progress before a 503
+IDLE_TIMEOUT = 120.0  # seconds a connection may send nothing
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """Control characters (a terminal's escape sequences among them) written as \\xNN, so that
+    what a client sends cannot rewrite validator.log or the terminal that shows it."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class BadRequest(ValueError):
     pass
+
+
+class UploadRefused(BadRequest):
+    """Refused before the body is read, with its HTTP status (the connection is closed)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
 
 
 def validate_submission(path: Path, competition_id: str, data_dir: Path) -> dict[str, Any]:
@@ -70,20 +93,19 @@ def _disposition(headers: bytes) -> tuple[str | None, str | None]:
     return None, None
 
 
-def extract_upload(body: BinaryIO, size: int, content_type: str, dest: BinaryIO) -> None:
-    """Copy the uploaded file out of a request body already saved in `body` (a real file):
-    the multipart field `file` (else the first field with a filename), or the whole body."""
+def strip_to_upload(body_path: Path, content_type: str) -> None:
+    """Reduce a saved request body to the uploaded file, in place (so /tmp never holds two
+    copies): the multipart field `file` (else the first field with a filename), or the
+    whole body when it is not multipart."""
     boundary = _boundary(content_type)
     if boundary is None:
-        body.seek(0)
-        shutil.copyfileobj(body, dest)
         return
+    size = body_path.stat().st_size
     if size == 0:
         raise BadRequest("empty multipart body")
     delimiter = b"--" + boundary
-    with mmap.mmap(body.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        view = memoryview(m)
-        try:
+    with open(body_path, "r+b") as body:
+        with mmap.mmap(body.fileno(), 0) as m:
             pos = m.find(delimiter)
             chosen: tuple[int, int] | None = None
             while pos != -1:
@@ -97,7 +119,7 @@ def extract_upload(body: BinaryIO, size: int, content_type: str, dest: BinaryIO)
                 nxt = m.find(b"\r\n" + delimiter, data_start)
                 if nxt == -1:
                     raise BadRequest("multipart body is truncated")
-                name, filename = _disposition(bytes(m[head_start:head_end]))
+                name, filename = _disposition(m[head_start:head_end])
                 if name == "file":
                     chosen = (data_start, nxt)
                     break
@@ -106,29 +128,48 @@ def extract_upload(body: BinaryIO, size: int, content_type: str, dest: BinaryIO)
                 pos = nxt + 2
             if chosen is None:
                 raise BadRequest('no file in the form: send it as the field "file" (curl -F "file=@submission.csv")')
-            dest.write(view[chosen[0] : chosen[1]])
-        finally:
-            view.release()
+            m.move(0, chosen[0], chosen[1] - chosen[0])
+            m.flush()
+        body.truncate(chosen[1] - chosen[0])
 
 
 class ValidationServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], competition_id: str, data_dir: Path, max_upload: int = DEFAULT_MAX_UPLOAD):
+    def __init__(self, address: tuple[str, int], competition_id: str, data_dir: Path, max_upload: int):
         super().__init__(address, Handler)
         self.competition_id = competition_id
         self.data_dir = data_dir
         self.max_upload = max_upload
-        self.grading_lock = threading.Lock()  # one grading at a time bounds memory
+        # one upload received and graded at a time: /tmp and memory hold one submission
+        self.upload_slot = threading.Lock()
+        self.connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.connections.acquire(blocking=False):
+            self.shutdown_request(request)  # too many at once: closed, no thread started
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.connections.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.release()
 
 
 class Handler(BaseHTTPRequestHandler):
     server: ValidationServer
     server_version = "mlebench-fast-validator"
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT
 
     def log_message(self, fmt: str, *args: Any) -> None:
-        sys.stdout.write(f"{self.log_date_time_string()} {fmt % args}\n")
+        sys.stdout.write(f"{self.log_date_time_string()} {escape_controls(fmt % args)}\n")
         sys.stdout.flush()
 
     def _reply(self, status: int, payload: dict[str, Any]) -> None:
@@ -152,6 +193,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         try:
             payload = self._validate()
+        except UploadRefused as e:
+            self._reply(e.status, {"error": str(e)})
+            return
         except BadRequest as e:
             self._reply(400, {"error": str(e)})
             return
@@ -180,24 +224,38 @@ class Handler(BaseHTTPRequestHandler):
         length = int(raw_length)
         if length > self.server.max_upload:
             self.close_connection = True
-            raise BadRequest(f"the upload is larger than {self.server.max_upload} bytes")
-        with tempfile.TemporaryDirectory() as tmp:
-            body_path, sub_path = Path(tmp) / "body", Path(tmp) / "submission.csv"
-            with open(body_path, "w+b") as body:
+            raise UploadRefused(413, f"the upload is larger than {self.server.max_upload} bytes")
+        slot = self.server.upload_slot
+        if not slot.acquire(blocking=False):
+            self.log_message("validate: waits for the upload in progress")
+            if not slot.acquire(timeout=UPLOAD_WAIT):
+                self.close_connection = True
+                raise UploadRefused(503, f"another upload has been validated for over {UPLOAD_WAIT:.0f}s; try again later")
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                body_path = Path(tmp) / "submission.csv"
+                self._receive(body_path, length)
+                strip_to_upload(body_path, self.headers.get("Content-Type", ""))
+                return validate_submission(body_path, self.server.competition_id, self.server.data_dir)
+        finally:
+            slot.release()
+
+    def _receive(self, path: Path, length: int) -> None:
+        try:
+            with open(path, "wb", buffering=0) as body:  # each chunk on the tmpfs as it comes
                 remaining = length
                 while remaining > 0:
-                    chunk = self.rfile.read(min(remaining, 1 << 20))
+                    chunk = self.rfile.read1(min(remaining, 1 << 20))
                     if not chunk:
                         self.close_connection = True
                         raise BadRequest("the request body ended early")
                     body.write(chunk)
                     remaining -= len(chunk)
-                body.flush()
-                with open(sub_path, "wb") as dest:
-                    extract_upload(body, length, self.headers.get("Content-Type", ""), dest)
-            body_path.unlink()
-            with self.server.grading_lock:
-                return validate_submission(sub_path, self.server.competition_id, self.server.data_dir)
+        except OSError as e:
+            self.close_connection = True
+            if e.errno == errno.ENOSPC:
+                raise BadRequest("the validator has no room for this upload") from None
+            raise
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -206,7 +264,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
-    parser.add_argument("--max-upload", type=int, default=DEFAULT_MAX_UPLOAD)
+    parser.add_argument("--max-upload", type=int, help="bytes of one request body (default: from the answers' size)")
     args = parser.parse_args(argv)
     from mlebench_fast.registry import get_competition
 
@@ -214,6 +272,10 @@ def main(argv: list[str] | None = None) -> None:
     answers = comp.answers_path(args.data_dir)
     if not answers.is_file():
         sys.exit(f"answers of {args.competition} not found at {answers}")
+    if args.max_upload is None:
+        from mlebench_fast.run.limits import RunLimits
+
+        args.max_upload = RunLimits().for_validator(answers.stat().st_size, 0).max_upload
     server = ValidationServer((args.host, args.port), args.competition, args.data_dir, args.max_upload)
     print(f"validating {args.competition} submissions on http://{args.host}:{args.port}", flush=True)
     try:

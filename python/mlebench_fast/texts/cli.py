@@ -1,7 +1,5 @@
 """The `texts` commands (added to the main CLI): `texts fetch` and `texts status`."""
 
-from __future__ import annotations
-
 import json
 from collections import Counter
 from typing import Annotated, Optional

@@ -41,6 +41,10 @@ pub fn needs_replay(bytes: &[u8]) -> bool {
 
 /// Byte offsets where pandas' 262,144-character chunks start (the first one excluded).
 fn chunk_bounds(bytes: &[u8]) -> Vec<usize> {
+    // no more characters than bytes: a small file (most submissions) is one chunk, uncounted
+    if bytes.len() <= CHUNK_CHARS {
+        return Vec::new();
+    }
     // a UTF-8 continuation byte does not start a character
     let starts_char = |b: &u8| b & 0xC0 != 0x80;
     let mut bounds = Vec::new();
@@ -442,8 +446,7 @@ pub fn replay(input: &str) -> Result<Replayed, String> {
         1 => p.line_fields[1],
         _ => p.line_fields[2],
     };
-    if width > 0 {
-        let heuristic = BUFFER_HEURISTIC / width;
+    if let Some(heuristic) = BUFFER_HEURISTIC.checked_div(width) {
         let mut batch = 1usize;
         while batch * 2 < heuristic {
             batch *= 2;
@@ -561,6 +564,14 @@ mod tests {
             chunk_bounds(&vec![b'x'; 3 * CHUNK_CHARS]),
             vec![CHUNK_CHARS, 2 * CHUNK_CHARS]
         );
+        // at most one chunk's bytes: one chunk; one more byte starts a second
+        assert!(chunk_bounds(&vec![b'x'; CHUNK_CHARS]).is_empty());
+        assert_eq!(
+            chunk_bounds(&vec![b'x'; CHUNK_CHARS + 1]),
+            vec![CHUNK_CHARS]
+        );
+        let text = "é".repeat(CHUNK_CHARS / 2);
+        assert!(chunk_bounds(text.as_bytes()).is_empty());
         assert_eq!(
             chunk_bounds(&vec![b'x'; 3 * CHUNK_CHARS + 1]),
             vec![CHUNK_CHARS, 2 * CHUNK_CHARS, 3 * CHUNK_CHARS]

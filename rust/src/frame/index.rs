@@ -88,6 +88,8 @@ impl RowIndex {
     }
 
     /// `find` for `keys[0..]`, in batches that overlap their memory accesses; same results.
+    // the batch's arrays (hashes, first slots) are walked in lockstep by index
+    #[allow(clippy::needless_range_loop)]
     pub fn find_all<'k>(
         &self,
         ids: &Column,

@@ -178,7 +178,7 @@ impl Builder<'_> {
         match &mut self.field {
             Field::Borrowed { end, .. } if *end == from => *end = to,
             Field::Borrowed { .. } => {
-                self.to_owned();
+                self.make_owned();
                 self.rec.owned.push_str(&self.input[from..to]);
             }
             Field::Owned { .. } => self.rec.owned.push_str(&self.input[from..to]),
@@ -188,11 +188,11 @@ impl Builder<'_> {
     /// Append text that is not a slice of the input where the field stands (an unescaped
     /// quote).
     fn push_char(&mut self, c: char) {
-        self.to_owned();
+        self.make_owned();
         self.rec.owned.push(c);
     }
 
-    fn to_owned(&mut self) {
+    fn make_owned(&mut self) {
         if let Field::Borrowed { start, end } = self.field {
             let at = self.rec.owned.len();
             self.rec.owned.push_str(&self.input[start..end]);
@@ -456,7 +456,7 @@ fn tokenize_part(input: &str, from: usize, to: usize) -> Result<Part, TokenizeEr
                     state = State::StartRecord;
                 } else {
                     // text after the closing quote joins the field (not contiguous with it)
-                    b.to_owned();
+                    b.make_owned();
                     state = State::InField;
                 }
             }

@@ -3,8 +3,8 @@
 //! bias AUC.
 
 use super::checks::{
-    answers_column, describe, exact_column_set, pair_matching_ids, probabilities_by_min_max,
-    same_length, sorted_pairing, submission_column, ColumnRule, Pairing,
+    answers_column, describe, exact_column_set, pair_matching_ids, pair_rows_by_id,
+    probabilities_by_min_max, same_length, sorted_pairing, submission_column, ColumnRule,
 };
 use super::{Grade, RawScore};
 use crate::frame::value::HashKey;
@@ -88,15 +88,7 @@ impl Grade for ColumnwiseRocAuc {
                 probabilities_by_min_max(submission_column(sub, t)?, t)?;
             }
         }
-        let Pairing {
-            sub_rows: sub_order,
-            ans_rows: ans_order,
-            ..
-        } = pair_matching_ids(
-            submission_column(sub, id)?,
-            answers_column(answers, id)?,
-            id,
-        )?;
+        let (sub_order, ans_order) = pair_rows_by_id(sub, answers, id)?.rows();
         let k = targets.len();
         let mut y_true = vec![0.0; answers.nrows * k];
         let mut y_score = vec![0.0; sub.nrows * k];
@@ -291,15 +283,7 @@ impl Grade for WeightedRocAuc {
         same_length(sub, answers)?;
         submission_column(sub, id)?;
         submission_column(sub, target)?;
-        let Pairing {
-            sub_rows: sub_order,
-            ans_rows: ans_order,
-            ..
-        } = pair_matching_ids(
-            submission_column(sub, id)?,
-            answers_column(answers, id)?,
-            id,
-        )?;
+        let (sub_order, ans_order) = pair_rows_by_id(sub, answers, id)?.rows();
         let y_score = to_float_array(
             &submission_column(sub, target)?.take(&sub_order),
             target,

@@ -313,6 +313,13 @@ pub struct Pairing {
     pub ids_equal: bool,
 }
 
+impl Pairing {
+    /// The (submission, answer) row orders.
+    pub fn rows(self) -> (Vec<usize>, Vec<usize>) {
+        (self.sub_rows, self.ans_rows)
+    }
+}
+
 /// The reference's "sort both by id, then pair by position" without sorting in the common
 /// cases: ids in the same order as the answers (identity), or the same set of unique ids in
 /// another order (a hash join gives the same pairs). Otherwise both are sorted, as the
@@ -462,6 +469,16 @@ pub fn pair_matching_ids<'a>(
         )?;
     }
     Ok(pairing)
+}
+
+/// [`pair_matching_ids`] on the `id` columns of both frames (the submission's looked up
+/// first, so a missing column is reported as the reference reports it).
+pub fn pair_rows_by_id(sub: &Frame, answers: &Frame, id: &str) -> Result<Pairing, String> {
+    pair_matching_ids(
+        submission_column(sub, id)?,
+        answers_column(answers, id)?,
+        id,
+    )
 }
 
 #[cfg(test)]

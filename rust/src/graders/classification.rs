@@ -1,7 +1,7 @@
 //! Graders of classification competitions.
 
 use super::checks::{
-    answers_column, exact_column_set, pair_matching_ids, probabilities_by_min_max,
+    answers_column, exact_column_set, pair_matching_ids, pair_rows_by_id, probabilities_by_min_max,
     probabilities_elementwise, require_columns, same_length, sorted_pairing, submission_column,
     ColumnRule,
 };
@@ -55,11 +55,7 @@ impl Grade for Accuracy {
         same_length(sub, answers)?;
         submission_column(sub, target)?;
         submission_column(sub, id)?;
-        let p = pair_matching_ids(
-            submission_column(sub, id)?,
-            answers_column(answers, id)?,
-            id,
-        )?;
+        let p = pair_rows_by_id(sub, answers, id)?;
         let y_pred = submission_column(sub, target)?.take(&p.sub_rows);
         let y_true = answers_column(answers, target)?.take(&p.ans_rows);
         check_targets(&y_true, &y_pred)?;
@@ -89,11 +85,7 @@ impl Grade for RocAuc {
         let scores = submission_column(sub, target)?;
         same_length(sub, answers)?;
         probabilities_by_min_max(scores, target)?;
-        let p = pair_matching_ids(
-            submission_column(sub, id)?,
-            answers_column(answers, id)?,
-            id,
-        )?;
+        let p = pair_rows_by_id(sub, answers, id)?;
         let y_pred = submission_column(sub, target)?.take(&p.sub_rows);
         let y_true = answers_column(answers, target)?.take(&p.ans_rows);
         let y_true = to_float_array(&y_true, "y_true", true)?;

@@ -28,7 +28,7 @@ fn parse_lyft_row(v: Value<'_>, row: usize) -> Result<(Vec<Box3dSpec>, bool), St
         return Ok((Vec::new(), true));
     }
     let tokens: Vec<&str> = s.split(' ').collect();
-    if tokens.len() % 9 != 0 {
+    if !tokens.len().is_multiple_of(9) {
         return Err(format!(
             "Prediction string must have 9 tokens per object, but got {} tokens (row {})",
             tokens.len(),
@@ -257,7 +257,7 @@ fn parse_siim(v: Value<'_>, row: usize) -> Result<Vec<LabelledBox>, String> {
     let s = text(v)
         .ok_or_else(|| format!("row {}: PredictionString must be text, got {v:?}", row + 1))?;
     let tokens: Vec<&str> = split_words(s).collect();
-    if tokens.len() % 6 != 0 {
+    if !tokens.len().is_multiple_of(6) {
         return Err(format!(
             "row {}: PredictionString needs 6 tokens per box, got {}",
             row + 1,
@@ -362,7 +362,7 @@ impl Grade for KuzushijiF1 {
                 let s = text(v)
                     .ok_or_else(|| format!("row {}: labels must be text, got {v:?}", i + 1))?;
                 let tokens: Vec<&str> = s.split(' ').collect();
-                if tokens.len() % 3 != 0 {
+                if !tokens.len().is_multiple_of(3) {
                     return Err(format!("Malformed prediction string: {s}"));
                 }
                 let points = tokens
@@ -409,7 +409,7 @@ impl Grade for KuzushijiF1 {
 }
 
 fn parse_char_boxes(tokens: &[&str]) -> Result<Vec<CharBox>, String> {
-    if tokens.len() % 5 != 0 {
+    if !tokens.len().is_multiple_of(5) {
         return Err("Malformed solution string".into());
     }
     tokens

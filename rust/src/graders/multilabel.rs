@@ -1,7 +1,7 @@
 //! Graders of multi-label competitions whose predictions are space-separated label lists.
 
 use super::checks::{
-    answers_column, pair_matching_ids, require_columns, same_length, submission_column, Pairing,
+    answers_column, pair_rows_by_id, require_columns, same_length, submission_column,
 };
 use super::{Grade, RawScore};
 use crate::frame::{Cell, Column, Frame};
@@ -30,15 +30,7 @@ impl Grade for MultilabelMicroF1 {
         let answer_labels = answers_column(answers, target)?;
         let predicted_labels = submission_column(sub, target)?;
         same_length(sub, answers)?;
-        let Pairing {
-            sub_rows: sub_order,
-            ans_rows: ans_order,
-            ..
-        } = pair_matching_ids(
-            submission_column(sub, id)?,
-            answers_column(answers, id)?,
-            id,
-        )?;
+        let (sub_order, ans_order) = pair_rows_by_id(sub, answers, id)?.rows();
         let true_rows = reorder(split_labels(&answer_labels, "answers")?, &ans_order);
         if true_rows.iter().any(Vec::is_empty) {
             // the reference's class list then holds NaN next to text and cannot be sorted

@@ -96,7 +96,7 @@ impl Grade for RleGlobalDice {
                 let pred = decode_submission(blank_token(sub_rle.get(s), empty_token), len, s)?;
                 Ok::<Overlap, String>(Overlap::of(&pred, &truth))
             })
-            .try_reduce(Overlap::default, |x, y| Ok(x.add(y)))?;
+            .try_reduce(Overlap::default, |x, y| Ok(x.plus(y)))?;
         Ok(RawScore::numpy(dice(total, f64::NAN)))
     }
 }

@@ -4,7 +4,7 @@
 //! converts them (`astype(str)`, `fillna("")`, or not at all).
 
 use super::checks::{
-    answers_column, pair_matching_ids, require_columns, same_length, submission_column, Pairing,
+    answers_column, pair_rows_by_id, require_columns, same_length, submission_column,
 };
 use super::{Grade, RawScore};
 use crate::frame::{Cell, Column, Frame, Value};
@@ -76,15 +76,7 @@ impl Grade for MeanLevenshtein {
         let cast_to_text = self.cast_to_text;
         require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let Pairing {
-            sub_rows: sub_order,
-            ans_rows: ans_order,
-            ..
-        } = pair_matching_ids(
-            submission_column(sub, id)?,
-            answers_column(answers, id)?,
-            id,
-        )?;
+        let (sub_order, ans_order) = pair_rows_by_id(sub, answers, id)?.rows();
         let (truth_col, pred_col) = (
             answers_column(answers, target)?,
             submission_column(sub, target)?,
@@ -144,15 +136,7 @@ impl Grade for SequenceEditRate {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let Pairing {
-            sub_rows: sub_order,
-            ans_rows: ans_order,
-            ..
-        } = pair_matching_ids(
-            submission_column(sub, id)?,
-            answers_column(answers, id)?,
-            id,
-        )?;
+        let (sub_order, ans_order) = pair_rows_by_id(sub, answers, id)?.rows();
         let truth = int_sequences(
             &texts(answers_column(answers, target)?.column(), &ans_order),
             target,
@@ -203,15 +187,7 @@ impl Grade for MeanWordJaccard {
         let average = self.average;
         require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let Pairing {
-            sub_rows: sub_order,
-            ans_rows: ans_order,
-            ..
-        } = pair_matching_ids(
-            submission_column(sub, id)?,
-            answers_column(answers, id)?,
-            id,
-        )?;
+        let (sub_order, ans_order) = pair_rows_by_id(sub, answers, id)?.rows();
         let (truth_col, pred_col) = (
             answers_column(answers, target)?,
             submission_column(sub, target)?,
@@ -270,15 +246,7 @@ impl Grade for ExactMatchAccuracy {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let Pairing {
-            sub_rows: sub_order,
-            ans_rows: ans_order,
-            ..
-        } = pair_matching_ids(
-            submission_column(sub, id)?,
-            answers_column(answers, id)?,
-            id,
-        )?;
+        let (sub_order, ans_order) = pair_rows_by_id(sub, answers, id)?.rows();
         let (truth, pred) = (
             answers_column(answers, target)?.column(),
             submission_column(sub, target)?,
@@ -319,15 +287,7 @@ impl Grade for MicroF1TagSets {
         let (id, target) = (self.id_column.as_str(), self.target_column.as_str());
         require_columns(sub, answers, &[id, target])?;
         same_length(sub, answers)?;
-        let Pairing {
-            sub_rows: sub_order,
-            ans_rows: ans_order,
-            ..
-        } = pair_matching_ids(
-            submission_column(sub, id)?,
-            answers_column(answers, id)?,
-            id,
-        )?;
+        let (sub_order, ans_order) = pair_rows_by_id(sub, answers, id)?.rows();
         // `fillna("").str.split()`: blanks are no tags; a number or boolean cannot be split
         let truth = split_each(text_cells(
             answers_column(answers, target)?.column(),

@@ -29,7 +29,7 @@ pub fn log_loss_onehot(y_true: &[f64], y_pred: &[f64], k: usize) -> MetricResult
     if k < 2 {
         return Err("log loss needs at least two classes".into());
     }
-    if y_true.len() != y_pred.len() || y_true.len() % k != 0 {
+    if y_true.len() != y_pred.len() || !y_true.len().is_multiple_of(k) {
         return Err("y_true and y_pred have different shapes".into());
     }
     if y_pred.iter().any(|x| !x.is_finite()) {

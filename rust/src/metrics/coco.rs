@@ -35,7 +35,7 @@ pub struct CocoBox {
 }
 
 fn outside_area(area: f64) -> bool {
-    area < 0.0 || area > AREA_MAX
+    !(0.0..=AREA_MAX).contains(&area)
 }
 
 /// One image and category: the detections (sorted by score, at most 100) with their match

@@ -300,7 +300,7 @@ mod tests {
             size: [0.0, 4.0, 2.0],
             ..spec("car", 0.5, 0.0)
         };
-        assert!(lyft_sample_map(&gt, &[bad.clone()]).is_err());
+        assert!(lyft_sample_map(&gt, std::slice::from_ref(&bad)).is_err());
         // an invalid box of a class absent from the ground truth is never built
         assert!(lyft_sample_map(
             &gt,

@@ -12,7 +12,7 @@ use crate::numeric::np_mean;
 /// caller's job), and a prediction of exactly 0 under a positive target gives +inf.
 /// Edge cases: different shapes or `k == 0` are errors; no rows gives NaN.
 pub fn kl_divergence(y_true: &[f64], y_pred: &[f64], k: usize) -> MetricResult {
-    if k == 0 || y_true.len() != y_pred.len() || y_true.len() % k != 0 {
+    if k == 0 || y_true.len() != y_pred.len() || !y_true.len().is_multiple_of(k) {
         return Err("y_true and y_pred must have the same shape with at least one column".into());
     }
     let row_sums: Vec<f64> = y_true

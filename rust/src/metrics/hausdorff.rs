@@ -18,7 +18,7 @@ pub struct Points<'a> {
 
 impl<'a> Points<'a> {
     pub fn new(coords: &'a [f64], dims: usize) -> Result<Self, String> {
-        if dims == 0 || coords.len() % dims != 0 {
+        if dims == 0 || !coords.len().is_multiple_of(dims) {
             return Err(format!(
                 "{} coordinates do not form points of {dims} dimensions",
                 coords.len()

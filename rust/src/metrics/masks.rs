@@ -20,7 +20,7 @@ impl Overlap {
         }
     }
 
-    pub fn add(self, o: Overlap) -> Overlap {
+    pub fn plus(self, o: Overlap) -> Overlap {
         Overlap {
             tp: self.tp + o.tp,
             pred: self.pred + o.pred,

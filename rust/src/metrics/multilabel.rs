@@ -23,7 +23,7 @@ pub fn weighted_multilabel_log_loss(
     if k == 0
         || positive_weights.len() != k
         || y_true.len() != y_pred.len()
-        || y_true.len() % k != 0
+        || !y_true.len().is_multiple_of(k)
     {
         return Err("y_true, y_pred and the weights must agree in shape".into());
     }
@@ -67,7 +67,7 @@ pub fn label_ranking_average_precision(
     k: usize,
     sample_weight: Option<&[f64]>,
 ) -> MetricResult {
-    if k == 0 || y_true.len() != y_score.len() || y_true.len() % k != 0 {
+    if k == 0 || y_true.len() != y_score.len() || !y_true.len().is_multiple_of(k) {
         return Err("y_true and y_score have different shape".into());
     }
     let n = y_true.len() / k;

@@ -7,9 +7,10 @@ use super::MetricResult;
 /// than 0 (NaN included, as Python truthiness has it) is a positive. Sums run in row order.
 ///
 /// Edge cases: a NaN prediction makes a sum NaN and the score falls through to 0; precision or
-/// recall of 0 or NaN (e.g. all predictions 0, or no positive label) gives 0. The reference
-/// runs on Python scalars: when every prediction lies outside `[0, 1]` the clipped values
-/// are Python ints and `0 / 0` raises `ZeroDivisionError`, so that is an error here too.
+/// recall of 0 or NaN (e.g. all predictions 0) gives 0. The reference runs on Python scalars:
+/// when every prediction lies below 0 the clipped values are Python ints and `0 / 0` raises
+/// `ZeroDivisionError`, and so does a count of 0 positive labels (an int): both are errors
+/// here too.
 pub fn probabilistic_fbeta(labels: &[f64], predictions: &[f64], beta: f64) -> MetricResult {
     if labels.len() != predictions.len() {
         return Err(format!(

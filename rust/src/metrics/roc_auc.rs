@@ -421,7 +421,8 @@ mod tests {
             .collect();
         pairs.sort_unstable_by_key(|p| p.0);
         let (mut keep_t, mut keep_f) = (vec![0.0], vec![0.0]);
-        let (mut prev, mut cur): (Option<(f64, f64)>, Option<(f64, f64)>) = (None, None);
+        let mut prev: Option<(f64, f64)> = None;
+        let mut cur: Option<(f64, f64)> = None;
         let mut tp = 0.0;
         for (k, &(key, positive)) in pairs.iter().enumerate() {
             if positive {
@@ -488,7 +489,7 @@ mod tests {
                         if shape == 1 {
                             next() % 10 == 0
                         } else {
-                            (next() ^ i as u64) % 2 == 0
+                            (next() ^ i as u64).is_multiple_of(2)
                         }
                     })
                     .collect();

@@ -9,8 +9,10 @@ use crate::cache::ResultCache;
 use crate::frame::Frame;
 use crate::grading::{grade_many as core_grade_many, CompetitionSpec, Job};
 use crate::medals::{rank, thresholds_from_leaderboard, MedalThresholds};
+use crate::report_json::{write_grading_report as write_report_json, Num, ReportRow};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -150,7 +152,117 @@ fn grade_many(
     Ok((out.unbind(), st.unbind()))
 }
 
+/// A report field's value, or `None` when it is of a type the Rust writer does not write
+/// (the caller then uses Python's `json`): a str without lone surrogates, a bool, a float,
+/// an int within i64, or None where the schema allows it.
+fn text_of(v: &Bound<'_, PyAny>) -> Option<String> {
+    v.cast::<PyString>().ok()?.to_str().ok().map(str::to_owned)
+}
+
+fn opt_text_of(v: &Bound<'_, PyAny>) -> Option<Option<String>> {
+    if v.is_none() {
+        Some(None)
+    } else {
+        text_of(v).map(Some)
+    }
+}
+
+fn bool_of(v: &Bound<'_, PyAny>) -> Option<bool> {
+    v.cast::<PyBool>().ok().map(|b| b.is_true())
+}
+
+fn num_of(v: &Bound<'_, PyAny>) -> Option<Num> {
+    if v.is_none() {
+        Some(Num::Null)
+    } else if v.is_exact_instance_of::<PyFloat>() {
+        v.extract::<f64>().ok().map(Num::Float)
+    } else if v.is_exact_instance_of::<PyInt>() {
+        v.extract::<i64>().ok().map(Num::Int)
+    } else {
+        None
+    }
+}
+
+/// One `CompetitionReport`'s fields; `created_at` is formatted by its own `isoformat`, once
+/// per distinct datetime object (a bulk job stamps every report with the same one).
+fn report_row<'py>(
+    r: &Bound<'py, PyAny>,
+    last_stamp: &mut Option<(Py<PyAny>, String)>,
+) -> PyResult<Option<ReportRow>> {
+    let py = r.py();
+    let get = |name: &Bound<'py, PyString>| r.getattr(name);
+    let stamp = get(intern!(py, "created_at"))?;
+    let created_at = match last_stamp {
+        Some((obj, text)) if obj.is(&stamp) => text.clone(),
+        _ => {
+            let Some(text) = text_of(&stamp.call_method0(intern!(py, "isoformat"))?) else {
+                return Ok(None);
+            };
+            *last_stamp = Some((stamp.unbind(), text.clone()));
+            text
+        }
+    };
+    let is_lower_better = get(intern!(py, "is_lower_better"))?;
+    let row = (|| {
+        let flag = |name: &Bound<'py, PyString>| get(name).ok().as_ref().and_then(bool_of);
+        let num = |name: &Bound<'py, PyString>| get(name).ok().as_ref().and_then(num_of);
+        Some(ReportRow {
+            competition_id: text_of(&get(intern!(py, "competition_id")).ok()?)?,
+            score: num(intern!(py, "score"))?,
+            thresholds: [
+                num(intern!(py, "gold_threshold"))?,
+                num(intern!(py, "silver_threshold"))?,
+                num(intern!(py, "bronze_threshold"))?,
+                num(intern!(py, "median_threshold"))?,
+            ],
+            any_medal: flag(intern!(py, "any_medal"))?,
+            gold_medal: flag(intern!(py, "gold_medal"))?,
+            silver_medal: flag(intern!(py, "silver_medal"))?,
+            bronze_medal: flag(intern!(py, "bronze_medal"))?,
+            above_median: flag(intern!(py, "above_median"))?,
+            submission_exists: flag(intern!(py, "submission_exists"))?,
+            valid_submission: flag(intern!(py, "valid_submission"))?,
+            is_lower_better: if is_lower_better.is_none() {
+                None
+            } else {
+                Some(bool_of(&is_lower_better)?)
+            },
+            created_at,
+            submission_path: text_of(&get(intern!(py, "submission_path")).ok()?)?,
+            error: opt_text_of(&get(intern!(py, "error")).ok()?)?,
+            grader_error: get(intern!(py, "grader_error")).ok()?.is_truthy().ok()?,
+        })
+    })();
+    Ok(row)
+}
+
+/// Write the grading report of `reports` (`CompetitionReport` objects) to `path`, byte for
+/// byte as `json.dumps(aggregate_reports(reports), indent=2, allow_nan=True)`. Returns False,
+/// writing nothing, when a field holds a value it does not write (see `num_of`).
+#[pyfunction]
+fn write_grading_report(
+    py: Python<'_>,
+    path: PathBuf,
+    reports: &Bound<'_, PyList>,
+) -> PyResult<bool> {
+    let mut rows = Vec::with_capacity(reports.len());
+    let mut last_stamp = None;
+    for r in reports.iter() {
+        match report_row(&r, &mut last_stamp)? {
+            Some(row) => rows.push(row),
+            None => return Ok(false),
+        }
+    }
+    py.detach(|| {
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+        write_report_json(&rows, &mut file)
+    })
+    .map_err(|e| value_error(format!("cannot write {}: {e}", path.display())))?;
+    Ok(true)
+}
+
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(write_grading_report, m)?)?;
     m.add_function(wrap_pyfunction!(read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(leaderboard_thresholds, m)?)?;
     m.add_function(wrap_pyfunction!(rank_score, m)?)?;
