@@ -17,7 +17,7 @@ import requests
 
 from mlebench_fast.run.agents import get_agent
 from mlebench_fast.run.config import GpuPlan, load_container_config
-from mlebench_fast.run.harness import Harness, RunSettings
+from mlebench_fast.run.harness import Harness, RunSettings, remove_container
 from mlebench_fast.run.images import build_validator_image
 from mlebench_fast.run.rungroup import RunGroup
 from run_helpers import TITANIC
@@ -159,6 +159,35 @@ def test_a_run_group_deleted_mid_run_makes_run_fail_naming_every_run(client, ima
 
 
 # ---------------------------------------------------------------------------- 7: Ctrl-C
+
+
+def test_removals_at_the_same_time_all_wait_until_the_container_is_gone(client, images) -> None:
+    """The run's clean-up, the shutdown and the sweep can remove one container together: the
+    engine answers 409 ("removal ... already in progress") to all but one, and each caller
+    must return only once the container is gone (seen: a Ctrl-C test found it still there)."""
+    for attempt in range(5):  # the engine's 409 depends on timing: a few containers, each raced
+        container = client.containers.create("mlebench-env", ["sleep", "60"], labels={"org.mlebench-fast.test": "race"})
+        container.start()
+        errors: list[BaseException] = []
+        go = threading.Barrier(6)
+
+        def remove() -> None:
+            go.wait()
+            try:
+                remove_container(client, container.id)
+            except docker.errors.NotFound:
+                pass  # the engine had finished before this call began: gone as well
+            except BaseException as e:
+                errors.append(e)
+
+        threads = [threading.Thread(target=remove) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        with pytest.raises(docker.errors.NotFound):
+            client.containers.get(container.id)
 
 
 def test_ctrl_c_while_a_container_is_being_created_removes_it_too(client, images, data_dir: Path, tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 import docker
-from docker.errors import DockerException, NotFound
+from docker.errors import APIError, DockerException, NotFound
 
 from ..registry import get_competition
 from .agents import CONTAINER_DIRS, Agent
@@ -62,9 +62,30 @@ POLL_SECONDS = 0.5
 # Removing a container deletes its writable layer: minutes for 100,000 files on a busy disk,
 # past the Docker SDK's default 60 s timeout.
 REMOVE_TIMEOUT = 600.0
+
 # After Ctrl-C, how long to wait for the workers to finish their own clean-up before the
 # harness removes what is left of their runs by label.
 JOIN_TIMEOUT = 90.0
+
+
+def remove_container(client, container_id: str, timeout: float = REMOVE_TIMEOUT) -> None:
+    """Remove a container (force). The run's clean-up, the shutdown and the sweep may remove
+    one at the same time: the engine answers 409 to all calls but one, and those wait until
+    it is gone."""
+    try:
+        client.api.remove_container(container_id, force=True)
+        return
+    except APIError as e:
+        if e.status_code != 409 or "already in progress" not in str(e.explanation):
+            raise
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            client.api.inspect_container(container_id)
+        except NotFound:
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"container {container_id[:12]} was still being removed after {timeout:.0f} s")
 
 
 class Interrupted(Exception):
@@ -304,7 +325,7 @@ class Harness:
         if self.settings.retain:
             client.api.stop(container_id, timeout=2)
         else:
-            client.api.remove_container(container_id, force=True)
+            remove_container(client, container_id)
 
     # ------------------------------------------------------------------ one run
 
@@ -715,7 +736,7 @@ def remove_leftover_containers(client: docker.DockerClient, group: RunGroup, sto
             if stop_only:
                 c.stop(timeout=2)
             else:
-                c.remove(force=True)
+                remove_container(client, c.id)
             removed.append(c.name)
         except NotFound:
             pass
