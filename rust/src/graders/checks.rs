@@ -538,7 +538,7 @@ mod tests {
             frame(&format!("id\n1\n2\n{big}\n")),
             frame("id\n0.5\n1\n2.5\n"),
             frame("id\na\n\"\"\nc\n"), // a missing answer id: no row index
-            frame("id\na\na\nc\n"), // a duplicated answer id: no row index either
+            frame("id\na\na\nc\n"),    // a duplicated answer id: no row index either
         ];
         let floats = |v: &[f64]| Column::Float(v.to_vec());
         let subs = [
