@@ -112,7 +112,7 @@ impl Grade for BinaryLogLoss {
         answers_column(answers, target)?;
         let sub_ids = submission_column(sub, id)?;
         let probs = submission_column(sub, target)?;
-        if !same_id_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission and answers have different `{id}` values"
             ));
@@ -315,7 +315,7 @@ impl Grade for QuadraticWeightedKappa {
         }
         let sub_ids = submission_column(sub, id)?;
         let ans_ids = answers_column(answers, id)?;
-        if !same_id_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission must have the same `{id}` values as the answers"
             ));

@@ -188,7 +188,7 @@ impl Grade for CocoMap {
             .collect::<Result<_, String>>()?;
         let sub_pred = submission_column(sub, target)?;
         let sub_images = submission_column(sub, image_column)?;
-        if !same_id_set(sub_images, &ans_images) {
+        if !same_id_set(sub_images, ans_images) {
             return Err(format!(
                 "The set of {image_column}s in the submission must match the set in the answers"
             ));

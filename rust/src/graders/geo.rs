@@ -43,7 +43,7 @@ impl Grade for MeanAngularError {
         same_length(sub, answers)?;
         let sub_ids = submission_column(sub, id)?;
         let ans_ids = answers_column(answers, id)?;
-        if !same_id_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission and answers must have the same `{id}` values"
             ));

@@ -70,7 +70,7 @@ impl Grade for LabelMetric {
                 pair_matching_ids(sub_ids, ans_ids, id)?
             }
             IdPolicy::SameSet => {
-                if !same_id_set(sub_ids, &ans_ids) {
+                if !same_id_set(sub_ids, ans_ids) {
                     return Err(format!(
                         "Submission and answers have different `{id}` values"
                     ));

@@ -43,7 +43,7 @@ impl Grade for MergedOnId {
         let ans_ids = answers_column(answers, &self.id_column)?;
         let sub_target = submission_column(sub, &self.target_column)?;
         let sub_ids = submission_column(sub, &self.id_column)?;
-        if !same_id_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission `{}` values are not the same set as the answers'",
                 self.id_column

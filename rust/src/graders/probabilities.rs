@@ -56,7 +56,7 @@ impl Grade for KlDivergenceVotes {
             ));
         }
         let ans_ids = answers_column(answers, id)?;
-        if !same_id_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission and answers must have the same `{id}` values"
             ));

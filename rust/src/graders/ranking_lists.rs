@@ -51,7 +51,7 @@ impl Grade for MapAtK {
         let sub_target = submission_column(sub, target)?;
         let kept: Vec<usize> = match ids {
             IdPolicy::SameSet => {
-                if !same_id_set(sub_ids, &ans_ids) {
+                if !same_id_set(sub_ids, ans_ids) {
                     return Err(format!(
                         "Submission and answers have different `{id}` values"
                     ));
@@ -129,7 +129,7 @@ impl Grade for KendallTauOrder {
         let sub_orders = submission_column(sub, target)?;
         let ans_ids = answers_column(answers, id)?;
         let ans_orders = answers_column(answers, target)?;
-        if !same_id_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission and answers must have the same `{id}` values"
             ));

@@ -135,7 +135,7 @@ impl Grade for RleMeanDice {
             answers_column(answers, height)?,
         );
         same_length(sub, answers)?;
-        if !same_id_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!("Submission and answers have different {id} values"));
         }
         let (so, ao) = (sub_ids.argsort(), ans_ids.argsort());
