@@ -20,22 +20,21 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Return freed memory to the system after 50 ms rather than mimalloc's default 10 ms or at
-/// once. A bulk job frees a parsed submission just before parsing the next; with no delay
-/// every buffer of the next one is a fresh mapping that the kernel faults in and zeroes page
-/// by page (on the large-file workload: 2 million faults and 16 s of system CPU for 15 GB of
-/// CSV). Kept for 50 ms, the freed pages serve the next file (750,000 faults at 20 ms, 320,000
-/// at 100 ms), for a higher peak (582 MB at no delay, 621 MB at 20 ms, 655 MB at 100 ms for a
-/// largest submission plus answers of 230 MB; benches/README.md). Called when the Python
-/// module loads.
+/// Return freed memory to the system at once rather than after mimalloc's default 10 ms:
+/// a bulk job frees a parsed submission just before parsing the next, and the delay let the
+/// two overlap in resident memory (about 30 MB more at the peak for a 55 MB file), with no
+/// measurable gain in speed. Measured again on the large-file workload (benches/README.md):
+/// delays of 20 ms to 1 s cut its page faults from 2 million to 1.1 to 0.1 million, but
+/// raised the peak from 580 MB to 620 to 684 MB (3.0x the largest submission plus answers,
+/// the bound), for a gain in wall time lost in a shared machine's noise. Called when the
+/// Python module loads.
 pub fn release_memory_promptly() {
-    const PURGE_DELAY_MS: std::ffi::c_long = 50;
     // `mi_option_purge_delay` in mimalloc.h (not among the crate's named options)
     const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // a delay the user set (MIMALLOC_PURGE_DELAY) wins
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: setting an option is allowed at any time; mimalloc reads it on each purge.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     }
 }
 
