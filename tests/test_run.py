@@ -88,6 +88,11 @@ def _containers(client, group: Path, role: str | None = None) -> list:
     return client.containers.list(all=True, filters={"label": labels})
 
 
+def _remove_networks(client, group: Path) -> None:
+    for network in client.networks.list(filters={"label": f"{GROUP_LABEL}={group.resolve()}"}):
+        network.remove()
+
+
 def _wait_for_agents(client, runs: Path, count: int, proc: subprocess.Popen, timeout: float = 180) -> tuple[Path, list]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -303,13 +308,14 @@ def test_killing_the_harness_then_resuming_leaves_no_containers(client, images, 
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert len(_containers(client, group)) == 4  # two agents, two validators: orphaned
+    assert len(_containers(client, group)) == 6  # two agents, two validators, two egress proxies: orphaned
     assert {r["status"] for r in _metadata(group)["runs"].values()} == {"running"}
 
     result, _ = _run(data_dir, runs, "--resume", str(group), "--time-limit", "3")
     assert result.returncode == 0, result.stderr
-    assert "removed 4 container(s)" in result.stderr
+    assert "removed 6 container(s)" in result.stderr
     assert _containers(client, group) == []
+    assert client.networks.list(filters={"label": f"{GROUP_LABEL}={group.resolve()}"}) == []
     meta = _metadata(group)
     assert {r["status"] for r in meta["runs"].values()} == {"timed_out"}
     assert all((group / rid / "submission" / "submission.csv").is_file() for rid in meta["runs"])
@@ -374,6 +380,7 @@ def test_each_worker_gets_its_own_gpus_and_retain_keeps_containers(client, image
     finally:
         for c in _containers(client, group):
             c.remove(force=True)
+        _remove_networks(client, group)  # kept with the containers
 
 
 def test_an_offline_run_still_reaches_its_validation_server(client, images, data_dir: Path, tmp_path: Path) -> None:

@@ -75,8 +75,13 @@ def finish(s, rest):
 
 result = {"oversized": finish(start(max_upload + 1, 0), 0)}
 a = start(600_000, 400_000)
-b = start(600_000, 100_000)
 open("/tmp/stage1", "w").close()
+# the second upload starts once the first holds the slot (the test says so): which of two
+# connections opened together is served first is the scheduler's choice
+while not os.path.exists("/tmp/second"):
+    time.sleep(0.1)
+b = start(600_000, 100_000)
+open("/tmp/stage2", "w").close()
 while not os.path.exists("/tmp/go"):
     time.sleep(0.1)
 result["first"], result["second"] = finish(a, 200_000), finish(b, 500_000)
@@ -122,12 +127,14 @@ def test_the_validator_bounds_uploads_memory_pids_and_takes_one_upload_at_a_time
         agent.exec_run(["bash", "-c", f"cat > /tmp/uploads.py <<'EOF'\n{UPLOADS}\nEOF"], user="nonroot")
         agent.exec_run(["python3", "/tmp/uploads.py", str(max_upload)], user="nonroot", detach=True)
         _wait_until("stage 1", lambda: agent.exec_run(["test", "-e", "/tmp/stage1"]).exit_code == 0)
-        _wait_until("the second upload waiting", lambda: b"waits for the upload in progress" in validator.logs())
 
         def stored() -> int:
             return int(validator.exec_run(["du", "-sb", "/tmp"]).output.split()[0])
 
         _wait_until("the first upload stored", lambda: stored() >= 400_000)
+        agent.exec_run(["touch", "/tmp/second"], user="nonroot")
+        _wait_until("stage 2", lambda: agent.exec_run(["test", "-e", "/tmp/stage2"]).exit_code == 0)
+        _wait_until("the second upload waiting", lambda: b"waits for the upload in progress" in validator.logs())
         assert stored() < 500_000  # the second upload is not read while the first one holds the slot
         agent.exec_run(["touch", "/tmp/go"], user="nonroot")
         _wait_until("the uploads answered", lambda: agent.exec_run(["test", "-e", "/tmp/result.json"]).exit_code == 0)

@@ -124,11 +124,16 @@ def grade(
         raise CliError("give exactly one of --submission or --run-group")
     cache = None if no_cache else (cache_dir or _default_cache_dir())
     if run_group is not None:
-        from .run.rungroup import RunGroupError, submission_entries
+        from .run.rungroup import RunGroupError, stored_data_dir, submission_entries
 
         groups = _expand_run_groups(run_group)
         if len(groups) > 1 and output_dir is None:
             raise CliError("--output-dir is required with several run groups (for the combined report)")
+        if data_dir is None:  # the data dir the groups were run on
+            stored = sorted({str(d) for g in groups if (d := stored_data_dir(g)) is not None})
+            if len(stored) > 1:
+                raise CliError(f"the run groups were run on different data dirs ({', '.join(stored)}): give --data-dir")
+            data_dir = Path(stored[0]) if stored else None
         try:
             per_group = [list(submission_entries(g)) for g in groups]
         except RunGroupError as e:

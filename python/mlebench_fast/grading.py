@@ -76,6 +76,8 @@ class Entry:
 
     competition_id: str
     submission_path: str | None
+    # why the submission was refused before grading (e.g. a link out of its run group): invalid
+    rejected: str | None = None
 
 
 class JsonlError(ValueError):
@@ -102,9 +104,13 @@ def read_submission_jsonl(path: Path) -> list[Entry]:
             raise JsonlError(f"{path}:{number}: not valid JSON ({e.msg})") from None
         if not isinstance(obj, dict) or "competition_id" not in obj:
             raise JsonlError(f"{path}:{number}: each line needs `competition_id` and `submission_path`")
-        sub = obj.get("submission_path")
-        entries.append(Entry(str(obj["competition_id"]), None if sub is None else str(sub)))
+        entries.append(_entry_of(obj))
     return entries
+
+
+def _entry_of(obj: dict[str, Any]) -> Entry:
+    sub, rejected = obj.get("submission_path"), obj.get("submission_error")
+    return Entry(str(obj["competition_id"]), None if sub is None else str(sub), None if rejected is None else str(rejected))
 
 
 def _report_path_text(submission_path: str | None) -> str:
@@ -191,8 +197,7 @@ def grade_many_with_stats(
         if isinstance(e, Entry):
             normalised.append(e)
         elif isinstance(e, dict):
-            sub = e.get("submission_path")
-            normalised.append(Entry(str(e["competition_id"]), None if sub is None else str(sub)))
+            normalised.append(_entry_of(e))
         else:
             normalised.append(Entry(str(e[0]), None if e[1] is None else str(e[1])))
 
@@ -216,7 +221,7 @@ def grade_many_with_stats(
     core_jobs = [
         (e.competition_id, None if e.submission_path is None else text)
         for e, text in zip(normalised, path_texts)
-        if e.competition_id not in faults
+        if e.competition_id not in faults and e.rejected is None
     ]
     core_outcomes, stats = _core.grade_many(
         core_jobs,
@@ -227,7 +232,12 @@ def grade_many_with_stats(
         cache_dir=None if cache_dir is None else os.fspath(cache_dir),
     )
     by_position = iter(core_outcomes)
-    outcomes = [_not_graded(e, faults[e.competition_id]) if e.competition_id in faults else next(by_position) for e in normalised]
+    outcomes = [
+        _not_graded(e, faults[e.competition_id])
+        if e.competition_id in faults
+        else (_refused(e.rejected) if e.rejected is not None else next(by_position))
+        for e in normalised
+    ]
     now = datetime.now()
     reports = []
     for e, o, path_text in zip(normalised, outcomes, path_texts):
@@ -263,6 +273,12 @@ def _not_graded(entry: Entry, fault: str) -> dict[str, Any]:
     exists = entry.submission_path is not None and Path(entry.submission_path).is_file()
     flags = ("any_medal", "gold_medal", "silver_medal", "bronze_medal", "above_median", "valid_submission")
     return {"score": None, **{k: False for k in flags}, "submission_exists": exists, "error": fault, "grader_error": True}
+
+
+def _refused(reason: str) -> dict[str, Any]:
+    """The outcome of a submission refused before grading: invalid, with the reason."""
+    flags = ("any_medal", "gold_medal", "silver_medal", "bronze_medal", "above_median", "valid_submission")
+    return {"score": None, **{k: False for k in flags}, "submission_exists": False, "error": reason}
 
 
 def grade_csv(path: Path | str, competition_id: str, data_dir: Path | str | None = None) -> CompetitionReport:

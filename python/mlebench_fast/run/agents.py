@@ -228,16 +228,31 @@ def get_agent(
 PRIVILEGED_ENV = "I_ACCEPT_RUNNING_PRIVILEGED_CONTAINERS"
 
 
+def privileged_consent(environ: dict[str, str] | None = None) -> bool:
+    """Whether the user accepted privileged containers (the reference's variable and values)."""
+    environ = os.environ if environ is None else environ
+    return environ.get(PRIVILEGED_ENV, "false").lower() in ("true", "1", "t")
+
+
 def check_privileged_allowed(agent: Agent, environ: dict[str, str] | None = None) -> None:
     """A privileged agent runs only when the user opted in, as with the reference."""
-    environ = os.environ if environ is None else environ
-    if agent.privileged and environ.get(PRIVILEGED_ENV, "false").lower() not in ("true", "1", "t"):
+    if agent.privileged and not privileged_consent(environ):
         raise AgentError(
             f"agent `{agent.id}` needs a privileged container, which gives it control of the host; "
             f"set {PRIVILEGED_ENV}=true to accept that risk"
         )
 
 
+# On agent images that have that step (one built by an older mlebench-fast does not).
+NONROOT_HOME_LABEL = "org.mlebench-fast.home-for-nonroot"
+# The last step of every agent image: agents run as nonroot from their first process (the
+# harness sets the user), so what the agent's Dockerfile put under /home is made theirs here.
+HOME_FOR_NONROOT = (
+    "# added by mlebench-fast: the agent runs as nonroot\n"
+    "USER root\n"
+    'RUN mkdir -p "$SUBMISSION_DIR" "$LOGS_DIR" "$CODE_DIR" "$AGENT_DIR" '
+    "&& find /home -path /home/data -prune -o -exec chmod a+rwX {} +\n"
+)
 _FROM_ENV = re.compile(r"^(\s*FROM\s+(?:--platform=\S+\s+)?)mlebench-env(?::latest)?(\s|$)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -257,17 +272,16 @@ def build_agent_image(client, agent: Agent, base_image: str, echo: Callable[[str
     text = dockerfile.read_text()
     pinned = _FROM_ENV.sub(lambda m: f"{m.group(1)}{base_image}{m.group(2)}", text)
     with tempfile.TemporaryDirectory() as tmp:
-        target = agent.dockerfile.as_posix()
-        if pinned != text:  # handed to the engine beside the context (the SDK adds it)
-            target = str(Path(tmp) / "Dockerfile")
-            Path(target).write_text(pinned)
+        # handed to the engine beside the context (the SDK adds it)
+        target = str(Path(tmp) / "Dockerfile")
+        Path(target).write_text(pinned.rstrip("\n") + "\n" + HOME_FOR_NONROOT)
         stream_build(
             client,
             path=str(agent.folder),
             dockerfile=target,
             tag=agent.image,
             buildargs=dict(CONTAINER_DIRS),
-            labels={"org.mlebench-fast.agent": agent.name, ENV_ID_LABEL: base_id},
+            labels={"org.mlebench-fast.agent": agent.name, ENV_ID_LABEL: base_id, NONROOT_HOME_LABEL: "1"},
             echo=echo,
         )
     return agent.image

@@ -49,19 +49,71 @@ def default_container_config_path() -> Path:
     return Path(str(resources.files("mlebench_fast.run") / "files" / "container_config.json"))
 
 
-def load_container_config(path: Path | None) -> dict[str, Any]:
-    """Read a container config JSON (default: the shipped one)."""
+# Capabilities that open a way out of the container (or around file permissions, to the answers).
+HOST_CAPABILITIES = frozenset(
+    {"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "SYS_BOOT", "DAC_READ_SEARCH", "NET_ADMIN", "BPF", "PERFMON"}
+)
+# Namespaces a config could share with the host (pid_mode, ipc_mode, network_mode are reserved).
+HOST_NAMESPACE_KEYS = ("userns_mode", "uts_mode", "cgroupns")
+
+
+def privileged_settings(config: dict[str, Any]) -> list[str]:
+    """The settings of a container config that weaken the seal as a privileged container does:
+    they need the user's consent (I_ACCEPT_RUNNING_PRIVILEGED_CONTAINERS)."""
+    found = []
+    caps = config.get("cap_add") or []
+    for cap in caps if isinstance(caps, list) else [caps]:
+        name = str(cap).upper().removeprefix("CAP_")
+        if name in HOST_CAPABILITIES:
+            found.append(f"cap_add {name}")
+    opts = config.get("security_opt") or []
+    for opt in opts if isinstance(opts, list) else [opts]:
+        text = str(opt).replace(" ", "").lower()
+        if (
+            "unconfined" in text
+            or text in ("label=disable", "label:disable")
+            or text.startswith("no-new-privileges")
+            and "false" in text
+        ):
+            found.append(f"security_opt {opt}")
+    for key in ("devices", "device_cgroup_rules"):
+        if config.get(key):
+            found.append(key)
+    for key in HOST_NAMESPACE_KEYS:
+        if str(config.get(key) or "").lower() == "host":
+            found.append(f"{key} host")
+    if str(config.get("validator_network_mode") or "").lower() == "host":
+        found.append("validator_network_mode host")
+    return found
+
+
+def check_container_config(raw: Any, source: str, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Refuse a container config that sets what the harness sets, or that weakens the seal
+    without the user's consent. `source` names where it came from, for the error."""
+    from .agents import PRIVILEGED_ENV, privileged_consent
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f"container config {source} must be a JSON object")
+    bad = sorted(RESERVED_KEYS & raw.keys())
+    if bad:
+        raise ConfigError(f"container config {source} may not set {', '.join(bad)}: the harness sets them")
+    risky = privileged_settings(raw)
+    if risky and not privileged_consent(environ):
+        raise ConfigError(
+            f"container config {source} sets {', '.join(risky)}, which can give the agent control of the host; "
+            f"set {PRIVILEGED_ENV}=true to accept that risk"
+        )
+    return raw
+
+
+def load_container_config(path: Path | None, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Read a container config JSON (default: the shipped one) and check it."""
     path = path or default_container_config_path()
     try:
         raw = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as e:
         raise ConfigError(f"cannot read container config {path}: {e}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"container config {path} must be a JSON object")
-    bad = sorted(RESERVED_KEYS & raw.keys())
-    if bad:
-        raise ConfigError(f"container config {path} may not set {', '.join(bad)}: the harness sets them")
-    return raw
+    return check_container_config(raw, str(path), environ)
 
 
 def agent_create_kwargs(

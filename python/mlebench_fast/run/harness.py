@@ -8,6 +8,8 @@ The harness enforces the wall-clock limit itself: at the deadline the agent cont
 stopped, its outputs are still copied out and the run is marked timed out. Every container
 carries the run group's label, so containers of a killed harness are found and removed by
 `--resume`; on Ctrl-C (or SIGTERM) they are removed at once (stopped only with --retain).
+Clean-up goes by those labels too, so a container whose `create` call gave up on our side
+(a busy engine, an interrupt) while the engine went on to make it is removed all the same.
 """
 
 from __future__ import annotations
@@ -38,21 +40,31 @@ from .rungroup import (
     FINISHED,
     GROUP_LABEL,
     INTERRUPTED,
+    PENDING,
     ROLE_LABEL,
     RUN_LABEL,
     RUNNING,
     SUCCEEDED,
     TIMED_OUT,
     RunGroup,
+    RunGroupError,
     now_iso,
 )
 
 AGENT_ENTRYPOINT = "/usr/local/bin/mlebench-agent-entrypoint"
+NONROOT_ENV = {"HOME": "/home/nonroot", "USER": "nonroot", "LOGNAME": "nonroot"}
 VALIDATOR_PORT = 5000
+EGRESS_PORT = 3128  # the run's egress proxy, on the run's network
 PRIVATE_ROOT = "/private/data"  # where the validator sees the data dir (answers only)
 LOG_DRAIN_TIMEOUT = 300.0  # seconds the agent's output may take to be written out after it exits
 HEALTH_TIMEOUT = 60.0
 POLL_SECONDS = 0.5
+# Removing a container deletes its writable layer: minutes for 100,000 files on a busy disk,
+# past the Docker SDK's default 60 s timeout.
+REMOVE_TIMEOUT = 600.0
+# After Ctrl-C, how long to wait for the workers to finish their own clean-up before the
+# harness removes what is left of their runs by label.
+JOIN_TIMEOUT = 90.0
 
 
 class Interrupted(Exception):
@@ -93,6 +105,7 @@ class RunSettings:
     obfuscated: bool = False  # the obfuscation experiment: obfuscated instructions and description
     texts: dict[str, dict[str, Any]] | None = None  # competition -> provenance of its texts (metadata)
     ml_stack: str | None = None  # of the agent's image (label of its mlebench-env)
+    agent_user: str = "nonroot"  # uid:gid of nonroot in the agent's image (`run` reads it there)
 
 
 class RunLog:
@@ -174,6 +187,8 @@ class Harness:
         self.stop_event = threading.Event()
         self._live: dict[str, Any] = {}
         self._live_lock = threading.Lock()
+        self.lost: dict[str, str] = {}  # run id -> why its outcome is not in metadata.json
+        self.worker_errors: list[str] = []
 
     # ------------------------------------------------------------------ pool
 
@@ -202,25 +217,52 @@ class Harness:
             )
             try:
                 self.shutdown()
+                deadline = time.monotonic() + JOIN_TIMEOUT
+                for w in workers:
+                    w.join(timeout=max(0.0, deadline - time.monotonic()))
+                # containers created while the workers were shutting down (a create call in
+                # flight when the signal came, or one whose answer never reached us)
+                self._sweep()
             finally:
                 if previous is not None:
                     signal.signal(signal.SIGINT, previous)
-            for w in workers:
-                w.join(timeout=60)
             for run_id in run_ids:
                 if self.group.runs[run_id].get("status") == RUNNING:
-                    self.group.update(run_id, status=INTERRUPTED, error="the harness was interrupted")
+                    try:
+                        self.group.update(run_id, status=INTERRUPTED, error="the harness was interrupted")
+                    except RunGroupError:
+                        pass  # the group folder is gone: nothing to record it in
             raise
 
+    def unfinished(self, run_ids: list[str]) -> list[tuple[str, str]]:
+        """The runs of `run_ids` left unfinished, with why: a run whose outcome could not be
+        recorded, or one never started."""
+        out = []
+        for run_id in run_ids:
+            run = self.group.runs[run_id]
+            if run_id in self.lost:
+                out.append((run_id, self.lost[run_id]))
+            elif run.get("status") not in FINISHED:
+                why = run.get("error") or ("never started" + (f" ({self.worker_errors[0]})" if self.worker_errors else ""))
+                out.append((run_id, f"{run.get('status', PENDING)}: {why}"))
+        return out
+
     def _worker(self, index: int, todo: "queue.Queue[str]") -> None:
-        client = self.client_factory()
+        try:
+            client = self.client_factory()
+        except Exception as e:  # the engine went away after the checks
+            self.worker_errors.append(f"worker {index}: {type(e).__name__}: {e}")
+            return
         try:
             while not self.stop_event.is_set():
                 try:
                     run_id = todo.get_nowait()
                 except queue.Empty:
                     return
-                self.run_one(client, run_id, index)
+                try:
+                    self.run_one(client, run_id, index)
+                except Exception as e:  # its outcome could not be recorded: the next run still goes
+                    self.lost[run_id] = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
         finally:
             client.close()
 
@@ -228,36 +270,41 @@ class Harness:
         with self._live_lock:
             self._live[container.id] = container
 
-    def _tracked(self, run_id: str) -> list[Any]:
-        """This run's containers still to clean up, the agent first (it lives in the
-        validator's network namespace)."""
-        with self._live_lock:
-            mine = [c for c in self._live.values() if c.labels.get(RUN_LABEL) == run_id]
-        return sorted(mine, key=lambda c: c.labels.get(ROLE_LABEL) != "agent")
-
-    def _untrack(self, container: Any) -> None:
-        with self._live_lock:
-            self._live.pop(container.id, None)
-
     def shutdown(self) -> None:
         """Remove (or with --retain stop) every container still running; agents first."""
         with self._live_lock:
             live = sorted(self._live.values(), key=lambda c: c.labels.get(ROLE_LABEL) != "agent")
-        client = self.client_factory()
+        try:
+            client = self.client_factory(timeout=REMOVE_TIMEOUT)
+        except Exception:
+            return
         try:
             for container in live:
                 try:
-                    c = client.containers.get(container.id)
-                    if self.settings.retain:
-                        c.stop(timeout=2)
-                    else:
-                        c.remove(force=True)
-                except NotFound:
-                    pass
-                except DockerException:
-                    pass
+                    self._dispose(client, container.id)
+                except Exception:
+                    pass  # gone already, or the engine is failing: the sweep tries again
         finally:
             client.close()
+
+    def _sweep(self) -> None:
+        """Remove (--retain: stop) the containers of this group's unfinished runs, found by label."""
+        try:
+            client = self.client_factory(timeout=REMOVE_TIMEOUT)
+        except Exception:
+            return
+        try:
+            remove_leftover_containers(client, self.group, stop_only=self.settings.retain)
+        except Exception:
+            pass
+        finally:
+            client.close()
+
+    def _dispose(self, client, container_id: str) -> None:
+        if self.settings.retain:
+            client.api.stop(container_id, timeout=2)
+        else:
+            client.api.remove_container(container_id, force=True)
 
     # ------------------------------------------------------------------ one run
 
@@ -265,7 +312,7 @@ class Harness:
         run = self.group.runs[run_id]
         competition_id = run["competition_id"]
         run_dir = self.group.run_dir(run_id)
-        run_dir.mkdir(parents=True, exist_ok=True)
+        run_dir.mkdir(exist_ok=True)  # never parents: a deleted group folder is not made anew
         for stale in ("submission", "logs", "code"):  # partial outputs of an interrupted attempt
             shutil.rmtree(run_dir / stale, ignore_errors=True)
         log = RunLog(run_dir / "run.log")
@@ -296,8 +343,9 @@ class Harness:
         status, error, exit_code = FAILED, None, None
         validator = agent = None
         try:
+            proxy_env = self._start_network(client, run_id, log)
             validator = self._start_validator(client, run_id, competition_id, log)
-            agent = self._start_agent(client, run_id, competition_id, validator, gpu_ids, log)
+            agent = self._start_agent(client, run_id, competition_id, validator, gpu_ids, log, proxy_env)
             status, exit_code = self._supervise(agent, log)
             if status == FAILED:
                 error = f"the agent exited with status {exit_code}"
@@ -308,11 +356,15 @@ class Harness:
                 status, error = FAILED, str(e) or type(e).__name__
                 log(f"run failed: {error}\n{traceback.format_exc()}")
         finally:
+            # every step is guarded: whatever fails, the validator (which holds the answers) is
+            # removed and the run's outcome recorded
             if agent is not None and status != INTERRUPTED:
-                self._collect_outputs(agent, run_dir, log)
+                self._guarded(log, "copying the outputs", self._collect_outputs, agent, run_dir, log)
             if validator is not None:
-                self._save_validator_log(validator, run_dir)
-            self._clean_up(self._tracked(run_id), log)
+                self._guarded(log, "saving the validator's log", self._save_validator_log, validator, run_dir)
+            problem = self._clean_up(run_id, log)
+            if problem and status != INTERRUPTED:
+                status, error = FAILED, problem if error is None else f"{error}; {problem}"
             duration = round(time.monotonic() - started, 3)
             log(f"run {status} after {duration:.1f}s" + (f": {error}" if error else ""))
             log.close()
@@ -362,9 +414,11 @@ class Harness:
             cap_drop=["ALL"],
             cap_add=["DAC_READ_SEARCH"],  # read the answers whoever owns them on the host
             security_opt=["no-new-privileges"],
-            **validator_network_kwargs(self.settings.container_config),
+            **(validator_network_kwargs(self.settings.container_config) or {"network": network_name(run_id)}),
         )
         self._track(container)
+        if self.stop_event.is_set():
+            raise Interrupted()
         container.start()
         log(f"validator container {container.name} started")
         self._wait_healthy(container, log)
@@ -386,12 +440,71 @@ class Harness:
             time.sleep(0.25)
         raise RunFailure(f"the validation server did not answer /health within {HEALTH_TIMEOUT:.0f}s")
 
-    def _start_agent(self, client, run_id: str, competition_id: str, validator, gpu_ids: list[str], log: RunLog):
+    def _start_network(self, client, run_id: str, log: RunLog) -> dict[str, str]:
+        """The run's own network: internal (no route out) with no address of the host's on it,
+        so the run's containers reach neither the host's services nor other runs; the way out
+        is the run's egress proxy, on this network and on Docker's default bridge, which
+        connects only to public addresses. Returns the agent's proxy variables. Nothing when
+        the container config names the network (`validator_network_mode`)."""
+        if validator_network_kwargs(self.settings.container_config):
+            return {}
+        name = network_name(run_id)
+        client.networks.create(
+            name,
+            driver="bridge",
+            internal=True,
+            labels=self._labels(run_id, "network"),
+            options={"com.docker.network.bridge.inhibit_ipv4": "true"},
+        )
+        proxy = client.containers.create(
+            image=self.settings.validator_image,
+            entrypoint=["python3", "-m", "mlebench_fast.run.egress"],
+            command=["--port", str(EGRESS_PORT), "--deny", *host_addresses()],
+            environment={"PYTHONPATH": VALIDATOR_PYTHONPATH, "PYTHONDONTWRITEBYTECODE": "1"},
+            name=f"mlebench-{run_id}-egress",
+            labels=self._labels(run_id, "egress"),
+            network=name,
+            detach=True,
+            init=True,
+            read_only=True,
+            user="nobody",
+            cap_drop=["ALL"],
+            security_opt=["no-new-privileges"],
+            mem_limit="256m",
+            pids_limit=64,
+        )
+        self._track(proxy)
+        client.networks.get("bridge").connect(proxy)
+        if self.stop_event.is_set():
+            raise Interrupted()
+        proxy.start()
+        proxy.reload()
+        address = proxy.attrs["NetworkSettings"]["Networks"][name]["IPAddress"]
+        url = f"http://{address}:{EGRESS_PORT}"
+        log(f"network {name} (internal) with egress proxy {proxy.name} at {url}")
+        no_proxy = "localhost,127.0.0.1,::1"
+        return {
+            **{k: url for k in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")},
+            **{k: no_proxy for k in ("NO_PROXY", "no_proxy")},
+        }
+
+    def _start_agent(
+        self, client, run_id: str, competition_id: str, validator, gpu_ids: list[str], log: RunLog, proxy_env: dict[str, str]
+    ):
         agent = self.settings.agent
         kwargs, warnings = agent_create_kwargs(self.settings.container_config, self.settings.engine_cpus, gpu_ids)
         for w in warnings:
             log(f"warning: {w}")
-        kwargs.setdefault("security_opt", [] if agent.privileged else ["no-new-privileges"])
+        identity: dict[str, Any] = {}
+        if not agent.privileged:
+            # set here, not left to the image's entry point (which an agent image may replace):
+            # nonroot from the first process, no capabilities, no way to gain privileges
+            identity = {"user": self.settings.agent_user, "cap_drop": ["ALL"]}
+            options = list(kwargs.get("security_opt") or [])
+            if not any(str(o).startswith("no-new-privileges") for o in options):
+                options.append("no-new-privileges")
+            kwargs["security_opt"] = options
+            kwargs.pop("cap_drop", None)
         container = client.containers.create(
             image=agent.image,
             command=agent.command(),
@@ -403,15 +516,20 @@ class Harness:
                 **CONTAINER_DIRS,
                 **agent.env_vars,
                 **({"OBFUSCATE": "true"} if self.settings.obfuscated else {}),
+                **({} if agent.privileged else NONROOT_ENV),
+                **proxy_env,
             },
             volumes=self._data_volumes(competition_id),
             network_mode=f"container:{validator.id}",
             privileged=agent.privileged,
             detach=True,
             init=True,
+            **identity,
             **kwargs,
         )
         self._track(container)
+        if self.stop_event.is_set():
+            raise Interrupted()
         container.start()
         log(f"agent container {container.name} started: {' '.join(agent.command())}")
         return container
@@ -495,33 +613,114 @@ class Harness:
         except (DockerException, OSError):
             pass
 
-    def _clean_up(self, containers: list, log: RunLog) -> None:
-        for c in containers:
-            try:
-                if self.settings.retain:
-                    c.stop(timeout=2)
-                    log(f"container {c.name} kept (--retain)")
-                else:
-                    c.remove(force=True)
-            except NotFound:
-                pass
-            except DockerException as e:
-                log(f"could not clean up container {c.name}: {e}")
-            self._untrack(c)
+    @staticmethod
+    def _guarded(log: RunLog, what: str, step: Callable[..., Any], *args: Any) -> None:
+        try:
+            step(*args)
+        except Exception as e:
+            log(f"{what} failed: {type(e).__name__}: {e}")
+
+    def _clean_up(self, run_id: str, log: RunLog) -> str | None:
+        """Remove (--retain: stop) the run's containers, the agent first (it lives in the
+        validator's network namespace), with a client whose timeout fits a slow removal. A
+        failure is logged and the next container still handled, so the validator never
+        outlives its run. Returns what failed, or None."""
+        with self._live_lock:
+            mine = {c.id: (c.name, c.labels.get(ROLE_LABEL)) for c in self._live.values() if c.labels.get(RUN_LABEL) == run_id}
+        failures = []
+        try:
+            client = self.client_factory(timeout=REMOVE_TIMEOUT)
+        except Exception as e:
+            return f"could not reach the Docker engine to remove the run's containers: {e}"
+        try:
+            try:  # by label as well: one whose create call gave up on our side may exist
+                labels = [f"{GROUP_LABEL}={self.group.label}", f"{RUN_LABEL}={run_id}"]
+                for c in client.containers.list(all=True, filters={"label": labels}):
+                    mine.setdefault(c.id, (c.name, c.labels.get(ROLE_LABEL)))
+            except Exception as e:
+                log(f"could not list the run's containers: {type(e).__name__}: {e}")
+            for container_id, (name, _) in sorted(mine.items(), key=lambda kv: kv[1][1] != "agent"):
+                try:
+                    self._dispose(client, container_id)
+                    if self.settings.retain:
+                        log(f"container {name} kept (--retain)")
+                except NotFound:
+                    pass
+                except Exception as e:
+                    failures.append(f"could not remove container {name}: {type(e).__name__}: {e}")
+                    log(failures[-1])
+                with self._live_lock:
+                    self._live.pop(container_id, None)
+            if not self.settings.retain:  # kept containers keep their network
+                failures += remove_networks(client, self.group, run_id, log)
+        finally:
+            client.close()
+        return "; ".join(failures) or None
 
 
-def remove_leftover_containers(client: docker.DockerClient, group: RunGroup) -> list[str]:
-    """Remove the containers of a group's unfinished runs (left by a killed harness)."""
+def host_addresses() -> list[str]:
+    """This machine's own IPv4 addresses (Linux: the local routes of /proc/net/fib_trie),
+    which its egress proxies refuse: a service bound to 0.0.0.0 listens on each of them."""
+    found = set()
+    try:
+        lines = Path("/proc/net/fib_trie").read_text().splitlines()
+    except OSError:
+        lines = []
+    for previous, line in zip(lines, lines[1:]):
+        if "/32 host LOCAL" in line:
+            found.add(previous.split()[-1])
+    try:
+        import socket
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("198.51.100.1", 9))  # sends nothing: the address of the default route
+            found.add(s.getsockname()[0])
+    except OSError:
+        pass
+    return sorted(found)
+
+
+def network_name(run_id: str) -> str:
+    return f"mlebench-{run_id}"
+
+
+def remove_networks(client: docker.DockerClient, group: RunGroup, run_id: str | None, log: Callable[[str], None]) -> list[str]:
+    """Remove the networks of one run (None: of every unfinished run); returns what failed."""
+    labels = [f"{GROUP_LABEL}={group.label}"] + ([f"{RUN_LABEL}={run_id}"] if run_id else [])
+    failures = []
+    for network in client.networks.list(filters={"label": labels}):
+        rid = network.attrs.get("Labels", {}).get(RUN_LABEL)
+        if run_id is None and rid in group.runs and group.runs[rid].get("status") in FINISHED:
+            continue
+        try:
+            network.remove()
+        except NotFound:
+            pass
+        except Exception as e:
+            failures.append(f"could not remove network {network.name}: {type(e).__name__}: {e}")
+            log(failures[-1])
+    return failures
+
+
+def remove_leftover_containers(client: docker.DockerClient, group: RunGroup, stop_only: bool = False) -> list[str]:
+    """Remove (`stop_only`: stop) the containers of a group's unfinished runs, agents first
+    (left by a killed harness, or created while one was shutting down)."""
     removed = []
-    for c in client.containers.list(all=True, filters={"label": f"{GROUP_LABEL}={group.label}"}):
+    found = client.containers.list(all=True, filters={"label": f"{GROUP_LABEL}={group.label}"})
+    for c in sorted(found, key=lambda c: c.labels.get(ROLE_LABEL) != "agent"):
         run_id = c.labels.get(RUN_LABEL)
         if run_id in group.runs and group.runs[run_id].get("status") in FINISHED:
             continue  # a finished run's container kept with --retain
         try:
-            c.remove(force=True)
+            if stop_only:
+                c.stop(timeout=2)
+            else:
+                c.remove(force=True)
             removed.append(c.name)
         except NotFound:
             pass
+    if not stop_only:
+        remove_networks(client, group, None, lambda line: None)
     return removed
 
 

@@ -56,15 +56,21 @@ class Progress:
             return time.monotonic() - self._started[run_id]
         return run.get("duration_seconds")
 
-    def summary(self) -> str:
+    def summary(self, final: bool = False) -> str:
+        """Counts by status; `final` (the workers are done): a run not finished is counted as
+        unfinished, whatever metadata.json last said of it, never as running or pending."""
         runs = list(self.group.runs.values())
-        n = {s: sum(r.get("status") == s for r in runs) for s in (RUNNING, FAILED, TIMED_OUT, SUCCEEDED)}
+        n = {s: sum(r.get("status") == s for r in runs) for s in (RUNNING, FAILED, TIMED_OUT, SUCCEEDED, PENDING)}
         done = sum(r.get("status") in FINISHED for r in runs)
         interrupted = sum(r.get("status") == INTERRUPTED for r in runs)
-        return (
-            f"{done}/{len(runs)} done, {n[RUNNING]} running, {n[SUCCEEDED]} succeeded, "
-            f"{n[FAILED]} failed, {n[TIMED_OUT]} timed out" + (f", {interrupted} interrupted" if interrupted else "")
-        )
+        counts = [f"{done}/{len(runs)} done"]
+        counts += [] if final else [f"{n[RUNNING]} running"]
+        counts += [f"{n[SUCCEEDED]} succeeded", f"{n[FAILED]} failed", f"{n[TIMED_OUT]} timed out"]
+        if final and done < len(runs):
+            counts.append(f"{len(runs) - done} unfinished" + (f" ({interrupted} interrupted)" if interrupted else ""))
+        elif interrupted:
+            counts.append(f"{interrupted} interrupted")
+        return ", ".join(counts)
 
     def table(self, max_rows: int | None = None):
         from rich.table import Table
@@ -112,5 +118,5 @@ class Progress:
         if self._display is not None:
             self._display.__exit__(*exc)
             self._display = None
-        self.out.write(f"{self.summary()}\n")
+        self.out.write(f"{self.summary(final=True)}\n")
         self.out.flush()

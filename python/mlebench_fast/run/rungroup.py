@@ -129,11 +129,21 @@ class RunGroup:
         tmp.replace(self.path / METADATA)
 
     def update(self, run_id: str, **fields: Any) -> None:
+        """Change a run and rewrite metadata.json; when the file cannot be written (the group
+        folder deleted, a full disk) the change is undone and RunGroupError raised, so what
+        is in memory (and in the summary) is what is on disk."""
         with self._lock:
-            self.runs[run_id].update(fields)
-            status = self.runs[run_id].get("status")
-            self.runs[run_id]["success"] = True if status == SUCCEEDED else (False if status in FINISHED else None)
-            self._write()
+            run = self.runs[run_id]
+            before = dict(run)
+            run.update(fields)
+            status = run.get("status")
+            run["success"] = True if status == SUCCEEDED else (False if status in FINISHED else None)
+            try:
+                self._write()
+            except OSError as e:
+                run.clear()
+                run.update(before)
+                raise RunGroupError(f"cannot record run {run_id} in {self.path / METADATA}: {e.strerror or e}") from None
 
     def unfinished(self) -> list[str]:
         return [rid for rid, r in self.runs.items() if r.get("status") not in FINISHED]
@@ -174,14 +184,47 @@ def submission_entries(
         raise RunGroupError(f"{meta_path} has no `runs` mapping")
     root = group_dir.resolve()
     for run_id, run in runs.items():
-        run_dir = root / run_id
-        sub, log, code = run_dir / "submission" / "submission.csv", run_dir / rel_log_path, run_dir / rel_code_path
-        yield {
+        entry = {
             "competition_id": _competition_of(run_id, run if isinstance(run, dict) else {}),
-            "submission_path": sub.as_posix() if sub.is_file() else None,
-            "logs_path": log.as_posix() if log.exists() else None,
-            "code_path": code.as_posix() if code.exists() else None,
+            "submission_path": None,
+            "logs_path": None,
+            "code_path": None,
         }
+        for key, rel in (
+            ("submission_path", "submission/submission.csv"),
+            ("logs_path", rel_log_path),
+            ("code_path", rel_code_path),
+        ):
+            path, why = _inside(root, f"{run_id}/{rel}")
+            if why is not None:
+                if key == "submission_path":
+                    entry["submission_error"] = f"{why}: links in a run group are not followed"
+            elif path.is_file() if key == "submission_path" else path.exists():
+                entry[key] = path.as_posix()
+        yield entry
+
+
+def _inside(root: Path, rel: str) -> tuple[Path, str | None]:
+    """`root/rel`, and why it may not be read when it is not plainly inside the group: a
+    component that is a symbolic link (pointing anywhere, the answers say) or that leaves it."""
+    parts = Path(rel).parts
+    if Path(rel).is_absolute() or ".." in parts:
+        return root / rel, f"{rel} leaves the run group"
+    path = root
+    for part in parts:
+        path = path / part
+        if path.is_symlink():
+            return path, f"{path.relative_to(root).as_posix()} is a symbolic link"
+    return path, None
+
+
+def stored_data_dir(group_dir: Path) -> Path | None:
+    """The data dir a run group of mlebench-fast was run on (settings.data_dir), or None."""
+    try:
+        data_dir = json.loads((group_dir / METADATA).read_text()).get("settings", {}).get("data_dir")
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return None
+    return Path(data_dir) if isinstance(data_dir, str) and data_dir else None
 
 
 def write_submission_jsonl(group_dir: Path, output: Path, **kwargs: str) -> list[dict[str, Any]]:

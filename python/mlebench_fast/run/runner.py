@@ -13,7 +13,7 @@ from ..registry import UnknownCompetition, get_competition
 from ..texts import INSTRUCTIONS_IN_IMAGE
 from ..idlists import read_id_list
 from .agents import check_privileged_allowed, get_agent
-from .config import ConfigError, load_container_config, plan_gpus
+from .config import ConfigError, check_container_config, load_container_config, plan_gpus
 from .harness import Harness, RunSettings, private_dir, public_dir, remove_leftover_containers
 from .limits import RunLimits
 from .progress import Progress
@@ -136,13 +136,13 @@ def _check_engine(client, config: dict[str, Any]) -> int | None:
     return info.get("NCPU")
 
 
-def _check_images(client, agent_image: str, echo: Echo) -> tuple[str, str | None]:
+def _check_images(client, agent_image: str, echo: Echo, privileged: bool = False) -> tuple[str, str | None]:
     """(validator image id, the ML stack of the agent's image)."""
     from docker.errors import ImageNotFound
 
     from .images import ImageError, build_validator_image
 
-    from .agents import ENV_ID_LABEL
+    from .agents import ENV_ID_LABEL, NONROOT_HOME_LABEL
     from .images import ENV_IMAGE, STACK_LABEL, install_env_image
 
     try:
@@ -150,6 +150,11 @@ def _check_images(client, agent_image: str, echo: Echo) -> tuple[str, str | None
         built_on = labels.get(ENV_ID_LABEL)
     except ImageNotFound:
         raise RunError(f"image {agent_image} is missing: run `mlebench-fast agents build` for this agent") from None
+    if not privileged and labels.get(NONROOT_HOME_LABEL) != "1":
+        raise RunError(
+            f"{agent_image} was built by an older mlebench-fast (agents now run as nonroot from their first process): "
+            "rebuild it with `mlebench-fast agents build`"
+        )
     try:
         env_id = client.images.get(install_env_image(client)).id
     except ImageNotFound:
@@ -187,10 +192,23 @@ def image_file(client, image: str, path: str) -> bytes | None:
         container.remove(force=True)
 
 
+def nonroot_ids(passwd: bytes | None, image: str) -> str:
+    """`uid:gid` of the `nonroot` user in an image's /etc/passwd: numeric, so that the image
+    cannot make the name mean root; an error when it has no such user or maps it to root."""
+    for line in (passwd or b"").decode(errors="replace").splitlines():
+        fields = line.split(":")
+        if len(fields) >= 4 and fields[0] == "nonroot" and fields[2].isdigit() and fields[3].isdigit():
+            if fields[2] == "0" or fields[3] == "0":
+                raise RunError(f"{image} maps the `nonroot` user to root (uid {fields[2]}, gid {fields[3]})")
+            return f"{fields[2]}:{fields[3]}"
+    raise RunError(f"{image} has no `nonroot` user in /etc/passwd: build it FROM mlebench-env")
+
+
 def run_agent(req: RunRequest, echo: Echo, progress_out=None) -> RunGroup:
     """Run (or resume) a run group; returns it when every run has finished. Raises
-    RunError before starting anything when a check fails, KeyboardInterrupt when
-    interrupted (after cleaning up)."""
+    RunError before starting anything when a check fails, or at the end naming every run
+    left unfinished (its outcome could not be recorded, or it never started), and
+    KeyboardInterrupt when interrupted (after cleaning up)."""
     try:
         return _run_agent(req, echo, progress_out)
     except (ConfigError, RunGroupError, ValueError) as e:
@@ -208,7 +226,8 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
             raise RunError(f"{group.path} ran agent `{stored['agent_id']}`, not `{req.agent_id}`")
         agent_id, competition_ids = stored["agent_id"], list(stored["competition_ids"])
         data_dir = Path(req.data_dir or stored["data_dir"])
-        config = stored["container_config"]
+        # the same checks as --container-config: metadata.json is a file anyone may have edited
+        config = check_container_config(stored.get("container_config"), f"in {group.path / 'metadata.json'}")
         time_limit = req.time_limit if req.time_limit is not None else stored.get("time_limit")
         n_workers = req.n_workers or stored.get("n_workers") or 1
         gpus = req.gpus if (req.gpus is not None or req.gpu_ids) else stored.get("gpus")
@@ -253,7 +272,8 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
     client = _docker_client()
     try:
         engine_cpus = _check_engine(client, config)
-        validator_image, stack = _check_images(client, agent.image, echo)
+        validator_image, stack = _check_images(client, agent.image, echo, agent.privileged)
+        agent_user = "nonroot" if agent.privileged else nonroot_ids(image_file(client, agent.image, "etc/passwd"), agent.image)
         instructions = image_file(client, agent.image, INSTRUCTIONS_IN_IMAGE[obfuscated])
         if obfuscated and instructions is None:
             raise RunError(f"{agent.image} has no /{INSTRUCTIONS_IN_IMAGE[True]}: rebuild it (`env build`, `agents build`)")
@@ -302,11 +322,19 @@ def _run_agent(req: RunRequest, echo: Echo, progress_out) -> RunGroup:
         obfuscated=obfuscated,
         texts=run_texts,
         ml_stack=stack,
+        agent_user=agent_user,
     )
     progress = Progress(group, out=progress_out)
     harness = Harness(settings_obj, group, on_event=progress.event)
     with _sigterm_as_interrupt(), progress:
         harness.run(run_ids, n_workers)
+    unfinished = harness.unfinished(run_ids)
+    if unfinished:
+        raise RunError(
+            f"{len(unfinished)} of {len(group.runs)} run(s) of {group.path} left unfinished:\n  "
+            + "\n  ".join(f"{run_id}: {why}" for run_id, why in unfinished)
+            + ("\nfinish them with --resume" if (group.path / "metadata.json").is_file() else "")
+        )
     return group
 
 
