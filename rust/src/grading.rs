@@ -143,13 +143,16 @@ pub fn check_submission_path(path: Option<&Path>) -> Result<&Path, String> {
     let Some(path) = path else {
         return Err("no submission path given".into());
     };
-    if path.is_dir() {
+    // one `stat` answers both of the reference's questions (`is_dir`, `is_file`): a bulk job
+    // asks them for every file
+    let meta = std::fs::metadata(path).ok();
+    if meta.as_ref().is_some_and(|m| m.is_dir()) {
         return Err(format!(
             "submission path is a directory, not a CSV file: {}",
             path.display()
         ));
     }
-    if !path.is_file() {
+    if !meta.is_some_and(|m| m.is_file()) {
         return Err(format!("submission file not found: {}", path.display()));
     }
     let is_csv = path
@@ -182,7 +185,13 @@ pub fn grade_with_cache(
     answers: Result<&LoadedAnswers, &str>,
     cache: Option<&ResultCache>,
 ) -> (Outcome, bool) {
-    grade_reusing(path, competition, answers, cache, None)
+    grade_reusing(
+        check_submission_path(path),
+        competition,
+        answers,
+        cache,
+        None,
+    )
 }
 
 /// A read buffer handed from one submission to the next in a bulk job. Freed memory goes
@@ -214,14 +223,15 @@ impl SpareBuffer {
     }
 }
 
+/// `grade_with_cache` of a submission whose path `check_submission_path` already checked.
 fn grade_reusing(
-    path: Option<&Path>,
+    checked_path: Result<&Path, String>,
     competition: &CompetitionSpec,
     answers: Result<&LoadedAnswers, &str>,
     cache: Option<&ResultCache>,
     spare: Option<&SpareBuffer>,
 ) -> (Outcome, bool) {
-    let path = match check_submission_path(path) {
+    let path = match checked_path {
         Ok(p) => p,
         Err(e) => return (Outcome::invalid(false, e), false),
     };
@@ -562,8 +572,8 @@ impl<'a> Scheduler<'a> {
                     format!("unknown competition id `{competition_id}`"),
                 );
             };
-            let needed = comp.grader.is_some()
-                && check_submission_path(job.submission_path.as_deref()).is_ok();
+            let checked_path = check_submission_path(job.submission_path.as_deref());
+            let needed = comp.grader.is_some() && checked_path.is_ok();
             let answers = if needed {
                 let first = answers.get().is_none();
                 let a = answers.get_or_init(|| load_answers(&comp.answers_path).map(Arc::new));
@@ -574,13 +584,8 @@ impl<'a> Scheduler<'a> {
             } else {
                 Err("answers not needed")
             };
-            let (outcome, hit) = grade_reusing(
-                job.submission_path.as_deref(),
-                comp,
-                answers,
-                self.cache,
-                Some(&self.spare),
-            );
+            let (outcome, hit) =
+                grade_reusing(checked_path, comp, answers, self.cache, Some(&self.spare));
             if hit { &self.from_cache } else { &self.graded }.fetch_add(1, Ordering::Relaxed);
             outcome
         }))

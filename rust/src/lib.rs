@@ -23,7 +23,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Return freed memory to the system at once rather than after mimalloc's default 10 ms:
 /// a bulk job frees a parsed submission just before parsing the next, and the delay let the
 /// two overlap in resident memory (about 30 MB more at the peak for a 55 MB file), with no
-/// measurable gain in speed. Called when the Python module loads.
+/// measurable gain in speed. Measured again on the large-file workload (benches/README.md):
+/// delays of 20 ms to 1 s cut its page faults from 2 million to 1.1 to 0.1 million, but
+/// raised the peak from 580 MB to 620 to 684 MB (3.0x the largest submission plus answers,
+/// the bound), for a gain in wall time lost in a shared machine's noise. Called when the
+/// Python module loads.
 pub fn release_memory_promptly() {
     // `mi_option_purge_delay` in mimalloc.h (not among the crate's named options)
     const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;

@@ -51,9 +51,14 @@ fn chunk_bounds(bytes: &[u8]) -> Vec<usize> {
     let (mut i, mut chars) = (0usize, 0usize);
     loop {
         let target = (bounds.len() + 1) * CHUNK_CHARS;
-        // whole blocks while they stay below the next boundary (counted a block at a time)
+        // whole blocks while they stay below the next boundary (counted a block at a time;
+        // an ASCII block, the usual one, has a character per byte)
         while let Some(block) = bytes.get(i..i + 4096) {
-            let n = block.iter().filter(|b| starts_char(b)).count();
+            let n = if block.is_ascii() {
+                block.len()
+            } else {
+                block.iter().filter(|b| starts_char(b)).count()
+            };
             if chars + n > target {
                 break;
             }
@@ -577,6 +582,30 @@ mod tests {
             vec![CHUNK_CHARS, 2 * CHUNK_CHARS, 3 * CHUNK_CHARS]
         );
         assert!(chunk_bounds(b"short").is_empty());
+    }
+
+    #[test]
+    fn chunk_bounds_of_mixed_text_are_every_262144th_character() {
+        // ASCII runs and multibyte characters across the 4,096-byte blocks and the bounds
+        let mut text = String::new();
+        let mut seed = 3u32;
+        while text.len() < 5 * CHUNK_CHARS {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let run = (seed >> 16) as usize % 9000;
+            match seed % 3 {
+                0 => text.push_str(&"a,1\n".repeat(run / 4)),
+                1 => text.push_str(&"é€".repeat(run / 5)),
+                _ => text.push_str(&"😀x".repeat(run / 5)),
+            }
+        }
+        let expected: Vec<usize> = text
+            .char_indices()
+            .map(|(at, _)| at)
+            .enumerate()
+            .filter(|&(k, _)| k > 0 && k % CHUNK_CHARS == 0)
+            .map(|(_, at)| at)
+            .collect();
+        assert_eq!(chunk_bounds(text.as_bytes()), expected);
     }
 
     #[test]

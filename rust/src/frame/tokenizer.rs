@@ -122,25 +122,71 @@ impl<'a> Records<'a> {
     }
 
     /// Field `k` of every record from `from` on (`None` where a record is shorter), in order.
-    pub fn column(&self, k: usize, from: usize) -> impl Iterator<Item = Option<&str>> + Clone + '_ {
+    pub fn column(&self, k: usize, from: usize) -> ColumnFields<'_> {
         self.column_between(k, from, self.len())
     }
 
     /// Field `k` of records `from..to`, in order.
-    pub fn column_between(
-        &self,
-        k: usize,
-        from: usize,
-        to: usize,
-    ) -> impl Iterator<Item = Option<&str>> + Clone + '_ {
-        let input = self.input;
-        self.parts
-            .iter()
-            .zip(self.firsts.windows(2))
-            .flat_map(move |(part, w)| {
-                let (lo, hi) = (from.clamp(w[0], w[1]) - w[0], to.clamp(w[0], w[1]) - w[0]);
-                (lo..hi).map(move |r| part.record(r).get(k).map(|&span| part.text(input, span)))
-            })
+    pub fn column_between(&self, k: usize, from: usize, to: usize) -> ColumnFields<'_> {
+        let mut fields = ColumnFields {
+            input: self.input,
+            parts: &self.parts,
+            firsts: &self.firsts,
+            k,
+            from,
+            to,
+            part: 0,
+            record: 0,
+            end: 0,
+        };
+        fields.enter_part();
+        fields
+    }
+}
+
+/// Field `k` of a run of records (`None` where a record is shorter): what typing a column
+/// walks, once per field, so a plain cursor rather than an iterator adapter over the parts.
+#[derive(Clone)]
+pub struct ColumnFields<'r> {
+    input: &'r str,
+    parts: &'r [Part],
+    firsts: &'r [usize],
+    k: usize,
+    /// the run's records, numbered in the whole file
+    from: usize,
+    to: usize,
+    /// the current part, and its records of the run still to read: `record..end`
+    part: usize,
+    record: usize,
+    end: usize,
+}
+
+impl ColumnFields<'_> {
+    /// The run's records in the current part.
+    fn enter_part(&mut self) {
+        if let Some(w) = self.firsts.get(self.part..self.part + 2) {
+            self.record = self.from.clamp(w[0], w[1]) - w[0];
+            self.end = self.to.clamp(w[0], w[1]) - w[0];
+        }
+    }
+}
+
+impl<'r> Iterator for ColumnFields<'r> {
+    type Item = Option<&'r str>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Option<&'r str>> {
+        while self.record >= self.end {
+            self.part += 1;
+            if self.part >= self.parts.len() {
+                return None;
+            }
+            self.enter_part();
+        }
+        let part = &self.parts[self.part];
+        let field = part.record(self.record).get(self.k);
+        self.record += 1;
+        Some(field.map(|&span| part.text(self.input, span)))
     }
 }
 
@@ -579,6 +625,33 @@ mod tests {
         let column: Vec<Option<&str>> = parallel.column(2, 1).collect();
         assert_eq!(column.len(), whole.len() - 1);
         assert_eq!(column[0], Some("2.5"));
+        // any run of records, across the parts' bounds, field by field (short rows: None)
+        let n = parallel.len();
+        let cuts = [
+            0,
+            1,
+            parallel.firsts[1] - 1,
+            parallel.firsts[1],
+            parallel.firsts[2] + 1,
+            n - 1,
+            n,
+        ];
+        for k in 0..4 {
+            for &from in &cuts {
+                for &to in cuts.iter().filter(|&&to| to >= from) {
+                    let expected: Vec<Option<&str>> = (from..to)
+                        .map(|r| (k < parallel.record_len(r)).then(|| parallel.field(r, k)))
+                        .collect();
+                    let fields = parallel.column_between(k, from, to);
+                    assert_eq!(
+                        fields.clone().collect::<Vec<_>>(),
+                        expected,
+                        "{k} {from}..{to}"
+                    );
+                    assert_eq!(fields.count(), to - from);
+                }
+            }
+        }
     }
 
     #[test]

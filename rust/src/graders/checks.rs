@@ -1,6 +1,7 @@
 //! Checks shared by the graders, each with the reference's outcome (pass or invalid).
 
-use crate::frame::{Cell, Column, Frame, RowIndex};
+use crate::frame::value::same_value_set;
+use crate::frame::{Cell, Column, Frame, RowIndex, Value};
 use serde::Deserialize;
 
 /// How a grader checks the submission's ids against the answers' (a config's `ids:`). Each
@@ -371,24 +372,36 @@ pub fn sorted_pairing<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>) -> Pair
 /// Below this many rows the id checks run on one thread.
 const PARALLEL_ROWS: usize = 1 << 16;
 
-/// Whether two equally long columns hold equal values (Python `==`) row by row. Text
-/// against text, the usual id column, compares the strings directly.
+/// Whether two equally long columns hold equal values (Python `==`) row by row.
 fn same_values(a: &Column, b: &Column) -> bool {
+    rows_equal(a, b, |x, y| x.py_eq(y))
+}
+
+/// Whether two equally long columns hold values with equal set keys row by row: then they
+/// hold the same set of values (a NaN key equals nothing, so a NaN makes this false).
+fn same_keys(a: &Column, b: &Column) -> bool {
+    rows_equal(a, b, |x, y| x.hash_key() == y.hash_key())
+}
+
+/// Whether `equal` holds between the values of every row. Text against text, the usual id
+/// column, compares the strings directly; integers too.
+fn rows_equal(a: &Column, b: &Column, equal: impl Fn(Value, Value) -> bool + Sync) -> bool {
     use rayon::prelude::*;
     let n = a.len();
     if let (Column::Object(x), Column::Object(y)) = (a, b) {
         if std::sync::Arc::ptr_eq(x, y) {
-            // a submission column that shares the answers' cells
-            return true;
+            // a submission column that shares the answers' cells (text without missing
+            // values, when `shared_text_column` made it): equal unless a NaN is there
+            return !x.iter().any(|c| matches!(c, Cell::Nan));
         }
     }
     let equal = |i: usize| match (a, b) {
         (Column::Object(x), Column::Object(y)) => match (&x[i], &y[i]) {
             (Cell::Str(s), Cell::Str(t)) => s == t,
-            _ => a.get(i).py_eq(b.get(i)),
+            _ => equal(a.get(i), b.get(i)),
         },
         (Column::Int(x), Column::Int(y)) => x[i] == y[i],
-        _ => a.get(i).py_eq(b.get(i)),
+        _ => equal(a.get(i), b.get(i)),
     };
     if n < PARALLEL_ROWS {
         (0..n).all(equal)
@@ -398,6 +411,28 @@ fn same_values(a: &Column, b: &Column) -> bool {
             .with_min_len(PARALLEL_ROWS / 4)
             .all(equal)
     }
+}
+
+/// `set(sub_ids) == set(ans_ids)` ([`same_value_set`]) without hashing the answers' ids for
+/// every submission of a bulk job: ids in the answers' order, or the answers' unique ids in
+/// another order (found through the answers' cached row index), are the same set; any other
+/// case builds both sets.
+pub fn same_id_set<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>) -> bool {
+    let ans: Ids<'a> = ans_ids.into();
+    if sub_ids.len() == ans.column.len() {
+        if same_keys(sub_ids, ans.column) {
+            return true;
+        }
+        // a key match is a set match; `hash_join` also asks Python `==`, which only makes it
+        // refuse more, and those cases go to the sets below
+        let joined = ans.with_index(|index| {
+            index.is_some_and(|index| hash_join(sub_ids, ans.column, index).is_some())
+        });
+        if joined {
+            return true;
+        }
+    }
+    same_value_set(sub_ids, ans.column)
 }
 
 /// For each answer row, the submission row with the same id, when the submission has
@@ -493,6 +528,56 @@ mod tests {
         Column::Object(std::sync::Arc::new(
             values.iter().map(|s| Cell::Str((*s).into())).collect(),
         ))
+    }
+
+    #[test]
+    fn same_id_set_agrees_with_the_sets_of_both_columns() {
+        let big = 9_007_199_254_740_993i64; // 2**53 + 1: equal to 2**53 as a float, not in Python
+        let answers = [
+            frame("id\na\nb\nc\nd\n"),
+            frame(&format!("id\n1\n2\n{big}\n")),
+            frame("id\n0.5\n1\n2.5\n"),
+            frame("id\na\n\"\"\nc\n"), // a missing answer id: no row index
+            frame("id\na\na\nc\n"),    // a duplicated answer id: no row index either
+        ];
+        let floats = |v: &[f64]| Column::Float(v.to_vec());
+        let subs = [
+            text(&["a", "b", "c", "d"]),
+            text(&["d", "b", "a", "c"]),
+            text(&["a", "b", "c", "c"]),
+            text(&["a", "b", "c", "e"]),
+            text(&["a", "b", "c"]),
+            text(&["a", "a", "c"]),
+            text(&["c", "a", "a"]),
+            Column::Object(std::sync::Arc::new(vec![
+                Cell::Str("a".into()),
+                Cell::Nan,
+                Cell::Str("c".into()),
+            ])),
+            Column::Int(vec![1, 2, big]),
+            Column::Int(vec![big, 1, 2]),
+            floats(&[1.0, 2.0, big as f64]),
+            floats(&[2.0, 1.0, 9_007_199_254_740_992.0]),
+            Column::Bool(vec![true, false, true]),
+            floats(&[0.5, 1.0, 2.5]),
+            floats(&[2.5, 0.5, 1.0]),
+            floats(&[2.5, 0.5, f64::NAN]),
+            Column::Int(vec![1, 1, 1]),
+            floats(&[1.0, 2.5, 0.5]),
+        ];
+        for a in &answers {
+            let ans = answers_column(a, "id").unwrap();
+            for sub in &subs {
+                assert_eq!(
+                    same_id_set(sub, ans),
+                    same_value_set(sub, &ans),
+                    "{sub:?} against {:?}",
+                    ans.column()
+                );
+            }
+            // the answers' own column, and a submission sharing its cells
+            assert_eq!(same_id_set(ans.column(), ans), same_value_set(&ans, &ans));
+        }
     }
 
     /// The pairs as (submission id, answer id) texts, sorted: what any pairing of the

@@ -2,11 +2,10 @@
 
 use super::checks::{
     answers_column, exact_column_set, pair_matching_ids, pair_rows_by_id, probabilities_by_min_max,
-    probabilities_elementwise, require_columns, same_length, sorted_pairing, submission_column,
-    ColumnRule,
+    probabilities_elementwise, require_columns, same_id_set, same_length, sorted_pairing,
+    submission_column, ColumnRule,
 };
 use super::{Grade, RawScore};
-use crate::frame::value::same_value_set;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
 use crate::numeric::np_round;
@@ -113,7 +112,7 @@ impl Grade for BinaryLogLoss {
         answers_column(answers, target)?;
         let sub_ids = submission_column(sub, id)?;
         let probs = submission_column(sub, target)?;
-        if !same_value_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission and answers have different `{id}` values"
             ));
@@ -316,7 +315,7 @@ impl Grade for QuadraticWeightedKappa {
         }
         let sub_ids = submission_column(sub, id)?;
         let ans_ids = answers_column(answers, id)?;
-        if !same_value_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission must have the same `{id}` values as the answers"
             ));

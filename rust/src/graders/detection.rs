@@ -3,9 +3,10 @@
 //! `metrics::{coco, detection}`.
 
 use super::cell_parsing::{float_token, is_missing, text};
-use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
+use super::checks::{
+    answers_column, pair_matching_ids, same_id_set, same_length, submission_column, Pairing,
+};
 use super::{Grade, RawScore};
-use crate::frame::value::same_value_set;
 use crate::frame::value::HashKey;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics::coco::{coco_mean_average_precision, CocoBox};
@@ -187,7 +188,7 @@ impl Grade for CocoMap {
             .collect::<Result<_, String>>()?;
         let sub_pred = submission_column(sub, target)?;
         let sub_images = submission_column(sub, image_column)?;
-        if !same_value_set(sub_images, &ans_images) {
+        if !same_id_set(sub_images, ans_images) {
             return Err(format!(
                 "The set of {image_column}s in the submission must match the set in the answers"
             ));

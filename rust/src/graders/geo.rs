@@ -2,10 +2,10 @@
 //! Decimeter per-trip haversine error.
 
 use super::checks::{
-    answers_column, exact_column_set, same_length, sorted_pairing, submission_column,
+    answers_column, exact_column_set, same_id_set, same_length, sorted_pairing, submission_column,
 };
 use super::{Grade, RawScore};
-use crate::frame::value::{same_value_set, HashKey};
+use crate::frame::value::HashKey;
 use crate::frame::{Column, Frame};
 use crate::metrics;
 use crate::numeric::np_mean;
@@ -43,7 +43,7 @@ impl Grade for MeanAngularError {
         same_length(sub, answers)?;
         let sub_ids = submission_column(sub, id)?;
         let ans_ids = answers_column(answers, id)?;
-        if !same_value_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission and answers must have the same `{id}` values"
             ));

@@ -3,11 +3,12 @@
 //! a scikit-learn classification metric runs with scikit-learn's own input checks.
 
 use super::checks::{
-    answers_column, pair_matching_ids, same_length, sorted_pairing, submission_column, IdPolicy,
+    answers_column, pair_matching_ids, same_id_set, same_length, sorted_pairing, submission_column,
+    IdPolicy,
 };
 use super::label_conversion::LabelRule;
 use super::{Grade, RawScore};
-use crate::frame::value::{same_value_set, HashKey};
+use crate::frame::value::HashKey;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics::{self, F1Average};
 use crate::sklearn::{check_targets, unique_labels};
@@ -69,7 +70,7 @@ impl Grade for LabelMetric {
                 pair_matching_ids(sub_ids, ans_ids, id)?
             }
             IdPolicy::SameSet => {
-                if !same_value_set(sub_ids, &ans_ids) {
+                if !same_id_set(sub_ids, ans_ids) {
                     return Err(format!(
                         "Submission and answers have different `{id}` values"
                     ));

@@ -2,9 +2,9 @@
 //! id (`answers.merge(submission, on=id)`): a repeated submission row is joined, and so
 //! counted, once per repeat.
 
-use super::checks::{answers_column, submission_column};
+use super::checks::{answers_column, same_id_set, submission_column};
 use super::{Grade, RawScore};
-use crate::frame::value::{same_value_set, HashKey};
+use crate::frame::value::HashKey;
 use crate::frame::value::{FastMap, FastSet};
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
@@ -43,7 +43,7 @@ impl Grade for MergedOnId {
         let ans_ids = answers_column(answers, &self.id_column)?;
         let sub_target = submission_column(sub, &self.target_column)?;
         let sub_ids = submission_column(sub, &self.id_column)?;
-        if !same_value_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission `{}` values are not the same set as the answers'",
                 self.id_column

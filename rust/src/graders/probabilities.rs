@@ -2,10 +2,9 @@
 //! votes, label-weighted LRAP, and a weighted multi-label log loss over melted rows.
 
 use super::checks::{
-    answers_column, pair_matching_ids, same_length, sorted_pairing, submission_column,
+    answers_column, pair_matching_ids, same_id_set, same_length, sorted_pairing, submission_column,
 };
 use super::{Grade, RawScore};
-use crate::frame::value::same_value_set;
 use crate::frame::{parse_pandas_float, parse_pandas_int, Cell, Column, Frame, IntParse, Value};
 use crate::metrics;
 use crate::numeric::np_round;
@@ -57,7 +56,7 @@ impl Grade for KlDivergenceVotes {
             ));
         }
         let ans_ids = answers_column(answers, id)?;
-        if !same_value_set(&ans_ids, sub_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission and answers must have the same `{id}` values"
             ));

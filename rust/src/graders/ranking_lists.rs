@@ -2,11 +2,11 @@
 //! column-wise Spearman correlation.
 
 use super::checks::{
-    answers_column, exact_column_set, same_length, submission_column, ColumnRule, IdPolicy,
+    answers_column, exact_column_set, same_id_set, same_length, submission_column, ColumnRule,
+    IdPolicy,
 };
 use super::text::texts;
 use super::{Grade, RawScore};
-use crate::frame::value::same_value_set;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics;
 use crate::metrics::correlation::{average_ranks, average_ranks_by, spearman_from_ranks};
@@ -51,7 +51,7 @@ impl Grade for MapAtK {
         let sub_target = submission_column(sub, target)?;
         let kept: Vec<usize> = match ids {
             IdPolicy::SameSet => {
-                if !same_value_set(sub_ids, &ans_ids) {
+                if !same_id_set(sub_ids, ans_ids) {
                     return Err(format!(
                         "Submission and answers have different `{id}` values"
                     ));
@@ -129,7 +129,7 @@ impl Grade for KendallTauOrder {
         let sub_orders = submission_column(sub, target)?;
         let ans_ids = answers_column(answers, id)?;
         let ans_orders = answers_column(answers, target)?;
-        if !same_value_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!(
                 "Submission and answers must have the same `{id}` values"
             ));

@@ -2,9 +2,10 @@
 //! to runs (never to pixels) with the reference's checks, then scored from pixel counts.
 
 use super::cell_parsing::{pixel_count, py_int, text, text_or_empty};
-use super::checks::{answers_column, pair_matching_ids, same_length, submission_column, Pairing};
+use super::checks::{
+    answers_column, pair_matching_ids, same_id_set, same_length, submission_column, Pairing,
+};
 use super::{Grade, RawScore};
-use crate::frame::value::same_value_set;
 use crate::frame::{Column, Frame, Value};
 use crate::metrics::hausdorff::{voxel_directed_hausdorff, Voxel};
 use crate::metrics::masks::{dice, fbeta, iou_threshold_precision, Overlap};
@@ -134,7 +135,7 @@ impl Grade for RleMeanDice {
             answers_column(answers, height)?,
         );
         same_length(sub, answers)?;
-        if !same_value_set(sub_ids, &ans_ids) {
+        if !same_id_set(sub_ids, ans_ids) {
             return Err(format!("Submission and answers have different {id} values"));
         }
         let (so, ao) = (sub_ids.argsort(), ans_ids.argsort());
