@@ -4,7 +4,7 @@
 
 use super::cell_parsing::{float_token, is_missing, text};
 use super::checks::{
-    answers_column, pair_matching_ids, same_id_set, same_length, submission_column, Pairing,
+    answers_column, pair_matching_ids, same_id_set, same_length, submission_column,
 };
 use super::{Grade, RawScore};
 use crate::frame::value::HashKey;
@@ -79,11 +79,7 @@ impl Grade for Lyft3dMap {
             answers_column(answers, id)?,
             answers_column(answers, target)?,
         );
-        let Pairing {
-            sub_rows: so,
-            ans_rows: ao,
-            ..
-        } = pair_matching_ids(sub_ids, ans_ids, id)?;
+        let (so, ao) = pair_matching_ids(sub_ids, ans_ids, id)?.rows();
         let parse =
             |col: &Column, order: &[usize], fill: bool| -> Result<Vec<Vec<Box3dSpec>>, String> {
                 order
@@ -305,11 +301,7 @@ impl Grade for SiimMap {
             answers_column(answers, id)?,
             answers_column(answers, target)?,
         );
-        let Pairing {
-            sub_rows: so,
-            ans_rows: ao,
-            ..
-        } = pair_matching_ids(sub_ids, ans_ids, id)?;
+        let (so, ao) = pair_matching_ids(sub_ids, ans_ids, id)?.rows();
         let preds = so
             .iter()
             .map(|&i| parse_siim(sub_pred.get(i), i))
@@ -347,11 +339,7 @@ impl Grade for KuzushijiF1 {
             answers_column(answers, id)?,
             answers_column(answers, target)?,
         );
-        let Pairing {
-            sub_rows: so,
-            ans_rows: ao,
-            ..
-        } = pair_matching_ids(sub_ids, ans_ids, id)?;
+        let (so, ao) = pair_matching_ids(sub_ids, ans_ids, id)?.rows();
         // the format check runs over every prediction before any scoring
         let preds = so
             .iter()

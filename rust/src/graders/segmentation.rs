@@ -3,7 +3,7 @@
 
 use super::cell_parsing::{pixel_count, py_int, text, text_or_empty};
 use super::checks::{
-    answers_column, pair_matching_ids, same_id_set, same_length, submission_column, Pairing,
+    answers_column, pair_matching_ids, same_id_set, same_length, submission_column,
 };
 use super::{Grade, RawScore};
 use crate::frame::{Column, Frame, Value};
@@ -78,11 +78,7 @@ impl Grade for RleGlobalDice {
         let sub_ids = submission_column(sub, id)?;
         let sub_rle = submission_column(sub, rle)?;
         same_length(sub, answers)?;
-        let Pairing {
-            sub_rows: so,
-            ans_rows: ao,
-            ..
-        } = pair_matching_ids(sub_ids, answers_column(answers, id)?, id)?;
+        let (so, ao) = pair_matching_ids(sub_ids, answers_column(answers, id)?, id)?.rows();
         let (ans_rle, hs, ws) = (
             answers_column(answers, rle)?,
             answers_column(answers, height)?,
@@ -198,11 +194,7 @@ impl Grade for RleIouPrecision {
         let ans_rle = text_or_empty(answers_column(answers, rle)?.column(), rle)?;
         let sub_ids = text_or_empty(submission_column(sub, id)?, id)?;
         let sub_rle = text_or_empty(submission_column(sub, rle)?, rle)?;
-        let Pairing {
-            sub_rows: so,
-            ans_rows: ao,
-            ..
-        } = pair_matching_ids(&sub_ids, &ans_ids, id)?;
+        let (so, ao) = pair_matching_ids(&sub_ids, &ans_ids, id)?.rows();
         let len = height * width;
         let scores = (0..so.len())
             .into_par_iter()
