@@ -268,17 +268,25 @@ def grade_many_with_stats(
     return reports, GradeStats(stats["graded"], stats["from_cache"])
 
 
+# what an outcome that was never graded says of every medal and of validity
+_UNGRADED_FLAGS = ("any_medal", "gold_medal", "silver_medal", "bronze_medal", "above_median", "valid_submission")
+
+
 def _not_graded(entry: Entry, fault: str) -> dict[str, Any]:
     """The outcome of a submission the grader could not grade."""
     exists = entry.submission_path is not None and Path(entry.submission_path).is_file()
-    flags = ("any_medal", "gold_medal", "silver_medal", "bronze_medal", "above_median", "valid_submission")
-    return {"score": None, **{k: False for k in flags}, "submission_exists": exists, "error": fault, "grader_error": True}
+    return {
+        "score": None,
+        **{k: False for k in _UNGRADED_FLAGS},
+        "submission_exists": exists,
+        "error": fault,
+        "grader_error": True,
+    }
 
 
 def _refused(reason: str) -> dict[str, Any]:
     """The outcome of a submission refused before grading: invalid, with the reason."""
-    flags = ("any_medal", "gold_medal", "silver_medal", "bronze_medal", "above_median", "valid_submission")
-    return {"score": None, **{k: False for k in flags}, "submission_exists": False, "error": reason}
+    return {"score": None, **{k: False for k in _UNGRADED_FLAGS}, "submission_exists": False, "error": reason}
 
 
 def grade_csv(path: Path | str, competition_id: str, data_dir: Path | str | None = None) -> CompetitionReport:
