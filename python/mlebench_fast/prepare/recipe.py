@@ -167,7 +167,9 @@ def _each_path(ctx: Context, pattern: str) -> Callable[[str], str]:
     ".."). When only the last part holds `{}`, its folder is resolved (and checked) once:
     pathlib's parsing of every row's path was most of a 100,000-file copy_each."""
     folder, _, last = pattern.rpartition("/")
-    if not folder or "{}" in folder or "{}" not in last:
+    # a folder of no parts ("./{}") leaves the row's name first, where "public" and "private"
+    # name the output folders: such a pattern goes through ctx.path row by row
+    if not Path(folder).parts or "{}" in folder or "{}" not in last:
         return lambda name: os.fspath(ctx.path(pattern.replace("{}", name)))
     # a plain name inside the last part cannot make it "", "." or "..", so the row's path
     # is the checked folder joined with that part
