@@ -85,7 +85,7 @@ def _metadata(group: Path) -> dict:
 
 def _containers(client, group: Path, role: str | None = None) -> list:
     labels = [f"{GROUP_LABEL}={group.resolve()}"] + ([f"{ROLE_LABEL}={role}"] if role else [])
-    return client.containers.list(all=True, filters={"label": labels})
+    return client.containers.list(all=True, filters={"label": labels}, ignore_removed=True)
 
 
 def _remove_networks(client, group: Path) -> None:

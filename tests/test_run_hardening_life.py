@@ -58,7 +58,7 @@ def _group(runs: Path, agent_id: str = "flaky", n_seeds: int = 1) -> RunGroup:
 
 def _remove_all(client, group: RunGroup) -> list[str]:
     """The test's own clean-up: the names of the group's containers it had to remove."""
-    left = client.containers.list(all=True, filters={"label": f"{GROUP_LABEL}={group.label}"})
+    left = client.containers.list(all=True, filters={"label": f"{GROUP_LABEL}={group.label}"}, ignore_removed=True)
     for c in left:
         c.remove(force=True)
     return [c.name for c in left]

@@ -656,7 +656,7 @@ class Harness:
         try:
             try:  # by label as well: one whose create call gave up on our side may exist
                 labels = [f"{GROUP_LABEL}={self.group.label}", f"{RUN_LABEL}={run_id}"]
-                for c in client.containers.list(all=True, filters={"label": labels}):
+                for c in client.containers.list(all=True, filters={"label": labels}, ignore_removed=True):
                     mine.setdefault(c.id, (c.name, c.labels.get(ROLE_LABEL)))
             except Exception as e:
                 log(f"could not list the run's containers: {type(e).__name__}: {e}")
@@ -727,7 +727,8 @@ def remove_leftover_containers(client: docker.DockerClient, group: RunGroup, sto
     """Remove (`stop_only`: stop) the containers of a group's unfinished runs, agents first
     (left by a killed harness, or created while one was shutting down)."""
     removed = []
-    found = client.containers.list(all=True, filters={"label": f"{GROUP_LABEL}={group.label}"})
+    # ignore_removed: one removed between the listing and its inspection (another clean-up) is gone, not an error
+    found = client.containers.list(all=True, filters={"label": f"{GROUP_LABEL}={group.label}"}, ignore_removed=True)
     for c in sorted(found, key=lambda c: c.labels.get(ROLE_LABEL) != "agent"):
         run_id = c.labels.get(RUN_LABEL)
         if run_id in group.runs and group.runs[run_id].get("status") in FINISHED:
