@@ -327,7 +327,7 @@ fn outcome_from(r: CachedResult, competition: &CompetitionSpec) -> Outcome {
 /// Memory is bounded by a budget of CSV bytes in flight: a submission is started only when
 /// its size, plus its competition's answers if they are not loaded yet, fits in what the
 /// submissions and answers in progress leave of the budget. The budget is the largest
-/// (answers + submission) of the job, so the largest submission can always run, alone if
+/// (answers + submission) of the job, or `MIN_BUDGET` if more, so the largest submission can always run, alone if
 /// need be, with the free cores helping inside it; small ones run side by side. Work starts
 /// competition by competition, those needing the most memory first, and a submission that
 /// does not fit holds back those after it until it does, so a huge file is never starved. Answers are parsed once
@@ -341,6 +341,12 @@ pub fn grade_many(
     grade_many_with_budget(jobs, competitions, on_done, cache, None)
 }
 
+/// The least default budget of CSV bytes in flight: small files run side by side up to this
+/// much, whatever the largest of them needs (a budget of one small submission plus its
+/// answers would grade a job of small files one at a time). A few MB, next to the tens of
+/// MB the interpreter itself holds.
+pub const MIN_BUDGET: u64 = 8 << 20;
+
 /// `grade_many` with an explicit budget of bytes in flight (`None`: the largest answers +
 /// submission of the job). A job larger than the budget still runs, alone.
 pub fn grade_many_with_budget(
@@ -351,7 +357,7 @@ pub fn grade_many_with_budget(
     budget: Option<u64>,
 ) -> (Vec<Outcome>, GradeStats) {
     let plan = Plan::new(jobs, competitions);
-    let budget = budget.unwrap_or_else(|| plan.largest_need());
+    let budget = budget.unwrap_or_else(|| plan.largest_need().max(MIN_BUDGET));
     let sched = Scheduler {
         jobs,
         competitions,
@@ -694,12 +700,18 @@ mod tests {
         };
         let plan = Plan::new(&jobs, &competitions);
         let largest = plan.largest_need();
-        let (default_out, stats, (peak_bytes, _)) = run(None);
+        let (default_out, stats, (peak_bytes, default_running)) = run(None);
         assert_eq!(stats.graded, 13);
         assert!(
-            peak_bytes <= largest,
+            peak_bytes <= largest.max(MIN_BUDGET),
             "{peak_bytes} bytes in flight, budget {largest}"
         );
+        // small files run side by side by default, though two of them exceed the largest need
+        assert!(largest < MIN_BUDGET && default_running > 1);
+        // the budget of the largest need alone bounds the bytes in flight by it
+        let (tight, _, (peak_bytes, _)) = run(Some(largest));
+        assert!(peak_bytes <= largest, "{peak_bytes} > {largest}");
+        assert_eq!(tight, default_out);
         // a budget below any single job: one submission at a time, same results
         let (serial, _, (_, peak_running)) = run(Some(1));
         assert_eq!(peak_running, 1);
