@@ -199,7 +199,7 @@ pub fn grade_with_cache(
 /// faulted in and zeroed page by page again: for files of 100 MB that was a quarter of the
 /// job's time. Keeps one buffer, the largest given back.
 #[derive(Default)]
-pub struct SpareBuffer(std::sync::Mutex<Option<Vec<u8>>>);
+pub struct SpareBuffer(std::sync::Mutex<Option<Vec<u8>>>, crate::frame::Spares);
 
 impl SpareBuffer {
     /// The whole file, read into the spare buffer when there is one.
@@ -275,7 +275,7 @@ fn grade_reusing(
         crate::graders::Answers::Table(frame) => Some(frame),
         _ => None,
     };
-    let result = match Frame::from_csv_bytes_like(&bytes, like) {
+    let result = match Frame::from_csv_bytes_spared(&bytes, like, spare.map(|s| &s.1)) {
         Err(e) => CachedResult {
             score: None,
             valid: false,
@@ -286,7 +286,11 @@ fn grade_reusing(
                 Some(spare) => spare.give_back(bytes),
                 None => drop(bytes),
             }
-            match grader.grade(&frame, &answers.answers) {
+            let graded = grader.grade(&frame, &answers.answers);
+            if let Some(spare) = spare {
+                spare.1.recycle(frame);
+            }
+            match graded {
                 Ok(raw) => CachedResult {
                     score: Some(raw.rounded()),
                     valid: true,

@@ -67,6 +67,10 @@ pub fn parse_pandas_int(s: &str) -> IntParse {
 /// exponent, or `inf`/`infinity` in any case, optionally signed; spaces/tabs around.
 /// Out-of-range literals (`1e500`) are refused, tiny ones underflow to 0.
 pub fn parse_pandas_float(s: &str) -> Option<f64> {
+    // the shape of nearly every submission's float, parsed fast and exactly
+    if let Some(v) = super::decimal::parse_plain_decimal(s.as_bytes()) {
+        return Some(v);
+    }
     // The usual field, like `0.25` or `-3e-05`: nothing to trim, and not an inf/nan word,
     // since it starts like a number and ends in a digit or a dot. Rust's float grammar is
     // then exactly the decimal literal's, so one parse does it.
@@ -207,7 +211,11 @@ pub fn infer_column<'a>(
 /// float: the float pass, the costly one on a long numeric column, parses row chunks on all
 /// cores. `None` (the caller then runs `infer_column`) for any other outcome: integers, text,
 /// a uint64 overflow first, or a field that is not a float.
-pub fn float_column_in_parallel<'a, I, R>(rows: R, nrows: usize) -> Option<Column>
+pub fn float_column_in_parallel<'a, I, R>(
+    rows: R,
+    nrows: usize,
+    spares: Option<&super::spares::Spares>,
+) -> Option<Column>
 where
     R: Fn(usize, usize) -> I + Sync,
     I: Iterator<Item = Option<&'a str>>,
@@ -223,7 +231,14 @@ where
         return None;
     }
     const CHUNK: usize = 1 << 15;
-    let mut floats = vec![0f64; nrows];
+    let mut floats = match spares {
+        Some(sp) => {
+            let mut v = sp.take(nrows);
+            v.resize(nrows, 0.0);
+            v
+        }
+        None => vec![0f64; nrows],
+    };
     let parsed = floats.par_chunks_mut(CHUNK).enumerate().all(|(c, out)| {
         let (from, len) = (c * CHUNK, out.len());
         for (x, f) in out.iter_mut().zip(rows(from, from + len)) {
@@ -238,7 +253,13 @@ where
         }
         true
     });
-    parsed.then_some(Column::Float(floats))
+    if !parsed {
+        if let Some(sp) = spares {
+            sp.give(floats);
+        }
+        return None;
+    }
+    Some(Column::Float(floats))
 }
 
 fn float_bool_or_object<'a>(
@@ -518,7 +539,7 @@ mod tests {
             let rows = |a: usize, b: usize| fields[a..b].iter().map(|&f| Some(f));
             let expected = infer_column(fields.iter().map(|&f| Some(f)), fields.len());
             // `None` only sends the column to `infer_column`; a column must never differ
-            match float_column_in_parallel(rows, fields.len()) {
+            match float_column_in_parallel(rows, fields.len(), None) {
                 Some(c) => {
                     let bits = |c: &Column| match c {
                         Column::Float(v) => Some(v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()),

@@ -4,15 +4,18 @@
 //! column text, `True`/`false` become booleans, `007` becomes 7, and so on.
 
 mod c_tokenizer;
+mod decimal;
 mod index;
 mod infer;
 pub mod npsort;
 mod prefetch;
+pub mod spares;
 mod tokenizer;
 pub mod value;
 
 pub use index::{IndexCache, RowIndex};
 pub use infer::{parse_pandas_float, parse_pandas_int, IntParse};
+pub use spares::Spares;
 pub use tokenizer::{tokenize, Records, TokenizeError};
 pub use value::{Cell, Column, Value};
 
@@ -90,19 +93,35 @@ impl Frame {
     /// id column of a submission in the answers' order, the usual case) would be typed to
     /// an equal column, so it shares the answers' cells instead of building a copy.
     pub fn from_csv_bytes_like(bytes: &[u8], answers: Option<&Frame>) -> Result<Frame, ReadError> {
+        Frame::from_csv_bytes_spared(bytes, answers, None)
+    }
+
+    /// `from_csv_bytes_like` with the long float columns' buffers taken from `spares` (give
+    /// them back with `Spares::recycle` when done with the frame).
+    pub fn from_csv_bytes_spared(
+        bytes: &[u8],
+        answers: Option<&Frame>,
+        spares: Option<&Spares>,
+    ) -> Result<Frame, ReadError> {
         let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
             offset: e.valid_up_to(),
         })?;
-        Frame::parse(text, answers)
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let records = tokenize(text).map_err(|e| ReadError::Tokenize(e.message))?;
+        Frame::from_records(&records, answers, spares)
     }
 
     pub fn from_csv_str(text: &str) -> Result<Frame, ReadError> {
-        Frame::parse(text, None)
-    }
-
-    fn parse(text: &str, answers: Option<&Frame>) -> Result<Frame, ReadError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let records = tokenize(text).map_err(|e| ReadError::Tokenize(e.message))?;
+        Frame::from_records(&records, None, None)
+    }
+
+    fn from_records(
+        records: &Records<'_>,
+        answers: Option<&Frame>,
+        spares: Option<&Spares>,
+    ) -> Result<Frame, ReadError> {
         if records.is_empty() {
             return Err(ReadError::Empty);
         }
@@ -122,7 +141,7 @@ impl Frame {
         } else {
             0
         };
-        too_many_fields(&records, ncols)?;
+        too_many_fields(records, ncols)?;
         // columns are independent: type them in parallel when there is enough work
         let build = |c: usize| {
             let k = c + skip;
@@ -135,6 +154,7 @@ impl Frame {
                             infer::float_column_in_parallel(
                                 |a, b| records.column_between(k, 1 + a, 1 + b),
                                 nrows,
+                                spares,
                             )
                         })
                         .flatten()
