@@ -263,9 +263,9 @@ def _commands():
     """(command path, click command, context) of every command, sub-apps included."""
     import typer
 
-    from mlebench_fast.cli import app
+    from mlebench_fast.cli import full_app
 
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(full_app())
 
     def walk(command, ctx):
         yield ctx.command_path, command, ctx

@@ -121,6 +121,10 @@ def leaderboard_thresholds(scores: list[float]) -> dict[str, Any]:
 def rank_score(
     score: float | None, gold: float, silver: float, bronze: float, median: float, lower_is_better: bool
 ) -> dict[str, bool]: ...
+def usual_jsonl_entries(text: str) -> list[tuple[str, str | None, str | None]] | None:
+    """(competition_id, submission_path, submission_error) of each entry of a submission JSONL
+    in its usual form (ASCII, text values), or None for anything else."""
+
 def grade_many(
     jobs: list[tuple[str, str | None]],
     competitions: list[Competition],

@@ -527,13 +527,32 @@ def invalid_reasons(reports) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
-from .run.cli import register as _register_run_commands  # noqa: E402
+# The command groups of other modules (`run`, `env`, `agents`, `make-submission`, `texts`)
+# are added on first need: a command of this module (`grade`, `list` ...) runs without
+# importing them (about 25 ms of a bulk job's start). `app` holds this module's commands;
+# `full_app()` all of them.
+_groups_added = False
 
-_register_run_commands(app)
 
-from .texts.cli import register as _register_texts_commands  # noqa: E402
+def full_app() -> typer.Typer:
+    """The app with every command."""
+    global _groups_added
+    if not _groups_added:
+        from .run.cli import register as register_run_commands
+        from .texts.cli import register as register_texts_commands
 
-_register_texts_commands(app)
+        register_run_commands(app)
+        register_texts_commands(app)
+        _groups_added = True
+    return app
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """`app` alone when the command named is one of its own, else `full_app()` (the main
+    help, an unknown command, another module's command)."""
+    first = next((a for a in args if not a.startswith("-")), None)
+    own = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands if c.callback}
+    return app if first in own and not _groups_added else full_app()
 
 
 # the command-line parser's own error class, whichever click Typer uses (its own copy since 0.2x)
@@ -541,7 +560,7 @@ _ParserError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "Clic
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(_app_for(sys.argv[1:] if argv is None else list(argv)))
     install_plain_coercion(command)
     try:
         code = command.main(args=argv, prog_name="mlebench-fast", standalone_mode=False)

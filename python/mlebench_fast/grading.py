@@ -94,6 +94,9 @@ def read_submission_jsonl(path: Path) -> list[Entry]:
         raise JsonlError(str(e)) from None
     except (OSError, UnicodeDecodeError) as e:
         raise JsonlError(f"cannot read {path}: {e}") from None
+    usual = _core.usual_jsonl_entries(text)  # the usual file, read in the core at once
+    if usual is not None:
+        return [Entry(*fields) for fields in usual]
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#") or line.startswith("//"):

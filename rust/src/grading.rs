@@ -137,6 +137,51 @@ fn parse_jsonl(bytes: &[u8]) -> Result<Vec<serde_json::Value>, String> {
         .collect()
 }
 
+/// An entry of a submission JSONL: competition id, submission path, submission error.
+pub type JsonlEntry = (String, Option<String>, Option<String>);
+
+/// The entries of a submission JSONL in its usual form, fast: ASCII text, one JSON object per
+/// line with a text `competition_id` and text or null `submission_path`/`submission_error`;
+/// blank lines and lines starting with `#` or `//` skipped. `None` for anything else (a
+/// malformed line, another line break, a number where text is expected, NaN ...): the caller
+/// then reads the file the general way, which words the errors and converts odd values.
+pub fn usual_jsonl_entries(text: &str) -> Option<Vec<JsonlEntry>> {
+    // ASCII without the separators and blanks Python's splitlines/strip know beyond \n, \r\n,
+    // space and tab: the lines and their trimming are then the same here
+    let odd = |b: &u8| !b.is_ascii() || matches!(b, 0x0b | 0x0c | 0x1c..=0x1f);
+    if text.as_bytes().iter().any(odd) {
+        return None;
+    }
+    let text_or_null = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => Some(None),
+        Some(serde_json::Value::String(s)) => Some(Some(s.clone())),
+        Some(_) => None,
+    };
+    let mut entries = Vec::new();
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.contains('\r') {
+            return None;
+        }
+        let line = line.trim_matches([' ', '\t']);
+        if line.is_empty() || line.starts_with('#') || line.starts_with("//") {
+            continue;
+        }
+        let serde_json::Value::Object(obj) = serde_json::from_str(line).ok()? else {
+            return None;
+        };
+        let Some(serde_json::Value::String(id)) = obj.get("competition_id") else {
+            return None;
+        };
+        entries.push((
+            id.clone(),
+            text_or_null(obj.get("submission_path"))?,
+            text_or_null(obj.get("submission_error"))?,
+        ));
+    }
+    Some(entries)
+}
+
 /// `is_file() and suffix.lower() == ".csv"`, the reference's test for "a submission exists";
 /// `Err` says why not.
 pub fn check_submission_path(path: Option<&Path>) -> Result<&Path, String> {
@@ -728,6 +773,37 @@ mod tests {
         assert_eq!(default_out[1].score, Some(1.0));
         assert!(!default_out[12].submission_exists);
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn usual_jsonl_entries_read_the_usual_form_and_leave_the_rest() {
+        let text = "{\"competition_id\": \"a\", \"submission_path\": \"/x/s.csv\"}\r\n\n  \t\n# note\n// note\n \
+                    {\"competition_id\": \"b\", \"submission_path\": null, \"submission_error\": \"too big\"}\n\
+                    {\"submission_path\": \"p\", \"competition_id\": \"c\", \"competition_id\": \"d\"}";
+        assert_eq!(
+            usual_jsonl_entries(text).unwrap(),
+            vec![
+                ("a".into(), Some("/x/s.csv".into()), None),
+                ("b".into(), None, Some("too big".into())),
+                // a repeated key: the last one, as Python's json
+                ("d".into(), Some("p".into()), None),
+            ]
+        );
+        assert_eq!(usual_jsonl_entries("").unwrap(), vec![]);
+        // anything unusual goes the general way
+        for odd in [
+            "{\"competition_id\": 5}",
+            "{\"competition_id\": \"a\", \"submission_path\": 3}",
+            "{\"submission_path\": \"a\"}",
+            "[1]",
+            "{\"competition_id\": \"a\"",
+            "{\"competition_id\": \"a\", \"x\": NaN}",
+            "{\"competition_id\": \"é\"}",
+            "{\"competition_id\": \"a\"}\r{\"competition_id\": \"b\"}",
+            "{\"competition_id\": \"a\"}\x0c",
+        ] {
+            assert_eq!(usual_jsonl_entries(odd), None, "{odd:?}");
+        }
     }
 
     #[test]

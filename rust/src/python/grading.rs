@@ -43,6 +43,13 @@ fn thresholds_dict<'py>(py: Python<'py>, t: &MedalThresholds) -> PyResult<Bound<
     Ok(d)
 }
 
+/// `(competition_id, submission_path, submission_error)` of each entry of a submission JSONL
+/// in its usual form, or None (the caller then reads it the general way).
+#[pyfunction]
+fn usual_jsonl_entries(text: &str) -> Option<Vec<crate::grading::JsonlEntry>> {
+    crate::grading::usual_jsonl_entries(text)
+}
+
 /// Medal thresholds from leaderboard scores listed best first.
 #[pyfunction]
 fn leaderboard_thresholds(py: Python<'_>, scores: Vec<f64>) -> PyResult<Py<PyDict>> {
@@ -264,6 +271,7 @@ fn write_grading_report(
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(write_grading_report, m)?)?;
     m.add_function(wrap_pyfunction!(read_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(usual_jsonl_entries, m)?)?;
     m.add_function(wrap_pyfunction!(leaderboard_thresholds, m)?)?;
     m.add_function(wrap_pyfunction!(rank_score, m)?)?;
     m.add_function(wrap_pyfunction!(grade_many, m)?)?;
