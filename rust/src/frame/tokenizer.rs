@@ -263,6 +263,31 @@ impl Builder<'_> {
 /// fields are a few bytes long, so one or two steps find their end.
 #[inline]
 fn next_delimiter(bytes: &[u8], mut i: usize) -> usize {
+    // sixteen bytes at a time where SSE2 is (every x86_64 CPU): one step finds most fields' end
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        };
+        while i + 16 <= bytes.len() {
+            // SAFETY: SSE2 is part of x86_64; the load reads bytes[i..i + 16], in bounds.
+            let mask = unsafe {
+                let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
+                let hits = _mm_or_si128(
+                    _mm_or_si128(
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8)),
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
+                    ),
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)),
+                );
+                _mm_movemask_epi8(hits) as u32
+            };
+            if mask != 0 {
+                return i + mask.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+    }
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     // high bit set in the bytes of `v` that are zero; exact for the lowest such byte, which
@@ -656,7 +681,7 @@ mod tests {
 
     #[test]
     fn delimiter_scan_matches_bytewise() {
-        let text = b"abcdefghij,k\nlmnopqrstuvw\rxyz,,0123456789abcdef";
+        let text = b"abcdefghij,k\nlmnopqrstuvw\rxyz,,0123456789abcdef0123456789abcdefghijklmnopqrstuvwxyz,x\r\n0123456789abcdef\n";
         for i in 0..text.len() {
             let expected = (i..text.len())
                 .find(|&j| matches!(text[j], b',' | b'\n' | b'\r'))
