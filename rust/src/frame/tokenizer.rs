@@ -138,6 +138,7 @@ impl<'a> Records<'a> {
             part: 0,
             record: 0,
             end: 0,
+            left: to.min(self.len()).saturating_sub(from),
         };
         fields.enter_part();
         fields
@@ -159,6 +160,8 @@ pub struct ColumnFields<'r> {
     part: usize,
     record: usize,
     end: usize,
+    /// fields still to come: collecting a column then allocates it once, at its size
+    left: usize,
 }
 
 impl ColumnFields<'_> {
@@ -186,9 +189,16 @@ impl<'r> Iterator for ColumnFields<'r> {
         let part = &self.parts[self.part];
         let field = part.record(self.record).get(self.k);
         self.record += 1;
+        self.left -= 1;
         Some(field.map(|&span| part.text(self.input, span)))
     }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
 }
+
+impl ExactSizeIterator for ColumnFields<'_> {}
 
 #[derive(Clone, Copy, PartialEq)]
 enum State {
@@ -668,6 +678,7 @@ mod tests {
                         .map(|r| (k < parallel.record_len(r)).then(|| parallel.field(r, k)))
                         .collect();
                     let fields = parallel.column_between(k, from, to);
+                    assert_eq!(fields.len(), to - from);
                     assert_eq!(
                         fields.clone().collect::<Vec<_>>(),
                         expected,

@@ -147,7 +147,7 @@ impl Grade for PositionalMultilabelRocAuc {
         let pairing = sorted_pairing(sub_ids, ans_ids);
         let (sub_order, ans_order, keep_answers, keep_sub);
         if pairing.ids_equal {
-            (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+            (sub_order, ans_order) = pairing.rows();
             keep_answers = scored_answer_rows(answers, classes, &ans_order)?;
             keep_sub = keep_answers.clone();
         } else {
@@ -352,7 +352,7 @@ impl Grade for BiasAuc {
         };
         let ans_ids = answers_column(answers, &self.id_column)?;
         let pairing = pair_matching_ids(sub_ids, ans_ids, &self.id_column)?;
-        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let (sub_order, ans_order) = pairing.rows();
         let scores = at_least_half(&predictions.take(&sub_order), &self.prediction_column)?;
         let labels = at_least_half(
             &answers_column(answers, &self.target_column)?.take(&ans_order),

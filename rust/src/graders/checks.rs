@@ -303,21 +303,63 @@ pub fn probabilities_elementwise(col: &Column, name: &str) -> Result<(), String>
     Ok(())
 }
 
+/// The rows of one file in the order a pairing takes them: all of them as they stand (ids
+/// already in the answers' order, the usual case, kept without a list of `0..n`: a bulk job
+/// of large files would otherwise fill and zero two such lists per submission), or these.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Order {
+    /// rows `0..n`
+    Identity(usize),
+    Rows(Vec<usize>),
+}
+
+impl Order {
+    /// The row numbers, listed.
+    pub fn into_vec(self) -> Vec<usize> {
+        match self {
+            Order::Identity(n) => (0..n).collect(),
+            Order::Rows(rows) => rows,
+        }
+    }
+
+    /// `col`'s values in this order; the column itself for the identity.
+    pub fn take<'c>(&self, col: &'c Column) -> std::borrow::Cow<'c, Column> {
+        match self {
+            Order::Identity(n) if *n == col.len() => std::borrow::Cow::Borrowed(col),
+            Order::Identity(n) => std::borrow::Cow::Owned(col.take(&(0..*n).collect::<Vec<_>>())),
+            Order::Rows(rows) => std::borrow::Cow::Owned(col.take(rows)),
+        }
+    }
+
+    /// `values` in this order, borrowed when that order is the identity.
+    pub fn gather<'a>(&self, values: &'a [f64]) -> std::borrow::Cow<'a, [f64]> {
+        match self {
+            Order::Identity(n) => std::borrow::Cow::Borrowed(&values[..*n]),
+            Order::Rows(rows)
+                if rows.len() == values.len() && rows.iter().enumerate().all(|(i, &r)| i == r) =>
+            {
+                std::borrow::Cow::Borrowed(values)
+            }
+            Order::Rows(rows) => std::borrow::Cow::Owned(rows.iter().map(|&r| values[r]).collect()),
+        }
+    }
+}
+
 /// How submission rows pair with answer rows when the reference sorts both files by id and
 /// compares them position by position.
 pub struct Pairing {
     /// submission row of each pair
-    pub sub_rows: Vec<usize>,
+    pub sub: Order,
     /// answer row of each pair
-    pub ans_rows: Vec<usize>,
+    pub ans: Order,
     /// whether the sorted id columns are equal element by element
     pub ids_equal: bool,
 }
 
 impl Pairing {
-    /// The (submission, answer) row orders.
+    /// The (submission, answer) row orders, listed.
     pub fn rows(self) -> (Vec<usize>, Vec<usize>) {
-        (self.sub_rows, self.ans_rows)
+        (self.sub.into_vec(), self.ans.into_vec())
     }
 }
 
@@ -333,16 +375,15 @@ pub fn sorted_pairing<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>) -> Pair
     if sub_ids.len() != n {
         // no pairing exists; callers fail on the lengths, so skip the sorting
         return Pairing {
-            sub_rows: (0..sub_ids.len()).collect(),
-            ans_rows: (0..n).collect(),
+            sub: Order::Identity(sub_ids.len()),
+            ans: Order::Identity(n),
             ids_equal: false,
         };
     }
     if same_values(sub_ids, ans_ids) {
-        let rows: Vec<usize> = (0..n).collect();
         return Pairing {
-            sub_rows: rows.clone(),
-            ans_rows: rows,
+            sub: Order::Identity(n),
+            ans: Order::Identity(n),
             ids_equal: true,
         };
     }
@@ -350,8 +391,8 @@ pub fn sorted_pairing<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>) -> Pair
         ans.with_index(|index| index.and_then(|index| hash_join(sub_ids, ans_ids, index)))
     {
         return Pairing {
-            sub_rows,
-            ans_rows: (0..n).collect(),
+            sub: Order::Rows(sub_rows),
+            ans: Order::Identity(n),
             ids_equal: true,
         };
     }
@@ -363,8 +404,8 @@ pub fn sorted_pairing<'a>(sub_ids: &Column, ans_ids: impl Into<Ids<'a>>) -> Pair
             .zip(&ans_rows)
             .all(|(&s, &a)| sub_ids.get(s).py_eq(ans_ids.get(a)));
     Pairing {
-        sub_rows,
-        ans_rows,
+        sub: Order::Rows(sub_rows),
+        ans: Order::Rows(ans_rows),
         ids_equal,
     }
 }
@@ -470,16 +511,6 @@ fn hash_join(sub_ids: &Column, ans_ids: &Column, index: &RowIndex) -> Option<Vec
     Some(sub_rows)
 }
 
-/// `values` in the order of `rows`, borrowed when that order is the identity (ids already in
-/// the answers' order, the common case).
-pub fn gather<'a>(values: &'a [f64], rows: &[usize]) -> std::borrow::Cow<'a, [f64]> {
-    if rows.len() == values.len() && rows.iter().enumerate().all(|(i, &r)| i == r) {
-        std::borrow::Cow::Borrowed(values)
-    } else {
-        std::borrow::Cow::Owned(rows.iter().map(|&r| values[r]).collect())
-    }
-}
-
 /// The one "pair rows by sorted id" of graders whose reference sorts both files by id and
 /// refuses `(submission[id] != answers[id]).any()`: [`sorted_pairing`], and an error naming
 /// the first differing id (after sorting) when the ids differ.
@@ -583,10 +614,10 @@ mod tests {
     /// The pairs as (submission id, answer id) texts, sorted: what any pairing of the
     /// reference's "sort both, pair by position" must produce.
     fn pairs(sub: &Column, ans: &Column, p: &Pairing) -> Vec<(String, String)> {
-        let mut v: Vec<(String, String)> = p
-            .sub_rows
+        let (sub_rows, ans_rows) = (p.sub.clone().into_vec(), p.ans.clone().into_vec());
+        let mut v: Vec<(String, String)> = sub_rows
             .iter()
-            .zip(&p.ans_rows)
+            .zip(&ans_rows)
             .map(|(&s, &a)| (describe(sub.get(s)), describe(ans.get(a))))
             .collect();
         v.sort();
@@ -677,7 +708,7 @@ mod tests {
         let answers = text(&["b", "a", "c", "d"]);
         // same order: identity, no sort
         let p = sorted_pairing(&text(&["b", "a", "c", "d"]), &answers);
-        assert!(p.ids_equal && p.sub_rows == [0, 1, 2, 3] && p.ans_rows == [0, 1, 2, 3]);
+        assert!(p.ids_equal && p.sub == Order::Identity(4) && p.ans == Order::Identity(4));
         // shuffled unique ids, with and without the answers' cached index
         let shuffled = text(&["d", "c", "b", "a"]);
         let answers_frame = frame("id\nb\na\nc\nd\n");
@@ -728,12 +759,24 @@ mod tests {
     }
 
     #[test]
-    fn gather_borrows_in_the_identity_order() {
+    fn orders_borrow_in_the_identity_order() {
+        use std::borrow::Cow;
         let v = [1.0, 2.0, 3.0];
+        assert!(matches!(Order::Identity(3).gather(&v), Cow::Borrowed(_)));
         assert!(matches!(
-            gather(&v, &[0, 1, 2]),
-            std::borrow::Cow::Borrowed(_)
+            Order::Rows(vec![0, 1, 2]).gather(&v),
+            Cow::Borrowed(_)
         ));
-        assert_eq!(gather(&v, &[2, 0]).as_ref(), &[3.0, 1.0]);
+        assert_eq!(Order::Rows(vec![2, 0]).gather(&v).as_ref(), &[3.0, 1.0]);
+        assert_eq!(Order::Identity(2).gather(&v).as_ref(), &[1.0, 2.0]);
+        let col = Column::Float(v.to_vec());
+        assert!(matches!(Order::Identity(3).take(&col), Cow::Borrowed(_)));
+        assert_eq!(
+            *Order::Rows(vec![2, 0]).take(&col),
+            Column::Float(vec![3.0, 1.0])
+        );
+        assert_eq!(*Order::Identity(1).take(&col), Column::Float(vec![1.0]));
+        assert_eq!(Order::Identity(3).into_vec(), [0, 1, 2]);
+        assert_eq!(Order::Rows(vec![2, 0]).into_vec(), [2, 0]);
     }
 }

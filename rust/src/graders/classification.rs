@@ -55,8 +55,8 @@ impl Grade for Accuracy {
         submission_column(sub, target)?;
         submission_column(sub, id)?;
         let p = pair_rows_by_id(sub, answers, id)?;
-        let y_pred = submission_column(sub, target)?.take(&p.sub_rows);
-        let y_true = answers_column(answers, target)?.take(&p.ans_rows);
+        let y_pred = p.sub.take(submission_column(sub, target)?);
+        let y_true = p.ans.take(answers_column(answers, target)?.column());
         check_targets(&y_true, &y_pred)?;
         let matches: Vec<bool> = (0..y_true.len())
             .map(|i| y_true.get(i).py_eq(y_pred.get(i)))
@@ -85,8 +85,8 @@ impl Grade for RocAuc {
         same_length(sub, answers)?;
         probabilities_by_min_max(scores, target)?;
         let p = pair_rows_by_id(sub, answers, id)?;
-        let y_pred = submission_column(sub, target)?.take(&p.sub_rows);
-        let y_true = answers_column(answers, target)?.take(&p.ans_rows);
+        let y_pred = p.sub.take(submission_column(sub, target)?);
+        let y_true = p.ans.take(answers_column(answers, target)?.column());
         let y_true = to_float_array(&y_true, "y_true", true)?;
         let y_score = to_float_array(&y_pred, "y_score", true)?;
         metrics::roc_auc(&y_true, &y_score).map(RawScore::numpy)
@@ -120,7 +120,7 @@ impl Grade for BinaryLogLoss {
         same_length(sub, answers)?;
         probabilities_elementwise(probs, target)?;
         let pairing = sorted_pairing(sub_ids, ans_ids);
-        let (order_s, order_a) = (pairing.sub_rows, pairing.ans_rows);
+        let (order_s, order_a) = pairing.rows();
         let y_pred = to_float_array(&probs.take(&order_s), "y_pred", true)?;
         let y_true = to_float_array(
             &answers_column(answers, target)?.take(&order_a),
@@ -229,7 +229,7 @@ impl Grade for MulticlassLogLoss {
         let sub_ids = submission_column(sub, id)?;
         let ans_ids = answers_column(answers, id)?;
         let pairing = pair_matching_ids(sub_ids, ans_ids, id)?;
-        let (order_s, order_a) = (pairing.sub_rows, pairing.ans_rows);
+        let (order_s, order_a) = pairing.rows();
         let k = classes.len();
         let n = answers.nrows;
         let mut y_true = vec![0.0; n * k];
@@ -321,8 +321,8 @@ impl Grade for QuadraticWeightedKappa {
             ));
         }
         let pairing = sorted_pairing(sub_ids, ans_ids);
-        let y_pred = submission_column(sub, target)?.take(&pairing.sub_rows);
-        let y_true = answers_column(answers, target)?.take(&pairing.ans_rows);
+        let y_pred = pairing.sub.take(submission_column(sub, target)?);
+        let y_true = pairing.ans.take(answers_column(answers, target)?.column());
         check_targets(&y_pred, &y_true)?;
         let labels = unique_labels(&y_pred, &y_true)?;
         let index = |v: Value| {

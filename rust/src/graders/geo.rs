@@ -49,7 +49,7 @@ impl Grade for MeanAngularError {
             ));
         }
         let pairing = sorted_pairing(sub_ids, ans_ids);
-        let (so, ao) = (pairing.sub_rows, pairing.ans_rows);
+        let (so, ao) = pairing.rows();
         let pick = |v: &[f64], order: &[usize]| order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
         metrics::mean_angular_error(
             &pick(&ans_az, &ao),

@@ -84,8 +84,8 @@ impl Grade for LabelMetric {
                 )
             }
         };
-        let y_pred = sub_labels.take(&pairing.sub_rows);
-        let y_true = ans_labels.take(&pairing.ans_rows);
+        let y_pred = pairing.sub.take(sub_labels);
+        let y_true = pairing.ans.take(ans_labels.column());
         let y_pred = rule.apply(&y_pred, target)?;
         let y_true = rule.for_answers().apply(&y_true, "answers")?;
         score(metric, &y_true, &y_pred)

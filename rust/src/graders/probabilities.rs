@@ -63,7 +63,7 @@ impl Grade for KlDivergenceVotes {
         }
         let answer_cols: Vec<&Column> = targets.iter().map(|t| answers.column(t).ok_or_else(|| format!("the answers file has no `{t}` column; is the competition prepared correctly?"))).collect::<Result<_, _>>()?;
         let pairing = sorted_pairing(sub_ids, ans_ids);
-        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let (sub_order, ans_order) = pairing.rows();
         let solution = vote_shares(&numeric_table(&answer_cols)?, &ans_order);
         verify_probabilities(&solution, "the answers")?;
         // Kaggle's checks run on every submission column but the id
@@ -198,7 +198,7 @@ impl Grade for LabelWeightedLrap {
             );
         }
         let pairing = pair_matching_ids(&sub.columns[0], &answers.columns[0], id)?;
-        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let (sub_order, ans_order) = pairing.rows();
         let k = answers.ncols() - 1;
         let scores: Vec<Vec<f64>> = sub.columns[1..]
             .iter()
@@ -280,7 +280,7 @@ impl Grade for MeltedMultilabelLogLoss {
         let ans_ids = answers_column(answers, &self.id_column)?;
         let truth = answers_column(answers, &self.target_column)?;
         let pairing = pair_matching_ids(sub_ids, ans_ids, &self.id_column)?;
-        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let (sub_order, ans_order) = pairing.rows();
         let paired_ids = ans_ids.take(&ans_order);
         let y_true = to_float_array(&truth.take(&ans_order), "y_true", false)?;
         let y_pred = probs

@@ -193,7 +193,7 @@ impl Grade for ColumnwiseSpearman {
         }
         // rows pair by sorted position, ids never compared
         let pairing = super::checks::sorted_pairing(sub_ids, ans_ids);
-        let (sub_order, ans_order) = (pairing.sub_rows, pairing.ans_rows);
+        let (sub_order, ans_order) = pairing.rows();
         let mut rhos = Vec::with_capacity(targets.len());
         for t in targets {
             let x = submission_column(sub, t)?.take(&sub_order);

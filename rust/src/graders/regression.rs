@@ -2,8 +2,8 @@
 //! and OSIC's Laplace log-likelihood.
 
 use super::checks::{
-    answers_column, describe, gather, pair_matching_ids, require_columns, same_length,
-    sorted_pairing, submission_column,
+    answers_column, describe, pair_matching_ids, require_columns, same_length, sorted_pairing,
+    submission_column,
 };
 use super::{Grade, RawScore};
 use crate::frame::value::HashKey;
@@ -33,8 +33,8 @@ impl Grade for SortedRmse {
         let sub_target = submission_column(sub, target)?;
         let sub_ids = submission_column(sub, id)?;
         let pairing = sorted_pairing(sub_ids, ans_ids);
-        let y_true = ans_target.take(&pairing.ans_rows);
-        let y_pred = sub_target.take(&pairing.sub_rows);
+        let y_true = pairing.ans.take(ans_target.column());
+        let y_pred = pairing.sub.take(sub_target);
         if y_true.len() != y_pred.len() {
             return Err(format!(
                 "Submission has {} rows but {} are expected",
@@ -114,8 +114,8 @@ impl Grade for MatchedIdRmse {
         // pairs are a permutation of all rows, so the NaN/infinity checks can run unordered
         check_finite(&sub_values, "y_true")?;
         check_finite(&ans_values, "y_pred")?;
-        let y_sub = gather(&sub_values, &pairing.sub_rows);
-        let y_ans = gather(&ans_values, &pairing.ans_rows);
+        let y_sub = pairing.sub.gather(&sub_values);
+        let y_ans = pairing.ans.gather(&ans_values);
         metrics::rmse(&y_sub, &y_ans).map(RawScore::numpy)
     }
 }

@@ -1,12 +1,14 @@
 //! Graders that sort both files by id, require the sorted ids to be equal row by row, and
 //! score one target column: RMSE, MAE, Pearson's r or the probabilistic F1.
 
-use super::checks::{answers_column, describe, pair_matching_ids, same_length, submission_column};
+use super::checks::{
+    answers_column, describe, pair_matching_ids, same_length, submission_column, Order,
+};
 use super::{Grade, RawScore};
 use crate::frame::value::HashKey;
 use crate::frame::{Cell, Column, Frame, Value};
 use crate::metrics;
-use crate::sklearn::to_float_array;
+use crate::sklearn::{float_view, to_float_array};
 use serde::Deserialize;
 use std::collections::HashSet;
 
@@ -63,19 +65,16 @@ impl Grade for SortedIdScore {
             within_bounds(sub_target, &self.target_column, lo, hi)?;
         }
         let pairing = pair_matching_ids(sub_ids, ans_ids, &self.id_column)?;
-        let (sub_rows, ans_rows) = match &self.scored_where {
-            None => (pairing.sub_rows, pairing.ans_rows),
-            Some(filter) => scored_rows(
-                answers,
-                filter,
-                sub_ids,
-                &ans_ids,
-                pairing.sub_rows,
-                pairing.ans_rows,
-            )?,
+        let (sub_order, ans_order) = match &self.scored_where {
+            None => (pairing.sub, pairing.ans),
+            Some(filter) => {
+                let (sub_rows, ans_rows) = pairing.rows();
+                let (s, a) = scored_rows(answers, filter, sub_ids, &ans_ids, sub_rows, ans_rows)?;
+                (Order::Rows(s), Order::Rows(a))
+            }
         };
-        let y_true = ans_target.take(&ans_rows);
-        let y_pred = sub_target.take(&sub_rows);
+        let y_true = ans_order.take(ans_target.column());
+        let y_pred = sub_order.take(sub_target);
         score(self.metric, &y_true, &y_pred, &self.target_column)
     }
 }
@@ -88,8 +87,8 @@ fn score(
 ) -> Result<RawScore, String> {
     match metric {
         SortedIdMetric::Rmse | SortedIdMetric::Mae => {
-            let t = to_float_array(y_true, "y_true", true)?;
-            let p = to_float_array(y_pred, "y_pred", true)?;
+            let t = float_view(y_true, "y_true", true)?;
+            let p = float_view(y_pred, "y_pred", true)?;
             let value = if metric == SortedIdMetric::Rmse {
                 metrics::rmse(&t, &p)?
             } else {
