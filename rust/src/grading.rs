@@ -247,15 +247,43 @@ pub fn grade_with_cache(
 pub struct SpareBuffer(std::sync::Mutex<Option<Vec<u8>>>, crate::frame::Spares);
 
 impl SpareBuffer {
-    /// The whole file, read into the spare buffer when there is one.
+    /// The whole file, read into the spare buffer when there is one. A large file is read
+    /// as two halves side by side: the kernel's copy out of the page cache is otherwise the
+    /// one part of a large submission that runs on a single core.
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        use std::io::Read;
+        use std::io::{Read, Seek};
         let mut file = std::fs::File::open(path)?;
         let size = file.metadata().map_or(0, |m| m.len() as usize);
         let mut buf = self.0.lock().unwrap().take().unwrap_or_default();
-        buf.clear();
-        buf.try_reserve_exact(size + 1)
+        buf.try_reserve_exact((size + 1).saturating_sub(buf.len()))
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::OutOfMemory, e.to_string()))?;
+        if size >= PARALLEL_READ_BYTES && rayon::current_num_threads() > 1 {
+            // the kept buffer's old bytes are overwritten, not zeroed first
+            if buf.len() >= size {
+                buf.truncate(size);
+            } else {
+                buf.resize(size, 0);
+            }
+            let half = size / 2;
+            let (first, second) = buf.split_at_mut(half);
+            let (a, b) = rayon::join(
+                || read_fully_at(&file, first, 0),
+                || read_fully_at(&file, second, half as u64),
+            );
+            let (a, b) = (a?, b?);
+            if a == half {
+                buf.truncate(half + b);
+                if b == size - half {
+                    // the file may have grown since its size was read
+                    file.seek(std::io::SeekFrom::Start(size as u64))?;
+                    file.read_to_end(&mut buf)?;
+                }
+                return Ok(buf);
+            }
+            // it shrank: read it again from the start
+            file.seek(std::io::SeekFrom::Start(0))?;
+        }
+        buf.clear();
         file.read_to_end(&mut buf)?;
         Ok(buf)
     }
@@ -266,6 +294,24 @@ impl SpareBuffer {
             *spare = Some(buf);
         }
     }
+}
+
+/// From this size on a bulk job reads a submission in two halves at once.
+const PARALLEL_READ_BYTES: usize = 16 << 20;
+
+/// Read into `buf` from `offset` until it is full or the file ends; the bytes read.
+fn read_fully_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    let mut done = 0;
+    while done < buf.len() {
+        match file.read_at(&mut buf[done..], offset + done as u64) {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
 }
 
 /// `grade_with_cache` of a submission whose path `check_submission_path` already checked.
@@ -825,6 +871,40 @@ mod tests {
         spare.give_back(Vec::with_capacity(10));
         assert!(spare.0.lock().unwrap().as_ref().unwrap().capacity() >= 10_000);
         assert!(spare.read(&dir.join("missing.csv")).is_err());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn spare_buffer_reads_large_files_in_halves_exactly() {
+        let dir = std::env::temp_dir().join(format!("mlebench-halves-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let content = |n: usize, salt: u8| -> Vec<u8> {
+            (0..n).map(|i| (i as u8).wrapping_mul(31) ^ salt).collect()
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let spare = SpareBuffer::default();
+        // larger, then smaller over the kept buffer's stale bytes, then an odd size, then a
+        // small file read whole, then a large one again
+        for (k, n) in [
+            PARALLEL_READ_BYTES + 4097,
+            PARALLEL_READ_BYTES,
+            PARALLEL_READ_BYTES + 3 * (1 << 20) + 1,
+            100,
+            PARALLEL_READ_BYTES + 1,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let path = dir.join(format!("{k}.csv"));
+            let expected = content(n, k as u8);
+            std::fs::write(&path, &expected).unwrap();
+            let got = pool.install(|| spare.read(&path)).unwrap();
+            assert!(got == expected, "file {k} of {n} bytes");
+            spare.give_back(got);
+        }
         std::fs::remove_dir_all(&dir).ok();
     }
 

@@ -146,20 +146,25 @@ impl Frame {
         let build = |c: usize| {
             let k = c + skip;
             let fields = records.column(k, 1);
-            shared_text_column(&names[c], fields.clone(), nrows, answers)
-                .or_else(|| {
-                    // a long numeric column is parsed on all cores
-                    (nrows >= PARALLEL_ROWS)
-                        .then(|| {
-                            infer::float_column_in_parallel(
-                                |a, b| records.column_between(k, 1 + a, 1 + b),
-                                nrows,
-                                spares,
-                            )
-                        })
-                        .flatten()
-                })
-                .unwrap_or_else(|| infer::infer_column(fields, nrows))
+            shared_text_column(
+                &names[c],
+                |a, b| records.column_between(k, 1 + a, 1 + b),
+                nrows,
+                answers,
+            )
+            .or_else(|| {
+                // a long numeric column is parsed on all cores
+                (nrows >= PARALLEL_ROWS)
+                    .then(|| {
+                        infer::float_column_in_parallel(
+                            |a, b| records.column_between(k, 1 + a, 1 + b),
+                            nrows,
+                            spares,
+                        )
+                    })
+                    .flatten()
+            })
+            .unwrap_or_else(|| infer::infer_column(fields, nrows))
         };
         let columns: Vec<Column> = if nrows * ncols >= 200_000 && ncols > 1 {
             use rayon::prelude::*;
@@ -198,23 +203,42 @@ impl Frame {
     }
 }
 
-/// The answers' column `name`, when it is text without missing values and `fields` are
-/// exactly its texts: typing those fields gives an equal column (the type of a column
-/// depends only on its texts), so the cells can be shared.
-fn shared_text_column<'a>(
+/// The answers' column `name`, when it is text without missing values and the fields
+/// (`rows(a, b)`: those of data rows `a..b`) are exactly its texts: typing those fields gives
+/// an equal column (the type of a column depends only on its texts), so the cells can be
+/// shared. A long column is compared in chunks on all cores.
+fn shared_text_column<'a, I, R>(
     name: &str,
-    mut fields: impl Iterator<Item = Option<&'a str>>,
+    rows: R,
     nrows: usize,
     answers: Option<&Frame>,
-) -> Option<Column> {
+) -> Option<Column>
+where
+    R: Fn(usize, usize) -> I + Sync,
+    I: Iterator<Item = Option<&'a str>>,
+{
+    use rayon::prelude::*;
     let answers = answers.filter(|a| a.nrows == nrows && nrows > 0)?;
     let Column::Object(cells) = answers.column(name)? else {
         return None;
     };
-    let same = cells.iter().all(|cell| match (cell, fields.next()) {
-        (Cell::Str(t), Some(Some(f))) => t.as_str() == f,
-        _ => false,
-    });
+    let same_in = |from: usize, to: usize| {
+        let mut fields = rows(from, to);
+        cells[from..to]
+            .iter()
+            .all(|cell| match (cell, fields.next()) {
+                (Cell::Str(t), Some(Some(f))) => t.as_str() == f,
+                _ => false,
+            })
+    };
+    const CHUNK: usize = 1 << 15;
+    let same = if nrows >= PARALLEL_ROWS {
+        (0..nrows.div_ceil(CHUNK))
+            .into_par_iter()
+            .all(|c| same_in(c * CHUNK, ((c + 1) * CHUNK).min(nrows)))
+    } else {
+        same_in(0, nrows)
+    };
     same.then(|| Column::Object(std::sync::Arc::clone(cells)))
 }
 
@@ -396,5 +420,45 @@ mod tests {
             !matches!(Frame::from_csv_bytes_like(b"id,value\na,1\n,2\n", Some(&with_nan)).unwrap().columns[0],
             Column::Object(ref x) if matches!(&with_nan.columns[0], Column::Object(y) if std::sync::Arc::ptr_eq(x, y)))
         );
+    }
+
+    #[test]
+    fn long_text_columns_are_compared_with_the_answers_chunk_by_chunk() {
+        // long enough to be compared in parallel chunks, and read in several parts
+        let n = 3 * PARALLEL_ROWS + 7;
+        let csv = |ids: &dyn Fn(usize) -> String| {
+            let mut s = String::from("id,value\n");
+            for i in 0..n {
+                s.push_str(&format!("{},{}.5\n", ids(i), i % 10));
+            }
+            s
+        };
+        let answers = Frame::from_csv_str(&csv(&|i| format!("{i}_x"))).unwrap();
+        let like =
+            |text: &str| Frame::from_csv_bytes_like(text.as_bytes(), Some(&answers)).unwrap();
+        let shares = |f: &Frame| match (&f.columns[0], &answers.columns[0]) {
+            (Column::Object(x), Column::Object(y)) => std::sync::Arc::ptr_eq(x, y),
+            _ => false,
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            assert!(shares(&like(&csv(&|i| format!("{i}_x")))));
+            // one id differs, in the first chunk, in a middle one, in the last row
+            for bad in [0, 1 << 15, PARALLEL_ROWS + 5, n - 1] {
+                let text = csv(&|i| {
+                    if i == bad {
+                        format!("{i}_y")
+                    } else {
+                        format!("{i}_x")
+                    }
+                });
+                let f = like(&text);
+                assert!(!shares(&f), "row {bad}");
+                assert_eq!(f, Frame::from_csv_str(&text).unwrap(), "row {bad}");
+            }
+        });
     }
 }
