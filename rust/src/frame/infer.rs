@@ -230,7 +230,6 @@ where
     if !matches!(parse_pandas_int(first), IntParse::NotInt) || parse_pandas_float(first).is_none() {
         return None;
     }
-    const CHUNK: usize = 1 << 15;
     let mut floats = match spares {
         Some(sp) => {
             let mut v = sp.take(nrows);
@@ -239,20 +238,23 @@ where
         }
         None => vec![0f64; nrows],
     };
-    let parsed = floats.par_chunks_mut(CHUNK).enumerate().all(|(c, out)| {
-        let (from, len) = (c * CHUNK, out.len());
-        for (x, f) in out.iter_mut().zip(rows(from, from + len)) {
-            *x = if is_na(f) {
-                f64::NAN
-            } else {
-                match parse_pandas_float(f.unwrap_or("")) {
-                    Some(v) => v,
-                    None => return false,
-                }
-            };
-        }
-        true
-    });
+    let parsed = floats
+        .par_chunks_mut(super::CHUNK_ROWS)
+        .enumerate()
+        .all(|(c, out)| {
+            let (from, len) = (c * super::CHUNK_ROWS, out.len());
+            for (x, f) in out.iter_mut().zip(rows(from, from + len)) {
+                *x = if is_na(f) {
+                    f64::NAN
+                } else {
+                    match parse_pandas_float(f.unwrap_or("")) {
+                        Some(v) => v,
+                        None => return false,
+                    }
+                };
+            }
+            true
+        });
     if !parsed {
         if let Some(sp) = spares {
             sp.give(floats);

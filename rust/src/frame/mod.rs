@@ -67,8 +67,12 @@ impl fmt::Display for ReadError {
     }
 }
 
-/// From this many rows on, a float column is parsed in parallel chunks.
+/// From this many rows on, a float column is parsed in parallel chunks, and a text column
+/// is compared with the answers' in parallel chunks.
 const PARALLEL_ROWS: usize = 1 << 16;
+
+/// Rows of a column per parallel chunk.
+const CHUNK_ROWS: usize = 1 << 15;
 
 /// Columns wider than any competition's submission are refused before type inference, so a
 /// 20,000-column file costs a tokenizer pass and nothing more.
@@ -231,11 +235,10 @@ where
                 _ => false,
             })
     };
-    const CHUNK: usize = 1 << 15;
     let same = if nrows >= PARALLEL_ROWS {
-        (0..nrows.div_ceil(CHUNK))
+        (0..nrows.div_ceil(CHUNK_ROWS))
             .into_par_iter()
-            .all(|c| same_in(c * CHUNK, ((c + 1) * CHUNK).min(nrows)))
+            .all(|c| same_in(c * CHUNK_ROWS, ((c + 1) * CHUNK_ROWS).min(nrows)))
     } else {
         same_in(0, nrows)
     };
