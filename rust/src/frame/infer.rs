@@ -18,7 +18,7 @@ const NA_VALUES: [&str; 17] = [
 ];
 
 #[inline]
-fn is_na(field: Option<&str>) -> bool {
+pub fn is_na(field: Option<&str>) -> bool {
     match field {
         None => true,
         // no missing-value marker ends in a digit: numbers skip the list
@@ -321,17 +321,26 @@ fn float_bool_or_object<'a>(
 }
 
 fn object_column<'a>(fields: impl Iterator<Item = Option<&'a str>>) -> Column {
-    Column::Object(std::sync::Arc::new(
-        fields
-            .map(|f| {
-                if is_na(f) {
-                    Cell::Nan
-                } else {
-                    Cell::Str(f.unwrap().into())
-                }
-            })
-            .collect(),
-    ))
+    Column::Object(std::sync::Arc::new(fields.map(text_cell).collect()))
+}
+
+/// A field's cell in a text column: the text, or NaN where it is missing.
+#[inline]
+pub fn text_cell(field: Option<&str>) -> Cell {
+    match field {
+        Some(s) if !is_na(field) => Cell::Str(s.into()),
+        _ => Cell::Nan,
+    }
+}
+
+/// Whether `infer_column` types a column as text from its first field that is not missing
+/// alone: that field is not an integer (not even one beyond int64), not a float and not a
+/// bool, so the int, the float and the bool pass each stop at it. Then every field is the
+/// column's `text_cell`.
+pub fn text_from_first(first: &str) -> bool {
+    matches!(parse_pandas_int(first), IntParse::NotInt)
+        && parse_pandas_float(first).is_none()
+        && parse_bool(first).is_none()
 }
 
 /// After an int64 overflow pandas retries the column as uint64, in file order:

@@ -5,6 +5,7 @@
 
 mod c_tokenizer;
 mod decimal;
+mod direct;
 mod index;
 mod infer;
 pub mod npsort;
@@ -107,6 +108,11 @@ impl Frame {
         answers: Option<&Frame>,
         spares: Option<&Spares>,
     ) -> Result<Frame, ReadError> {
+        if bytes.len() >= direct::MIN_BYTES {
+            if let Some(frame) = direct::read_plain(bytes, answers, spares, direct::CHUNK_BYTES) {
+                return Ok(frame);
+            }
+        }
         let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
             offset: e.valid_up_to(),
         })?;

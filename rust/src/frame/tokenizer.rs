@@ -269,27 +269,31 @@ impl Builder<'_> {
     }
 }
 
-/// The first `,`, `\n` or `\r` at or after `i` (or the end), eight bytes at a time: most
-/// fields are a few bytes long, so one or two steps find their end.
+/// The first `,`, `\n` or `\r` at or after `i` (or the end).
 #[inline]
-fn next_delimiter(bytes: &[u8], mut i: usize) -> usize {
-    // sixteen bytes at a time where SSE2 is (every x86_64 CPU): one step finds most fields' end
+fn next_delimiter(bytes: &[u8], i: usize) -> usize {
+    next_of(bytes, i, [b',', b'\n', b'\r'])
+}
+
+/// The first of the bytes `set` at or after `i` (or the end), sixteen bytes a step where
+/// SSE2 is (every x86_64 CPU), else eight: most fields are a few bytes long, so one step
+/// finds their end.
+#[inline(always)]
+pub(super) fn next_of<const N: usize>(bytes: &[u8], mut i: usize, set: [u8; N]) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{
             _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+            _mm_setzero_si128,
         };
         while i + 16 <= bytes.len() {
             // SAFETY: SSE2 is part of x86_64; the load reads bytes[i..i + 16], in bounds.
             let mask = unsafe {
                 let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
-                let hits = _mm_or_si128(
-                    _mm_or_si128(
-                        _mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8)),
-                        _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
-                    ),
-                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)),
-                );
+                let mut hits = _mm_setzero_si128();
+                for c in set {
+                    hits = _mm_or_si128(hits, _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)));
+                }
                 _mm_movemask_epi8(hits) as u32
             };
             if mask != 0 {
@@ -305,15 +309,15 @@ fn next_delimiter(bytes: &[u8], mut i: usize) -> usize {
     let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let w = u64::from_le_bytes(chunk.try_into().unwrap());
-        let hits = zero_bytes(w ^ (ONES * b',' as u64))
-            | zero_bytes(w ^ (ONES * b'\n' as u64))
-            | zero_bytes(w ^ (ONES * b'\r' as u64));
+        let hits = set
+            .iter()
+            .fold(0, |h, &c| h | zero_bytes(w ^ (ONES * c as u64)));
         if hits != 0 {
             return i + (hits.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
-    while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r') {
+    while i < bytes.len() && !set.contains(&bytes[i]) {
         i += 1;
     }
     i
