@@ -179,7 +179,7 @@ pub(super) fn read_plain(
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(|c| {
-            let column = text_column_in_parallel(&chunks, &rows, c, nrows)
+            let column = text_column_in_parallel(&chunks, &rows, c, nrows, spares)
                 .unwrap_or_else(|| infer_column(PlainFields::new(body, c, nrows), nrows));
             (c, column)
         })
@@ -202,6 +202,7 @@ fn text_column_in_parallel(
     rows: &[usize],
     k: usize,
     nrows: usize,
+    spares: Option<&Spares>,
 ) -> Option<Column> {
     use rayon::prelude::*;
     let first = chunks
@@ -212,7 +213,8 @@ fn text_column_in_parallel(
     if !text_from_first(first) {
         return None;
     }
-    let mut cells: Vec<Cell> = Vec::with_capacity(nrows);
+    let mut cells: Vec<Cell> =
+        spares.map_or_else(|| Vec::with_capacity(nrows), |s| s.take_cells(nrows));
     let mut rest = &mut cells.spare_capacity_mut()[..nrows];
     let mut outs = Vec::with_capacity(chunks.len());
     for &n in rows {

@@ -1,33 +1,44 @@
-//! Float column buffers handed from one file to the next in a bulk job.
+//! Column buffers handed from one file to the next in a bulk job.
 //!
 //! Freed memory goes back to the system at once (see `release_memory_promptly`), so each
 //! fresh buffer of a large file is faulted in and zeroed by the kernel page by page (slow on
 //! this kind of VM: about 1.5 GB/s). A bulk job keeps the few largest float columns of the
-//! files it is done with, and the next file's long float columns are parsed into them. A kept
-//! column waits only while the next file is read and tokenized, and is taken again before
-//! that file's columns are typed, so keeping it does not raise the job's peak memory. (Keeping
-//! the tokenizer's span lists too would save more page faults, but they would wait through
-//! the grading, which is where the peak is: about 100 MB more on the large-file workload.)
-//! Only buffers of at least `MIN_BYTES` are kept (mimalloc reuses small blocks itself), and
-//! at most `KEEP`.
+//! files it is done with, and the largest text column's cells, and the next file's long
+//! columns are made in them. A kept buffer waits only while the next file is read and walked,
+//! and is taken again when that file's columns are typed, so keeping it does not raise the
+//! job's peak memory much. (Keeping the tokenizer's span lists too would save more page
+//! faults, but they would wait through the grading, which is where the peak is: about 100 MB
+//! more on the large-file workload.) Only buffers of at least `MIN_BYTES` are kept (mimalloc
+//! reuses small blocks itself), at most `KEEP_FLOATS` and `KEEP_CELLS`.
 
-use std::sync::Mutex;
+use super::value::Cell;
+use std::sync::{Arc, Mutex};
 
 /// Buffers below this size are left to the allocator.
 const MIN_BYTES: usize = 1 << 20;
-/// Buffers kept at most: a file's long float columns.
-const KEEP: usize = 4;
+/// Float buffers kept at most: a file's long float columns.
+const KEEP_FLOATS: usize = 4;
+/// Text cell buffers kept at most: a file's one long text column that is not shared with
+/// the answers (its labels, or the ids of a shuffled submission).
+const KEEP_CELLS: usize = 1;
 
-/// The kept float column buffers of a bulk job.
-#[derive(Default)]
-pub struct Spares(Mutex<Vec<Vec<f64>>>);
+/// Kept buffers of one element type.
+struct Kept<T> {
+    buffers: Mutex<Vec<Vec<T>>>,
+    keep: usize,
+}
 
-impl Spares {
-    /// An empty vector with room for at least `capacity` values: the smallest kept one that
-    /// has it, else a new one (one that is too small stays for a smaller need).
-    pub fn take(&self, capacity: usize) -> Vec<f64> {
-        if capacity * std::mem::size_of::<f64>() >= MIN_BYTES {
-            let mut kept = self.0.lock().unwrap();
+impl<T> Kept<T> {
+    fn new(keep: usize) -> Self {
+        Kept {
+            buffers: Mutex::new(Vec::new()),
+            keep,
+        }
+    }
+
+    fn take(&self, capacity: usize) -> Vec<T> {
+        if capacity * std::mem::size_of::<T>() >= MIN_BYTES {
+            let mut kept = self.buffers.lock().unwrap();
             let fit = (0..kept.len())
                 .filter(|&k| kept[k].capacity() >= capacity)
                 .min_by_key(|&k| kept[k].capacity());
@@ -38,32 +49,78 @@ impl Spares {
         Vec::with_capacity(capacity)
     }
 
-    /// Keep `v` for a later `take` when it is large, dropping the smallest beyond `KEEP`.
-    pub fn give(&self, mut v: Vec<f64>) {
-        if v.capacity() * std::mem::size_of::<f64>() < MIN_BYTES {
+    fn give(&self, mut v: Vec<T>) {
+        if v.capacity() * std::mem::size_of::<T>() < MIN_BYTES {
             return;
         }
         v.clear();
-        let mut kept = self.0.lock().unwrap();
+        let mut kept = self.buffers.lock().unwrap();
         kept.push(v);
-        if kept.len() > KEEP {
+        if kept.len() > self.keep {
             let smallest = (0..kept.len()).min_by_key(|&k| kept[k].capacity()).unwrap();
             kept.swap_remove(smallest);
         }
     }
+}
 
-    /// Keep the float columns of a frame that is done with.
+/// The kept column buffers of a bulk job.
+pub struct Spares {
+    floats: Kept<f64>,
+    cells: Kept<Cell>,
+}
+
+impl Default for Spares {
+    fn default() -> Self {
+        Spares {
+            floats: Kept::new(KEEP_FLOATS),
+            cells: Kept::new(KEEP_CELLS),
+        }
+    }
+}
+
+impl Spares {
+    /// An empty vector with room for at least `capacity` values: the smallest kept one that
+    /// has it, else a new one (one that is too small stays for a smaller need).
+    pub fn take(&self, capacity: usize) -> Vec<f64> {
+        self.floats.take(capacity)
+    }
+
+    /// Keep `v` for a later `take` when it is large, dropping the smallest beyond the limit.
+    pub fn give(&self, v: Vec<f64>) {
+        self.floats.give(v)
+    }
+
+    /// `take` for the cells of a text column.
+    pub fn take_cells(&self, capacity: usize) -> Vec<Cell> {
+        self.cells.take(capacity)
+    }
+
+    /// Keep the float columns of a frame that is done with, and its text columns that no
+    /// one else holds (not the answers' shared cells).
     pub fn recycle(&self, frame: super::Frame) {
         for column in frame.columns {
-            if let super::Column::Float(v) = column {
-                self.give(v);
+            match column {
+                super::Column::Float(v) => self.floats.give(v),
+                super::Column::Object(cells) => {
+                    if let Ok(cells) = Arc::try_unwrap(cells) {
+                        self.cells.give(cells);
+                    }
+                }
+                _ => {}
             }
         }
     }
 
     #[cfg(test)]
     fn capacities(&self) -> Vec<usize> {
-        let mut c: Vec<usize> = self.0.lock().unwrap().iter().map(Vec::capacity).collect();
+        let mut c: Vec<usize> = self
+            .floats
+            .buffers
+            .lock()
+            .unwrap()
+            .iter()
+            .map(Vec::capacity)
+            .collect();
         c.sort_unstable();
         c
     }
@@ -86,7 +143,7 @@ mod tests {
             spares.give(v);
         }
         let kept = spares.capacities();
-        assert_eq!(kept.len(), KEEP);
+        assert_eq!(kept.len(), KEEP_FLOATS);
         assert!(kept[0] >= 3 * mib, "{kept:?}");
         // the smallest that fits, cleared
         let v = spares.take(3 * mib + 1);
@@ -94,7 +151,7 @@ mod tests {
         // nothing fits: a new vector, the kept ones stay
         let big = spares.take(100 * mib);
         assert!(big.capacity() >= 100 * mib);
-        assert_eq!(spares.capacities().len(), KEEP - 1);
+        assert_eq!(spares.capacities().len(), KEEP_FLOATS - 1);
         // small needs never take a kept buffer
         assert_eq!(spares.take(10).capacity(), 10);
     }
@@ -121,5 +178,40 @@ mod tests {
         spares.recycle(frame);
         // the float column is kept again, the int column is not
         assert_eq!(spares.capacities().len(), 1);
+    }
+
+    #[test]
+    fn text_cells_are_kept_unless_the_answers_share_them() {
+        let spares = Spares::default();
+        // a file read directly (1 MB or more), its text cells above MIN_BYTES
+        let n = 200_000;
+        let text: String = std::iter::once("id,label\n".to_string())
+            .chain((0..n).map(|i| format!("a{i},b{}\n", i % 3)))
+            .collect();
+        let answers = super::super::Frame::from_csv_str(&text).unwrap();
+        let sub = text.replace(",b1\n", ",b2\n");
+        let frame = super::super::Frame::from_csv_bytes_spared(
+            sub.as_bytes(),
+            Some(&answers),
+            Some(&spares),
+        )
+        .unwrap();
+        let label = match &frame.columns[1] {
+            super::super::Column::Object(cells) => cells.as_ptr(),
+            _ => panic!("labels are text"),
+        };
+        spares.recycle(frame);
+        // the labels' cells are kept, the ids (the answers' own cells) are not
+        assert_eq!(spares.cells.buffers.lock().unwrap().len(), 1);
+        let again = super::super::Frame::from_csv_bytes_spared(
+            sub.as_bytes(),
+            Some(&answers),
+            Some(&spares),
+        )
+        .unwrap();
+        assert!(
+            matches!(&again.columns[1], super::super::Column::Object(c) if c.as_ptr() == label)
+        );
+        assert_eq!(again, super::super::Frame::from_csv_str(&sub).unwrap());
     }
 }
