@@ -17,6 +17,7 @@ use super::infer::{
 use super::tokenizer::next_of;
 use super::value::{Cell, Column};
 use super::{header_names, Frame, IndexCache, Spares};
+use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -105,19 +106,17 @@ pub(super) fn read_plain(
     let mut floats: Vec<Option<Vec<f64>>> = plans
         .iter()
         .map(|p| {
-            matches!(p, Plan::Float).then(|| {
-                let mut v = spares.map_or_else(|| Vec::with_capacity(nrows), |s| s.take(nrows));
-                v.resize(nrows, 0.0);
-                v
-            })
+            // empty: the walk writes every value of a column that stays a float column
+            matches!(p, Plan::Float)
+                .then(|| spares.map_or_else(|| Vec::with_capacity(nrows), |s| s.take(nrows)))
         })
         .collect();
     let bad_shape = AtomicBool::new(false);
     let failed: Vec<AtomicBool> = (0..ncols).map(|_| AtomicBool::new(false)).collect();
     // each chunk's own slice of every float column
-    let mut outs: Vec<Vec<&mut [f64]>> = chunks.iter().map(|_| Vec::new()).collect();
+    let mut outs: Vec<Vec<&mut [MaybeUninit<f64>]>> = chunks.iter().map(|_| Vec::new()).collect();
     for column in floats.iter_mut().flatten() {
-        let mut rest = column.as_mut_slice();
+        let mut rest = &mut column.spare_capacity_mut()[..nrows];
         for (out, &n) in outs.iter_mut().zip(&rows) {
             let (mine, after) = rest.split_at_mut(n);
             out.push(mine);
@@ -133,9 +132,13 @@ pub(super) fn read_plain(
     let seen: Vec<Vec<Seen>> = chunks
         .par_iter()
         .zip(outs)
-        .zip(&firsts)
-        .map(|((chunk, mut out), &first)| {
-            walk_chunk(chunk, first, &plans, &mut out, &failed, &bad_shape)
+        .zip(firsts.par_iter().zip(&rows))
+        .map(|((chunk, mut out), (&first, &n))| {
+            let (seen, walked) = walk_chunk(chunk, first, &plans, &mut out, &failed, &bad_shape);
+            if walked != n {
+                bad_shape.store(true, Ordering::Relaxed);
+            }
+            seen
         })
         .collect();
     let give_back = |floats: Vec<Option<Vec<f64>>>| {
@@ -152,6 +155,12 @@ pub(super) fn read_plain(
     let mut unused = Vec::new();
     for (c, plan) in plans.iter().enumerate() {
         let ok = !failed[c].load(Ordering::Relaxed);
+        if let (true, Some(v)) = (ok, floats[c].as_mut()) {
+            // SAFETY: a float column that never failed had every one of its `nrows` values
+            // written: each chunk walked all its lines (`walked == n`, else `bad_shape`), and
+            // a line leaves a value unwritten only after marking the column failed.
+            unsafe { v.set_len(nrows) };
+        }
         columns.push(match plan {
             Plan::Same(cells) if ok => Some(Column::Object(Arc::clone(cells))),
             Plan::Rest => None,
@@ -263,10 +272,10 @@ fn walk_chunk(
     chunk: &str,
     first: usize,
     plans: &[Plan],
-    out: &mut [&mut [f64]],
+    out: &mut [&mut [MaybeUninit<f64>]],
     failed: &[AtomicBool],
     bad_shape: &AtomicBool,
-) -> Vec<Seen> {
+) -> (Vec<Seen>, usize) {
     let ncols = plans.len();
     let mut seen = vec![Seen::default(); ncols];
     let mut alive: Vec<bool> = failed.iter().map(|f| !f.load(Ordering::Relaxed)).collect();
@@ -289,7 +298,7 @@ fn walk_chunk(
         // a line starting with a blank may be blank, or meet pandas' chunk quirk
         if matches!(bytes[pos], b' ' | b'\t') {
             bad_shape.store(true, Ordering::Relaxed);
-            return seen;
+            return (seen, r);
         }
         let mut float_k = 0;
         for (c, plan) in plans.iter().enumerate() {
@@ -304,7 +313,7 @@ fn walk_chunk(
             };
             if !fits {
                 bad_shape.store(true, Ordering::Relaxed);
-                return seen;
+                return (seen, r);
             }
             // `pos..end` lies between ASCII bytes (or the chunk's ends)
             let field = &chunk[pos..end];
@@ -318,7 +327,9 @@ fn walk_chunk(
                 Plan::Float => {
                     if alive[c] {
                         match parse_pandas_float(field) {
-                            Some(v) => out[float_k][r] = v,
+                            Some(v) => {
+                                out[float_k][r].write(v);
+                            }
                             // missing, or text: typed afterwards
                             None => fail(&mut alive, c),
                         }
@@ -347,7 +358,7 @@ fn walk_chunk(
         }
         r += 1;
     }
-    seen
+    (seen, r)
 }
 
 /// Field `k` of every line of a plain body (every line has the header's width), as the
