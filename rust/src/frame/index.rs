@@ -32,34 +32,49 @@ fn tag(h: u64) -> u64 {
 impl RowIndex {
     /// The index of `ids`, or `None` when a hash join cannot stand in for the reference's
     /// sort-and-compare: a duplicated or missing (NaN) id, or more rows than `u32` counts.
+    // the batch's hashes are filled by index, as in `find_all`
+    #[allow(clippy::needless_range_loop)]
     pub fn build(ids: &Column) -> Option<RowIndex> {
         let n = ids.len();
         if n >= u32::MAX as usize {
             return None;
         }
-        let size = (2 * n).next_power_of_two().max(BATCH);
+        // at most three quarters full: a probe that passes its first slot mostly stays in
+        // the same cache line, and a smaller table misses the cache less
+        let size = (n + n / 3 + 1).next_power_of_two().max(BATCH);
         let mut index = RowIndex {
             slots: vec![EMPTY; size],
             mask: size - 1,
             hasher: Default::default(),
         };
-        for row in 0..n {
-            let k = ids.get(row).hash_key();
-            if matches!(k, HashKey::Nan) {
-                return None;
-            }
-            let h = index.hasher.hash_one(k);
-            let mut i = h as usize & index.mask;
-            loop {
-                let e = index.slots[i];
-                if e == EMPTY {
-                    index.slots[i] = tag(h) << 32 | row as u64;
-                    break;
-                }
-                if e >> 32 == tag(h) && ids.get((e & 0xffff_ffff) as usize).hash_key() == k {
+        let mut hashes = [0u64; BATCH];
+        for start in (0..n).step_by(BATCH) {
+            let len = BATCH.min(n - start);
+            // a batch's hashes first, prefetching their slots, so the misses overlap
+            for j in 0..len {
+                let k = ids.get(start + j).hash_key();
+                if matches!(k, HashKey::Nan) {
                     return None;
                 }
-                i = (i + 1) & index.mask;
+                hashes[j] = index.hasher.hash_one(k);
+                prefetch(&index.slots[hashes[j] as usize & index.mask]);
+            }
+            for (j, &h) in hashes[..len].iter().enumerate() {
+                let row = start + j;
+                let mut i = h as usize & index.mask;
+                loop {
+                    let e = index.slots[i];
+                    if e == EMPTY {
+                        index.slots[i] = tag(h) << 32 | row as u64;
+                        break;
+                    }
+                    if e >> 32 == tag(h)
+                        && ids.get((e & 0xffff_ffff) as usize).hash_key() == ids.get(row).hash_key()
+                    {
+                        return None;
+                    }
+                    i = (i + 1) & index.mask;
+                }
             }
         }
         Some(index)
