@@ -46,13 +46,6 @@ enum Plan<'a> {
     Rest,
 }
 
-/// What one chunk found about each column.
-#[derive(Default, Clone, Copy)]
-struct Seen {
-    /// a field that is not an integer (the int pass of `infer_column` would stop there)
-    not_int: bool,
-}
-
 /// `Frame::from_records` of `bytes` when the file has the plain shape (module docs), else
 /// `None`; also `None` for a file that is not UTF-8, so that the caller reports it.
 pub(super) fn read_plain(
@@ -117,11 +110,9 @@ pub(super) fn read_plain(
     // each chunk's own slice of every float column
     let mut outs: Vec<Vec<&mut [MaybeUninit<f64>]>> = chunks.iter().map(|_| Vec::new()).collect();
     for column in floats.iter_mut().flatten() {
-        let mut rest = &mut column.spare_capacity_mut()[..nrows];
-        for (out, &n) in outs.iter_mut().zip(&rows) {
-            let (mine, after) = rest.split_at_mut(n);
+        let slices = by_chunk(&mut column.spare_capacity_mut()[..nrows], &rows);
+        for (out, mine) in outs.iter_mut().zip(slices) {
             out.push(mine);
-            rest = after;
         }
     }
     let mut firsts = Vec::with_capacity(rows.len());
@@ -130,16 +121,18 @@ pub(super) fn read_plain(
         firsts.push(row);
         row += n;
     }
-    let seen: Vec<Vec<Seen>> = chunks
+    // per chunk and column: a field that is not an integer (where the int pass of
+    // `infer_column` would stop) was seen
+    let not_int: Vec<Vec<bool>> = chunks
         .par_iter()
         .zip(outs)
         .zip(firsts.par_iter().zip(&rows))
         .map(|((chunk, mut out), (&first, &n))| {
-            let (seen, walked) = walk_chunk(chunk, first, &plans, &mut out, &failed, &bad_shape);
+            let (not_int, walked) = walk_chunk(chunk, first, &plans, &mut out, &failed, &bad_shape);
             if walked != n {
                 bad_shape.store(true, Ordering::Relaxed);
             }
-            seen
+            not_int
         })
         .collect();
     let give_back = |floats: Vec<Option<Vec<f64>>>| {
@@ -165,7 +158,7 @@ pub(super) fn read_plain(
         columns.push(match plan {
             Plan::Same(cells) if ok => Some(Column::Object(Arc::clone(cells))),
             Plan::Rest => None,
-            Plan::Float if ok && seen.iter().any(|s| s[c].not_int) => {
+            Plan::Float if ok && not_int.iter().any(|chunk| chunk[c]) => {
                 Some(Column::Float(floats[c].take().unwrap()))
             }
             // ints only (each within 2^53, so exact as a float): int64 to pandas
@@ -225,13 +218,7 @@ fn text_column_in_parallel(
     }
     let mut cells: Vec<Cell> =
         spares.map_or_else(|| Vec::with_capacity(nrows), |s| s.take_cells(nrows));
-    let mut rest = &mut cells.spare_capacity_mut()[..nrows];
-    let mut outs = Vec::with_capacity(chunks.len());
-    for &n in rows {
-        let (mine, after) = rest.split_at_mut(n);
-        outs.push(mine);
-        rest = after;
-    }
+    let outs = by_chunk(&mut cells.spare_capacity_mut()[..nrows], rows);
     chunks
         .par_iter()
         .zip(outs)
@@ -245,6 +232,17 @@ fn text_column_in_parallel(
     // lines of the header's width in chunk `i`, so its `PlainFields` yields `rows[i]` fields.
     unsafe { cells.set_len(nrows) };
     Some(Column::Object(Arc::new(cells)))
+}
+
+/// `column` cut into the slices of each chunk's rows (`rows`: the chunks' row counts).
+fn by_chunk<'c, T>(mut column: &'c mut [T], rows: &[usize]) -> Vec<&'c mut [T]> {
+    rows.iter()
+        .map(|&n| {
+            let (mine, after) = std::mem::take(&mut column).split_at_mut(n);
+            column = after;
+            mine
+        })
+        .collect()
 }
 
 /// Offsets cutting `body` into runs of whole lines of about `chunk_bytes`: 0, each cut just
@@ -268,7 +266,8 @@ fn line_cuts(body: &[u8], chunk_bytes: usize) -> Vec<usize> {
 /// Walk the lines of one chunk (data rows `first..`): compare or parse every field as its
 /// column's plan says, into `out` (the chunk's slice of each float column, in column order).
 /// A column whose fields do not fit its plan is marked in `failed`, a line that does not
-/// have the plain shape in `bad_shape`; both stop the work they make useless.
+/// have the plain shape in `bad_shape`; both stop the work they make useless. Returns, per
+/// column, whether a field that is not an integer was seen, and the lines walked.
 fn walk_chunk(
     chunk: &str,
     first: usize,
@@ -276,9 +275,9 @@ fn walk_chunk(
     out: &mut [&mut [MaybeUninit<f64>]],
     failed: &[AtomicBool],
     bad_shape: &AtomicBool,
-) -> (Vec<Seen>, usize) {
+) -> (Vec<bool>, usize) {
     let ncols = plans.len();
-    let mut seen = vec![Seen::default(); ncols];
+    let mut not_int = vec![false; ncols];
     let mut alive: Vec<bool> = failed.iter().map(|f| !f.load(Ordering::Relaxed)).collect();
     let fail = |alive: &mut Vec<bool>, c: usize| {
         alive[c] = false;
@@ -299,7 +298,7 @@ fn walk_chunk(
         // a line starting with a blank may be blank, or meet pandas' chunk quirk
         if matches!(bytes[pos], b' ' | b'\t') {
             bad_shape.store(true, Ordering::Relaxed);
-            return (seen, r);
+            return (not_int, r);
         }
         let mut float_k = 0;
         for (c, plan) in plans.iter().enumerate() {
@@ -314,7 +313,7 @@ fn walk_chunk(
             };
             if !fits {
                 bad_shape.store(true, Ordering::Relaxed);
-                return (seen, r);
+                return (not_int, r);
             }
             // `pos..end` lies between ASCII bytes (or the chunk's ends)
             let field = &chunk[pos..end];
@@ -336,15 +335,15 @@ fn walk_chunk(
                         }
                     }
                     // until the chunk's first field that is not an int (`1.5`, `1e3`, `inf`)
-                    if alive[c] && !seen[c].not_int {
+                    if alive[c] && !not_int[c] {
                         if field.contains('.') {
-                            seen[c].not_int = true;
+                            not_int[c] = true;
                         } else {
                             match parse_pandas_int(field) {
                                 // its float is the int exactly, for a column of ints
                                 IntParse::Int(i) if i.unsigned_abs() <= 1 << 53 => {}
                                 IntParse::Int(_) => fail(&mut alive, c),
-                                IntParse::NotInt => seen[c].not_int = true,
+                                IntParse::NotInt => not_int[c] = true,
                                 // the int pass turns to uint64 at an overflow that comes
                                 // before the first non-int: left to `infer_column`
                                 IntParse::Overflow { .. } => fail(&mut alive, c),
@@ -359,7 +358,7 @@ fn walk_chunk(
         }
         r += 1;
     }
-    (seen, r)
+    (not_int, r)
 }
 
 /// Field `k` of every line of a plain body (every line has the header's width), as the
