@@ -603,4 +603,31 @@ mod tests {
         let got = read_plain(plain.as_bytes(), None, None, 1 << 16).unwrap();
         assert!(same(&got, &tokenized(plain.as_bytes(), None).unwrap()));
     }
+
+    #[test]
+    fn bad_large_files_get_the_tokenizers_errors() {
+        let mut text = String::from("id,value\n");
+        while text.len() < 2 * MIN_BYTES {
+            text.push_str("r,0.5\n");
+        }
+        // a byte that is not UTF-8 in the middle: the offset is reported, as for any file
+        let mut bytes = text.clone().into_bytes();
+        let at = bytes.len() / 2;
+        bytes[at] = 0xff;
+        assert!(read_plain(&bytes, None, None, CHUNK_BYTES).is_none());
+        assert_eq!(
+            Frame::from_csv_bytes(&bytes),
+            Err(ReadError::NotUtf8 { offset: at })
+        );
+        // too many fields on a late line, and an unterminated quote
+        for bad in ["r,0.5,7\n", "\"r,0.5\n"] {
+            let broken = format!("{text}{bad}");
+            assert!(read_plain(broken.as_bytes(), None, None, CHUNK_BYTES).is_none());
+            assert_eq!(
+                Frame::from_csv_bytes(broken.as_bytes()),
+                tokenized(broken.as_bytes(), None)
+            );
+            assert!(Frame::from_csv_bytes(broken.as_bytes()).is_err(), "{bad}");
+        }
+    }
 }
